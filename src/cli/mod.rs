@@ -1,0 +1,35 @@
+//! The subcommands. `main.rs` parses the command line into these calls; each returns a
+//! `CliError` that `main` prints.
+
+pub mod demo;
+pub mod init;
+pub mod serve;
+pub mod token;
+pub mod verify;
+
+use crate::db::DbError;
+use crate::service::ServiceError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+    /// `verify` found broken invariants; it has printed them.
+    #[error("{0} invariant(s) broken")]
+    VerifyFailed(usize),
+    /// `init` found a database already there; nothing was changed.
+    #[error("a database already exists at {0}; nothing was changed")]
+    AlreadyInitialised(String),
+}
+
+impl From<rusqlite::Error> for CliError {
+    fn from(e: rusqlite::Error) -> Self {
+        CliError::Db(DbError::Sqlite(e))
+    }
+}

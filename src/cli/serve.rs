@@ -1,0 +1,37 @@
+//! `meguri serve`: runs the server until SIGTERM or SIGINT, then lets in-flight requests
+//! finish and exits.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+use super::CliError;
+use crate::config::Config;
+use crate::service::App;
+use crate::web;
+
+pub fn run(config: Config) -> Result<(), CliError> {
+    let app = Arc::new(App::open(config)?);
+    serve(app)
+}
+
+/// Serves an opened app; shared with `demo`.
+pub fn serve(app: Arc<App>) -> Result<(), CliError> {
+    // Register before announcing the address, so a signal sent right after is not lost.
+    let mut signals = Signals::new([SIGTERM, SIGINT])?;
+    let fake = app.clock.is_fake();
+    let running = web::start(app)?;
+    let mut out = std::io::stdout();
+    writeln!(out, "meguri listening on http://{}", running.addr)?;
+    if fake {
+        writeln!(out, "sandbox clock is on (PUT /api/v1/sandbox/clock)")?;
+    }
+    out.flush()?;
+    if let Some(sig) = signals.forever().next() {
+        eprintln!("signal {sig}: finishing requests in flight");
+    }
+    running.stop();
+    Ok(())
+}

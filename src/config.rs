@@ -1,0 +1,49 @@
+//! Validated settings of one running meguri. Built by `cli` from the command line; no clap
+//! types travel past this point.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use crate::db::{DbOptions, Synchronous};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub db_path: PathBuf,
+    pub db: DbOptions,
+    pub addr: SocketAddr,
+    /// Worker threads answering HTTP requests.
+    pub workers: usize,
+    /// `--fake-clock`: the sandbox clock of the API is enabled.
+    pub fake_clock: bool,
+    /// The address residents and stores use, e.g. `https://pay.example-city.jp`. Cookies
+    /// are marked Secure and HSTS is sent when it is https.
+    pub public_url: String,
+    /// Largest request body accepted, in bytes.
+    pub max_body: usize,
+    /// Lifetime of API tokens made by `POST /api/v1/auth/token`, in seconds.
+    pub token_ttl_secs: i64,
+}
+
+impl Config {
+    pub fn new(db_path: PathBuf) -> Config {
+        Config {
+            db_path,
+            db: DbOptions::default(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            workers: 16,
+            fake_clock: false,
+            public_url: "http://localhost:8080".into(),
+            max_body: 1024 * 1024,
+            token_ttl_secs: 24 * 3600,
+        }
+    }
+
+    pub fn with_synchronous(mut self, s: Synchronous) -> Config {
+        self.db.synchronous = s;
+        self
+    }
+
+    pub fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}

@@ -1,0 +1,138 @@
+//! Storage: SQLite through an r2d2 pool. Every pooled connection gets the same pragmas;
+//! the schema is built by numbered migrations tracked in `user_version`.
+//! Functions here take a connection or transaction and return rows; no business rules.
+
+pub mod accounts;
+pub mod audit;
+pub mod migrate;
+pub mod residents;
+pub mod settings;
+pub mod stores;
+
+use std::path::Path;
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+pub type Pool = r2d2::Pool<SqliteConnectionManager>;
+pub type Conn = r2d2::PooledConnection<SqliteConnectionManager>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database connection pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error(
+        "the database has schema version {found}, newer than this meguri understands ({supported}); upgrade meguri"
+    )]
+    TooNew { found: i64, supported: i64 },
+    #[error("no meguri database at {0}; create one with `meguri init`")]
+    Missing(String),
+    #[error("a database already exists at {0}")]
+    Exists(String),
+}
+
+/// How hard SQLite works to make a commit survive power loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Synchronous {
+    /// Every commit reaches the disk before it is acknowledged (the default).
+    Full,
+    /// WAL-safe against application crashes, may lose the last commits on power loss.
+    Normal,
+}
+
+impl Synchronous {
+    pub fn parse(s: &str) -> Option<Synchronous> {
+        match s.to_ascii_lowercase().as_str() {
+            "full" => Some(Synchronous::Full),
+            "normal" => Some(Synchronous::Normal),
+            _ => None,
+        }
+    }
+
+    fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    pub synchronous: Synchronous,
+    pub pool_size: u32,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        DbOptions {
+            synchronous: Synchronous::Full,
+            pool_size: 8,
+        }
+    }
+}
+
+/// Opens an existing meguri database, brings its schema up to date and returns a pool.
+pub fn open(path: &Path, opts: &DbOptions) -> Result<Pool, DbError> {
+    if !path.exists() {
+        return Err(DbError::Missing(path.display().to_string()));
+    }
+    let pool = pool(path, opts)?;
+    migrate::run(&mut *pool.get()?)?;
+    Ok(pool)
+}
+
+/// Creates a new database file with the current schema. Refuses an existing file.
+pub fn create(path: &Path, opts: &DbOptions) -> Result<Pool, DbError> {
+    if path.exists() {
+        return Err(DbError::Exists(path.display().to_string()));
+    }
+    let pool = pool(path, opts)?;
+    migrate::run(&mut *pool.get()?)?;
+    Ok(pool)
+}
+
+fn pool(path: &Path, opts: &DbOptions) -> Result<Pool, DbError> {
+    let sync = opts.synchronous.pragma();
+    let manager = SqliteConnectionManager::file(path).with_init(move |c| apply_pragmas(c, sync));
+    Ok(r2d2::Pool::builder()
+        .max_size(opts.pool_size.max(1))
+        .build(manager)?)
+}
+
+fn apply_pragmas(c: &mut Connection, synchronous: &str) -> rusqlite::Result<()> {
+    // busy_timeout first: switching to WAL itself may wait for another connection.
+    c.busy_timeout(std::time::Duration::from_secs(10))?;
+    c.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = {synchronous};
+         PRAGMA foreign_keys = ON;"
+    ))
+}
+
+/// Runs `f` in a `BEGIN IMMEDIATE` transaction: it takes the write lock up front, so
+/// concurrent writers queue instead of failing half-way, and commits only if `f` succeeds.
+pub fn write<T, E>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Transaction) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<rusqlite::Error>,
+{
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = f(&tx)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// Whether an error is SQLite's unique-constraint failure (a duplicate login, code, ...).
+pub fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+    )
+}

@@ -1,0 +1,141 @@
+//! Stores (加盟店): the profile residents see and the codes that take payments.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+#[derive(Debug, Clone)]
+pub struct StoreRow {
+    pub id: i64,
+    pub name: String,
+    pub name_kana: String,
+    pub category: String,
+    pub address: String,
+    pub phone: Option<String>,
+    pub hours: Option<String>,
+    pub holidays: Option<String>,
+    pub pr: Option<String>,
+    pub url: Option<String>,
+    pub keywords: Vec<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub accepts: Vec<String>,
+    pub sells_cards: bool,
+    pub mpm_code: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+pub struct NewStore<'a> {
+    pub name: &'a str,
+    pub name_kana: &'a str,
+    pub category: &'a str,
+    pub address: &'a str,
+    pub phone: Option<&'a str>,
+    pub hours: Option<&'a str>,
+    pub holidays: Option<&'a str>,
+    pub pr: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub keywords: &'a [String],
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub accepts: &'a [String],
+    pub sells_cards: bool,
+    /// The bank account as JSON; settlement reads it.
+    pub bank: Option<&'a serde_json::Value>,
+    pub mpm_code: &'a str,
+    pub search_key: &'a str,
+    pub created_at: i64,
+}
+
+const COLS: &str = "id, name, name_kana, category, address, phone, hours, holidays, pr, url, \
+                    keywords, lat, lng, accepts, sells_cards, mpm_code, status, created_at";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<StoreRow> {
+    let json_list = |i: usize| -> rusqlite::Result<Vec<String>> {
+        let s: String = r.get(i)?;
+        Ok(serde_json::from_str(&s).unwrap_or_default())
+    };
+    Ok(StoreRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        name_kana: r.get(2)?,
+        category: r.get(3)?,
+        address: r.get(4)?,
+        phone: r.get(5)?,
+        hours: r.get(6)?,
+        holidays: r.get(7)?,
+        pr: r.get(8)?,
+        url: r.get(9)?,
+        keywords: json_list(10)?,
+        lat: r.get(11)?,
+        lng: r.get(12)?,
+        accepts: json_list(13)?,
+        sells_cards: r.get(14)?,
+        mpm_code: r.get(15)?,
+        status: r.get(16)?,
+        created_at: r.get(17)?,
+    })
+}
+
+pub fn insert(c: &Connection, s: &NewStore) -> rusqlite::Result<i64> {
+    c.execute(
+        "INSERT INTO stores (name, name_kana, category, address, phone, hours, holidays, pr, url,
+                             keywords, lat, lng, accepts, sells_cards, bank, mpm_code, search_key, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        params![
+            s.name,
+            s.name_kana,
+            s.category,
+            s.address,
+            s.phone,
+            s.hours,
+            s.holidays,
+            s.pr,
+            s.url,
+            serde_json::to_string(s.keywords).unwrap_or_else(|_| "[]".into()),
+            s.lat,
+            s.lng,
+            serde_json::to_string(s.accepts).unwrap_or_else(|_| "[]".into()),
+            s.sells_cards,
+            s.bank.map(|b| b.to_string()),
+            s.mpm_code,
+            s.search_key,
+            s.created_at
+        ],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+pub fn get(c: &Connection, id: i64) -> rusqlite::Result<Option<StoreRow>> {
+    c.query_row(
+        &format!("SELECT {COLS} FROM stores WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()
+}
+
+pub struct StoreQuery<'a> {
+    /// A search key (see `domain::kana::search_key`); matched as a substring.
+    pub key: Option<&'a str>,
+    pub category: Option<&'a str>,
+    /// Only stores with an id greater than this (keyset pagination).
+    pub after_id: i64,
+    pub limit: i64,
+}
+
+/// Active stores matching the query, in id order.
+pub fn search(c: &Connection, q: &StoreQuery) -> rusqlite::Result<Vec<StoreRow>> {
+    let mut st = c.prepare(&format!(
+        "SELECT {COLS} FROM stores
+         WHERE status = 'active' AND id > ?1
+           AND (?2 IS NULL OR instr(search_key, ?2) > 0)
+           AND (?3 IS NULL OR category = ?3)
+         ORDER BY id LIMIT ?4"
+    ))?;
+    st.query_map(params![q.after_id, q.key, q.category, q.limit], from_row)?
+        .collect()
+}
+
+pub fn count(c: &Connection) -> rusqlite::Result<i64> {
+    c.query_row("SELECT count(*) FROM stores", [], |r| r.get(0))
+}

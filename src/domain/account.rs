@@ -1,0 +1,236 @@
+//! Accounts: roles, login names and password rules.
+
+use std::fmt;
+
+/// Who someone is to meguri. Each route of the web layer names the roles it admits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The city (市): everything, including other admins.
+    Admin,
+    /// The secretariat (事務局): daily operations on behalf of the city.
+    Operator,
+    /// Staff of one store (加盟店).
+    Merchant,
+    /// A group that hands out community points (配布団体).
+    Distributor,
+    /// A resident using the currency (利用者).
+    Resident,
+    /// A city system calling the API with a key.
+    Integration,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Admin,
+        Role::Operator,
+        Role::Merchant,
+        Role::Distributor,
+        Role::Resident,
+        Role::Integration,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Operator => "operator",
+            Role::Merchant => "merchant",
+            Role::Distributor => "distributor",
+            Role::Resident => "resident",
+            Role::Integration => "integration",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The role's name as the city's staff say it.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Role::Admin => "管理者(市)",
+            Role::Operator => "事務局",
+            Role::Merchant => "加盟店",
+            Role::Distributor => "配布団体",
+            Role::Resident => "利用者",
+            Role::Integration => "連携システム",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::Admin => "Administrator (city)",
+            Role::Operator => "Secretariat",
+            Role::Merchant => "Store",
+            Role::Distributor => "Distributor",
+            Role::Resident => "Resident",
+            Role::Integration => "Integration",
+        }
+    }
+
+    /// Staff roles are the ones that administer the scheme; their changes are audited.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Admin | Role::Operator)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a login name or password was refused; the message is shown to the person.
+pub type AccountRuleError = super::Text;
+
+/// A login name: 3 to 64 characters of ASCII letters, digits and `._-@+`, stored
+/// lower-case so that "Tanaka" and "tanaka" are one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Login(String);
+
+impl Login {
+    pub fn parse(raw: &str) -> Result<Login, AccountRuleError> {
+        let s = raw.trim().to_ascii_lowercase();
+        if s.len() < 3 || s.len() > 64 {
+            return Err(AccountRuleError::new(
+                "login must be 3 to 64 characters",
+                "ログインIDは3〜64文字にしてください",
+            ));
+        }
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-@+".contains(c))
+        {
+            return Err(AccountRuleError::new(
+                "login may contain only letters, digits and . _ - @ +",
+                "ログインIDに使えるのは半角英数字と . _ - @ + です",
+            ));
+        }
+        Ok(Login(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: at least 8 characters, at most 256 (hashing cost stays bounded).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    pub const MIN_CHARS: usize = 8;
+
+    pub fn parse(raw: &str) -> Result<Password, AccountRuleError> {
+        let n = raw.chars().count();
+        if n < Self::MIN_CHARS {
+            return Err(AccountRuleError::new(
+                "password must be at least 8 characters",
+                "パスワードは8文字以上にしてください",
+            ));
+        }
+        if raw.len() > 256 {
+            return Err(AccountRuleError::new(
+                "password must be at most 256 bytes",
+                "パスワードが長すぎます",
+            ));
+        }
+        Ok(Password(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(..)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn login_rules() {
+        assert_eq!(Login::parse(" Tanaka ").unwrap().as_str(), "tanaka");
+        assert!(Login::parse("ab").is_err());
+        assert!(Login::parse("田中").is_err());
+        assert!(Login::parse("a b c").is_err());
+        assert!(Login::parse(&"x".repeat(65)).is_err());
+        assert!(Login::parse("shop-01@example.jp").is_ok());
+    }
+
+    #[test]
+    fn password_rules() {
+        assert!(Password::parse("short").is_err());
+        assert!(Password::parse("ながいパスワード").is_ok());
+        assert!(Password::parse(&"p".repeat(257)).is_err());
+        assert_eq!(
+            format!("{:?}", Password::parse("12345678").unwrap()),
+            "Password(..)"
+        );
+    }
+}
+
+/// How long a login session lives: residents on their own phone stay logged in for weeks
+/// (logging in again is a real obstacle for many), staff sessions end the same day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    /// The session ends after this many seconds without a request.
+    pub idle_secs: i64,
+    /// The session ends this many seconds after login, however active.
+    pub max_secs: i64,
+}
+
+impl Role {
+    pub fn session_policy(self) -> SessionPolicy {
+        const HOUR: i64 = 3600;
+        const DAY: i64 = 24 * HOUR;
+        match self {
+            Role::Resident => SessionPolicy {
+                idle_secs: 30 * DAY,
+                max_secs: 180 * DAY,
+            },
+            Role::Merchant => SessionPolicy {
+                idle_secs: 12 * HOUR,
+                max_secs: 7 * DAY,
+            },
+            _ => SessionPolicy {
+                idle_secs: 2 * HOUR,
+                max_secs: 12 * HOUR,
+            },
+        }
+    }
+}
+
+impl SessionPolicy {
+    /// Whether a session created at `created` and last used at `last_seen` is still valid.
+    pub fn is_live(self, created: i64, last_seen: i64, now: i64) -> bool {
+        now < created + self.max_secs && now < last_seen + self.idle_secs
+    }
+}
+
+#[cfg(test)]
+mod session_tests {
+    use super::*;
+
+    #[test]
+    fn sessions_end_on_idle_and_on_age() {
+        let p = Role::Admin.session_policy();
+        assert!(p.is_live(0, 0, p.idle_secs - 1));
+        assert!(!p.is_live(0, 0, p.idle_secs));
+        // Active all along, but too old.
+        assert!(!p.is_live(0, p.max_secs - 1, p.max_secs));
+        assert!(Role::Resident.session_policy().idle_secs > p.idle_secs);
+    }
+}

@@ -1,0 +1,84 @@
+//! Business time: Japan Standard Time (+09:00, no daylight saving), so a fixed offset is
+//! exact. Timestamps are stored as Unix seconds; these helpers convert and format them.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
+
+/// Asia/Tokyo as a fixed offset.
+pub fn jst() -> FixedOffset {
+    FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
+}
+
+/// A Unix timestamp (seconds) as a JST date-time.
+pub fn from_unix(secs: i64) -> DateTime<FixedOffset> {
+    Utc.timestamp_opt(secs, 0)
+        .single()
+        .unwrap_or_default()
+        .with_timezone(&jst())
+}
+
+/// RFC 3339 with the JST offset, as the API writes times.
+pub fn rfc3339(secs: i64) -> String {
+    from_unix(secs).to_rfc3339()
+}
+
+/// Parses an RFC 3339 time with an explicit offset.
+pub fn parse_rfc3339(s: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(s.trim()).ok()
+}
+
+/// Parses a JST calendar date `2024-12-01`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+const WEEKDAYS_JA: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+
+/// `2024年12月1日(日)` as the city's style guide writes dates.
+pub fn format_date_ja(secs: i64) -> String {
+    let t = from_unix(secs);
+    format!(
+        "{}年{}月{}日({})",
+        t.year(),
+        t.month(),
+        t.day(),
+        WEEKDAYS_JA[t.weekday().num_days_from_monday() as usize]
+    )
+}
+
+/// `2024年12月1日(日) 10:05` in JST.
+pub fn format_datetime_ja(secs: i64) -> String {
+    format!(
+        "{} {}",
+        format_date_ja(secs),
+        from_unix(secs).format("%H:%M")
+    )
+}
+
+/// `2024-12-01 10:05` in JST, for the English pages.
+pub fn format_datetime_en(secs: i64) -> String {
+    from_unix(secs).format("%Y-%m-%d %H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_in_jst() {
+        // 2024-11-30T15:00:00Z is 2024-12-01 00:00 in Tokyo, a Sunday.
+        let t = parse_rfc3339("2024-11-30T15:00:00Z").unwrap().timestamp();
+        assert_eq!(format_date_ja(t), "2024年12月1日(日)");
+        assert_eq!(rfc3339(t), "2024-12-01T00:00:00+09:00");
+        assert_eq!(format_datetime_ja(t + 305), "2024年12月1日(日) 00:05");
+    }
+
+    #[test]
+    fn parses_dates() {
+        assert!(parse_date("2024-02-30").is_none());
+        assert_eq!(parse_date("2024-12-01").unwrap().day(), 1);
+        assert!(
+            parse_rfc3339("2024-12-01T10:00:00").is_none(),
+            "offset is required"
+        );
+    }
+}

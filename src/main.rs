@@ -1,0 +1,168 @@
+//! The `meguri` command: parses the command line and calls `meguri::cli`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use meguri::cli::{self, CliError};
+use meguri::config::Config;
+use meguri::db::Synchronous;
+use meguri::service::settings::Branding;
+
+#[derive(Parser)]
+#[command(
+    name = "meguri",
+    version,
+    about = "Electronic regional currency for a city (電子地域通貨)"
+)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new database and print the first admin's one-time password.
+    Init {
+        #[arg(long, default_value = "meguri.db")]
+        db: PathBuf,
+        /// The city's name as pages show it.
+        #[arg(long, default_value = "めぐり市")]
+        city_name: String,
+        /// The currency's name as pages show it.
+        #[arg(long, default_value = "めぐりペイ")]
+        currency_name: String,
+        #[arg(long, default_value = "admin")]
+        admin_login: String,
+    },
+    /// Serve the web pages and the API until SIGTERM or SIGINT.
+    Serve {
+        #[arg(long, default_value = "meguri.db")]
+        db: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Enable the sandbox clock (PUT /api/v1/sandbox/clock).
+        #[arg(long)]
+        fake_clock: bool,
+        /// The public address, e.g. https://pay.example-city.jp (https marks cookies Secure).
+        #[arg(long)]
+        public_url: Option<String>,
+        /// Worker threads answering requests.
+        #[arg(long, default_value_t = 16)]
+        workers: usize,
+        /// SQLite synchronous mode: full (every commit on disk) or normal.
+        #[arg(long, default_value = "full")]
+        synchronous: String,
+    },
+    /// Run a ready demo city on localhost with the sandbox clock on.
+    Demo {
+        #[arg(long, default_value = "meguri-demo.db")]
+        db: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// Check every ledger and data invariant; exit 1 naming what is broken.
+    Verify {
+        #[arg(long, default_value = "meguri.db")]
+        db: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Create a bearer token; it is printed alone on the last line.
+    Create {
+        #[arg(long, default_value = "meguri.db")]
+        db: PathBuf,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: String,
+        /// The user the token acts as (required for resident and merchant tokens).
+        #[arg(long)]
+        subject: Option<i64>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("meguri: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<()> {
+    let now = chrono::Utc::now().timestamp();
+    match args.command {
+        Command::Init {
+            db,
+            city_name,
+            currency_name,
+            admin_login,
+        } => {
+            let branding = Branding {
+                city_name,
+                currency_name,
+                ..Branding::default()
+            };
+            let created = cli::init::run(&db, branding, &admin_login, now)?;
+            println!("created {}", db.display());
+            println!("first admin login: {}", created.admin_login);
+            println!("one-time password: {}", created.admin_password);
+            println!("(a new password is chosen at the first login)");
+        }
+        Command::Serve {
+            db,
+            addr,
+            fake_clock,
+            public_url,
+            workers,
+            synchronous,
+        } => {
+            let sync = Synchronous::parse(&synchronous).with_context(|| {
+                format!("--synchronous must be full or normal, not {synchronous}")
+            })?;
+            let mut config = Config::new(db).with_synchronous(sync);
+            config.addr = addr;
+            config.fake_clock = fake_clock;
+            config.workers = workers.clamp(1, 256);
+            config.db.pool_size = (config.workers as u32 + 2).min(64);
+            config.public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
+            cli::serve::run(config)?;
+        }
+        Command::Demo { db, addr } => {
+            let mut config = Config::new(db);
+            config.addr = addr;
+            config.public_url = format!("http://{addr}");
+            cli::demo::run(config, now)?;
+        }
+        Command::Token {
+            action:
+                TokenAction::Create {
+                    db,
+                    role,
+                    name,
+                    subject,
+                },
+        } => {
+            let token = cli::token::create(&db, &role, &name, subject, now)?;
+            println!("token for {name} ({role}):");
+            println!("{token}");
+        }
+        Command::Verify { db } => match cli::verify::run(&db, &mut std::io::stdout()) {
+            Err(CliError::VerifyFailed(n)) => anyhow::bail!("verify: {n} invariant(s) broken"),
+            other => other?,
+        },
+    }
+    Ok(())
+}

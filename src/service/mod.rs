@@ -1,0 +1,180 @@
+//! Use cases. Each opens its own transaction, loads what it needs, asks `domain` for the
+//! decision, stores the result and writes the audit log, so a request commits whole or
+//! changes nothing.
+
+pub mod accounts;
+pub mod crypto;
+pub mod residents;
+pub mod sandbox;
+pub mod settings;
+pub mod stores;
+pub mod verify;
+
+use std::sync::{Mutex, RwLock};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::{self, DbError, Pool};
+use crate::domain::ratelimit::RateLimiter;
+use crate::domain::{Role, Text};
+
+pub use settings::Branding;
+
+/// Everything a use case needs: storage, time, the server secret and shared state.
+pub struct App {
+    pub pool: Pool,
+    pub clock: Clock,
+    pub config: Config,
+    /// Server secret for MACs (CSRF tokens, QR codes); made by `meguri init`.
+    pub secret: [u8; 32],
+    pub limiter: Mutex<RateLimiter>,
+    /// The city's branding, cached because every page shows it.
+    pub branding: RwLock<Branding>,
+}
+
+impl App {
+    /// Opens the database of `config` and loads the secret, branding and sandbox clock.
+    pub fn open(config: Config) -> Result<App> {
+        let pool = db::open(&config.db_path, &config.db)?;
+        let conn = pool.get().map_err(DbError::from)?;
+        let secret = settings::secret(&conn)?;
+        let branding = settings::branding(&conn)?;
+        let clock = if config.fake_clock {
+            Clock::fake(sandbox::stored_now(&conn)?)
+        } else {
+            Clock::System
+        };
+        drop(conn);
+        Ok(App {
+            pool,
+            clock,
+            config,
+            secret,
+            limiter: Mutex::new(RateLimiter::default()),
+            branding: RwLock::new(branding),
+        })
+    }
+
+    pub fn conn(&self) -> Result<db::Conn> {
+        Ok(self.pool.get().map_err(DbError::from)?)
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.unix()
+    }
+
+    pub fn branding(&self) -> Branding {
+        self.branding
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// Who is acting: a logged-in person, an API token, or the command line.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub role: Role,
+    /// The user behind it; a token made by `meguri token create` without `--subject` has none.
+    pub user_id: Option<i64>,
+    /// For merchant staff, the store they work for.
+    pub store_id: Option<i64>,
+    pub display_name: String,
+    /// How the audit log names this actor, e.g. `user:3` or `token:2`.
+    pub actor: String,
+    /// A one-time password is in use: pages send the person to choose a new one first.
+    pub must_change_password: bool,
+}
+
+impl Principal {
+    /// The command line, acting as the city.
+    pub fn cli() -> Principal {
+        Principal {
+            role: Role::Admin,
+            user_id: None,
+            store_id: None,
+            display_name: "command line".into(),
+            actor: "cli".into(),
+            must_change_password: false,
+        }
+    }
+
+    pub fn is(&self, roles: &[Role]) -> bool {
+        roles.contains(&self.role)
+    }
+}
+
+/// What can go wrong in a use case, in the words of api.md's error codes.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    Invalid(Text),
+    #[error("{0}")]
+    Unauthorized(Text),
+    #[error("{0}")]
+    Forbidden(Text),
+    #[error("{0}")]
+    NotFound(Text),
+    #[error("{0}")]
+    Conflict(Text),
+    #[error("too many attempts; wait a while and try again")]
+    RateLimited,
+    #[error("{0}")]
+    Internal(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<rusqlite::Error> for ServiceError {
+    fn from(e: rusqlite::Error) -> Self {
+        ServiceError::Db(DbError::Sqlite(e))
+    }
+}
+
+impl ServiceError {
+    /// The message in the visitor's language, for pages.
+    pub fn text(&self, ja: bool) -> String {
+        let pick = |t: &Text| if ja { t.ja.clone() } else { t.en.clone() };
+        match self {
+            ServiceError::Invalid(t)
+            | ServiceError::Unauthorized(t)
+            | ServiceError::Forbidden(t)
+            | ServiceError::NotFound(t)
+            | ServiceError::Conflict(t) => pick(t),
+            ServiceError::RateLimited => pick(&Text::new(
+                "too many attempts; wait a while and try again",
+                "試行回数が多すぎます。しばらくしてからお試しください",
+            )),
+            ServiceError::Internal(_) | ServiceError::Db(_) => pick(&Text::new(
+                "an internal error occurred; it has been logged",
+                "内部エラーが発生しました(記録済みです)",
+            )),
+        }
+    }
+}
+
+/// Shorthands for the common refusals, with the message in both languages.
+pub fn invalid(en: impl Into<String>, ja: impl Into<String>) -> ServiceError {
+    ServiceError::Invalid(Text::new(en, ja))
+}
+
+pub fn not_found(en: impl Into<String>, ja: impl Into<String>) -> ServiceError {
+    ServiceError::NotFound(Text::new(en, ja))
+}
+
+pub type Result<T> = std::result::Result<T, ServiceError>;
+
+/// Refuses unless `who` has one of `roles`; use cases check again what the router checked,
+/// so that a use case called from elsewhere (CLI, jobs) cannot skip it.
+pub fn require(who: &Principal, roles: &[Role]) -> Result<()> {
+    if who.is(roles) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(Text::new(
+            format!("the {} role may not do this", who.role),
+            format!("{}の権限ではこの操作はできません", who.role.label_ja()),
+        )))
+    }
+}
+
+pub const STAFF: &[Role] = &[Role::Admin, Role::Operator];

@@ -1,0 +1,151 @@
+//! Residents (利用者): self-registration and registration by staff.
+
+use serde_json::{Map, Value};
+
+use super::{
+    App, Principal, Result, STAFF, ServiceError, accounts::duplicate_login, crypto, invalid,
+    require, settings,
+};
+use crate::db::{self, accounts as rows, audit, residents};
+use crate::domain::{Login, Password, Role};
+
+pub struct NewResident {
+    pub login: String,
+    pub password: String,
+    pub display_name: String,
+    pub phone: Option<String>,
+    /// Free attributes such as `age_band`, `area`, `line_id` (strings).
+    pub attributes: Map<String, Value>,
+}
+
+/// Registers a resident. `who` is `None` for self-registration; staff registrations are
+/// audited. Fields the city marks as required must be present.
+pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<i64> {
+    if let Some(p) = who {
+        require(p, STAFF)?;
+    }
+    let login = Login::parse(&new.login).map_err(ServiceError::Invalid)?;
+    let password = Password::parse(&new.password).map_err(ServiceError::Invalid)?;
+    let display_name = new.display_name.trim();
+    if display_name.is_empty() || display_name.chars().count() > 60 {
+        return Err(invalid(
+            "display_name must be 1 to 60 characters",
+            "お名前は1〜60文字で入力してください",
+        ));
+    }
+    let phone = new.phone.as_deref().map(normalise_phone).transpose()?;
+    for (k, v) in &new.attributes {
+        match v {
+            Value::String(s) if s.chars().count() <= 100 => {}
+            _ => {
+                return Err(invalid(
+                    format!("attribute {k} must be a string of at most 100 characters"),
+                    format!("{k}は100文字以内の文字列で入力してください"),
+                ));
+            }
+        }
+        if k.is_empty() || k.len() > 40 {
+            return Err(invalid(
+                "attribute names must be 1 to 40 characters",
+                "属性名は1〜40文字です",
+            ));
+        }
+    }
+    let mut conn = app.conn()?;
+    for field in settings::required_fields(&conn)? {
+        let present = match field.as_str() {
+            "phone" => phone.is_some(),
+            other => new
+                .attributes
+                .get(other)
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.trim().is_empty()),
+        };
+        if !present {
+            return Err(invalid(
+                format!("{field} is required"),
+                format!("{}は必須です", field_label_ja(&field)),
+            ));
+        }
+    }
+    let hash = crypto::hash_password(password.expose())?;
+    let now = app.now();
+    db::write(&mut conn, |tx| -> Result<i64> {
+        let id = rows::insert_user(
+            tx,
+            &rows::NewUser {
+                login: login.as_str(),
+                password_hash: &hash,
+                role: Role::Resident,
+                display_name,
+                store_id: None,
+                must_change_password: false,
+                created_at: now,
+            },
+        )
+        .map_err(|e| duplicate_login(e, login.as_str()))?;
+        residents::insert(tx, id, phone.as_deref(), &Value::Object(new.attributes))?;
+        if let Some(p) = who {
+            audit::record(
+                tx,
+                now,
+                &p.actor,
+                "resident.create",
+                &format!("user:{id}"),
+                &serde_json::json!({}),
+            )?;
+        }
+        Ok(id)
+    })
+}
+
+/// The Japanese name of a registration field.
+pub fn field_label_ja(field: &str) -> &str {
+    match field {
+        "phone" => "電話番号",
+        "line_id" => "LINE ID",
+        "age_band" => "年代",
+        "area" => "お住まいの地区",
+        other => other,
+    }
+}
+
+/// A Japanese phone number: 10 or 11 digits, hyphens and spaces allowed, stored as digits.
+pub fn normalise_phone(raw: &str) -> Result<String> {
+    let digits: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '(' | ')' | 'ー' | '−'))
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    if (10..=11).contains(&digits.len())
+        && digits.starts_with('0')
+        && digits.chars().all(|c| c.is_ascii_digit())
+    {
+        Ok(digits)
+    } else {
+        Err(invalid(
+            "phone must be a Japanese phone number such as 090-1234-5678",
+            "電話番号は 090-1234-5678 のような形で入力してください",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones() {
+        assert_eq!(normalise_phone("090-1234-5678").unwrap(), "09012345678");
+        assert_eq!(
+            normalise_phone("０２７(３８２)１１１１").unwrap(),
+            "0273821111"
+        );
+        assert!(normalise_phone("12345").is_err());
+        assert!(normalise_phone("190-1234-5678").is_err());
+        assert!(normalise_phone("090-1234-567a").is_err());
+    }
+}

@@ -1,0 +1,148 @@
+//! Deployment settings: the server secret, the city's branding, registration rules.
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use super::{App, Principal, Result, ServiceError, crypto, invalid, require};
+use crate::db::{self, audit, settings as kv};
+use crate::domain::Role;
+
+const SECRET: &str = "server_secret";
+const BRANDING: &str = "branding";
+const REGISTRATION: &str = "registration_required";
+
+/// How meguri presents itself: the city's name, the currency's name, its colour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Branding {
+    pub city_name: String,
+    pub currency_name: String,
+    /// Main colour as `#rrggbb`.
+    pub color: String,
+}
+
+impl Default for Branding {
+    fn default() -> Self {
+        Branding {
+            city_name: "めぐり市".into(),
+            currency_name: "めぐりペイ".into(),
+            color: "#1b6e53".into(),
+        }
+    }
+}
+
+impl Branding {
+    pub fn validate(self) -> Result<Branding> {
+        let city_name = self.city_name.trim().to_owned();
+        let currency_name = self.currency_name.trim().to_owned();
+        if city_name.is_empty() || city_name.chars().count() > 40 {
+            return Err(invalid(
+                "city name must be 1 to 40 characters",
+                "市の名前は1〜40文字です",
+            ));
+        }
+        if currency_name.is_empty() || currency_name.chars().count() > 40 {
+            return Err(invalid(
+                "currency name must be 1 to 40 characters",
+                "通貨の名前は1〜40文字です",
+            ));
+        }
+        let c = self.color.trim().to_ascii_lowercase();
+        if !(c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|x| x.is_ascii_hexdigit())) {
+            return Err(invalid(
+                "colour must look like #1b6e53",
+                "色は #1b6e53 の形で入力してください",
+            ));
+        }
+        Ok(Branding {
+            city_name,
+            currency_name,
+            color: c,
+        })
+    }
+}
+
+/// Registration fields a city may make required (KUM-イ-b asks for phone and LINE ID).
+pub const REGISTRATION_FIELDS: &[&str] = &["phone", "line_id", "age_band", "area"];
+
+/// Writes the settings a new database needs: a fresh server secret and defaults.
+pub fn initialise(c: &Connection, branding: &Branding) -> Result<()> {
+    kv::set(c, SECRET, &crypto::hex(&crypto::random_bytes::<32>()))?;
+    kv::set(
+        c,
+        BRANDING,
+        &serde_json::to_string(branding).unwrap_or_default(),
+    )?;
+    kv::set(c, REGISTRATION, "[]")?;
+    Ok(())
+}
+
+pub fn secret(c: &Connection) -> Result<[u8; 32]> {
+    let hex = kv::get(c, SECRET)?
+        .ok_or_else(|| ServiceError::Internal("the database has no server secret".into()))?;
+    crypto::unhex(&hex)
+        .and_then(|v| <[u8; 32]>::try_from(v).ok())
+        .ok_or_else(|| ServiceError::Internal("the server secret is malformed".into()))
+}
+
+pub fn branding(c: &Connection) -> Result<Branding> {
+    Ok(kv::get(c, BRANDING)?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+pub fn set_branding(app: &App, who: &Principal, b: Branding) -> Result<Branding> {
+    require(who, &[Role::Admin])?;
+    let b = b.validate()?;
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        kv::set(tx, BRANDING, &serde_json::to_string(&b).unwrap_or_default())?;
+        audit::record(
+            tx,
+            app.now(),
+            &who.actor,
+            "settings.branding",
+            "settings",
+            &serde_json::to_value(&b).unwrap_or_default(),
+        )?;
+        Ok(())
+    })?;
+    *app.branding.write().unwrap_or_else(|e| e.into_inner()) = b.clone();
+    Ok(b)
+}
+
+/// The registration fields this city requires.
+pub fn required_fields(c: &Connection) -> Result<Vec<String>> {
+    Ok(kv::get(c, REGISTRATION)?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+pub fn set_required_fields(app: &App, who: &Principal, fields: Vec<String>) -> Result<()> {
+    require(who, &[Role::Admin])?;
+    if let Some(bad) = fields
+        .iter()
+        .find(|f| !REGISTRATION_FIELDS.contains(&f.as_str()))
+    {
+        return Err(invalid(
+            format!("unknown registration field {bad}"),
+            format!("不明な登録項目です: {bad}"),
+        ));
+    }
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        kv::set(
+            tx,
+            REGISTRATION,
+            &serde_json::to_string(&fields).unwrap_or_default(),
+        )?;
+        audit::record(
+            tx,
+            app.now(),
+            &who.actor,
+            "settings.registration",
+            "settings",
+            &serde_json::json!({ "required": fields }),
+        )?;
+        Ok(())
+    })
+}

@@ -1,0 +1,289 @@
+//! Stores (加盟店): creating them, binding staff logins, the public directory search.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    App, Principal, Result, STAFF, ServiceError, accounts::duplicate_login, crypto, invalid,
+    not_found, require,
+};
+use crate::db::{self, accounts as users, audit, stores as rows};
+use crate::domain::kana::search_key;
+use crate::domain::{Login, Password, Role};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BankAccount {
+    pub bank_code: String,
+    pub branch_code: String,
+    pub account_type: String,
+    pub account_number: String,
+    pub holder_kana: String,
+}
+
+impl BankAccount {
+    /// Shape checks of a Japanese bank account (the code lists arrive with settlement).
+    pub fn validate(&self) -> Result<()> {
+        let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
+        if !digits(&self.bank_code, 4) {
+            return Err(invalid(
+                "bank_code must be 4 digits",
+                "金融機関コードは4桁の数字です",
+            ));
+        }
+        if !digits(&self.branch_code, 3) {
+            return Err(invalid(
+                "branch_code must be 3 digits",
+                "支店コードは3桁の数字です",
+            ));
+        }
+        if !matches!(self.account_type.as_str(), "ordinary" | "current") {
+            return Err(invalid(
+                "account_type must be ordinary or current",
+                "預金種目は普通か当座です",
+            ));
+        }
+        if !digits(&self.account_number, 7) {
+            return Err(invalid(
+                "account_number must be 7 digits",
+                "口座番号は7桁の数字です",
+            ));
+        }
+        let kana_ok = |c: char| {
+            matches!(c, 'ァ'..='ヶ' | 'ー' | '　' | ' ' | '（' | '）' | '(' | ')' | '.' | '．' | '-' | 'ｦ'..='ﾟ')
+                || c.is_ascii_uppercase()
+                || c.is_ascii_digit()
+        };
+        let h = self.holder_kana.trim();
+        if h.is_empty() || h.chars().count() > 30 || !h.chars().all(kana_ok) {
+            return Err(invalid(
+                "holder_kana must be the account holder's name in katakana (30 characters at most)",
+                "口座名義はカタカナ30文字以内で入力してください",
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub struct NewStore {
+    pub name: String,
+    pub name_kana: String,
+    pub category: String,
+    pub address: String,
+    pub phone: Option<String>,
+    pub hours: Option<String>,
+    pub holidays: Option<String>,
+    pub pr: Option<String>,
+    pub url: Option<String>,
+    pub keywords: Vec<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub accepts: Vec<String>,
+    pub sells_cards: bool,
+    pub bank: Option<BankAccount>,
+}
+
+pub const MEDIA: &[&str] = &["money", "coupons", "points"];
+
+pub struct CreatedStore {
+    pub id: i64,
+    pub mpm_code: String,
+}
+
+pub fn create(app: &App, who: &Principal, s: NewStore) -> Result<CreatedStore> {
+    require(who, STAFF)?;
+    let text = |label: &str, v: &str, max: usize| -> Result<()> {
+        let n = v.trim().chars().count();
+        if n == 0 || n > max {
+            return Err(invalid(
+                format!("{label} must be 1 to {max} characters"),
+                format!("{label}は1〜{max}文字で入力してください"),
+            ));
+        }
+        Ok(())
+    };
+    text("name", &s.name, 100)?;
+    text("name_kana", &s.name_kana, 100)?;
+    text("category", &s.category, 40)?;
+    text("address", &s.address, 200)?;
+    for (label, v, max) in [
+        ("hours", &s.hours, 200),
+        ("holidays", &s.holidays, 200),
+        ("pr", &s.pr, 2000),
+        ("url", &s.url, 500),
+    ] {
+        if let Some(v) = v {
+            text(label, v, max)?;
+        }
+    }
+    if let Some(u) = &s.url
+        && !(u.starts_with("https://") || u.starts_with("http://"))
+    {
+        return Err(invalid(
+            "url must start with https:// or http://",
+            "URLは https:// で始めてください",
+        ));
+    }
+    if s.keywords.len() > 20
+        || s.keywords
+            .iter()
+            .any(|k| k.trim().is_empty() || k.chars().count() > 40)
+    {
+        return Err(invalid(
+            "keywords: at most 20, each 1 to 40 characters",
+            "キーワードは20個まで、各40文字以内です",
+        ));
+    }
+    if s.lat.is_some_and(|v| !(-90.0..=90.0).contains(&v))
+        || s.lng.is_some_and(|v| !(-180.0..=180.0).contains(&v))
+    {
+        return Err(invalid(
+            "lat/lng are out of range",
+            "緯度・経度が範囲外です",
+        ));
+    }
+    if s.lat.is_some() != s.lng.is_some() {
+        return Err(invalid(
+            "give both lat and lng, or neither",
+            "緯度と経度は両方入力してください",
+        ));
+    }
+    let accepts = if s.accepts.is_empty() {
+        vec!["money".to_owned()]
+    } else {
+        s.accepts.clone()
+    };
+    if let Some(bad) = accepts.iter().find(|m| !MEDIA.contains(&m.as_str())) {
+        return Err(invalid(
+            format!("accepts: unknown medium {bad}"),
+            format!("利用できる決済手段の指定が不明です: {bad}"),
+        ));
+    }
+    let phone = s
+        .phone
+        .as_deref()
+        .map(super::residents::normalise_phone)
+        .transpose()?;
+    if let Some(b) = &s.bank {
+        b.validate()?;
+    }
+    let bank = s
+        .bank
+        .as_ref()
+        .map(|b| serde_json::to_value(b).unwrap_or_default());
+    let key = search_key(&format!(
+        "{} {} {}",
+        s.name,
+        s.name_kana,
+        s.keywords.join(" ")
+    ));
+    let mpm_code = crypto::random_code(16);
+    let now = app.now();
+    let mut conn = app.conn()?;
+    let id = db::write(&mut conn, |tx| -> Result<i64> {
+        let id = rows::insert(
+            tx,
+            &rows::NewStore {
+                name: s.name.trim(),
+                name_kana: s.name_kana.trim(),
+                category: s.category.trim(),
+                address: s.address.trim(),
+                phone: phone.as_deref(),
+                hours: s.hours.as_deref(),
+                holidays: s.holidays.as_deref(),
+                pr: s.pr.as_deref(),
+                url: s.url.as_deref(),
+                keywords: &s.keywords,
+                lat: s.lat,
+                lng: s.lng,
+                accepts: &accepts,
+                sells_cards: s.sells_cards,
+                bank: bank.as_ref(),
+                mpm_code: &mpm_code,
+                search_key: &key,
+                created_at: now,
+            },
+        )?;
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            "store.create",
+            &format!("store:{id}"),
+            &serde_json::json!({ "name": s.name }),
+        )?;
+        Ok(id)
+    })?;
+    Ok(CreatedStore { id, mpm_code })
+}
+
+/// Binds a new merchant login to a store.
+pub fn add_staff(
+    app: &App,
+    who: &Principal,
+    store_id: i64,
+    login: &str,
+    password: &str,
+) -> Result<i64> {
+    require(who, STAFF)?;
+    let login = Login::parse(login).map_err(ServiceError::Invalid)?;
+    let password = Password::parse(password).map_err(ServiceError::Invalid)?;
+    let mut conn = app.conn()?;
+    let store = rows::get(&conn, store_id)?.ok_or_else(|| no_store(store_id))?;
+    let hash = crypto::hash_password(password.expose())?;
+    let now = app.now();
+    db::write(&mut conn, |tx| -> Result<i64> {
+        let id = users::insert_user(
+            tx,
+            &users::NewUser {
+                login: login.as_str(),
+                password_hash: &hash,
+                role: Role::Merchant,
+                display_name: &store.name,
+                store_id: Some(store.id),
+                must_change_password: false,
+                created_at: now,
+            },
+        )
+        .map_err(|e| duplicate_login(e, login.as_str()))?;
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            "store.staff.create",
+            &format!("user:{id}"),
+            &serde_json::json!({ "store_id": store.id, "login": login.as_str() }),
+        )?;
+        Ok(id)
+    })
+}
+
+fn no_store(id: i64) -> ServiceError {
+    not_found(
+        format!("no store {id}"),
+        format!("加盟店{id}は見つかりません"),
+    )
+}
+
+pub fn get(app: &App, id: i64) -> Result<rows::StoreRow> {
+    rows::get(&*app.conn()?, id)?.ok_or_else(|| no_store(id))
+}
+
+/// Searches active stores; `q` matches name, reading and keywords in any kana or width.
+pub fn search(
+    app: &App,
+    q: Option<&str>,
+    category: Option<&str>,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<rows::StoreRow>> {
+    let key = q.map(search_key).filter(|k| !k.is_empty());
+    Ok(rows::search(
+        &*app.conn()?,
+        &rows::StoreQuery {
+            key: key.as_deref(),
+            category: category.map(str::trim).filter(|c| !c.is_empty()),
+            after_id,
+            limit,
+        },
+    )?)
+}

@@ -1,0 +1,36 @@
+//! Resident registration.
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::service::residents::{self, NewResident};
+use crate::web::error::WebError;
+use crate::web::reply::Reply;
+use crate::web::request::Ctx;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewResidentWire {
+    login: String,
+    password: String,
+    display_name: String,
+    phone: Option<String>,
+    #[serde(default)]
+    attributes: Map<String, Value>,
+}
+
+pub fn create(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let w: NewResidentWire = ctx.json()?;
+    let id = residents::register(
+        ctx.app,
+        ctx.principal.as_ref(),
+        NewResident {
+            login: w.login,
+            password: w.password,
+            display_name: w.display_name,
+            phone: w.phone,
+            attributes: w.attributes,
+        },
+    )?;
+    Ok(Reply::json(201, &json!({ "id": id })))
+}

@@ -1,0 +1,55 @@
+//! Health, the OpenAPI document and the sandbox clock.
+
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::domain::time::parse_rfc3339;
+use crate::service::sandbox;
+use crate::web::error::WebError;
+use crate::web::reply::Reply;
+use crate::web::request::Ctx;
+
+/// Answers ok only when the database answers too, so a watchdog sees a stuck store.
+pub fn healthz(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let conn = ctx.app.conn()?;
+    conn.query_row("SELECT 1", [], |_| Ok(()))?;
+    Ok(Reply::json(200, &json!({ "status": "ok" })))
+}
+
+pub fn openapi(_ctx: &mut Ctx) -> Result<Reply, WebError> {
+    Ok(Reply::json(200, &super::openapi::document()))
+}
+
+fn clock_off() -> WebError {
+    WebError::Service(crate::service::not_found(
+        "the sandbox clock is off (start the server with --fake-clock)",
+        "テスト用の時計は無効です",
+    ))
+}
+
+pub fn get_clock(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    if !ctx.app.clock.is_fake() {
+        return Err(clock_off());
+    }
+    Ok(Reply::json(
+        200,
+        &json!({ "now": ctx.app.clock.now().to_rfc3339() }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetClock {
+    now: String,
+}
+
+pub fn set_clock(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    if !ctx.app.clock.is_fake() {
+        return Err(clock_off());
+    }
+    let body: SetClock = ctx.json()?;
+    let to = parse_rfc3339(&body.now)
+        .ok_or_else(|| WebError::BadRequest("now must be an RFC 3339 time with offset".into()))?;
+    let now = sandbox::set_clock(ctx.app, ctx.who()?, to)?;
+    Ok(Reply::json(200, &json!({ "now": now.to_rfc3339() })))
+}

@@ -1,0 +1,39 @@
+//! Static assets compiled into the binary, and the stylesheet made from the branding.
+
+use crate::web::error::WebError;
+use crate::web::reply::Reply;
+use crate::web::request::Ctx;
+
+const FILES: &[(&str, &str, &[u8])] = &[
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../../assets/app.css"),
+    ),
+    (
+        "icon.svg",
+        "image/svg+xml",
+        include_bytes!("../../../assets/icon.svg"),
+    ),
+];
+
+pub fn file(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let name = ctx.params.first().map(String::as_str).unwrap_or("");
+    let (_, ty, bytes) = FILES
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .ok_or(WebError::RouteNotFound)?;
+    Ok(Reply::bytes(200, ty, bytes.to_vec()).cacheable())
+}
+
+/// The city's colour as CSS custom properties (kept out of inline styles so the
+/// Content-Security-Policy can forbid them).
+pub fn brand_css(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let b = ctx.app.branding();
+    let css = format!(":root {{ --brand: {}; }}\n", b.color);
+    Ok(Reply::bytes(
+        200,
+        "text/css; charset=utf-8",
+        css.into_bytes(),
+    ))
+}

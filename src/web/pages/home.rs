@@ -1,0 +1,168 @@
+//! The landing page, the language switch and the start page of each role.
+
+use maud::html;
+
+use super::{home_of, local_path, render};
+use crate::db;
+use crate::domain::time::format_datetime_ja;
+use crate::service::stores;
+use crate::web::error::WebError;
+use crate::web::reply::Reply;
+use crate::web::request::{Ctx, LANG_COOKIE};
+use crate::web::views::Lang;
+
+pub fn index(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    if let Some(p) = &ctx.principal
+        && home_of(p.role) != "/"
+    {
+        return Ok(Reply::redirect(home_of(p.role)));
+    }
+    let l = ctx.lang;
+    let b = ctx.app.branding();
+    let body = html! {
+        p.lead {
+            (b.currency_name) (l.t(
+                "は、市内の加盟店で使える電子地域通貨です。スマートフォンでも、QRコード付きのカードでもお支払いいただけます。",
+                " is the city's electronic local currency, accepted at member stores. Pay with your smartphone or with a QR card."
+            ))
+        }
+        @if ctx.principal.is_none() {
+            div.actions {
+                a.button.primary href="/login" { (l.t("ログイン", "Log in")) }
+                a.button href="/register" { (l.t("はじめての方(利用者登録)", "New here? Register")) }
+            }
+        } @else {
+            p { (l.t("このアカウントには画面がありません。APIをご利用ください。", "This account has no pages; use the API.")) }
+        }
+    };
+    Ok(render(ctx, 200, &b.city_name, body))
+}
+
+/// Switches the page language and returns to where the visitor was.
+pub fn set_lang(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let lang = Lang::parse(ctx.query_get("to").unwrap_or("ja"));
+    let back = local_path(ctx.query_get("next")).unwrap_or("/").to_owned();
+    Ok(Reply::redirect(&back).cookie(format!(
+        "{LANG_COOKIE}={}{}",
+        lang.code(),
+        ctx.cookie_attrs(Some(400 * 86400))
+    )))
+}
+
+pub fn resident(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let p = ctx.who()?;
+    let body = html! {
+        p.lead { (p.display_name) (l.t(" さん、こんにちは。", ", welcome.")) }
+        nav.menu aria-label=(l.t("メニュー", "Menu")) {
+            a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
+        }
+    };
+    Ok(render(ctx, 200, l.t("マイページ", "My page"), body))
+}
+
+pub fn shop(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let store_id = ctx.who()?.store_id.ok_or(WebError::RouteNotFound)?;
+    let s = stores::get(ctx.app, store_id)?;
+    let pay_url = format!(
+        "{}/p/{}",
+        ctx.app.config.public_url.trim_end_matches('/'),
+        s.mpm_code
+    );
+    let body = html! {
+        section.card {
+            h2 { (s.name) }
+            dl {
+                dt { (l.t("住所", "Address")) } dd { (s.address) }
+                dt { (l.t("業種", "Category")) } dd { (s.category) }
+                @if let Some(h) = &s.hours { dt { (l.t("営業時間", "Opening hours")) } dd { (h) } }
+                dt { (l.t("店舗のQRコードの宛先", "Your store QR code points to")) } dd { code { (pay_url) } }
+            }
+        }
+        nav.menu aria-label=(l.t("メニュー", "Menu")) {
+            a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
+        }
+    };
+    Ok(render(ctx, 200, l.t("加盟店メニュー", "Store menu"), body))
+}
+
+pub fn distributor(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let p = ctx.who()?;
+    let body = html! {
+        p.lead { (p.display_name) }
+        nav.menu aria-label=(l.t("メニュー", "Menu")) {
+            a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
+        }
+    };
+    Ok(render(
+        ctx,
+        200,
+        l.t("配布団体メニュー", "Distributor menu"),
+        body,
+    ))
+}
+
+/// Figures the city and the secretariat see first.
+struct Overview {
+    residents: i64,
+    stores: i64,
+}
+
+fn overview(ctx: &Ctx) -> Result<Overview, WebError> {
+    let c = ctx.app.conn()?;
+    Ok(Overview {
+        residents: db::residents::count(&c)?,
+        stores: db::stores::count(&c)?,
+    })
+}
+
+pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let o = overview(ctx)?;
+    let body = html! {
+        (figures(l, &o, ctx.app.now()))
+        nav.menu aria-label=(l.t("メニュー", "Menu")) {
+            a.button href="/register" { (l.t("利用者を登録する(窓口)", "Register a resident (counter)")) }
+            a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
+        }
+    };
+    Ok(render(
+        ctx,
+        200,
+        l.t("事務局メニュー", "Secretariat menu"),
+        body,
+    ))
+}
+
+pub fn admin(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let o = overview(ctx)?;
+    let body = html! {
+        (figures(l, &o, ctx.app.now()))
+        nav.menu aria-label=(l.t("メニュー", "Menu")) {
+            a.button href="/admin/accounts" { (l.t("管理者・事務局アカウント", "Staff accounts")) }
+            a.button href="/admin/settings" { (l.t("市の設定", "City settings")) }
+            a.button href="/admin/audit" { (l.t("操作記録", "Audit log")) }
+            a.button href="/office" { (l.t("事務局メニュー", "Secretariat menu")) }
+            a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
+        }
+    };
+    Ok(render(
+        ctx,
+        200,
+        l.t("管理者メニュー", "Administration"),
+        body,
+    ))
+}
+
+fn figures(l: Lang, o: &Overview, now: i64) -> maud::Markup {
+    html! {
+        section.figures aria-label=(l.t("概況", "Overview")) {
+            div.figure { span.label { (l.t("登録利用者", "Residents")) } span.value { (o.residents) (l.t("人", "")) } }
+            div.figure { span.label { (l.t("加盟店", "Stores")) } span.value { (o.stores) (l.t("店", "")) } }
+        }
+        p.asof { small { (format_datetime_ja(now)) (l.t(" 現在", "")) } }
+    }
+}

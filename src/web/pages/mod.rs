@@ -1,0 +1,57 @@
+//! HTML page handlers: read the form, call a use case, render a view.
+
+pub mod admin;
+pub mod assets;
+pub mod auth;
+pub mod home;
+pub mod register;
+
+use maud::Markup;
+
+use super::reply::Reply;
+use super::request::Ctx;
+use super::views::{self, Chrome};
+use crate::domain::Role;
+use crate::service::ServiceError;
+
+/// Renders `body` inside the page frame with the visitor's language and branding.
+pub fn render(ctx: &Ctx, status: u16, title: &str, body: Markup) -> Reply {
+    let branding = ctx.app.branding();
+    let csrf = ctx.csrf_token();
+    let chrome = Chrome {
+        branding: &branding,
+        lang: ctx.lang,
+        user_name: ctx.principal.as_ref().map(|p| p.display_name.as_str()),
+        csrf: &csrf,
+        path: &ctx.path,
+    };
+    Reply::html(status, views::page(&chrome, title, body))
+}
+
+/// Where each role starts after logging in.
+pub fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "/admin",
+        Role::Operator => "/office",
+        Role::Merchant => "/shop",
+        Role::Resident => "/app",
+        Role::Distributor => "/distributor",
+        Role::Integration => "/",
+    }
+}
+
+/// Only paths on this site are followed after login or a language switch, never another
+/// site (`//evil.example` or `https://...`).
+pub fn local_path(next: Option<&str>) -> Option<&str> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+}
+
+/// A use case's refusal in the visitor's language; 4xx errors are shown on the form.
+pub fn message(ctx: &Ctx, e: &ServiceError) -> String {
+    e.text(ctx.lang == views::Lang::Ja)
+}
+
+/// The HTTP status a form re-rendered after this error carries.
+pub fn status_of(e: &ServiceError) -> u16 {
+    super::error::service_status(e).0
+}

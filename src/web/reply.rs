@@ -1,0 +1,61 @@
+//! What a handler returns. `server::respond` turns it into bytes on the wire, adding the
+//! security headers, in one place.
+
+use maud::Markup;
+use serde::Serialize;
+
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    pub headers: Vec<(String, String)>,
+    /// Static assets may be cached; everything else is `no-store`.
+    pub cacheable: bool,
+}
+
+impl Reply {
+    pub fn json<T: Serialize>(status: u16, value: &T) -> Reply {
+        Reply::bytes(
+            status,
+            "application/json; charset=utf-8",
+            serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec()),
+        )
+    }
+
+    pub fn html(status: u16, markup: Markup) -> Reply {
+        Reply::bytes(
+            status,
+            "text/html; charset=utf-8",
+            markup.into_string().into_bytes(),
+        )
+    }
+
+    pub fn bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Reply {
+        Reply {
+            status,
+            content_type,
+            body,
+            headers: Vec::new(),
+            cacheable: false,
+        }
+    }
+
+    /// 303 See Other: after a form POST the browser GETs the new page.
+    pub fn redirect(to: &str) -> Reply {
+        Reply::bytes(303, "text/plain; charset=utf-8", Vec::new()).header("Location", to)
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn cookie(self, cookie: String) -> Reply {
+        self.header("Set-Cookie", &cookie)
+    }
+
+    pub fn cacheable(mut self) -> Reply {
+        self.cacheable = true;
+        self
+    }
+}

@@ -1,0 +1,240 @@
+//! The route table: every (method, path) the server answers, who may call it, and the
+//! handler. Paths are patterns with `{param}` segments; the OpenAPI document and the
+//! role-matrix tests are checked against this table.
+
+use super::error::WebError;
+use super::reply::Reply;
+use super::request::Ctx;
+use super::{api, pages};
+use crate::domain::Role;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub fn parse(m: &str) -> Option<Method> {
+        match m {
+            "GET" | "HEAD" => Some(Method::Get),
+            "POST" => Some(Method::Post),
+            "PUT" => Some(Method::Put),
+            "DELETE" => Some(Method::Delete),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// JSON API (errors as api.md's JSON body, 401 when not logged in) or HTML page (errors
+/// as a page in the user's language, a redirect to the login page when not logged in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Api,
+    Page,
+}
+
+/// Who may call a route: anonymous visitors or not, and which roles.
+#[derive(Debug, Clone, Copy)]
+pub struct Access {
+    pub anonymous: bool,
+    pub roles: &'static [Role],
+}
+
+impl Access {
+    pub fn admits(&self, role: Option<Role>) -> bool {
+        match role {
+            None => self.anonymous,
+            Some(r) => self.roles.contains(&r),
+        }
+    }
+}
+
+pub type Handler = fn(&mut Ctx) -> Result<Reply, WebError>;
+
+pub struct Route {
+    pub method: Method,
+    pub pattern: &'static str,
+    pub kind: Kind,
+    pub access: Access,
+    pub handler: Handler,
+}
+
+const ALL: &[Role] = &Role::ALL;
+const PUBLIC: Access = Access {
+    anonymous: true,
+    roles: ALL,
+};
+const ANY: Access = Access {
+    anonymous: false,
+    roles: ALL,
+};
+const ADMIN: Access = only(&[Role::Admin]);
+const STAFF: Access = only(crate::service::STAFF);
+const MERCHANT: Access = only(&[Role::Merchant]);
+const RESIDENT: Access = only(&[Role::Resident]);
+const DISTRIBUTOR: Access = only(&[Role::Distributor]);
+/// Self-registration: a visitor who is not logged in, or staff registering someone.
+const VISITOR_OR_STAFF: Access = Access {
+    anonymous: true,
+    roles: crate::service::STAFF,
+};
+
+const fn only(roles: &'static [Role]) -> Access {
+    Access {
+        anonymous: false,
+        roles,
+    }
+}
+
+macro_rules! routes {
+    ($($method:ident $pattern:literal $kind:ident $access:ident => $handler:path,)*) => {
+        pub static ROUTES: &[Route] = &[$(Route {
+            method: Method::$method,
+            pattern: $pattern,
+            kind: Kind::$kind,
+            access: $access,
+            handler: $handler,
+        },)*];
+    };
+}
+
+routes! {
+    // method pattern                          kind access            handler
+    Get  "/healthz"                            Api  PUBLIC           => api::system::healthz,
+    Get  "/api/v1/openapi.json"                Api  PUBLIC           => api::system::openapi,
+    Get  "/api/v1/sandbox/clock"               Api  ADMIN            => api::system::get_clock,
+    Put  "/api/v1/sandbox/clock"               Api  ADMIN            => api::system::set_clock,
+    Post "/api/v1/auth/token"                  Api  PUBLIC           => api::auth::token,
+    Get  "/api/v1/me"                          Api  ANY              => api::auth::me,
+    Post "/api/v1/residents"                   Api  VISITOR_OR_STAFF => api::residents::create,
+    Get  "/api/v1/stores"                      Api  PUBLIC           => api::stores::list,
+    Post "/api/v1/stores"                      Api  STAFF            => api::stores::create,
+    Get  "/api/v1/stores/{id}"                 Api  PUBLIC           => api::stores::get,
+    Post "/api/v1/stores/{id}/staff"           Api  STAFF            => api::stores::add_staff,
+
+    Get  "/"                                   Page PUBLIC           => pages::home::index,
+    Get  "/lang"                               Page PUBLIC           => pages::home::set_lang,
+    Get  "/login"                              Page PUBLIC           => pages::auth::login_form,
+    Post "/login"                              Page PUBLIC           => pages::auth::login,
+    Post "/logout"                             Page ANY              => pages::auth::logout,
+    Get  "/password"                           Page ANY              => pages::auth::password_form,
+    Post "/password"                           Page ANY              => pages::auth::change_password,
+    Get  "/register"                           Page VISITOR_OR_STAFF => pages::register::form,
+    Post "/register"                           Page VISITOR_OR_STAFF => pages::register::submit,
+    Get  "/app"                                Page RESIDENT         => pages::home::resident,
+    Get  "/shop"                               Page MERCHANT         => pages::home::shop,
+    Get  "/distributor"                        Page DISTRIBUTOR      => pages::home::distributor,
+    Get  "/office"                             Page STAFF            => pages::home::office,
+    Get  "/admin"                              Page ADMIN            => pages::home::admin,
+    Get  "/admin/accounts"                     Page ADMIN            => pages::admin::accounts,
+    Post "/admin/accounts"                     Page ADMIN            => pages::admin::create_account,
+    Get  "/admin/settings"                     Page ADMIN            => pages::admin::settings,
+    Post "/admin/settings"                     Page ADMIN            => pages::admin::save_settings,
+    Get  "/admin/audit"                        Page ADMIN            => pages::admin::audit,
+    Get  "/assets/brand.css"                   Page PUBLIC           => pages::assets::brand_css,
+    Get  "/assets/{name}"                      Page PUBLIC           => pages::assets::file,
+}
+
+pub enum Found {
+    Route(&'static Route, Vec<String>),
+    /// The path exists, but not with this method.
+    WrongMethod,
+    None,
+}
+
+/// Finds the route for a request path (already split from its query string). Literal
+/// segments match exactly; `{param}` segments match any one non-empty segment, and the
+/// first route in table order wins.
+pub fn find(method: Method, path: &str) -> Found {
+    let segs: Vec<&str> = segments(path);
+    let mut path_exists = false;
+    for r in ROUTES {
+        if let Some(params) = match_pattern(r.pattern, &segs) {
+            if r.method == method {
+                return Found::Route(r, params);
+            }
+            path_exists = true;
+        }
+    }
+    if path_exists {
+        Found::WrongMethod
+    } else {
+        Found::None
+    }
+}
+
+fn segments(path: &str) -> Vec<&str> {
+    path.split('/').filter(|s| !s.is_empty()).collect()
+}
+
+fn match_pattern(pattern: &str, segs: &[&str]) -> Option<Vec<String>> {
+    let pat = segments(pattern);
+    if pat.len() != segs.len() {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (p, s) in pat.iter().zip(segs) {
+        if p.starts_with('{') {
+            params.push(super::request::percent_decode(s));
+        } else if p != s {
+            return None;
+        }
+    }
+    Some(params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_routes_and_params() {
+        match find(Method::Post, "/api/v1/stores/42/staff") {
+            Found::Route(r, p) => {
+                assert_eq!(r.pattern, "/api/v1/stores/{id}/staff");
+                assert_eq!(p, vec!["42"]);
+            }
+            _ => panic!("route not found"),
+        }
+        assert!(matches!(
+            find(Method::Delete, "/healthz"),
+            Found::WrongMethod
+        ));
+        assert!(matches!(find(Method::Get, "/nowhere"), Found::None));
+        assert!(matches!(find(Method::Get, "/"), Found::Route(..)));
+        // A literal route listed before a pattern wins over it.
+        match find(Method::Get, "/assets/brand.css") {
+            Found::Route(r, _) => assert_eq!(r.pattern, "/assets/brand.css"),
+            _ => panic!(),
+        }
+    }
+
+    #[test]
+    fn every_pattern_is_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for r in ROUTES {
+            assert!(
+                seen.insert((r.method, r.pattern)),
+                "{} {} twice",
+                r.method.as_str(),
+                r.pattern
+            );
+            assert_eq!(
+                r.kind == Kind::Api,
+                r.pattern.starts_with("/api/") || r.pattern == "/healthz"
+            );
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! The HTTP server: tiny_http accepts connections; a fixed pool of worker threads takes
+//! requests, runs the route's handler under `catch_unwind`, and answers through
+//! `respond`, the one place where bytes go back to the client.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use super::error::WebError;
+use super::reply::Reply;
+use super::request::{Ctx, LANG_COOKIE, SESSION_COOKIE, VISITOR_COOKIE, parse_urlencoded};
+use super::router::{self, Found, Kind, Method};
+use super::views::{self, Lang};
+use crate::domain::Text;
+use crate::service::{App, ServiceError, accounts, crypto};
+
+/// A server that is running; `stop` lets in-flight requests finish and joins the workers.
+pub struct Running {
+    pub addr: SocketAddr,
+    http: Arc<tiny_http::Server>,
+    stopping: Arc<AtomicBool>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    pub fn stop(self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        for _ in &self.workers {
+            self.http.unblock();
+        }
+        for w in self.workers {
+            let _ = w.join();
+        }
+    }
+}
+
+/// Binds `app.config.addr` and starts the worker threads.
+pub fn start(app: Arc<App>) -> std::io::Result<Running> {
+    let http = Arc::new(
+        tiny_http::Server::http(app.config.addr)
+            .map_err(|e| std::io::Error::other(e.to_string()))?,
+    );
+    let addr = http
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| std::io::Error::other("the server is not bound to an IP address"))?;
+    let stopping = Arc::new(AtomicBool::new(false));
+    let workers = (0..app.config.workers.max(1))
+        .map(|i| {
+            let (app, http, stopping) = (app.clone(), http.clone(), stopping.clone());
+            std::thread::Builder::new()
+                .name(format!("http-{i}"))
+                .spawn(move || worker(&app, &http, &stopping))
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    Ok(Running {
+        addr,
+        http,
+        stopping,
+        workers,
+    })
+}
+
+fn worker(app: &App, http: &tiny_http::Server, stopping: &AtomicBool) {
+    loop {
+        match http.recv() {
+            Ok(rq) => handle(app, rq),
+            Err(e) if !stopping.load(Ordering::SeqCst) => eprintln!("accept failed: {e}"),
+            Err(_) => {}
+        }
+        if stopping.load(Ordering::SeqCst) {
+            return;
+        }
+    }
+}
+
+fn handle(app: &App, mut rq: tiny_http::Request) {
+    let started = Instant::now();
+    let (method, url) = (rq.method().to_string(), rq.url().to_owned());
+    let reply = match catch_unwind(AssertUnwindSafe(|| dispatch(app, &mut rq))) {
+        Ok(reply) => reply,
+        Err(_) => {
+            // The panic hook already logged the message and location.
+            let kind = if url.starts_with("/api/") {
+                Kind::Api
+            } else {
+                Kind::Page
+            };
+            error_reply(app, kind, Lang::Ja, &WebError::Panic)
+        }
+    };
+    let status = reply.status;
+    respond(app, rq, reply);
+    log_request(&method, &url, status, started);
+}
+
+fn log_request(method: &str, url: &str, status: u16, started: Instant) {
+    // Query strings may carry search words; the path is enough for the log.
+    let path = url.split('?').next().unwrap_or("");
+    eprintln!(
+        "{} {method} {path} {status} {}ms",
+        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
+        started.elapsed().as_millis()
+    );
+}
+
+/// Turns a request into a reply: route, read the body, authenticate, check the role and
+/// the CSRF token, run the handler.
+fn dispatch(app: &App, rq: &mut tiny_http::Request) -> Reply {
+    let url = rq.url().to_owned();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let headers: Vec<(String, String)> = rq
+        .headers()
+        .iter()
+        .map(|h| {
+            (
+                h.field.as_str().as_str().to_ascii_lowercase(),
+                h.value.as_str().to_owned(),
+            )
+        })
+        .collect();
+    let kind = if path.starts_with("/api/") || path == "/healthz" {
+        Kind::Api
+    } else {
+        Kind::Page
+    };
+    let cookie = |name: &str| -> Option<String> {
+        headers
+            .iter()
+            .find(|(k, _)| k == "cookie")
+            .and_then(|(_, c)| {
+                c.split(';').find_map(|kv| {
+                    let (k, v) = kv.trim().split_once('=')?;
+                    (k == name).then(|| v.to_owned())
+                })
+            })
+    };
+    let lang = Lang::parse(cookie(LANG_COOKIE).as_deref().unwrap_or(""));
+
+    let Some(method) = Method::parse(rq.method().as_str()) else {
+        return error_reply(
+            app,
+            kind,
+            lang,
+            &WebError::MethodNotAllowed(rq.method().to_string()),
+        );
+    };
+    let (route, params) = match router::find(method, path) {
+        Found::Route(r, p) => (r, p),
+        Found::WrongMethod => {
+            return error_reply(
+                app,
+                kind,
+                lang,
+                &WebError::MethodNotAllowed(method.as_str().into()),
+            );
+        }
+        Found::None => return error_reply(app, kind, lang, &WebError::RouteNotFound),
+    };
+    let kind = route.kind;
+
+    let body = match read_body(rq, &headers, app.config.max_body) {
+        Ok(b) => b,
+        Err(e) => return error_reply(app, kind, lang, &e),
+    };
+    let (visitor_id, new_visitor) = match cookie(VISITOR_COOKIE).filter(|v| v.len() == 64) {
+        Some(v) => (v, false),
+        None => (crypto::random_token(), true),
+    };
+    let mut ctx = Ctx {
+        app,
+        method,
+        path: path.to_owned(),
+        query: parse_urlencoded(query),
+        params,
+        headers,
+        body,
+        principal: None,
+        session_token: None,
+        visitor_id,
+        new_visitor,
+        lang,
+        remote: rq
+            .remote_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_default(),
+    };
+
+    let result = authenticate(&mut ctx).and_then(|cookie_auth| {
+        if !route.access.admits(ctx.principal.as_ref().map(|p| p.role)) {
+            return Err(match &ctx.principal {
+                None => WebError::LoginRequired,
+                Some(p) => WebError::WrongRole(p.role.to_string()),
+            });
+        }
+        check_csrf(&ctx, kind, cookie_auth)?;
+        let must_change = ctx
+            .principal
+            .as_ref()
+            .is_some_and(|p| p.must_change_password);
+        if kind == Kind::Page
+            && must_change
+            && !ALLOWED_BEFORE_NEW_PASSWORD.contains(&route.pattern)
+        {
+            return Ok(Reply::redirect("/password"));
+        }
+        (route.handler)(&mut ctx)
+    });
+    let mut reply = match result {
+        Ok(r) => r,
+        Err(WebError::LoginRequired) if kind == Kind::Page => {
+            let next = if method == Method::Get { path } else { "/" };
+            Reply::redirect(&format!(
+                "/login?next={}",
+                super::request::percent_encode(next)
+            ))
+        }
+        Err(e) => error_reply(app, kind, ctx.lang, &e),
+    };
+    if kind == Kind::Page && ctx.new_visitor {
+        reply = reply.cookie(format!(
+            "{VISITOR_COOKIE}={}{}",
+            ctx.visitor_id,
+            ctx.cookie_attrs(Some(400 * 86400))
+        ));
+    }
+    reply
+}
+
+/// Pages a person logged in with a one-time password may see before choosing a new one.
+const ALLOWED_BEFORE_NEW_PASSWORD: &[&str] = &[
+    "/password",
+    "/logout",
+    "/lang",
+    "/assets/brand.css",
+    "/assets/{name}",
+];
+
+/// Finds the principal: a bearer token (which must be valid when presented) or a session
+/// cookie (ignored when stale). Returns whether the principal came from a cookie, since
+/// only cookie-authenticated requests need a CSRF token.
+fn authenticate(ctx: &mut Ctx) -> Result<bool, WebError> {
+    if let Some(auth) = ctx.header("authorization") {
+        let token = auth.strip_prefix("Bearer ").map(str::trim).ok_or_else(|| {
+            WebError::Service(ServiceError::Unauthorized(Text::new(
+                "use Authorization: Bearer <token>",
+                "認証ヘッダーの形式が正しくありません",
+            )))
+        })?;
+        ctx.principal = Some(accounts::token_principal(ctx.app, token)?.ok_or_else(|| {
+            WebError::Service(ServiceError::Unauthorized(Text::new(
+                "the token is unknown, expired or revoked",
+                "トークンが無効です",
+            )))
+        })?);
+        return Ok(false);
+    }
+    if let Some(token) = ctx.cookie(SESSION_COOKIE).filter(|t| t.len() == 64) {
+        if let Some(p) = accounts::session_principal(ctx.app, &token)? {
+            ctx.principal = Some(p);
+            ctx.session_token = Some(token);
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Forms carry the token in a `csrf` field; scripts calling the API with a session cookie
+/// send it as `X-CSRF-Token`. Requests with a bearer token need none.
+fn check_csrf(ctx: &Ctx, kind: Kind, cookie_auth: bool) -> Result<(), WebError> {
+    if ctx.method == Method::Get {
+        return Ok(());
+    }
+    let ok = match kind {
+        Kind::Page => {
+            let form = ctx.form();
+            ctx.csrf_ok(super::request::field(&form, "csrf"))
+        }
+        Kind::Api if cookie_auth => ctx.csrf_ok(ctx.header("x-csrf-token")),
+        Kind::Api => true,
+    };
+    if ok { Ok(()) } else { Err(WebError::Csrf) }
+}
+
+fn read_body(
+    rq: &mut tiny_http::Request,
+    headers: &[(String, String)],
+    limit: usize,
+) -> Result<Vec<u8>, WebError> {
+    let declared = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(WebError::PayloadTooLarge(limit));
+    }
+    let mut body = Vec::new();
+    rq.as_reader()
+        .take(limit as u64 + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| WebError::BadRequest(format!("could not read the request body: {e}")))?;
+    if body.len() > limit {
+        return Err(WebError::PayloadTooLarge(limit));
+    }
+    Ok(body)
+}
+
+/// The error as api.md's JSON body for the API, or as a page in the visitor's language.
+pub fn error_reply(app: &App, kind: Kind, lang: Lang, e: &WebError) -> Reply {
+    let (status, code) = e.status_and_code();
+    if status >= 500 {
+        eprintln!("error: {e:?}");
+    }
+    match kind {
+        Kind::Api => Reply::json(
+            status,
+            &serde_json::json!({ "error": { "code": code, "message": e.public_message() } }),
+        ),
+        Kind::Page => Reply::html(
+            status,
+            views::error::page(&app.branding(), lang, status, &e.public_message()),
+        ),
+    }
+}
+
+/// Writes the reply with the security headers every response carries.
+fn respond(app: &App, rq: tiny_http::Request, reply: Reply) {
+    let mut headers =
+        vec![
+        ("Content-Type", reply.content_type.to_owned()),
+        ("X-Content-Type-Options", "nosniff".to_owned()),
+        ("X-Frame-Options", "DENY".to_owned()),
+        ("Referrer-Policy", "same-origin".to_owned()),
+        (
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+                .to_owned(),
+        ),
+        (
+            "Cache-Control",
+            if reply.cacheable { "public, max-age=3600" } else { "no-store" }.to_owned(),
+        ),
+    ];
+    if app.config.https() {
+        headers.push(("Strict-Transport-Security", "max-age=31536000".to_owned()));
+    }
+    let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
+    for (k, v) in headers
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .chain(reply.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    {
+        if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
+            response.add_header(h);
+        }
+    }
+    if let Err(e) = rq.respond(response) {
+        // The client went away; nothing more to do for it.
+        eprintln!("could not send the response: {e}");
+    }
+}

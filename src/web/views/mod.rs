@@ -1,0 +1,176 @@
+//! Views: small maud partials fed by view-models. Japanese first, English switchable;
+//! mobile first; every page works without JavaScript.
+
+pub mod error;
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::service::Branding;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Ja,
+    En,
+}
+
+impl Lang {
+    /// Japanese unless the visitor chose English.
+    pub fn parse(s: &str) -> Lang {
+        if s == "en" { Lang::En } else { Lang::Ja }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+
+    /// Picks the text for this language; both are written side by side in the views.
+    pub fn t<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+}
+
+/// What the frame of every page needs to know.
+pub struct Chrome<'a> {
+    pub branding: &'a Branding,
+    pub lang: Lang,
+    /// The logged-in person's name, when there is one.
+    pub user_name: Option<&'a str>,
+    pub csrf: &'a str,
+    /// The current path, so the language switch returns to it.
+    pub path: &'a str,
+}
+
+/// The page frame: header with the city's name, language switch, logout; then `body`.
+pub fn page(ch: &Chrome, title: &str, body: Markup) -> Markup {
+    let l = ch.lang;
+    let (other, other_label) = match l {
+        Lang::Ja => ("en", "English"),
+        Lang::En => ("ja", "日本語"),
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(l.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " | " (ch.branding.currency_name) }
+                link rel="stylesheet" href="/assets/app.css";
+                link rel="stylesheet" href="/assets/brand.css";
+                link rel="icon" href="/assets/icon.svg" type="image/svg+xml";
+            }
+            body {
+                a.skip href="#main" { (l.t("本文へ移動", "Skip to content")) }
+                header.top {
+                    a.brand href="/" {
+                        span.city { (ch.branding.city_name) }
+                        span.currency { (ch.branding.currency_name) }
+                    }
+                    nav.tools aria-label=(l.t("ページの設定", "Page settings")) {
+                        a.lang href={ "/lang?to=" (other) "&next=" (super::request::percent_encode(ch.path)) } lang=(other) { (other_label) }
+                        @if let Some(name) = ch.user_name {
+                            span.user { (name) }
+                            form.inline method="post" action="/logout" {
+                                input type="hidden" name="csrf" value=(ch.csrf);
+                                button.link type="submit" { (l.t("ログアウト", "Log out")) }
+                            }
+                        }
+                    }
+                }
+                main #main {
+                    h1 { (title) }
+                    (body)
+                }
+                footer.bottom {
+                    p { (ch.branding.city_name) " · " (ch.branding.currency_name) }
+                }
+            }
+        }
+    }
+}
+
+/// A message box for errors (role=alert, read out at once) or notices.
+pub fn alert(message: &str) -> Markup {
+    html! { p.alert role="alert" { (message) } }
+}
+
+pub fn notice(message: &str) -> Markup {
+    html! { p.notice role="status" { (message) } }
+}
+
+/// A labelled input; `hint` is tied to it with aria-describedby.
+pub struct Field<'a> {
+    pub label: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub value: &'a str,
+    pub required: bool,
+    pub autocomplete: &'a str,
+    pub hint: Option<&'a str>,
+}
+
+impl<'a> Field<'a> {
+    pub fn new(label: &'a str, name: &'a str) -> Field<'a> {
+        Field {
+            label,
+            name,
+            kind: "text",
+            value: "",
+            required: false,
+            autocomplete: "off",
+            hint: None,
+        }
+    }
+
+    pub fn kind(mut self, kind: &'a str) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    pub fn value(mut self, v: &'a str) -> Self {
+        self.value = v;
+        self
+    }
+
+    pub fn required(mut self, r: bool) -> Self {
+        self.required = r;
+        self
+    }
+
+    pub fn autocomplete(mut self, a: &'a str) -> Self {
+        self.autocomplete = a;
+        self
+    }
+
+    pub fn hint(mut self, h: &'a str) -> Self {
+        self.hint = Some(h);
+        self
+    }
+
+    pub fn render(&self, l: Lang) -> Markup {
+        let id = format!("f-{}", self.name);
+        let hint_id = format!("{id}-hint");
+        html! {
+            div.field {
+                label for=(id) {
+                    (self.label)
+                    @if self.required { span.req { (l.t("必須", "required")) } }
+                }
+                @if let Some(h) = self.hint { small #(hint_id) { (h) } }
+                input #(id) type=(self.kind) name=(self.name) value=(self.value)
+                    required[self.required] autocomplete=(self.autocomplete)
+                    aria-describedby=[self.hint.map(|_| hint_id.as_str())];
+            }
+        }
+    }
+}
+
+/// The hidden CSRF field every form carries.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(token); }
+}
