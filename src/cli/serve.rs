@@ -23,12 +23,14 @@ pub fn serve(app: Arc<App>) -> Result<(), CliError> {
     let mut signals = Signals::new([SIGTERM, SIGINT])?;
     let fake = app.clock.is_fake();
     let running = web::start(app)?;
-    let mut out = std::io::stdout();
-    writeln!(out, "meguri listening on http://{}", running.addr)?;
     if fake {
-        writeln!(out, "sandbox clock is on (PUT /api/v1/sandbox/clock)")?;
+        eprintln!("sandbox clock is on (PUT /api/v1/sandbox/clock)");
     }
-    out.flush()?;
+    // The address goes to stdout alone, for scripts and tests that started us. Whoever
+    // reads it may close the pipe afterwards; serving goes on regardless.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "meguri listening on http://{}", running.addr);
+    let _ = out.flush();
     if let Some(sig) = signals.forever().next() {
         eprintln!("signal {sig}: finishing requests in flight");
     }

@@ -167,7 +167,7 @@ pub fn token_for_login(
 
 /// Makes a long-lived token for a city system or an operator (`meguri token create`).
 /// With a subject, the token acts as that user and must carry the user's role; residents
-/// and merchant staff always need one.
+/// and merchant staff always need one, since their data is their own.
 pub fn create_token(
     conn: &mut Connection,
     now: i64,
@@ -195,7 +195,7 @@ pub fn create_token(
                 format!("利用者{id}の権限は{}です", user.role.label_ja()),
             ));
         }
-    } else if matches!(role, Role::Resident | Role::Merchant | Role::Distributor) {
+    } else if matches!(role, Role::Resident | Role::Merchant) {
         return Err(invalid(
             format!("a {role} token must name its user with --subject"),
             "このトークンには --subject で利用者を指定してください",

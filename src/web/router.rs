@@ -116,6 +116,7 @@ routes! {
     Get  "/api/v1/openapi.json"                Api  PUBLIC           => api::system::openapi,
     Get  "/api/v1/sandbox/clock"               Api  ADMIN            => api::system::get_clock,
     Put  "/api/v1/sandbox/clock"               Api  ADMIN            => api::system::set_clock,
+    Post "/api/v1/sandbox/panic"               Api  ADMIN            => api::system::panic,
     Post "/api/v1/auth/token"                  Api  PUBLIC           => api::auth::token,
     Get  "/api/v1/me"                          Api  ANY              => api::auth::me,
     Post "/api/v1/residents"                   Api  VISITOR_OR_STAFF => api::residents::create,

@@ -259,20 +259,22 @@ fn authenticate(ctx: &mut Ctx) -> Result<bool, WebError> {
         })?);
         return Ok(false);
     }
-    if let Some(token) = ctx.cookie(SESSION_COOKIE).filter(|t| t.len() == 64) {
-        if let Some(p) = accounts::session_principal(ctx.app, &token)? {
-            ctx.principal = Some(p);
-            ctx.session_token = Some(token);
-            return Ok(true);
-        }
+    if let Some(token) = ctx.cookie(SESSION_COOKIE).filter(|t| t.len() == 64)
+        && let Some(p) = accounts::session_principal(ctx.app, &token)?
+    {
+        ctx.principal = Some(p);
+        ctx.session_token = Some(token);
+        return Ok(true);
     }
     Ok(false)
 }
 
-/// Forms carry the token in a `csrf` field; scripts calling the API with a session cookie
-/// send it as `X-CSRF-Token`. Requests with a bearer token need none.
+/// Forms carry the token in a `csrf` field (logged-out forms too, bound to the visitor
+/// cookie); scripts calling the API with a session cookie send it as `X-CSRF-Token`.
+/// Requests with a bearer token carry no ambient credentials and need none.
 fn check_csrf(ctx: &Ctx, kind: Kind, cookie_auth: bool) -> Result<(), WebError> {
-    if ctx.method == Method::Get {
+    let bearer = ctx.principal.is_some() && !cookie_auth;
+    if ctx.method == Method::Get || bearer {
         return Ok(());
     }
     let ok = match kind {

@@ -1,1 +1,10 @@
+//! The one integration-test binary: every test starts the real `meguri` binary on port 0
+//! against a fresh database and talks HTTP to it, and ends with `meguri verify`.
 
+mod support;
+
+mod accounts;
+mod api_basics;
+mod cli;
+mod pages;
+mod roles;

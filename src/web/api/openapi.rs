@@ -118,6 +118,15 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
         ),
         (
             Post,
+            "/api/v1/sandbox/panic",
+            op(
+                "Sandbox only: a handler that panics, answered with 500",
+                None,
+                ok(500, json!({ "$ref": "#/components/schemas/Error" })),
+            ),
+        ),
+        (
+            Post,
             "/api/v1/auth/token",
             op(
                 "Exchange a login and password for a bearer token",

@@ -53,3 +53,12 @@ pub fn set_clock(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let now = sandbox::set_clock(ctx.app, ctx.who()?, to)?;
     Ok(Reply::json(200, &json!({ "now": now.to_rfc3339() })))
 }
+
+/// Sandbox only: a handler that panics, so operators and tests can see that a failing
+/// handler is answered with 500 and the worker lives on.
+pub fn panic(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    if !ctx.app.clock.is_fake() {
+        return Err(clock_off());
+    }
+    panic!("deliberate panic requested through the sandbox");
+}

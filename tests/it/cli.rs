@@ -1,0 +1,146 @@
+//! The command line: init, token create, verify (and what it catches), graceful stop.
+
+use crate::support::{Server, TempDir, meguri, path_of, stdout};
+
+#[test]
+fn init_refuses_an_existing_database() {
+    let dir = TempDir::new();
+    let db = dir.0.join("x.db");
+    let first = meguri(&["init", "--db", path_of(&db)]);
+    assert!(first.status.success());
+    let before = std::fs::read(&db).unwrap();
+    let again = meguri(&["init", "--db", path_of(&db)]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing was changed"));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert!(meguri(&["verify", "--db", path_of(&db)]).status.success());
+}
+
+#[test]
+fn token_create_prints_the_token_last_and_checks_its_arguments() {
+    let s = Server::start();
+    let t = s.token("integration", None);
+    assert_eq!(t.len(), 64);
+    assert_eq!(s.as_(&t).get("/api/v1/me").json()["role"], "integration");
+    for bad in [
+        vec!["--role", "root", "--name", "x"],
+        vec!["--role", "resident", "--name", "x"],
+        vec!["--role", "resident", "--name", "x", "--subject", "1"],
+        vec!["--role", "admin", "--name", " "],
+    ] {
+        let mut args = vec!["token", "create", "--db", s.db_arg()];
+        args.extend_from_slice(&bad);
+        let out = meguri(&args);
+        assert_eq!(out.status.code(), Some(1), "{bad:?}: {}", stdout(&out));
+    }
+    s.verify();
+}
+
+#[test]
+fn verify_names_each_broken_invariant() {
+    let s = Server::start();
+    let (resident, _) = s.resident("hanako");
+    s.store("青果店", "seika");
+    s.verify();
+    let out = meguri(&["verify", "--db", s.db_arg()]);
+    assert!(stdout(&out).contains("invariants hold"));
+
+    // Break a copy of the database behind meguri's back.
+    let dir = TempDir::new();
+    let copy = dir.0.join("broken.db");
+    let c = rusqlite::Connection::open(&s.db).unwrap();
+    c.execute("VACUUM INTO ?1", [path_of(&copy)]).unwrap();
+    drop(c);
+    let c = rusqlite::Connection::open(&copy).unwrap();
+    c.execute(
+        "UPDATE users SET role = 'operator' WHERE id = ?1",
+        [resident],
+    )
+    .unwrap();
+    c.execute_batch(
+        "PRAGMA foreign_keys = OFF; INSERT INTO sessions VALUES (x'00', 9999, 0, 0, 0);",
+    )
+    .unwrap();
+    drop(c);
+    let out = meguri(&["verify", "--db", path_of(&copy)]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("BROKEN  every resident has a resident login"),
+        "{text}"
+    );
+    assert!(text.contains("BROKEN  foreign keys"), "{text}");
+    assert!(text.contains("ok      schema version"), "{text}");
+}
+
+#[test]
+fn a_newer_database_is_refused() {
+    let dir = TempDir::new();
+    let db = dir.0.join("x.db");
+    assert!(meguri(&["init", "--db", path_of(&db)]).status.success());
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .pragma_update(None, "user_version", 999)
+        .unwrap();
+    let out = meguri(&["verify", "--db", path_of(&db)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("newer than this meguri"));
+}
+
+#[test]
+fn serve_stops_cleanly_on_sigterm() {
+    let s = Server::start();
+    assert_eq!(s.api().get("/healthz").status, 200);
+    let db = s.db.clone();
+    let status = s.terminate();
+    assert!(status.success(), "{status:?}");
+    let _ = db;
+}
+
+#[test]
+fn serve_refuses_a_missing_database() {
+    let dir = TempDir::new();
+    let out = meguri(&[
+        "serve",
+        "--db",
+        path_of(&dir.0.join("none.db")),
+        "--addr",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("meguri init"));
+}
+
+#[test]
+fn demo_database_has_people_and_stores() {
+    let dir = TempDir::new();
+    let db = dir.0.join("demo.db");
+    // `demo` serves after preparing; prepare it through a server run that is stopped at once.
+    let mut child = std::process::Command::new(crate::support::BIN)
+        .args(["demo", "--db", path_of(&db), "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::BufRead;
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut text = String::new();
+    for l in lines.by_ref() {
+        let l = l.unwrap();
+        text.push_str(&l);
+        text.push('\n');
+        if l.starts_with("meguri listening") {
+            break;
+        }
+    }
+    for login in ["admin", "office", "shop", "hanako"] {
+        assert!(text.contains(&format!("login: {login}")), "{text}");
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(child.wait().unwrap().success());
+    let out = meguri(&["verify", "--db", path_of(&db)]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(stdout(&out).contains("3 stores"), "{}", stdout(&out));
+}
