@@ -6,11 +6,14 @@ use unicode_normalization::UnicodeNormalization;
 /// Folds text into its search key: NFKC (half-width kana and full-width Latin become
 /// standard forms), katakana to hiragana, lower case, white space removed.
 pub fn search_key(text: &str) -> String {
-    text.nfkc()
+    let folded: String = text
+        .nfkc()
         .filter(|c| !c.is_whitespace())
         .map(katakana_to_hiragana)
         .flat_map(char::to_lowercase)
-        .collect()
+        .collect();
+    // Removing a space can leave a combining mark next to a letter it now composes with.
+    folded.nfkc().collect()
 }
 
 fn katakana_to_hiragana(c: char) -> char {
@@ -36,6 +39,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
         fn folding_is_idempotent(s in "\\PC{0,20}") {
             let once = search_key(&s);
