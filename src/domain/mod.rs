@@ -2,10 +2,15 @@
 //! Everything here takes "now" and data as parameters and is tested without a database.
 
 pub mod account;
+pub mod journal;
 pub mod kana;
+pub mod lots;
+pub mod money;
+pub mod program;
 pub mod ratelimit;
 pub mod text;
 pub mod time;
 
 pub use account::{Login, Password, Role, SessionPolicy};
+pub use money::{Rate, Yen};
 pub use text::Text;

@@ -1,0 +1,144 @@
+//! Money: integer yen and basis-point rates. No floats touch an amount.
+
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub, SubAssign};
+
+/// An amount of yen (1 money = 1 yen). Negative only inside journal postings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Yen(pub i64);
+
+impl Yen {
+    pub const ZERO: Yen = Yen(0);
+    /// The largest amount one request may move: ten million yen keeps every sum far from
+    /// overflow and far above any real payment.
+    pub const MAX_PER_REQUEST: Yen = Yen(10_000_000);
+
+    /// An amount a person asked to move: a whole number of yen, above zero, not absurd.
+    pub fn positive(n: i64) -> Option<Yen> {
+        (1..=Self::MAX_PER_REQUEST.0).contains(&n).then_some(Yen(n))
+    }
+
+    pub fn min(self, other: Yen) -> Yen {
+        Yen(self.0.min(other.0))
+    }
+
+    pub fn max(self, other: Yen) -> Yen {
+        Yen(self.0.max(other.0))
+    }
+
+    /// `1,000円` as the style guide writes amounts.
+    pub fn ja(self) -> String {
+        format!("{}円", group_thousands(self.0))
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+impl fmt::Display for Yen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Add for Yen {
+    type Output = Yen;
+    fn add(self, o: Yen) -> Yen {
+        Yen(self.0 + o.0)
+    }
+}
+
+impl Sub for Yen {
+    type Output = Yen;
+    fn sub(self, o: Yen) -> Yen {
+        Yen(self.0 - o.0)
+    }
+}
+
+impl AddAssign for Yen {
+    fn add_assign(&mut self, o: Yen) {
+        self.0 += o.0;
+    }
+}
+
+impl SubAssign for Yen {
+    fn sub_assign(&mut self, o: Yen) {
+        self.0 -= o.0;
+    }
+}
+
+impl std::iter::Sum for Yen {
+    fn sum<I: Iterator<Item = Yen>>(it: I) -> Yen {
+        Yen(it.map(|y| y.0).sum())
+    }
+}
+
+/// A rate in basis points (1/100 of a percent): 20% is 2000.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate(pub i64);
+
+impl Rate {
+    /// From the API's `rate_percent` (e.g. 20 or 12.5): at most two decimals, 0 to 1000%.
+    pub fn from_percent(p: f64) -> Option<Rate> {
+        let bp = (p * 100.0).round();
+        ((p * 100.0 - bp).abs() < 1e-6 && (0.0..=100_000.0).contains(&bp)).then_some(Rate(bp as i64))
+    }
+
+    /// The rate applied to an amount, rounded down: fractions of a yen stay in the city's
+    /// budget.
+    pub fn of(self, amount: Yen) -> Yen {
+        Yen(amount.0 * self.0 / 10_000)
+    }
+
+    pub fn percent_text(self) -> String {
+        if self.0 % 100 == 0 { format!("{}%", self.0 / 100) } else { format!("{}.{:02}%", self.0 / 100, self.0 % 100) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn amounts() {
+        assert_eq!(Yen::positive(0), None);
+        assert_eq!(Yen::positive(-5), None);
+        assert_eq!(Yen::positive(10_000_001), None);
+        assert_eq!(Yen::positive(1), Some(Yen(1)));
+        assert_eq!(Yen(1234567).ja(), "1,234,567円");
+        assert_eq!(Yen(-1000).ja(), "-1,000円");
+        assert_eq!(Yen(999).ja(), "999円");
+    }
+
+    #[test]
+    fn rates_round_down() {
+        let r = Rate::from_percent(20.0).unwrap();
+        assert_eq!(r, Rate(2000));
+        assert_eq!(r.of(Yen(10_000)), Yen(2000));
+        assert_eq!(Rate::from_percent(12.5).unwrap().of(Yen(999)), Yen(124), "124.875 rounds down");
+        assert_eq!(Rate::from_percent(12.345), None);
+        assert_eq!(Rate::from_percent(-1.0), None);
+        assert_eq!(Rate(1250).percent_text(), "12.50%");
+    }
+
+    proptest! {
+        #[test]
+        fn rate_never_pays_more_than_exact(amount in 0i64..10_000_000, bp in 0i64..100_000) {
+            let got = Rate(bp).of(Yen(amount)).0;
+            // got <= amount*bp/10000 < got + 1
+            prop_assert!(got * 10_000 <= amount * bp);
+            prop_assert!(amount * bp < (got + 1) * 10_000);
+        }
+    }
+}
