@@ -81,3 +81,165 @@ CREATE TABLE audit_log (
     target TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT '{}'
 ) STRICT;
+-- The money ledger: programs, wallets, lots, the double-entry journal, and the records of
+-- charges, grants, payments and refunds that point into it.
+
+CREATE TABLE programs (
+    code                   TEXT PRIMARY KEY,
+    name                   TEXT NOT NULL,
+    kind                   TEXT NOT NULL CHECK (kind IN ('cash', 'premium', 'subsidy')),
+    expires_at             INTEGER,
+    valid_days             INTEGER CHECK (valid_days > 0),
+    store_ids              TEXT NOT NULL DEFAULT '[]',
+    categories             TEXT NOT NULL DEFAULT '[]',
+    weekdays               TEXT NOT NULL DEFAULT '[]',
+    usable_from            INTEGER,
+    usable_until           INTEGER,
+    tax_payable            INTEGER NOT NULL,
+    per_person_cap         INTEGER CHECK (per_person_cap > 0),
+    budget                 INTEGER CHECK (budget > 0),
+    premium_rate_bp        INTEGER CHECK (premium_rate_bp >= 0),
+    premium_cap_per_person INTEGER CHECK (premium_cap_per_person > 0),
+    charge_unit            INTEGER NOT NULL DEFAULT 1 CHECK (charge_unit > 0),
+    created_at             INTEGER NOT NULL,
+    CHECK (expires_at IS NULL OR valid_days IS NULL)
+) STRICT;
+
+INSERT INTO programs (code, name, kind, tax_payable, created_at) VALUES ('cash', '通常チャージ', 'cash', 1, 0);
+
+-- A wallet belongs to a resident (or, later, to a card).
+CREATE TABLE wallets (
+    id          INTEGER PRIMARY KEY,
+    resident_id INTEGER UNIQUE REFERENCES users (id),
+    card_id     INTEGER UNIQUE,
+    created_at  INTEGER NOT NULL,
+    CHECK ((resident_id IS NULL) != (card_id IS NULL))
+) STRICT;
+
+CREATE TABLE entries (
+    id        INTEGER PRIMARY KEY,
+    kind      TEXT NOT NULL CHECK (kind IN ('charge', 'grant', 'payment', 'refund', 'expiry', 'tax')),
+    at        INTEGER NOT NULL,
+    actor     TEXT NOT NULL,
+    wallet_id INTEGER REFERENCES wallets (id),
+    store_id  INTEGER REFERENCES stores (id),
+    prev_hash BLOB NOT NULL,
+    hash      BLOB NOT NULL
+) STRICT;
+
+CREATE INDEX entries_wallet ON entries (wallet_id, id);
+
+CREATE TABLE postings (
+    id       INTEGER PRIMARY KEY,
+    entry_id INTEGER NOT NULL REFERENCES entries (id),
+    account  TEXT NOT NULL CHECK (account IN ('issue', 'lot', 'store', 'tax', 'expired')),
+    ref_id   INTEGER,
+    program  TEXT NOT NULL REFERENCES programs (code),
+    amount   INTEGER NOT NULL CHECK (amount != 0)
+) STRICT;
+
+CREATE INDEX postings_entry ON postings (entry_id);
+CREATE INDEX postings_account ON postings (account, ref_id);
+
+CREATE TABLE lots (
+    id         INTEGER PRIMARY KEY,
+    wallet_id  INTEGER NOT NULL REFERENCES wallets (id),
+    program    TEXT NOT NULL REFERENCES programs (code),
+    origin     TEXT NOT NULL CHECK (origin IN ('charge', 'premium', 'grant')),
+    amount     INTEGER NOT NULL CHECK (amount > 0),
+    remaining  INTEGER NOT NULL CHECK (remaining >= 0),
+    expires_at INTEGER,
+    expired_at INTEGER,
+    entry_id   INTEGER NOT NULL REFERENCES entries (id),
+    created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX lots_wallet ON lots (wallet_id) WHERE remaining > 0;
+CREATE INDEX lots_expiry ON lots (expires_at) WHERE remaining > 0 AND expires_at IS NOT NULL;
+CREATE INDEX lots_program_wallet ON lots (program, wallet_id);
+
+CREATE TABLE charges (
+    id           INTEGER PRIMARY KEY,
+    wallet_id    INTEGER NOT NULL REFERENCES wallets (id),
+    program      TEXT NOT NULL REFERENCES programs (code),
+    amount       INTEGER NOT NULL CHECK (amount > 0),
+    premium      INTEGER NOT NULL CHECK (premium >= 0),
+    method       TEXT NOT NULL CHECK (method IN ('credit_card', 'bank', 'cash', 'admin')),
+    provider     TEXT,
+    provider_ref TEXT,
+    entry_id     INTEGER NOT NULL REFERENCES entries (id),
+    at           INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE grants (
+    id           INTEGER PRIMARY KEY,
+    program      TEXT NOT NULL REFERENCES programs (code),
+    amount       INTEGER NOT NULL CHECK (amount > 0),
+    status       TEXT NOT NULL CHECK (status IN ('scheduled', 'done')),
+    scheduled_at INTEGER,
+    actor        TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    done_at      INTEGER
+) STRICT;
+
+CREATE INDEX grants_due ON grants (scheduled_at) WHERE status = 'scheduled';
+
+CREATE TABLE grant_recipients (
+    grant_id    INTEGER NOT NULL REFERENCES grants (id),
+    resident_id INTEGER NOT NULL REFERENCES users (id),
+    entry_id    INTEGER REFERENCES entries (id),
+    PRIMARY KEY (grant_id, resident_id)
+) STRICT;
+
+CREATE TABLE payments (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL CHECK (kind IN ('mpm', 'cpm', 'tax')),
+    wallet_id     INTEGER NOT NULL REFERENCES wallets (id),
+    store_id      INTEGER REFERENCES stores (id),
+    amount        INTEGER NOT NULL CHECK (amount > 0),
+    refunded      INTEGER NOT NULL DEFAULT 0 CHECK (refunded >= 0 AND refunded <= amount),
+    notice_number TEXT,
+    entry_id      INTEGER NOT NULL REFERENCES entries (id),
+    at            INTEGER NOT NULL,
+    CHECK ((kind = 'tax') = (store_id IS NULL))
+) STRICT;
+
+CREATE INDEX payments_store ON payments (store_id, id);
+
+CREATE TABLE payment_parts (
+    payment_id INTEGER NOT NULL REFERENCES payments (id),
+    seq        INTEGER NOT NULL,
+    lot_id     INTEGER NOT NULL REFERENCES lots (id),
+    program    TEXT NOT NULL REFERENCES programs (code),
+    amount     INTEGER NOT NULL CHECK (amount > 0),
+    refunded   INTEGER NOT NULL DEFAULT 0 CHECK (refunded >= 0 AND refunded <= amount),
+    PRIMARY KEY (payment_id, seq)
+) STRICT;
+
+CREATE TABLE refunds (
+    id         INTEGER PRIMARY KEY,
+    payment_id INTEGER NOT NULL REFERENCES payments (id),
+    amount     INTEGER NOT NULL CHECK (amount > 0),
+    entry_id   INTEGER NOT NULL REFERENCES entries (id),
+    at         INTEGER NOT NULL
+) STRICT;
+
+-- Short-lived single-use codes a resident shows at the till (CPM).
+CREATE TABLE qr_tokens (
+    token_hash  BLOB PRIMARY KEY,
+    resident_id INTEGER NOT NULL REFERENCES users (id),
+    expires_at  INTEGER NOT NULL,
+    used_at     INTEGER,
+    payment_id  INTEGER REFERENCES payments (id)
+) STRICT;
+
+-- The first answer to a value-moving request, replayed when it is retried with the same key.
+CREATE TABLE idempotency (
+    actor       TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    fingerprint BLOB NOT NULL,
+    status      INTEGER NOT NULL,
+    body        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (actor, key)
+) STRICT;

@@ -2,14 +2,15 @@
 //! finish and exits.
 
 use std::io::Write;
-use std::sync::Arc;
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
 
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 use super::CliError;
 use crate::config::Config;
-use crate::service::App;
+use crate::service::{App, jobs};
 use crate::web;
 
 pub fn run(config: Config) -> Result<(), CliError> {
@@ -22,6 +23,7 @@ pub fn serve(app: Arc<App>) -> Result<(), CliError> {
     // Register before announcing the address, so a signal sent right after is not lost.
     let mut signals = Signals::new([SIGTERM, SIGINT])?;
     let fake = app.clock.is_fake();
+    let (stop_jobs, jobs) = scheduler(app.clone());
     let running = web::start(app)?;
     if fake {
         eprintln!("sandbox clock is on (PUT /api/v1/sandbox/clock)");
@@ -35,5 +37,24 @@ pub fn serve(app: Arc<App>) -> Result<(), CliError> {
         eprintln!("signal {sig}: finishing requests in flight");
     }
     running.stop();
+    drop(stop_jobs);
+    let _ = jobs.join();
     Ok(())
+}
+
+/// Runs the due jobs at start and then every 30 seconds, until the sender is dropped.
+fn scheduler(app: Arc<App>) -> (mpsc::Sender<()>, std::thread::JoinHandle<()>) {
+    let (tx, rx) = mpsc::channel::<()>();
+    let handle = std::thread::spawn(move || {
+        loop {
+            if let Err(e) = jobs::run_due(&app) {
+                eprintln!("jobs: {e}");
+            }
+            match rx.recv_timeout(Duration::from_secs(30)) {
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                _ => return,
+            }
+        }
+    });
+    (tx, handle)
 }

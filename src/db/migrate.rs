@@ -7,7 +7,10 @@ use rusqlite::Connection;
 use super::DbError;
 
 /// Every migration in order; the position + 1 is the schema version it produces.
-pub const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_foundation.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_foundation.sql"),
+    include_str!("migrations/0002_ledger.sql"),
+];
 
 pub fn current_version() -> i64 {
     MIGRATIONS.len() as i64

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod ledger;
 pub mod migrate;
 pub mod residents;
 pub mod settings;

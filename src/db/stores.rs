@@ -114,6 +114,12 @@ pub fn get(c: &Connection, id: i64) -> rusqlite::Result<Option<StoreRow>> {
     .optional()
 }
 
+pub fn by_mpm_code(c: &Connection, code: &str) -> rusqlite::Result<Option<StoreRow>> {
+    c.prepare_cached(&format!("SELECT {COLS} FROM stores WHERE mpm_code = ?1"))?
+        .query_row([code], from_row)
+        .optional()
+}
+
 pub struct StoreQuery<'a> {
     /// A search key (see `domain::kana::search_key`); matched as a substring.
     pub key: Option<&'a str>,

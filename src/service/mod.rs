@@ -4,17 +4,24 @@
 
 pub mod accounts;
 pub mod crypto;
+pub mod idempotency;
+pub mod jobs;
+pub mod ledger;
+pub mod programs;
+pub mod provider;
 pub mod residents;
 pub mod sandbox;
 pub mod settings;
 pub mod stores;
 pub mod verify;
 
-use std::sync::{Mutex, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{self, DbError, Pool};
+use crate::domain::program::Program;
 use crate::domain::ratelimit::RateLimiter;
 use crate::domain::{Role, Text};
 
@@ -30,6 +37,10 @@ pub struct App {
     pub limiter: Mutex<RateLimiter>,
     /// The city's branding, cached because every page shows it.
     pub branding: RwLock<Branding>,
+    /// Programs by code, cached because every payment needs their rules.
+    pub programs: RwLock<Arc<HashMap<String, Program>>>,
+    /// Takes credit card and bank charges.
+    pub provider: Box<dyn provider::PaymentProvider>,
 }
 
 impl App {
@@ -39,6 +50,7 @@ impl App {
         let conn = pool.get().map_err(DbError::from)?;
         let secret = settings::secret(&conn)?;
         let branding = settings::branding(&conn)?;
+        let programs = db::ledger::programs(&conn)?;
         let clock = if config.fake_clock {
             Clock::fake(sandbox::stored_now(&conn)?)
         } else {
@@ -52,6 +64,8 @@ impl App {
             secret,
             limiter: Mutex::new(RateLimiter::default()),
             branding: RwLock::new(branding),
+            programs: RwLock::new(Arc::new(programs)),
+            provider: Box::new(provider::SandboxProvider),
         })
     }
 
@@ -99,6 +113,14 @@ impl Principal {
         }
     }
 
+    /// Whose retries an Idempotency-Key belongs to: the person, whichever token they use.
+    pub fn idempotency_scope(&self) -> String {
+        match self.user_id {
+            Some(id) => format!("user:{id}"),
+            None => self.actor.clone(),
+        }
+    }
+
     pub fn is(&self, roles: &[Role]) -> bool {
         roles.contains(&self.role)
     }
@@ -117,6 +139,20 @@ pub enum ServiceError {
     NotFound(Text),
     #[error("{0}")]
     Conflict(Text),
+    #[error("{0}")]
+    InsufficientFunds(Text),
+    #[error("{0}")]
+    LimitExceeded(Text),
+    #[error("{0}")]
+    Expired(Text),
+    #[error("{0}")]
+    BudgetExhausted(Text),
+    #[error("{0}")]
+    RuleViolation(Text),
+    #[error("{0}")]
+    CardInvalid(Text),
+    #[error("this Idempotency-Key was used for a different request")]
+    IdempotencyConflict,
     #[error("too many attempts; wait a while and try again")]
     RateLimited,
     #[error("{0}")]
@@ -140,7 +176,17 @@ impl ServiceError {
             | ServiceError::Unauthorized(t)
             | ServiceError::Forbidden(t)
             | ServiceError::NotFound(t)
-            | ServiceError::Conflict(t) => pick(t),
+            | ServiceError::Conflict(t)
+            | ServiceError::InsufficientFunds(t)
+            | ServiceError::LimitExceeded(t)
+            | ServiceError::Expired(t)
+            | ServiceError::BudgetExhausted(t)
+            | ServiceError::RuleViolation(t)
+            | ServiceError::CardInvalid(t) => pick(t),
+            ServiceError::IdempotencyConflict => pick(&Text::new(
+                "this Idempotency-Key was used for a different request",
+                "同じ再送キーで別の内容が送られました",
+            )),
             ServiceError::RateLimited => pick(&Text::new(
                 "too many attempts; wait a while and try again",
                 "試行回数が多すぎます。しばらくしてからお試しください",

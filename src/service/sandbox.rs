@@ -46,5 +46,6 @@ pub fn set_clock(
         Ok(())
     })?;
     app.clock.set(to);
+    super::jobs::run_due(app)?;
     Ok(to)
 }

@@ -4,7 +4,8 @@
 use rusqlite::Connection;
 
 use super::Result;
-use crate::db::migrate;
+use crate::db::{ledger, migrate};
+use crate::domain::journal::{EntryHead, entry_hash, is_balanced};
 
 /// The outcome of one invariant.
 pub struct Check {
@@ -87,12 +88,17 @@ pub fn run(conn: &mut Connection) -> Result<Report> {
         )?,
     });
 
+    ledger_checks(&tx, &mut checks)?;
+
     let mut counts = Vec::new();
     for (label, sql) in [
         ("users", "SELECT count(*) FROM users"),
         ("residents", "SELECT count(*) FROM residents"),
         ("stores", "SELECT count(*) FROM stores"),
         ("audit entries", "SELECT count(*) FROM audit_log"),
+        ("journal entries", "SELECT count(*) FROM entries"),
+        ("lots", "SELECT count(*) FROM lots"),
+        ("payments", "SELECT count(*) FROM payments"),
     ] {
         counts.push((label, tx.query_row(sql, [], |r| r.get(0))?));
     }
@@ -101,4 +107,92 @@ pub fn run(conn: &mut Connection) -> Result<Report> {
 
 fn rows(c: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
     c.prepare(sql)?.query_map([], |r| r.get(0))?.collect()
+}
+
+/// The ledger's invariants (L4, L6): balanced entries, an intact hash chain, lots equal to
+/// their postings, nothing negative, and issued = outstanding + redeemed + expired.
+fn ledger_checks(tx: &Connection, checks: &mut Vec<Check>) -> Result<()> {
+    let mut unbalanced = Vec::new();
+    let mut chain = Vec::new();
+    let mut prev: Vec<u8> = vec![0; 32];
+    let mut expected_id = 1;
+    ledger::for_each_entry(tx, |e, postings| {
+        if !is_balanced(&postings) {
+            unbalanced.push(format!("entry {} ({}) does not balance per program", e.id, e.kind));
+        }
+        if e.id != expected_id {
+            chain.push(format!("entry {} follows entry {}: entries are missing", e.id, expected_id - 1));
+        }
+        if e.prev_hash != prev {
+            chain.push(format!("entry {} does not point to the hash of the entry before it", e.id));
+        }
+        let head = EntryHead { id: e.id, kind: &e.kind, at: e.at, actor: &e.actor, wallet_id: e.wallet_id, store_id: e.store_id };
+        if entry_hash(&e.prev_hash, &head, &postings).as_slice() != e.hash.as_slice() {
+            chain.push(format!("entry {} was changed after it was written (hash mismatch)", e.id));
+        }
+        prev = e.hash;
+        expected_id = e.id + 1;
+    })?;
+    checks.push(Check { name: "journal entries balance", problems: unbalanced });
+    checks.push(Check { name: "journal hash chain intact", problems: chain });
+
+    checks.push(Check {
+        name: "all accounts sum to zero",
+        problems: rows(tx, "SELECT 'postings sum to ' || sum(amount) FROM postings HAVING sum(amount) != 0")?,
+    });
+    checks.push(Check {
+        name: "lots equal their postings",
+        problems: rows(
+            tx,
+            "SELECT 'lot ' || l.id || ' holds ' || l.remaining || ' but its postings sum to ' || coalesce(p.s, 0)
+             FROM lots l LEFT JOIN (SELECT ref_id, sum(amount) s FROM postings WHERE account = 'lot' GROUP BY ref_id) p ON p.ref_id = l.id
+             WHERE l.remaining != coalesce(p.s, 0)
+             UNION ALL
+             SELECT 'posting ' || id || ' names lot ' || ref_id || ', which does not exist'
+             FROM postings WHERE account = 'lot' AND ref_id NOT IN (SELECT id FROM lots)",
+        )?,
+    });
+    checks.push(Check {
+        name: "no negative balance",
+        problems: rows(
+            tx,
+            "SELECT 'lot ' || id || ' is negative (' || remaining || ')' FROM lots WHERE remaining < 0
+             UNION ALL
+             SELECT 'store ' || ref_id || ' is owed a negative amount (' || sum(amount) || ')'
+             FROM postings WHERE account = 'store' GROUP BY ref_id HAVING sum(amount) < 0
+             UNION ALL
+             SELECT 'wallet ' || wallet_id || ' is negative' FROM lots GROUP BY wallet_id HAVING sum(remaining) < 0",
+        )?,
+    });
+    let mut per_program = Vec::new();
+    let lots_by_program: std::collections::HashMap<String, i64> = tx
+        .prepare("SELECT program, sum(remaining) FROM lots GROUP BY program")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (code, issued, outstanding, redeemed, expired) in ledger::program_figures(tx)? {
+        if issued != outstanding + redeemed + expired {
+            per_program.push(format!(
+                "{code}: issued {} != outstanding {} + redeemed {} + expired {}",
+                issued.0, outstanding.0, redeemed.0, expired.0
+            ));
+        }
+        let held = lots_by_program.get(&code).copied().unwrap_or(0);
+        if held != outstanding.0 {
+            per_program.push(format!("{code}: lots hold {held} but the journal says {} is outstanding", outstanding.0));
+        }
+    }
+    checks.push(Check { name: "issued = outstanding + redeemed + expired", problems: per_program });
+    checks.push(Check {
+        name: "payments match their parts",
+        problems: rows(
+            tx,
+            "SELECT 'payment ' || p.id || ': parts sum to ' || coalesce(sum(pp.amount), 0) || ', refunds to ' || coalesce(sum(pp.refunded), 0)
+             FROM payments p LEFT JOIN payment_parts pp ON pp.payment_id = p.id GROUP BY p.id
+             HAVING coalesce(sum(pp.amount), 0) != p.amount OR coalesce(sum(pp.refunded), 0) != p.refunded
+             UNION ALL
+             SELECT 'payment ' || p.id || ': refunds recorded ' || coalesce(sum(r.amount), 0) || ' but refunded is ' || p.refunded
+             FROM payments p LEFT JOIN refunds r ON r.payment_id = p.id GROUP BY p.id HAVING coalesce(sum(r.amount), 0) != p.refunded",
+        )?,
+    });
+    Ok(())
 }

@@ -59,6 +59,13 @@ pub fn service_status(e: &ServiceError) -> (u16, &'static str) {
         ServiceError::Forbidden(_) => (403, "forbidden"),
         ServiceError::NotFound(_) => (404, "not_found"),
         ServiceError::Conflict(_) => (409, "conflict"),
+        ServiceError::IdempotencyConflict => (409, "idempotency_conflict"),
+        ServiceError::InsufficientFunds(_) => (422, "insufficient_funds"),
+        ServiceError::LimitExceeded(_) => (422, "limit_exceeded"),
+        ServiceError::Expired(_) => (422, "expired"),
+        ServiceError::BudgetExhausted(_) => (422, "budget_exhausted"),
+        ServiceError::RuleViolation(_) => (422, "rule_violation"),
+        ServiceError::CardInvalid(_) => (422, "card_invalid"),
         ServiceError::RateLimited => (429, "rate_limited"),
         ServiceError::Internal(_) | ServiceError::Db(_) => (500, "internal_error"),
     }

@@ -85,6 +85,10 @@ const STAFF: Access = only(crate::service::STAFF);
 const MERCHANT: Access = only(&[Role::Merchant]);
 const RESIDENT: Access = only(&[Role::Resident]);
 const DISTRIBUTOR: Access = only(&[Role::Distributor]);
+/// Residents charge their own wallet; the secretariat takes cash at the counter.
+const CHARGERS: Access = only(&[Role::Admin, Role::Operator, Role::Resident]);
+/// The city, the secretariat, and city systems through the API hand out grants.
+const GRANTERS: Access = only(&[Role::Admin, Role::Operator, Role::Integration]);
 /// Self-registration: a visitor who is not logged in, or staff registering someone.
 const VISITOR_OR_STAFF: Access = Access {
     anonymous: true,
@@ -124,6 +128,18 @@ routes! {
     Post "/api/v1/stores"                      Api  STAFF            => api::stores::create,
     Get  "/api/v1/stores/{id}"                 Api  PUBLIC           => api::stores::get,
     Post "/api/v1/stores/{id}/staff"           Api  STAFF            => api::stores::add_staff,
+    Post "/api/v1/stores/{id}/payments"        Api  MERCHANT         => api::money::pay_cpm,
+    Get  "/api/v1/programs"                    Api  STAFF            => api::money::list_programs,
+    Post "/api/v1/programs"                    Api  ADMIN            => api::money::create_program,
+    Post "/api/v1/charges"                     Api  CHARGERS         => api::money::charge,
+    Post "/api/v1/grants"                      Api  GRANTERS         => api::money::grant,
+    Post "/api/v1/payments"                    Api  RESIDENT         => api::money::pay_mpm,
+    Post "/api/v1/payments/{id}/refunds"       Api  MERCHANT         => api::money::refund,
+    Post "/api/v1/tax-payments"                Api  RESIDENT         => api::money::pay_tax,
+    Get  "/api/v1/me/balance"                  Api  RESIDENT         => api::money::my_balance,
+    Get  "/api/v1/me/transactions"             Api  RESIDENT         => api::money::my_transactions,
+    Get  "/api/v1/me/qr-token"                 Api  RESIDENT         => api::money::qr_token,
+    Get  "/api/v1/residents/{id}/balance"      Api  STAFF            => api::money::resident_balance,
 
     Get  "/"                                   Page PUBLIC           => pages::home::index,
     Get  "/lang"                               Page PUBLIC           => pages::home::set_lang,

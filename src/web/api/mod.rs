@@ -2,13 +2,37 @@
 //! the answer; no business rules live here.
 
 pub mod auth;
+pub mod money;
 pub mod openapi;
 pub mod residents;
 pub mod stores;
 pub mod system;
 
+use rusqlite::Transaction;
+
 use super::error::WebError;
+use super::reply::Reply;
 use super::request::Ctx;
+use crate::service::{self, Principal, idempotency};
+
+/// Runs a value-moving use case in one transaction, honouring `Idempotency-Key`: a retry
+/// with the same key and body gets the first answer again and moves nothing.
+pub fn value_moving<T>(
+    ctx: &Ctx,
+    who: &Principal,
+    effect: impl FnOnce(&Transaction) -> service::Result<T>,
+    render: impl FnOnce(&T) -> (u16, serde_json::Value),
+) -> Result<Reply, WebError> {
+    let a = idempotency::run(
+        ctx.app,
+        &who.idempotency_scope(),
+        ctx.header("idempotency-key"),
+        &money::fingerprint(ctx),
+        effect,
+        render,
+    )?;
+    Ok(money::answer(a))
+}
 
 /// `?limit=` (default 50, at most 500) and `?cursor=` (opaque; the last id seen).
 pub struct Paging {

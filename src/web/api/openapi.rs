@@ -233,7 +233,142 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
                 with_conflict(ok(201, id_only())),
             ),
         ),
+        (Get, "/api/v1/programs", op("Programs with their figures (issued, outstanding, redeemed, expired)", None, ok(200, list_of(json!({ "type": "object" }))))),
+        (Post, "/api/v1/programs", op("Create a program (事業)", Some(new_program_schema()), with_conflict(ok(201, obj(&[("code", s())], &["code"]))))),
+        (
+            Post,
+            "/api/v1/charges",
+            op(
+                "Charge a wallet; premium programs may add premium",
+                Some(closed(
+                    &[
+                        ("resident_id", int()),
+                        ("card_id", int()),
+                        ("amount", amount()),
+                        ("method", json!({ "enum": ["credit_card", "bank", "cash", "admin"] })),
+                        ("program", s()),
+                        ("expires_at", s()),
+                    ],
+                    &["amount", "method"],
+                )),
+                value_moving(ok(201, obj(&[("charge_id", int()), ("amount", int()), ("premium_granted", int()), ("balance", int())], &["charge_id", "amount", "premium_granted", "balance"]))),
+            ),
+        ),
+        (
+            Post,
+            "/api/v1/grants",
+            op(
+                "Grant value of a program to residents, now or at a scheduled time",
+                Some(closed(
+                    &[
+                        ("program", s()),
+                        ("amount", amount()),
+                        ("resident_ids", json!({ "type": "array", "items": { "type": "integer" } })),
+                        ("card_ids", json!({ "type": "array", "items": { "type": "integer" } })),
+                        ("scheduled_at", datetime()),
+                    ],
+                    &["program", "amount"],
+                )),
+                value_moving(ok(201, obj(&[("grant_id", int()), ("count", int()), ("status", json!({ "enum": ["done", "scheduled"] }))], &["grant_id", "count", "status"]))),
+            ),
+        ),
+        (Post, "/api/v1/payments", op("Pay at a store by its QR code (MPM)", Some(closed(&[("store_code", s()), ("amount", amount())], &["store_code", "amount"])), value_moving(ok(201, payment())))),
+        (
+            Post,
+            "/api/v1/stores/{id}/payments",
+            op("Take a payment from a resident's QR code (CPM)", Some(closed(&[("token", s()), ("amount", amount()), ("pin", s())], &["token", "amount"])), value_moving(ok(201, payment()))),
+        ),
+        (
+            Post,
+            "/api/v1/payments/{id}/refunds",
+            op(
+                "Refund all or part of a payment; the value returns to the lots it came from",
+                Some(closed(&[("amount", amount())], &["amount"])),
+                value_moving(ok(201, obj(&[("refund_id", int()), ("amount", int()), ("payment_id", int())], &["refund_id", "amount"]))),
+            ),
+        ),
+        (
+            Post,
+            "/api/v1/tax-payments",
+            op("Pay city tax with tax-payable value only", Some(closed(&[("amount", amount()), ("notice_number", s())], &["amount", "notice_number"])), value_moving(ok(201, payment()))),
+        ),
+        (Get, "/api/v1/me/balance", op("My balance, lots in spending order", None, ok(200, balance()))),
+        (Get, "/api/v1/residents/{id}/balance", op("A resident's balance", None, ok(200, balance()))),
+        (
+            Get,
+            "/api/v1/me/transactions",
+            op(
+                "My history, newest first",
+                None,
+                ok(200, list_of(obj(&[("id", int()), ("kind", s()), ("amount", int()), ("delta", int()), ("at", datetime()), ("store", obj(&[("id", int()), ("name", s())], &["id", "name"]))], &["id", "kind", "amount", "at"]))),
+            ),
+        ),
+        (Get, "/api/v1/me/qr-token", op("A short-lived single-use code to show at the till (CPM)", None, ok(200, obj(&[("token", s()), ("expires_at", datetime())], &["token", "expires_at"])))),
     ]
+}
+
+/// Value-moving operations refuse with the ledger's codes and honour Idempotency-Key.
+fn value_moving(mut responses: Value) -> Value {
+    for (status, code) in [("409", "conflict"), ("422", "insufficient_funds")] {
+        responses[status] = error_response(code);
+    }
+    responses
+}
+
+fn amount() -> Value {
+    json!({ "type": "integer", "minimum": 1, "maximum": 10_000_000 })
+}
+
+fn payment() -> Value {
+    obj(
+        &[
+            ("payment_id", int()),
+            ("store", json!({ "type": ["object", "null"], "properties": { "id": { "type": "integer" }, "name": { "type": "string" } } })),
+            ("amount", int()),
+            ("paid_at", datetime()),
+            ("breakdown", json!({ "type": "array", "items": obj(&[("program", s()), ("amount", int())], &["program", "amount"]) })),
+            ("balance_after", int()),
+        ],
+        &["payment_id", "store", "amount", "paid_at", "breakdown", "balance_after"],
+    )
+}
+
+fn balance() -> Value {
+    obj(
+        &[
+            ("total", int()),
+            ("points", int()),
+            (
+                "lots",
+                json!({ "type": "array", "items": obj(&[("program", s()), ("amount", int()), ("expires_at", json!({ "type": ["string", "null"] })), ("restricted", json!({ "type": "boolean" }))], &["program", "amount", "expires_at", "restricted"]) }),
+            ),
+        ],
+        &["total", "points", "lots"],
+    )
+}
+
+fn new_program_schema() -> Value {
+    let ints = || json!({ "type": "array", "items": { "type": "integer" } });
+    closed(
+        &[
+            ("code", s()),
+            ("name", s()),
+            ("kind", json!({ "enum": ["premium", "subsidy", "cash"] })),
+            ("expires_at", s()),
+            ("valid_days", int()),
+            ("store_ids", ints()),
+            ("categories", json!({ "type": "array", "items": { "type": "string" } })),
+            ("weekdays", ints()),
+            ("usable_from", s()),
+            ("usable_until", s()),
+            ("tax_payable", json!({ "type": "boolean" })),
+            ("per_person_cap", int()),
+            ("budget", int()),
+            ("charge_premium", closed(&[("rate_percent", json!({ "type": "number" })), ("cap_per_person", int())], &["rate_percent"])),
+            ("charge_unit", int()),
+        ],
+        &["code", "name", "kind"],
+    )
 }
 
 fn op(summary: &str, body: Option<Value>, responses: Value) -> Value {
@@ -263,9 +398,10 @@ fn path_params(r: &Route) -> Vec<Value> {
         .split('/')
         .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
         .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
-        .chain(if r.method == Method::Get && r.pattern == "/api/v1/stores" {
+        .chain(if r.method == Method::Get && matches!(r.pattern, "/api/v1/stores" | "/api/v1/me/transactions") {
             ["q", "category", "limit", "cursor"]
                 .iter()
+                .filter(|q| r.pattern == "/api/v1/stores" || matches!(**q, "limit" | "cursor"))
                 .map(|q| json!({ "name": q, "in": "query", "required": false, "schema": { "type": "string" } }))
                 .collect::<Vec<_>>()
         } else {

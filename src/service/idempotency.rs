@@ -1,0 +1,71 @@
+//! Safe retries: a value-moving request with an `Idempotency-Key` stores its answer in the
+//! same transaction as its effect. The same key and request get the stored answer again;
+//! the same key with another request is refused.
+
+use rusqlite::Transaction;
+
+use super::{App, Result, ServiceError, invalid};
+use crate::db::{self, ledger};
+
+/// An answer to send: fresh, or replayed from the first time.
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    pub replayed: bool,
+}
+
+/// Checks a client's key: 1 to 200 visible ASCII characters.
+pub fn check_key(key: &str) -> Result<()> {
+    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(invalid(
+            "Idempotency-Key must be 1 to 200 visible ASCII characters",
+            "Idempotency-Key の形式が正しくありません",
+        ));
+    }
+    Ok(())
+}
+
+/// The stored answer for `key`, read before any outside work (a payment provider call).
+pub fn stored(app: &App, actor: &str, key: Option<&str>, fingerprint: &[u8]) -> Result<Option<Answer>> {
+    let Some(key) = key else { return Ok(None) };
+    check_key(key)?;
+    replay(&*app.conn()?, actor, key, fingerprint)
+}
+
+fn replay(c: &rusqlite::Connection, actor: &str, key: &str, fingerprint: &[u8]) -> Result<Option<Answer>> {
+    match ledger::idempotent_response(c, actor, key)? {
+        None => Ok(None),
+        Some((fp, status, body)) if fp == fingerprint => Ok(Some(Answer { status, body, replayed: true })),
+        Some(_) => Err(ServiceError::IdempotencyConflict),
+    }
+}
+
+/// Runs `effect` in one write transaction and returns `render`'s answer; with a key, the
+/// answer is stored in that transaction, or the stored one is returned without running.
+pub fn run<T>(
+    app: &App,
+    actor: &str,
+    key: Option<&str>,
+    fingerprint: &[u8],
+    effect: impl FnOnce(&Transaction) -> Result<T>,
+    render: impl FnOnce(&T) -> (u16, serde_json::Value),
+) -> Result<Answer> {
+    if let Some(k) = key {
+        check_key(k)?;
+    }
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        if let Some(k) = key
+            && let Some(a) = replay(tx, actor, k, fingerprint)?
+        {
+            return Ok(a);
+        }
+        let out = effect(tx)?;
+        let (status, body) = render(&out);
+        let body = body.to_string();
+        if let Some(k) = key {
+            ledger::store_idempotent_response(tx, actor, k, fingerprint, status, &body, app.now())?;
+        }
+        Ok(Answer { status, body, replayed: false })
+    })
+}
