@@ -79,19 +79,27 @@ pub fn insert_program(c: &Connection, p: &Program, now: i64) -> rusqlite::Result
 }
 
 pub fn program(c: &Connection, code: &str) -> rusqlite::Result<Option<Program>> {
-    c.query_row(&format!("SELECT {PROGRAM_COLS} FROM programs WHERE code = ?1"), [code], program_from_row)
-        .optional()
+    c.query_row(
+        &format!("SELECT {PROGRAM_COLS} FROM programs WHERE code = ?1"),
+        [code],
+        program_from_row,
+    )
+    .optional()
 }
 
 pub fn programs(c: &Connection) -> rusqlite::Result<HashMap<String, Program>> {
-    let mut st = c.prepare_cached(&format!("SELECT {PROGRAM_COLS} FROM programs ORDER BY created_at, code"))?;
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {PROGRAM_COLS} FROM programs ORDER BY created_at, code"
+    ))?;
     st.query_map([], program_from_row)?
         .map(|p| p.map(|p| (p.code.clone(), p)))
         .collect()
 }
 
 pub fn program_list(c: &Connection) -> rusqlite::Result<Vec<Program>> {
-    let mut st = c.prepare(&format!("SELECT {PROGRAM_COLS} FROM programs ORDER BY created_at, code"))?;
+    let mut st = c.prepare(&format!(
+        "SELECT {PROGRAM_COLS} FROM programs ORDER BY created_at, code"
+    ))?;
     st.query_map([], program_from_row)?.collect()
 }
 
@@ -107,7 +115,12 @@ pub fn program_city_issued(c: &Connection, code: &str) -> rusqlite::Result<Yen> 
 }
 
 /// What one wallet has received from a program, all origins or one.
-pub fn received(c: &Connection, wallet_id: i64, code: &str, origin: Option<&str>) -> rusqlite::Result<Yen> {
+pub fn received(
+    c: &Connection,
+    wallet_id: i64,
+    code: &str,
+    origin: Option<&str>,
+) -> rusqlite::Result<Yen> {
     c.query_row(
         "SELECT coalesce(sum(amount), 0) FROM lots WHERE program = ?1 AND wallet_id = ?2 AND (?3 IS NULL OR origin = ?3)",
         params![code, wallet_id, origin],
@@ -119,12 +132,19 @@ pub fn received(c: &Connection, wallet_id: i64, code: &str, origin: Option<&str>
 // --- wallets ----------------------------------------------------------------------
 
 pub fn resident_wallet(c: &Connection, resident_id: i64) -> rusqlite::Result<Option<i64>> {
-    c.query_row("SELECT id FROM wallets WHERE resident_id = ?1", [resident_id], |r| r.get(0))
-        .optional()
+    c.query_row(
+        "SELECT id FROM wallets WHERE resident_id = ?1",
+        [resident_id],
+        |r| r.get(0),
+    )
+    .optional()
 }
 
 pub fn create_resident_wallet(c: &Connection, resident_id: i64, now: i64) -> rusqlite::Result<i64> {
-    c.execute("INSERT INTO wallets (resident_id, created_at) VALUES (?1, ?2)", params![resident_id, now])?;
+    c.execute(
+        "INSERT INTO wallets (resident_id, created_at) VALUES (?1, ?2)",
+        params![resident_id, now],
+    )?;
     Ok(c.last_insert_rowid())
 }
 
@@ -189,12 +209,21 @@ pub fn lots_due_to_expire(c: &Connection, now: i64) -> rusqlite::Result<Vec<(Lot
 }
 
 pub fn mark_lot_expired(c: &Connection, lot_id: i64, at: i64) -> rusqlite::Result<()> {
-    c.execute("UPDATE lots SET expired_at = ?2 WHERE id = ?1 AND expired_at IS NULL", params![lot_id, at])?;
+    c.execute(
+        "UPDATE lots SET expired_at = ?2 WHERE id = ?1 AND expired_at IS NULL",
+        params![lot_id, at],
+    )?;
     Ok(())
 }
 
-pub fn lot_expired_at(c: &Connection, lot_id: i64) -> rusqlite::Result<Option<i64>> {
-    c.query_row("SELECT expired_at FROM lots WHERE id = ?1", [lot_id], |r| r.get(0))
+/// Whether a lot's value can no longer be spent at `now`: its expiry has come (whether or
+/// not the expiry job has run yet).
+pub fn lot_is_over(c: &Connection, lot_id: i64, now: i64) -> rusqlite::Result<bool> {
+    c.query_row(
+        "SELECT expired_at IS NOT NULL OR coalesce(expires_at <= ?2, 0) FROM lots WHERE id = ?1",
+        params![lot_id, now],
+        |r| r.get(0),
+    )
 }
 
 // --- journal ----------------------------------------------------------------------
@@ -212,10 +241,12 @@ pub struct EntryRow {
 
 /// The id and hash of the newest entry (id 0 and zeros before the first).
 pub fn journal_head(c: &Connection) -> rusqlite::Result<(i64, Vec<u8>)> {
-    Ok(c.prepare_cached("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .unwrap_or((0, vec![0; 32])))
+    Ok(
+        c.prepare_cached("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .unwrap_or((0, vec![0; 32])),
+    )
 }
 
 pub fn insert_entry(c: &Connection, e: &EntryRow) -> rusqlite::Result<()> {
@@ -223,12 +254,22 @@ pub fn insert_entry(c: &Connection, e: &EntryRow) -> rusqlite::Result<()> {
         "INSERT INTO entries (id, kind, at, actor, wallet_id, store_id, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![e.id, e.kind, e.at, e.actor, e.wallet_id, e.store_id, e.prev_hash, e.hash])?;
+    .execute(params![
+        e.id,
+        e.kind,
+        e.at,
+        e.actor,
+        e.wallet_id,
+        e.store_id,
+        e.prev_hash,
+        e.hash
+    ])?;
     Ok(())
 }
 
 pub fn set_entry_hash(c: &Connection, id: i64, hash: &[u8]) -> rusqlite::Result<()> {
-    c.prepare_cached("UPDATE entries SET hash = ?2 WHERE id = ?1")?.execute(params![id, hash])?;
+    c.prepare_cached("UPDATE entries SET hash = ?2 WHERE id = ?1")?
+        .execute(params![id, hash])?;
     Ok(())
 }
 
@@ -250,8 +291,12 @@ pub fn for_each_entry(
     c: &Connection,
     mut f: impl FnMut(EntryRow, Vec<Posting>),
 ) -> rusqlite::Result<()> {
-    let mut entries = c.prepare("SELECT id, kind, at, actor, wallet_id, store_id, prev_hash, hash FROM entries ORDER BY id")?;
-    let mut postings = c.prepare("SELECT account, ref_id, program, amount FROM postings WHERE entry_id = ?1 ORDER BY id")?;
+    let mut entries = c.prepare(
+        "SELECT id, kind, at, actor, wallet_id, store_id, prev_hash, hash FROM entries ORDER BY id",
+    )?;
+    let mut postings = c.prepare(
+        "SELECT account, ref_id, program, amount FROM postings WHERE entry_id = ?1 ORDER BY id",
+    )?;
     let mut rows = entries.query([])?;
     while let Some(r) = rows.next()? {
         let e = EntryRow {
@@ -314,25 +359,41 @@ pub struct PaymentRow {
     pub at: i64,
 }
 
-pub fn insert_payment(
-    c: &Connection,
-    kind: &str,
-    wallet_id: i64,
-    store_id: Option<i64>,
-    amount: Yen,
-    notice_number: Option<&str>,
-    entry_id: i64,
-    at: i64,
-) -> rusqlite::Result<i64> {
+pub struct NewPayment<'a> {
+    pub kind: &'a str,
+    pub wallet_id: i64,
+    pub store_id: Option<i64>,
+    pub amount: Yen,
+    pub notice_number: Option<&'a str>,
+    pub entry_id: i64,
+    pub at: i64,
+}
+
+pub fn insert_payment(c: &Connection, p: &NewPayment) -> rusqlite::Result<i64> {
     c.prepare_cached(
         "INSERT INTO payments (kind, wallet_id, store_id, amount, notice_number, entry_id, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![kind, wallet_id, store_id, amount.0, notice_number, entry_id, at])?;
+    .execute(params![
+        p.kind,
+        p.wallet_id,
+        p.store_id,
+        p.amount.0,
+        p.notice_number,
+        p.entry_id,
+        p.at
+    ])?;
     Ok(c.last_insert_rowid())
 }
 
-pub fn insert_payment_part(c: &Connection, payment_id: i64, seq: i64, lot_id: i64, program: &str, amount: Yen) -> rusqlite::Result<()> {
+pub fn insert_payment_part(
+    c: &Connection,
+    payment_id: i64,
+    seq: i64,
+    lot_id: i64,
+    program: &str,
+    amount: Yen,
+) -> rusqlite::Result<()> {
     c.prepare_cached("INSERT INTO payment_parts (payment_id, seq, lot_id, program, amount) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![payment_id, seq, lot_id, program, amount.0])?;
     Ok(())
@@ -357,14 +418,36 @@ pub fn payment(c: &Connection, id: i64) -> rusqlite::Result<Option<PaymentRow>> 
     .optional()
 }
 
-/// A payment's parts in spending order: (seq, lot id, program, amount, refunded).
-pub fn payment_parts(c: &Connection, payment_id: i64) -> rusqlite::Result<Vec<(i64, i64, String, Yen, Yen)>> {
-    let mut st = c.prepare("SELECT seq, lot_id, program, amount, refunded FROM payment_parts WHERE payment_id = ?1 ORDER BY seq")?;
-    st.query_map([payment_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, Yen(r.get(3)?), Yen(r.get(4)?))))?
-        .collect()
+/// One lot's share of a payment.
+pub struct PartRow {
+    pub seq: i64,
+    pub lot_id: i64,
+    pub program: String,
+    pub amount: Yen,
+    pub refunded: Yen,
 }
 
-pub fn add_part_refund(c: &Connection, payment_id: i64, seq: i64, amount: Yen) -> rusqlite::Result<()> {
+/// A payment's parts in spending order.
+pub fn payment_parts(c: &Connection, payment_id: i64) -> rusqlite::Result<Vec<PartRow>> {
+    let mut st = c.prepare("SELECT seq, lot_id, program, amount, refunded FROM payment_parts WHERE payment_id = ?1 ORDER BY seq")?;
+    st.query_map([payment_id], |r| {
+        Ok(PartRow {
+            seq: r.get(0)?,
+            lot_id: r.get(1)?,
+            program: r.get(2)?,
+            amount: Yen(r.get(3)?),
+            refunded: Yen(r.get(4)?),
+        })
+    })?
+    .collect()
+}
+
+pub fn add_part_refund(
+    c: &Connection,
+    payment_id: i64,
+    seq: i64,
+    amount: Yen,
+) -> rusqlite::Result<()> {
     c.execute(
         "UPDATE payment_parts SET refunded = refunded + ?3 WHERE payment_id = ?1 AND seq = ?2",
         params![payment_id, seq, amount.0],
@@ -373,11 +456,20 @@ pub fn add_part_refund(c: &Connection, payment_id: i64, seq: i64, amount: Yen) -
 }
 
 pub fn add_payment_refund(c: &Connection, payment_id: i64, amount: Yen) -> rusqlite::Result<()> {
-    c.execute("UPDATE payments SET refunded = refunded + ?2 WHERE id = ?1", params![payment_id, amount.0])?;
+    c.execute(
+        "UPDATE payments SET refunded = refunded + ?2 WHERE id = ?1",
+        params![payment_id, amount.0],
+    )?;
     Ok(())
 }
 
-pub fn insert_refund(c: &Connection, payment_id: i64, amount: Yen, entry_id: i64, at: i64) -> rusqlite::Result<i64> {
+pub fn insert_refund(
+    c: &Connection,
+    payment_id: i64,
+    amount: Yen,
+    entry_id: i64,
+    at: i64,
+) -> rusqlite::Result<i64> {
     c.execute(
         "INSERT INTO refunds (payment_id, amount, entry_id, at) VALUES (?1, ?2, ?3, ?4)",
         params![payment_id, amount.0, entry_id, at],
@@ -403,7 +495,11 @@ pub fn insert_grant(
     Ok(c.last_insert_rowid())
 }
 
-pub fn insert_grant_recipient(c: &Connection, grant_id: i64, resident_id: i64) -> rusqlite::Result<()> {
+pub fn insert_grant_recipient(
+    c: &Connection,
+    grant_id: i64,
+    resident_id: i64,
+) -> rusqlite::Result<()> {
     c.execute(
         "INSERT INTO grant_recipients (grant_id, resident_id) VALUES (?1, ?2)",
         params![grant_id, resident_id],
@@ -412,11 +508,18 @@ pub fn insert_grant_recipient(c: &Connection, grant_id: i64, resident_id: i64) -
 }
 
 pub fn grant_recipients(c: &Connection, grant_id: i64) -> rusqlite::Result<Vec<i64>> {
-    let mut st = c.prepare("SELECT resident_id FROM grant_recipients WHERE grant_id = ?1 ORDER BY resident_id")?;
+    let mut st = c.prepare(
+        "SELECT resident_id FROM grant_recipients WHERE grant_id = ?1 ORDER BY resident_id",
+    )?;
     st.query_map([grant_id], |r| r.get(0))?.collect()
 }
 
-pub fn set_recipient_entry(c: &Connection, grant_id: i64, resident_id: i64, entry_id: i64) -> rusqlite::Result<()> {
+pub fn set_recipient_entry(
+    c: &Connection,
+    grant_id: i64,
+    resident_id: i64,
+    entry_id: i64,
+) -> rusqlite::Result<()> {
     c.execute(
         "UPDATE grant_recipients SET entry_id = ?3 WHERE grant_id = ?1 AND resident_id = ?2",
         params![grant_id, resident_id, entry_id],
@@ -425,7 +528,10 @@ pub fn set_recipient_entry(c: &Connection, grant_id: i64, resident_id: i64, entr
 }
 
 pub fn mark_grant_done(c: &Connection, grant_id: i64, at: i64) -> rusqlite::Result<()> {
-    c.execute("UPDATE grants SET status = 'done', done_at = ?2 WHERE id = ?1", params![grant_id, at])?;
+    c.execute(
+        "UPDATE grants SET status = 'done', done_at = ?2 WHERE id = ?1",
+        params![grant_id, at],
+    )?;
     Ok(())
 }
 
@@ -434,7 +540,8 @@ pub fn due_grants(c: &Connection, now: i64) -> rusqlite::Result<Vec<(i64, String
     let mut st = c.prepare(
         "SELECT id, program, amount FROM grants WHERE status = 'scheduled' AND scheduled_at <= ?1 ORDER BY scheduled_at, id",
     )?;
-    st.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, Yen(r.get(2)?))))?.collect()
+    st.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, Yen(r.get(2)?))))?
+        .collect()
 }
 
 /// Value a scheduled (not yet done) grant will still issue from a program.
@@ -450,7 +557,12 @@ pub fn scheduled_total(c: &Connection, program: &str) -> rusqlite::Result<Yen> {
 
 // --- QR tokens --------------------------------------------------------------------
 
-pub fn insert_qr_token(c: &Connection, hash: &[u8], resident_id: i64, expires_at: i64) -> rusqlite::Result<()> {
+pub fn insert_qr_token(
+    c: &Connection,
+    hash: &[u8],
+    resident_id: i64,
+    expires_at: i64,
+) -> rusqlite::Result<()> {
     c.execute(
         "INSERT INTO qr_tokens (token_hash, resident_id, expires_at) VALUES (?1, ?2, ?3)",
         params![hash, resident_id, expires_at],
@@ -477,20 +589,31 @@ pub fn use_qr_token(c: &Connection, hash: &[u8], at: i64, payment_id: i64) -> ru
 }
 
 pub fn delete_old_qr_tokens(c: &Connection, before: i64) -> rusqlite::Result<usize> {
-    c.execute("DELETE FROM qr_tokens WHERE expires_at < ?1 AND used_at IS NULL", [before])
+    c.execute(
+        "DELETE FROM qr_tokens WHERE expires_at < ?1 AND used_at IS NULL",
+        [before],
+    )
 }
 
 /// Whether a QR token has been used, and by which payment (the resident's page polls this).
 pub fn qr_token_payment(c: &Connection, hash: &[u8]) -> rusqlite::Result<Option<i64>> {
-    Ok(c.query_row("SELECT payment_id FROM qr_tokens WHERE token_hash = ?1", [hash], |r| r.get(0))
-        .optional()?
-        .flatten())
+    Ok(c.query_row(
+        "SELECT payment_id FROM qr_tokens WHERE token_hash = ?1",
+        [hash],
+        |r| r.get(0),
+    )
+    .optional()?
+    .flatten())
 }
 
 // --- idempotency ------------------------------------------------------------------
 
 /// (fingerprint, status, body) stored for a key.
-pub fn idempotent_response(c: &Connection, actor: &str, key: &str) -> rusqlite::Result<Option<(Vec<u8>, u16, String)>> {
+pub fn idempotent_response(
+    c: &Connection,
+    actor: &str,
+    key: &str,
+) -> rusqlite::Result<Option<(Vec<u8>, u16, String)>> {
     c.query_row(
         "SELECT fingerprint, status, body FROM idempotency WHERE actor = ?1 AND key = ?2",
         params![actor, key],
@@ -528,7 +651,12 @@ pub struct HistoryRow {
 }
 
 /// A wallet's history, newest first, before entry `before_id` (keyset pagination).
-pub fn history(c: &Connection, wallet_id: i64, before_id: i64, limit: i64) -> rusqlite::Result<Vec<HistoryRow>> {
+pub fn history(
+    c: &Connection,
+    wallet_id: i64,
+    before_id: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<HistoryRow>> {
     let mut st = c.prepare(
         "SELECT e.id, e.kind, e.at,
                 (SELECT coalesce(sum(p.amount), 0) FROM postings p JOIN lots l ON l.id = p.ref_id
@@ -552,8 +680,16 @@ pub fn history(c: &Connection, wallet_id: i64, before_id: i64, limit: i64) -> ru
     .collect()
 }
 
-/// Per-program figures: (code, issued, outstanding, redeemed, expired), from the journal.
-pub fn program_figures(c: &Connection) -> rusqlite::Result<Vec<(String, Yen, Yen, Yen, Yen)>> {
+/// A program's figures from the journal (L4): issued = outstanding + redeemed + expired.
+pub struct Figures {
+    pub code: String,
+    pub issued: Yen,
+    pub outstanding: Yen,
+    pub redeemed: Yen,
+    pub expired: Yen,
+}
+
+pub fn program_figures(c: &Connection) -> rusqlite::Result<Vec<Figures>> {
     let mut st = c.prepare(
         "SELECT pr.code,
                 coalesce(-sum(CASE WHEN p.account = 'issue' THEN p.amount END), 0),
@@ -563,6 +699,14 @@ pub fn program_figures(c: &Connection) -> rusqlite::Result<Vec<(String, Yen, Yen
          FROM programs pr LEFT JOIN postings p ON p.program = pr.code
          GROUP BY pr.code ORDER BY pr.created_at, pr.code",
     )?;
-    st.query_map([], |r| Ok((r.get(0)?, Yen(r.get(1)?), Yen(r.get(2)?), Yen(r.get(3)?), Yen(r.get(4)?))))?
-        .collect()
+    st.query_map([], |r| {
+        Ok(Figures {
+            code: r.get(0)?,
+            issued: Yen(r.get(1)?),
+            outstanding: Yen(r.get(2)?),
+            redeemed: Yen(r.get(3)?),
+            expired: Yen(r.get(4)?),
+        })
+    })?
+    .collect()
 }

@@ -98,29 +98,66 @@ mod tests {
     use super::*;
 
     fn p(a: Account, prog: &str, y: i64) -> Posting {
-        Posting { account: a, program: prog.into(), amount: Yen(y) }
+        Posting {
+            account: a,
+            program: prog.into(),
+            amount: Yen(y),
+        }
     }
 
     #[test]
     fn balance_is_per_program() {
-        assert!(is_balanced(&[p(Account::Issue, "cash", -100), p(Account::Lot(1), "cash", 100)]));
+        assert!(is_balanced(&[
+            p(Account::Issue, "cash", -100),
+            p(Account::Lot(1), "cash", 100)
+        ]));
         // Sums to zero overall but moves value between programs.
-        assert!(!is_balanced(&[p(Account::Issue, "cash", -100), p(Account::Lot(1), "gift", 100)]));
+        assert!(!is_balanced(&[
+            p(Account::Issue, "cash", -100),
+            p(Account::Lot(1), "gift", 100)
+        ]));
         assert!(!is_balanced(&[]));
         assert!(!is_balanced(&[p(Account::Tax, "cash", 0)]));
     }
 
     #[test]
     fn hash_covers_everything() {
-        let head = EntryHead { id: 1, kind: "charge", at: 5, actor: "user:1", wallet_id: Some(1), store_id: None };
-        let ps = vec![p(Account::Issue, "cash", -100), p(Account::Lot(1), "cash", 100)];
+        let head = EntryHead {
+            id: 1,
+            kind: "charge",
+            at: 5,
+            actor: "user:1",
+            wallet_id: Some(1),
+            store_id: None,
+        };
+        let ps = vec![
+            p(Account::Issue, "cash", -100),
+            p(Account::Lot(1), "cash", 100),
+        ];
         let h = entry_hash(&[0; 32], &head, &ps);
         assert_ne!(h, entry_hash(&[1; 32], &head, &ps), "previous hash");
-        assert_ne!(h, entry_hash(&[0; 32], &EntryHead { at: 6, ..head.clone() }, &ps), "time");
+        assert_ne!(
+            h,
+            entry_hash(
+                &[0; 32],
+                &EntryHead {
+                    at: 6,
+                    ..head.clone()
+                },
+                &ps
+            ),
+            "time"
+        );
         let mut other = ps.clone();
         other[1].amount = Yen(101);
         assert_ne!(h, entry_hash(&[0; 32], &head, &other), "amount");
-        for a in [Account::Issue, Account::Lot(3), Account::Store(2), Account::Tax, Account::Expired] {
+        for a in [
+            Account::Issue,
+            Account::Lot(3),
+            Account::Store(2),
+            Account::Tax,
+            Account::Expired,
+        ] {
             let (n, i) = a.parts();
             assert_eq!(Account::from_parts(n, i), Some(a));
         }

@@ -56,7 +56,12 @@ pub fn allocate(
 ) -> Result<Vec<Draw>, Shortfall> {
     let mut usable: Vec<Lot> = lots
         .iter()
-        .filter(|l| l.is_live(now) && programs.get(&l.program).is_some_and(|p| p.allows(purpose, now)))
+        .filter(|l| {
+            l.is_live(now)
+                && programs
+                    .get(&l.program)
+                    .is_some_and(|p| p.allows(purpose, now))
+        })
         .cloned()
         .collect();
     let available: Yen = usable.iter().map(|l| l.remaining).sum();
@@ -127,22 +132,48 @@ mod tests {
     }
 
     fn lot(id: i64, program: &str, remaining: i64, expires_at: Option<i64>) -> Lot {
-        Lot { id, program: program.into(), remaining: Yen(remaining), expires_at }
+        Lot {
+            id,
+            program: program.into(),
+            remaining: Yen(remaining),
+            expires_at,
+        }
     }
 
-    const AT_1: Purpose = Purpose::Payment { store_id: 1, category: "食料品" };
-    const AT_2: Purpose = Purpose::Payment { store_id: 2, category: "食料品" };
+    const AT_1: Purpose = Purpose::Payment {
+        store_id: 1,
+        category: "食料品",
+    };
+    const AT_2: Purpose = Purpose::Payment {
+        store_id: 2,
+        category: "食料品",
+    };
 
     #[test]
     fn restricted_first_then_soonest_expiry_then_oldest() {
-        let lots = vec![lot(1, "cash", 1000, None), lot(2, "premium", 500, Some(900)), lot(3, "gift", 300, None), lot(4, "cash", 1000, None)];
+        let lots = vec![
+            lot(1, "cash", 1000, None),
+            lot(2, "premium", 500, Some(900)),
+            lot(3, "gift", 300, None),
+            lot(4, "cash", 1000, None),
+        ];
         let d = allocate(&lots, &programs(), AT_1, 100, Yen(1900)).unwrap();
         let got: Vec<(i64, i64)> = d.iter().map(|d| (d.lot_id, d.amount.0)).collect();
         assert_eq!(got, vec![(3, 300), (2, 500), (1, 1000), (4, 100)]);
         // Elsewhere the gift may not be used.
-        assert_eq!(allocate(&lots, &programs(), AT_2, 100, Yen(2600)), Err(Shortfall { available: Yen(2500) }));
+        assert_eq!(
+            allocate(&lots, &programs(), AT_2, 100, Yen(2600)),
+            Err(Shortfall {
+                available: Yen(2500)
+            })
+        );
         // After the premium expired (at 900, exclusive) only cash pays.
-        assert_eq!(allocate(&lots, &programs(), AT_2, 900, Yen(2001)), Err(Shortfall { available: Yen(2000) }));
+        assert_eq!(
+            allocate(&lots, &programs(), AT_2, 900, Yen(2001)),
+            Err(Shortfall {
+                available: Yen(2000)
+            })
+        );
         // Tax takes only tax-payable value.
         let d = allocate(&lots, &programs(), Purpose::Tax, 100, Yen(1500)).unwrap();
         assert!(d.iter().all(|d| d.program == "cash"));
@@ -151,7 +182,10 @@ mod tests {
     #[test]
     fn refunds_go_back_last_spent_first() {
         let parts = vec![(3, Yen(300)), (2, Yen(500)), (1, Yen(1000))];
-        assert_eq!(refund_split(&parts, Yen(1200)).unwrap(), vec![(1, Yen(1000)), (2, Yen(200))]);
+        assert_eq!(
+            refund_split(&parts, Yen(1200)).unwrap(),
+            vec![(1, Yen(1000)), (2, Yen(200))]
+        );
         assert_eq!(refund_split(&parts, Yen(1800)).unwrap().len(), 3);
         assert!(refund_split(&parts, Yen(1801)).is_none());
         assert!(refund_split(&parts, Yen(0)).is_none());
@@ -159,10 +193,19 @@ mod tests {
 
     fn arb_lots() -> impl Strategy<Value = Vec<Lot>> {
         prop::collection::vec(
-            (prop::sample::select(vec!["cash", "premium", "gift", "unknown"]), 0i64..5000, prop::option::of(0i64..2000)),
+            (
+                prop::sample::select(vec!["cash", "premium", "gift", "unknown"]),
+                0i64..5000,
+                prop::option::of(0i64..2000),
+            ),
             0..12,
         )
-        .prop_map(|v| v.into_iter().enumerate().map(|(i, (p, r, e))| lot(i as i64 + 1, p, r, e)).collect())
+        .prop_map(|v| {
+            v.into_iter()
+                .enumerate()
+                .map(|(i, (p, r, e))| lot(i as i64 + 1, p, r, e))
+                .collect()
+        })
     }
 
     proptest! {

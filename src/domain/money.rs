@@ -37,7 +37,7 @@ pub fn group_thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -91,7 +91,8 @@ impl Rate {
     /// From the API's `rate_percent` (e.g. 20 or 12.5): at most two decimals, 0 to 1000%.
     pub fn from_percent(p: f64) -> Option<Rate> {
         let bp = (p * 100.0).round();
-        ((p * 100.0 - bp).abs() < 1e-6 && (0.0..=100_000.0).contains(&bp)).then_some(Rate(bp as i64))
+        ((p * 100.0 - bp).abs() < 1e-6 && (0.0..=100_000.0).contains(&bp))
+            .then_some(Rate(bp as i64))
     }
 
     /// The rate applied to an amount, rounded down: fractions of a yen stay in the city's
@@ -101,7 +102,11 @@ impl Rate {
     }
 
     pub fn percent_text(self) -> String {
-        if self.0 % 100 == 0 { format!("{}%", self.0 / 100) } else { format!("{}.{:02}%", self.0 / 100, self.0 % 100) }
+        if self.0 % 100 == 0 {
+            format!("{}%", self.0 / 100)
+        } else {
+            format!("{}.{:02}%", self.0 / 100, self.0 % 100)
+        }
     }
 }
 
@@ -126,7 +131,11 @@ mod tests {
         let r = Rate::from_percent(20.0).unwrap();
         assert_eq!(r, Rate(2000));
         assert_eq!(r.of(Yen(10_000)), Yen(2000));
-        assert_eq!(Rate::from_percent(12.5).unwrap().of(Yen(999)), Yen(124), "124.875 rounds down");
+        assert_eq!(
+            Rate::from_percent(12.5).unwrap().of(Yen(999)),
+            Yen(124),
+            "124.875 rounds down"
+        );
         assert_eq!(Rate::from_percent(12.345), None);
         assert_eq!(Rate::from_percent(-1.0), None);
         assert_eq!(Rate(1250).percent_text(), "12.50%");

@@ -119,7 +119,10 @@ impl Program {
     pub fn allows(&self, purpose: Purpose, now: i64) -> bool {
         let when = self.usable_from.is_none_or(|f| now >= f)
             && self.usable_until.is_none_or(|u| now < u)
-            && (self.weekdays.is_empty() || self.weekdays.contains(&from_unix(now).weekday().number_from_monday()));
+            && (self.weekdays.is_empty()
+                || self
+                    .weekdays
+                    .contains(&from_unix(now).weekday().number_from_monday()));
         let what = match purpose {
             Purpose::Tax => self.tax_payable,
             Purpose::Payment { store_id, category } => {
@@ -153,7 +156,12 @@ impl Program {
 
 /// The premium a charge earns: the rate of the amount, never more than what is left of the
 /// person's cap or of the program's budget.
-pub fn charge_premium(amount: Yen, p: ChargePremium, received_so_far: Yen, budget_left: Option<Yen>) -> Yen {
+pub fn charge_premium(
+    amount: Yen,
+    p: ChargePremium,
+    received_so_far: Yen,
+    budget_left: Option<Yen>,
+) -> Yen {
     let mut premium = p.rate.of(amount);
     if let Some(cap) = p.cap_per_person {
         premium = premium.min(cap - received_so_far);
@@ -176,10 +184,19 @@ mod tests {
     #[test]
     fn days_expire_at_jst_midnight() {
         let issued = at("2024-12-01T23:30:00+09:00");
-        assert_eq!(Expiry::Days(1).for_issue(issued), Some(at("2024-12-02T00:00:00+09:00")));
-        assert_eq!(Expiry::Days(30).for_issue(issued), Some(at("2024-12-31T00:00:00+09:00")));
+        assert_eq!(
+            Expiry::Days(1).for_issue(issued),
+            Some(at("2024-12-02T00:00:00+09:00"))
+        );
+        assert_eq!(
+            Expiry::Days(30).for_issue(issued),
+            Some(at("2024-12-31T00:00:00+09:00"))
+        );
         // 2024-12-01 00:30 JST is still 2024-11-30 in UTC: the JST day counts.
-        assert_eq!(Expiry::Days(1).for_issue(at("2024-12-01T00:30:00+09:00")), Some(at("2024-12-02T00:00:00+09:00")));
+        assert_eq!(
+            Expiry::Days(1).for_issue(at("2024-12-01T00:30:00+09:00")),
+            Some(at("2024-12-02T00:00:00+09:00"))
+        );
         assert_eq!(Expiry::Never.for_issue(issued), None);
     }
 
@@ -190,29 +207,62 @@ mod tests {
         p.weekdays = vec![6, 7];
         let sat = at("2024-11-30T10:00:00+09:00");
         let mon = at("2024-12-02T10:00:00+09:00");
-        let food = Purpose::Payment { store_id: 3, category: "食料品" };
+        let food = Purpose::Payment {
+            store_id: 3,
+            category: "食料品",
+        };
         assert!(p.allows(food, sat));
         assert!(!p.allows(food, mon), "weekdays only");
-        assert!(!p.allows(Purpose::Payment { store_id: 4, category: "食料品" }, sat));
+        assert!(!p.allows(
+            Purpose::Payment {
+                store_id: 4,
+                category: "食料品"
+            },
+            sat
+        ));
         assert!(p.is_restricted());
         p.store_ids.clear();
         p.categories = vec!["飲食店".into()];
         assert!(!p.allows(food, sat));
-        assert!(p.allows(Purpose::Payment { store_id: 9, category: "飲食店" }, sat));
+        assert!(p.allows(
+            Purpose::Payment {
+                store_id: 9,
+                category: "飲食店"
+            },
+            sat
+        ));
         assert!(p.allows(Purpose::Tax, sat));
         p.tax_payable = false;
         assert!(!p.allows(Purpose::Tax, sat));
         p.usable_until = Some(sat);
-        assert!(!p.allows(Purpose::Payment { store_id: 9, category: "飲食店" }, sat), "the end is exclusive");
+        assert!(
+            !p.allows(
+                Purpose::Payment {
+                    store_id: 9,
+                    category: "飲食店"
+                },
+                sat
+            ),
+            "the end is exclusive"
+        );
     }
 
     #[test]
     fn premium_is_capped() {
-        let p = ChargePremium { rate: Rate(2000), cap_per_person: Some(Yen(5000)) };
+        let p = ChargePremium {
+            rate: Rate(2000),
+            cap_per_person: Some(Yen(5000)),
+        };
         assert_eq!(charge_premium(Yen(10_000), p, Yen(0), None), Yen(2000));
         assert_eq!(charge_premium(Yen(10_000), p, Yen(4000), None), Yen(1000));
         assert_eq!(charge_premium(Yen(10_000), p, Yen(5000), None), Yen(0));
-        assert_eq!(charge_premium(Yen(10_000), p, Yen(0), Some(Yen(300))), Yen(300));
-        assert_eq!(charge_premium(Yen(10_000), p, Yen(0), Some(Yen(-5))), Yen(0));
+        assert_eq!(
+            charge_premium(Yen(10_000), p, Yen(0), Some(Yen(300))),
+            Yen(300)
+        );
+        assert_eq!(
+            charge_premium(Yen(10_000), p, Yen(0), Some(Yen(-5))),
+            Yen(0)
+        );
     }
 }

@@ -26,16 +26,30 @@ pub fn check_key(key: &str) -> Result<()> {
 }
 
 /// The stored answer for `key`, read before any outside work (a payment provider call).
-pub fn stored(app: &App, actor: &str, key: Option<&str>, fingerprint: &[u8]) -> Result<Option<Answer>> {
+pub fn stored(
+    app: &App,
+    actor: &str,
+    key: Option<&str>,
+    fingerprint: &[u8],
+) -> Result<Option<Answer>> {
     let Some(key) = key else { return Ok(None) };
     check_key(key)?;
     replay(&*app.conn()?, actor, key, fingerprint)
 }
 
-fn replay(c: &rusqlite::Connection, actor: &str, key: &str, fingerprint: &[u8]) -> Result<Option<Answer>> {
+fn replay(
+    c: &rusqlite::Connection,
+    actor: &str,
+    key: &str,
+    fingerprint: &[u8],
+) -> Result<Option<Answer>> {
     match ledger::idempotent_response(c, actor, key)? {
         None => Ok(None),
-        Some((fp, status, body)) if fp == fingerprint => Ok(Some(Answer { status, body, replayed: true })),
+        Some((fp, status, body)) if fp == fingerprint => Ok(Some(Answer {
+            status,
+            body,
+            replayed: true,
+        })),
         Some(_) => Err(ServiceError::IdempotencyConflict),
     }
 }
@@ -66,6 +80,10 @@ pub fn run<T>(
         if let Some(k) = key {
             ledger::store_idempotent_response(tx, actor, k, fingerprint, status, &body, app.now())?;
         }
-        Ok(Answer { status, body, replayed: false })
+        Ok(Answer {
+            status,
+            body,
+            replayed: false,
+        })
     })
 }

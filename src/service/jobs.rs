@@ -18,5 +18,8 @@ pub fn run_due(app: &App) -> Result<Ran> {
     // Grants first: a grant scheduled before an expiry instant is handed out, then expires.
     let grants = db::write(&mut conn, |tx| ledger::run_due_grants(app, tx, now))?;
     let expired_lots = db::write(&mut conn, |tx| ledger::expire_due(tx, now))?;
-    Ok(Ran { expired_lots, grants })
+    Ok(Ran {
+        expired_lots,
+        grants,
+    })
 }

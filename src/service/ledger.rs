@@ -2,8 +2,6 @@
 //! balances and history. Each runs inside the caller's write transaction and records one
 //! balanced, hash-chained journal entry per wallet it touches.
 
-use std::collections::BTreeMap;
-
 use rusqlite::{Connection, Transaction};
 
 use super::{App, Principal, Result, ServiceError, crypto, invalid, not_found, programs, require};
@@ -26,7 +24,11 @@ pub struct EntryMeta<'a> {
 
 /// Records one entry. `build` receives the new entry's id (to create lots pointing at it)
 /// and returns the postings; they must balance per program, or nothing is written.
-pub fn post(tx: &Transaction, m: &EntryMeta, build: impl FnOnce(i64) -> Result<Vec<Posting>>) -> Result<i64> {
+pub fn post(
+    tx: &Transaction,
+    m: &EntryMeta,
+    build: impl FnOnce(i64) -> Result<Vec<Posting>>,
+) -> Result<i64> {
     let (last, prev_hash) = db::journal_head(tx)?;
     let id = last + 1;
     db::insert_entry(
@@ -44,7 +46,10 @@ pub fn post(tx: &Transaction, m: &EntryMeta, build: impl FnOnce(i64) -> Result<V
     )?;
     let postings = build(id)?;
     if !is_balanced(&postings) {
-        return Err(ServiceError::Internal(format!("unbalanced {} entry: {postings:?}", m.kind)));
+        return Err(ServiceError::Internal(format!(
+            "unbalanced {} entry: {postings:?}",
+            m.kind
+        )));
     }
     for p in &postings {
         db::insert_posting(tx, id, p)?;
@@ -80,13 +85,20 @@ pub fn wallet_of(tx: &Connection, resident_id: i64, now: i64) -> Result<i64> {
 fn resident(c: &Connection, id: i64) -> Result<()> {
     match users::user_by_id(c, id)? {
         Some(u) if u.role == Role::Resident && !u.disabled => Ok(()),
-        _ => Err(not_found(format!("no resident {id}"), format!("利用者{id}は見つかりません"))),
+        _ => Err(not_found(
+            format!("no resident {id}"),
+            format!("利用者{id}は見つかりません"),
+        )),
     }
 }
 
 /// Spendable value of a wallet now.
 fn balance_now(c: &Connection, wallet_id: i64, now: i64) -> Result<Yen> {
-    Ok(db::open_lots(c, wallet_id)?.iter().filter(|l| l.is_live(now)).map(|l| l.remaining).sum())
+    Ok(db::open_lots(c, wallet_id)?
+        .iter()
+        .filter(|l| l.is_live(now))
+        .map(|l| l.remaining)
+        .sum())
 }
 
 fn check_cap(p: &Program, received: Yen, adding: Yen) -> Result<()> {
@@ -94,8 +106,16 @@ fn check_cap(p: &Program, received: Yen, adding: Yen) -> Result<()> {
         && received + adding > cap
     {
         return Err(ServiceError::LimitExceeded(Text::new(
-            format!("{} allows at most {} yen per person ({} received)", p.code, cap.0, received.0),
-            format!("{}は1人あたり{}までです(受取済み{})", p.name, cap.ja(), received.ja()),
+            format!(
+                "{} allows at most {} yen per person ({} received)",
+                p.code, cap.0, received.0
+            ),
+            format!(
+                "{}は1人あたり{}までです(受取済み{})",
+                p.name,
+                cap.ja(),
+                received.ja()
+            ),
         )));
     }
     Ok(())
@@ -104,7 +124,9 @@ fn check_cap(p: &Program, received: Yen, adding: Yen) -> Result<()> {
 fn budget_left(tx: &Connection, p: &Program) -> Result<Option<Yen>> {
     match p.budget {
         None => Ok(None),
-        Some(b) => Ok(Some(b - db::program_city_issued(tx, &p.code)? - db::scheduled_total(tx, &p.code)?)),
+        Some(b) => Ok(Some(
+            b - db::program_city_issued(tx, &p.code)? - db::scheduled_total(tx, &p.code)?,
+        )),
     }
 }
 
@@ -178,12 +200,19 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
     };
     if !allowed {
         return Err(ServiceError::Forbidden(Text::new(
-            format!("the {} role may not charge this wallet with {}", who.role, rq.method.as_str()),
+            format!(
+                "the {} role may not charge this wallet with {}",
+                who.role,
+                rq.method.as_str()
+            ),
             "この方法ではチャージできません",
         )));
     }
     if rq.method == Method::Admin && who.role != Role::Admin {
-        return Err(ServiceError::Forbidden(Text::new("only an admin may use method admin", "管理者のみ使える方法です")));
+        return Err(ServiceError::Forbidden(Text::new(
+            "only an admin may use method admin",
+            "管理者のみ使える方法です",
+        )));
     }
     let program = programs::get(app, rq.program.as_deref().unwrap_or("cash"))?;
     if program.kind == ProgramKind::Subsidy {
@@ -194,7 +223,10 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
     }
     if rq.amount.0 % program.charge_unit.0 != 0 {
         return Err(invalid(
-            format!("charges to {} are in units of {} yen", program.code, program.charge_unit.0),
+            format!(
+                "charges to {} are in units of {} yen",
+                program.code, program.charge_unit.0
+            ),
             format!("{}単位でチャージしてください", program.charge_unit.ja()),
         ));
     }
@@ -202,9 +234,14 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
     if let Some(e) = rq.expires_at
         && e <= now
     {
-        return Err(invalid("expires_at is already past", "有効期限が過去の日時です"));
+        return Err(invalid(
+            "expires_at is already past",
+            "有効期限が過去の日時です",
+        ));
     }
-    if program.expiry.for_issue(now).is_some_and(|e| e <= now) || program.usable_until.is_some_and(|u| u <= now) {
+    if program.expiry.for_issue(now).is_some_and(|e| e <= now)
+        || program.usable_until.is_some_and(|u| u <= now)
+    {
         return Err(ServiceError::Expired(Text::new(
             format!("{} has ended", program.code),
             format!("{}は終了しました", program.name),
@@ -236,7 +273,10 @@ pub fn charge(
         let mut v: Vec<&Program> = all
             .values()
             .filter(|p| p.kind == ProgramKind::Premium && p.charge_premium.is_some())
-            .filter(|p| p.expiry.for_issue(now).is_none_or(|e| e > now) && p.usable_until.is_none_or(|u| u > now))
+            .filter(|p| {
+                p.expiry.for_issue(now).is_none_or(|e| e > now)
+                    && p.usable_until.is_none_or(|u| u > now)
+            })
             .collect();
         v.sort_by(|a, b| a.code.cmp(&b.code));
         v
@@ -257,8 +297,16 @@ pub fn charge(
             premiums.push((p, y));
         }
     }
-    let own_premium: Yen = premiums.iter().filter(|(p, _)| p.code == program.code).map(|(_, y)| *y).sum();
-    check_cap(program, db::received(tx, wallet, &program.code, None)?, rq.amount + own_premium)?;
+    let own_premium: Yen = premiums
+        .iter()
+        .filter(|(p, _)| p.code == program.code)
+        .map(|(_, y)| *y)
+        .sum();
+    check_cap(
+        program,
+        db::received(tx, wallet, &program.code, None)?,
+        rq.amount + own_premium,
+    )?;
     for (p, y) in &premiums {
         if p.code != program.code {
             check_cap(p, db::received(tx, wallet, &p.code, None)?, *y)?;
@@ -267,7 +315,13 @@ pub fn charge(
 
     let entry = post(
         tx,
-        &EntryMeta { kind: "charge", at: now, actor: &who.actor, wallet_id: Some(wallet), store_id: None },
+        &EntryMeta {
+            kind: "charge",
+            at: now,
+            actor: &who.actor,
+            wallet_id: Some(wallet),
+            store_id: None,
+        },
         |entry_id| {
             let mut ps = Vec::new();
             let charged = db::insert_lot(
@@ -346,7 +400,12 @@ pub const MAX_RECIPIENTS: usize = 100_000;
 
 /// Grants value of a program to residents now, or schedules it. All or nothing: a missing
 /// resident, a cap or the budget refuses the whole grant.
-pub fn grant(app: &App, tx: &Transaction, who: &Principal, rq: &GrantRequest) -> Result<GrantOutcome> {
+pub fn grant(
+    app: &App,
+    tx: &Transaction,
+    who: &Principal,
+    rq: &GrantRequest,
+) -> Result<GrantOutcome> {
     require(who, &[Role::Admin, Role::Operator, Role::Integration])?;
     let now = app.now();
     let program = programs::get(app, &rq.program)?;
@@ -364,7 +423,10 @@ pub fn grant(app: &App, tx: &Transaction, who: &Principal, rq: &GrantRequest) ->
     }
     let mut seen = std::collections::HashSet::new();
     if let Some(dup) = rq.resident_ids.iter().find(|id| !seen.insert(**id)) {
-        return Err(invalid(format!("resident {dup} is named twice"), format!("利用者{dup}が重複しています")));
+        return Err(invalid(
+            format!("resident {dup} is named twice"),
+            format!("利用者{dup}が重複しています"),
+        ));
     }
     for id in &rq.resident_ids {
         resident(tx, *id)?;
@@ -383,7 +445,14 @@ pub fn grant(app: &App, tx: &Transaction, who: &Principal, rq: &GrantRequest) ->
             check_cap(&program, received, rq.amount)?;
         }
     }
-    let grant_id = db::insert_grant(tx, &program.code, rq.amount, rq.scheduled_at.filter(|_| scheduled), &who.actor, now)?;
+    let grant_id = db::insert_grant(
+        tx,
+        &program.code,
+        rq.amount,
+        rq.scheduled_at.filter(|_| scheduled),
+        &who.actor,
+        now,
+    )?;
     for id in &rq.resident_ids {
         db::insert_grant_recipient(tx, grant_id, *id)?;
     }
@@ -399,16 +468,35 @@ pub fn grant(app: &App, tx: &Transaction, who: &Principal, rq: &GrantRequest) ->
 
 /// Gives each recipient of a grant their lot. A scheduled grant runs later, when caps may
 /// have filled: a recipient who would pass the cap gets nothing (and no entry).
-pub fn execute_grant(tx: &Transaction, now: i64, actor: &str, grant_id: i64, program: &Program, amount: Yen) -> Result<usize> {
+pub fn execute_grant(
+    tx: &Transaction,
+    now: i64,
+    actor: &str,
+    grant_id: i64,
+    program: &Program,
+    amount: Yen,
+) -> Result<usize> {
     let mut done = 0;
     for resident_id in db::grant_recipients(tx, grant_id)? {
         let wallet = wallet_of(tx, resident_id, now)?;
-        if check_cap(program, db::received(tx, wallet, &program.code, None)?, amount).is_err() {
+        if check_cap(
+            program,
+            db::received(tx, wallet, &program.code, None)?,
+            amount,
+        )
+        .is_err()
+        {
             continue;
         }
         let entry = post(
             tx,
-            &EntryMeta { kind: "grant", at: now, actor, wallet_id: Some(wallet), store_id: None },
+            &EntryMeta {
+                kind: "grant",
+                at: now,
+                actor,
+                wallet_id: Some(wallet),
+                store_id: None,
+            },
             |entry_id| {
                 let lot = db::insert_lot(
                     tx,
@@ -422,7 +510,10 @@ pub fn execute_grant(tx: &Transaction, now: i64, actor: &str, grant_id: i64, pro
                         now,
                     },
                 )?;
-                Ok(vec![posting(Account::Issue, &program.code, Yen(-amount.0)), posting(Account::Lot(lot), &program.code, amount)])
+                Ok(vec![
+                    posting(Account::Issue, &program.code, Yen(-amount.0)),
+                    posting(Account::Lot(lot), &program.code, amount),
+                ])
             },
         )?;
         db::set_recipient_entry(tx, grant_id, resident_id, entry)?;
@@ -451,14 +542,25 @@ fn store_for_payment(s: Option<stores::StoreRow>) -> Result<stores::StoreRow> {
             format!("{} does not accept money payments", s.name),
             format!("{}ではこの支払いはご利用になれません", s.name),
         ))),
-        _ => Err(not_found("no such store (check the QR code)", "加盟店が見つかりません(QRコードをご確認ください)")),
+        _ => Err(not_found(
+            "no such store (check the QR code)",
+            "加盟店が見つかりません(QRコードをご確認ください)",
+        )),
     }
 }
 
 /// MPM: the resident scanned the store's code and pays `amount`.
-pub fn pay_at_store_code(app: &App, tx: &Transaction, who: &Principal, store_code: &str, amount: Yen) -> Result<PaymentOutcome> {
+pub fn pay_at_store_code(
+    app: &App,
+    tx: &Transaction,
+    who: &Principal,
+    store_code: &str,
+    amount: Yen,
+) -> Result<PaymentOutcome> {
     require(who, &[Role::Resident])?;
-    let resident_id = who.user_id.ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
+    let resident_id = who
+        .user_id
+        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
     let store = store_for_payment(stores::by_mpm_code(tx, store_code.trim())?)?;
     pay(app, tx, &who.actor, resident_id, "mpm", &store, amount)
 }
@@ -469,28 +571,52 @@ pub const QR_TOKEN_SECS: i64 = 180;
 /// A new single-use code for the resident to show at the till.
 pub fn issue_qr_token(app: &App, who: &Principal) -> Result<(String, i64)> {
     require(who, &[Role::Resident])?;
-    let resident_id = who.user_id.ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
+    let resident_id = who
+        .user_id
+        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
     let token = format!("R{}", crypto::random_code(23));
     let expires_at = app.now() + QR_TOKEN_SECS;
     let c = app.conn()?;
     db::delete_old_qr_tokens(&c, app.now() - 86_400)?;
-    db::insert_qr_token(&c, &crypto::sha256(token.as_bytes()), resident_id, expires_at)?;
+    db::insert_qr_token(
+        &c,
+        &crypto::sha256(token.as_bytes()),
+        resident_id,
+        expires_at,
+    )?;
     Ok((token, expires_at))
 }
 
 /// CPM: the store scanned the resident's code and charges `amount` to it.
-pub fn pay_by_token(app: &App, tx: &Transaction, who: &Principal, store_id: i64, token: &str, amount: Yen) -> Result<PaymentOutcome> {
+pub fn pay_by_token(
+    app: &App,
+    tx: &Transaction,
+    who: &Principal,
+    store_id: i64,
+    token: &str,
+    amount: Yen,
+) -> Result<PaymentOutcome> {
     require(who, &[Role::Merchant])?;
     if who.store_id != Some(store_id) {
-        return Err(ServiceError::Forbidden(Text::new("staff may take payments only for their own store", "自店舗以外の決済はできません")));
+        return Err(ServiceError::Forbidden(Text::new(
+            "staff may take payments only for their own store",
+            "自店舗以外の決済はできません",
+        )));
     }
     let store = store_for_payment(stores::get(tx, store_id)?)?;
     let hash = crypto::sha256(token.trim().as_bytes());
     let now = app.now();
-    let (resident_id, expires_at, used_at) = db::qr_token(tx, &hash)?
-        .ok_or_else(|| invalid("this is not a valid payment code", "読み取ったコードは使えません"))?;
+    let (resident_id, expires_at, used_at) = db::qr_token(tx, &hash)?.ok_or_else(|| {
+        invalid(
+            "this is not a valid payment code",
+            "読み取ったコードは使えません",
+        )
+    })?;
     if used_at.is_some() {
-        return Err(ServiceError::Conflict(Text::new("this payment code was already used", "このコードは使用済みです")));
+        return Err(ServiceError::Conflict(Text::new(
+            "this payment code was already used",
+            "このコードは使用済みです",
+        )));
     }
     if now >= expires_at {
         return Err(ServiceError::Expired(Text::new(
@@ -503,16 +629,40 @@ pub fn pay_by_token(app: &App, tx: &Transaction, who: &Principal, store_id: i64,
     Ok(out)
 }
 
-fn pay(app: &App, tx: &Transaction, actor: &str, resident_id: i64, kind: &str, store: &stores::StoreRow, amount: Yen) -> Result<PaymentOutcome> {
+fn pay(
+    app: &App,
+    tx: &Transaction,
+    actor: &str,
+    resident_id: i64,
+    kind: &str,
+    store: &stores::StoreRow,
+    amount: Yen,
+) -> Result<PaymentOutcome> {
     let purpose = Purpose::Payment {
         store_id: store.id,
         category: &store.category,
     };
-    spend(app, tx, actor, resident_id, kind, Some((store.id, store.name.clone())), purpose, amount, None)
+    spend(
+        app,
+        tx,
+        actor,
+        resident_id,
+        kind,
+        Some((store.id, store.name.clone())),
+        purpose,
+        amount,
+        None,
+    )
 }
 
 /// City tax paid with tax-payable value only (KUM-ア-h).
-pub fn pay_tax(app: &App, tx: &Transaction, who: &Principal, amount: Yen, notice_number: &str) -> Result<PaymentOutcome> {
+pub fn pay_tax(
+    app: &App,
+    tx: &Transaction,
+    who: &Principal,
+    amount: Yen,
+    notice_number: &str,
+) -> Result<PaymentOutcome> {
     require(who, &[Role::Resident])?;
     let n = notice_number.trim();
     if n.is_empty() || n.len() > 40 || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
@@ -521,8 +671,20 @@ pub fn pay_tax(app: &App, tx: &Transaction, who: &Principal, amount: Yen, notice
             "納付番号は英数字とハイフン40文字以内です",
         ));
     }
-    let resident_id = who.user_id.ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
-    spend(app, tx, &who.actor, resident_id, "tax", None, Purpose::Tax, amount, Some(n))
+    let resident_id = who
+        .user_id
+        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
+    spend(
+        app,
+        tx,
+        &who.actor,
+        resident_id,
+        "tax",
+        None,
+        Purpose::Tax,
+        amount,
+        Some(n),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -544,19 +706,32 @@ fn spend(
         None => Vec::new(),
     };
     let programs = programs::all(app);
-    let draws = allocate(&lots, &programs, purpose, now, amount).map_err(|Shortfall { available }| {
-        ServiceError::InsufficientFunds(Text::new(
-            format!("the balance usable here is {} yen, less than {}", available.0, amount.0),
-            format!("ここで使える残高は{}です(不足しています)", available.ja()),
-        ))
-    })?;
+    let draws =
+        allocate(&lots, &programs, purpose, now, amount).map_err(|Shortfall { available }| {
+            ServiceError::InsufficientFunds(Text::new(
+                format!(
+                    "the balance usable here is {} yen, less than {}",
+                    available.0, amount.0
+                ),
+                format!("ここで使える残高は{}です(不足しています)", available.ja()),
+            ))
+        })?;
     let wallet = wallet.ok_or_else(|| ServiceError::Internal("allocated from no wallet".into()))?;
     let store_id = store.as_ref().map(|s| s.0);
     let entry = post(
         tx,
-        &EntryMeta { kind: if kind == "tax" { "tax" } else { "payment" }, at: now, actor, wallet_id: Some(wallet), store_id },
+        &EntryMeta {
+            kind: if kind == "tax" { "tax" } else { "payment" },
+            at: now,
+            actor,
+            wallet_id: Some(wallet),
+            store_id,
+        },
         |_| {
-            let mut ps: Vec<Posting> = draws.iter().map(|d| posting(Account::Lot(d.lot_id), &d.program, Yen(-d.amount.0))).collect();
+            let mut ps: Vec<Posting> = draws
+                .iter()
+                .map(|d| posting(Account::Lot(d.lot_id), &d.program, Yen(-d.amount.0)))
+                .collect();
             let to = store_id.map_or(Account::Tax, Account::Store);
             for (program, y) in per_program(draws.iter().map(|d| (d.program.as_str(), d.amount))) {
                 ps.push(posting(to, &program, y));
@@ -564,11 +739,27 @@ fn spend(
             Ok(ps)
         },
     )?;
-    let payment_id = db::insert_payment(tx, kind, wallet, store_id, amount, notice_number, entry, now)?;
+    let payment_id = db::insert_payment(
+        tx,
+        &db::NewPayment {
+            kind,
+            wallet_id: wallet,
+            store_id,
+            amount,
+            notice_number,
+            entry_id: entry,
+            at: now,
+        },
+    )?;
     for (seq, d) in draws.iter().enumerate() {
         db::insert_payment_part(tx, payment_id, seq as i64, d.lot_id, &d.program, d.amount)?;
     }
-    let remaining: Yen = lots.iter().filter(|l| l.is_live(now)).map(|l| l.remaining).sum::<Yen>() - amount;
+    let remaining: Yen = lots
+        .iter()
+        .filter(|l| l.is_live(now))
+        .map(|l| l.remaining)
+        .sum::<Yen>()
+        - amount;
     Ok(PaymentOutcome {
         payment_id,
         store,
@@ -600,34 +791,64 @@ pub struct RefundOutcome {
 }
 
 /// A store gives back `amount` of one of its payments; the value returns to the lots it
-/// came from (last spent first). Value returning to a lot that has already expired goes
+/// came from (last spent first). Value returning to a lot whose expiry has come goes
 /// straight to the expired account.
-pub fn refund(app: &App, tx: &Transaction, who: &Principal, payment_id: i64, amount: Yen) -> Result<RefundOutcome> {
+pub fn refund(
+    app: &App,
+    tx: &Transaction,
+    who: &Principal,
+    payment_id: i64,
+    amount: Yen,
+) -> Result<RefundOutcome> {
     require(who, &[Role::Merchant])?;
     let now = app.now();
     let p = db::payment(tx, payment_id)?
         .filter(|p| p.store_id.is_some() && p.store_id == who.store_id)
-        .ok_or_else(|| not_found(format!("no payment {payment_id} at your store"), "この店舗の支払いが見つかりません"))?;
+        .ok_or_else(|| {
+            not_found(
+                format!("no payment {payment_id} at your store"),
+                "この店舗の支払いが見つかりません",
+            )
+        })?;
     let parts = db::payment_parts(tx, payment_id)?;
-    let open: Vec<(i64, Yen)> = parts.iter().map(|(seq, _, _, y, r)| (*seq, *y - *r)).collect();
+    let open: Vec<(i64, Yen)> = parts
+        .iter()
+        .map(|p| (p.seq, p.amount - p.refunded))
+        .collect();
     let split = refund_split(&open, amount).ok_or_else(|| {
         ServiceError::LimitExceeded(Text::new(
-            format!("at most {} yen of this payment can still be refunded", (p.amount - p.refunded).0),
+            format!(
+                "at most {} yen of this payment can still be refunded",
+                (p.amount - p.refunded).0
+            ),
             format!("返金できるのは残り{}までです", (p.amount - p.refunded).ja()),
         ))
     })?;
     let store_id = p.store_id.unwrap_or_default();
     let mut ps = Vec::new();
     for (seq, y) in &split {
-        let (_, lot, program, _, _) = parts.iter().find(|x| x.0 == *seq).ok_or_else(|| ServiceError::Internal("refund part vanished".into()))?;
-        ps.push(posting(Account::Store(store_id), program, Yen(-y.0)));
-        let to = if db::lot_expired_at(tx, *lot)?.is_some() { Account::Expired } else { Account::Lot(*lot) };
-        ps.push(posting(to, program, *y));
+        let part = parts
+            .iter()
+            .find(|p| p.seq == *seq)
+            .ok_or_else(|| ServiceError::Internal("refund part vanished".into()))?;
+        ps.push(posting(Account::Store(store_id), &part.program, Yen(-y.0)));
+        let to = if db::lot_is_over(tx, part.lot_id, now)? {
+            Account::Expired
+        } else {
+            Account::Lot(part.lot_id)
+        };
+        ps.push(posting(to, &part.program, *y));
         db::add_part_refund(tx, payment_id, *seq, *y)?;
     }
     let entry = post(
         tx,
-        &EntryMeta { kind: "refund", at: now, actor: &who.actor, wallet_id: Some(p.wallet_id), store_id: Some(store_id) },
+        &EntryMeta {
+            kind: "refund",
+            at: now,
+            actor: &who.actor,
+            wallet_id: Some(p.wallet_id),
+            store_id: Some(store_id),
+        },
         |_| Ok(ps),
     )?;
     db::add_payment_refund(tx, payment_id, amount)?;
@@ -647,8 +868,19 @@ pub fn expire_due(tx: &Transaction, now: i64) -> Result<usize> {
     for (lot, wallet) in &due {
         post(
             tx,
-            &EntryMeta { kind: "expiry", at: now, actor: "job:expiry", wallet_id: Some(*wallet), store_id: None },
-            |_| Ok(vec![posting(Account::Lot(lot.id), &lot.program, Yen(-lot.remaining.0)), posting(Account::Expired, &lot.program, lot.remaining)]),
+            &EntryMeta {
+                kind: "expiry",
+                at: now,
+                actor: "job:expiry",
+                wallet_id: Some(*wallet),
+                store_id: None,
+            },
+            |_| {
+                Ok(vec![
+                    posting(Account::Lot(lot.id), &lot.program, Yen(-lot.remaining.0)),
+                    posting(Account::Expired, &lot.program, lot.remaining),
+                ])
+            },
         )?;
         db::mark_lot_expired(tx, lot.id, lot.expires_at.unwrap_or(now))?;
     }
@@ -686,7 +918,10 @@ pub fn balance(app: &App, resident_id: i64) -> Result<Balance> {
     resident(&c, resident_id)?;
     let now = app.now();
     let mut lots: Vec<Lot> = match db::resident_wallet(&c, resident_id)? {
-        Some(w) => db::open_lots(&c, w)?.into_iter().filter(|l| l.is_live(now)).collect(),
+        Some(w) => db::open_lots(&c, w)?
+            .into_iter()
+            .filter(|l| l.is_live(now))
+            .collect(),
         None => Vec::new(),
     };
     let programs = programs::all(app);
@@ -698,7 +933,9 @@ pub fn balance(app: &App, resident_id: i64) -> Result<Balance> {
             .map(|l| {
                 let p = programs.get(&l.program);
                 BalanceLot {
-                    program_name: p.map(|p| p.name.clone()).unwrap_or_else(|| l.program.clone()),
+                    program_name: p
+                        .map(|p| p.name.clone())
+                        .unwrap_or_else(|| l.program.clone()),
                     restricted: p.is_some_and(Program::is_restricted),
                     program: l.program,
                     amount: l.remaining,
@@ -710,7 +947,12 @@ pub fn balance(app: &App, resident_id: i64) -> Result<Balance> {
 }
 
 /// A resident's history, newest first; `before` is the cursor (an entry id).
-pub fn history(app: &App, resident_id: i64, before: Option<i64>, limit: i64) -> Result<Vec<db::HistoryRow>> {
+pub fn history(
+    app: &App,
+    resident_id: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<db::HistoryRow>> {
     let c = app.conn()?;
     Ok(match db::resident_wallet(&c, resident_id)? {
         Some(w) => db::history(&c, w, before.unwrap_or(i64::MAX), limit)?,
@@ -719,27 +961,7 @@ pub fn history(app: &App, resident_id: i64, before: Option<i64>, limit: i64) -> 
 }
 
 /// Per-program figures for the city: issued, outstanding, redeemed, expired.
-pub struct ProgramFigures {
-    pub code: String,
-    pub name: String,
-    pub issued: Yen,
-    pub outstanding: Yen,
-    pub redeemed: Yen,
-    pub expired: Yen,
-}
-
-pub fn program_figures(app: &App, who: &Principal) -> Result<Vec<ProgramFigures>> {
+pub fn program_figures(app: &App, who: &Principal) -> Result<Vec<db::Figures>> {
     require(who, super::STAFF)?;
-    let names: BTreeMap<String, String> = programs::all(app).values().map(|p| (p.code.clone(), p.name.clone())).collect();
-    Ok(db::program_figures(&*app.conn()?)?
-        .into_iter()
-        .map(|(code, issued, outstanding, redeemed, expired)| ProgramFigures {
-            name: names.get(&code).cloned().unwrap_or_else(|| code.clone()),
-            code,
-            issued,
-            outstanding,
-            redeemed,
-            expired,
-        })
-        .collect())
+    Ok(db::program_figures(&*app.conn()?)?)
 }

@@ -29,7 +29,9 @@ pub struct NewProgram {
 pub fn create(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
     require(who, &[Role::Admin])?;
     let code_ok = (1..=40).contains(&n.code.len())
-        && n.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        && n.code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
     if !code_ok {
         return Err(invalid(
             "code must be 1 to 40 characters of a-z, 0-9, - and _",
@@ -38,27 +40,48 @@ pub fn create(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
     }
     let name = n.name.trim();
     if name.is_empty() || name.chars().count() > 80 {
-        return Err(invalid("name must be 1 to 80 characters", "事業名は1〜80文字です"));
+        return Err(invalid(
+            "name must be 1 to 80 characters",
+            "事業名は1〜80文字です",
+        ));
     }
     if n.weekdays.iter().any(|d| !(1..=7).contains(d)) {
-        return Err(invalid("weekdays are 1 (Monday) to 7 (Sunday)", "曜日は1(月)〜7(日)で指定してください"));
+        return Err(invalid(
+            "weekdays are 1 (Monday) to 7 (Sunday)",
+            "曜日は1(月)〜7(日)で指定してください",
+        ));
     }
     if let (Some(f), Some(u)) = (n.usable_from, n.usable_until)
         && f >= u
     {
-        return Err(invalid("usable_from must be before usable_until", "利用開始日は終了日より前にしてください"));
+        return Err(invalid(
+            "usable_from must be before usable_until",
+            "利用開始日は終了日より前にしてください",
+        ));
     }
-    if n.categories.iter().any(|c| c.trim().is_empty() || c.chars().count() > 40) {
-        return Err(invalid("categories must be 1 to 40 characters each", "業種は各1〜40文字です"));
+    if n.categories
+        .iter()
+        .any(|c| c.trim().is_empty() || c.chars().count() > 40)
+    {
+        return Err(invalid(
+            "categories must be 1 to 40 characters each",
+            "業種は各1〜40文字です",
+        ));
     }
     let now = app.now();
     if let Expiry::At(t) = n.expiry
         && t <= now
     {
-        return Err(invalid("expires_at is already past", "有効期限が過去の日時です"));
+        return Err(invalid(
+            "expires_at is already past",
+            "有効期限が過去の日時です",
+        ));
     }
     if n.charge_premium.is_some() && n.kind == ProgramKind::Cash {
-        return Err(invalid("a cash program earns no premium itself", "通常チャージの事業にはプレミアムを設定できません"));
+        return Err(invalid(
+            "a cash program earns no premium itself",
+            "通常チャージの事業にはプレミアムを設定できません",
+        ));
     }
     let program = Program {
         code: n.code.clone(),
@@ -81,7 +104,10 @@ pub fn create(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
     db::write(&mut conn, |tx| -> Result<()> {
         for id in &program.store_ids {
             if stores::get(tx, *id)?.is_none() {
-                return Err(invalid(format!("store_ids: no store {id}"), format!("加盟店{id}は登録されていません")));
+                return Err(invalid(
+                    format!("store_ids: no store {id}"),
+                    format!("加盟店{id}は登録されていません"),
+                ));
             }
         }
         ledger::insert_program(tx, &program, now).map_err(|e| {
@@ -94,7 +120,14 @@ pub fn create(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
                 e.into()
             }
         })?;
-        audit::record(tx, now, &who.actor, "program.create", &format!("program:{}", program.code), &serde_json::json!({ "name": program.name, "kind": program.kind.as_str() }))?;
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            "program.create",
+            &format!("program:{}", program.code),
+            &serde_json::json!({ "name": program.name, "kind": program.kind.as_str() }),
+        )?;
         Ok(())
     })?;
     reload(app)?;
@@ -103,7 +136,10 @@ pub fn create(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
 
 /// All programs by code, from the cache.
 pub fn all(app: &App) -> Arc<HashMap<String, Program>> {
-    app.programs.read().unwrap_or_else(|e| e.into_inner()).clone()
+    app.programs
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
 }
 
 /// Re-reads the programs into the cache after a change.
@@ -115,6 +151,9 @@ pub fn reload(app: &App) -> Result<()> {
 
 pub fn get(app: &App, code: &str) -> Result<Program> {
     all(app).get(code).cloned().ok_or_else(|| {
-        super::not_found(format!("no program {code}"), format!("事業 {code} はありません"))
+        super::not_found(
+            format!("no program {code}"),
+            format!("事業 {code} はありません"),
+        )
     })
 }

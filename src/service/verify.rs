@@ -118,27 +118,56 @@ fn ledger_checks(tx: &Connection, checks: &mut Vec<Check>) -> Result<()> {
     let mut expected_id = 1;
     ledger::for_each_entry(tx, |e, postings| {
         if !is_balanced(&postings) {
-            unbalanced.push(format!("entry {} ({}) does not balance per program", e.id, e.kind));
+            unbalanced.push(format!(
+                "entry {} ({}) does not balance per program",
+                e.id, e.kind
+            ));
         }
         if e.id != expected_id {
-            chain.push(format!("entry {} follows entry {}: entries are missing", e.id, expected_id - 1));
+            chain.push(format!(
+                "entry {} follows entry {}: entries are missing",
+                e.id,
+                expected_id - 1
+            ));
         }
         if e.prev_hash != prev {
-            chain.push(format!("entry {} does not point to the hash of the entry before it", e.id));
+            chain.push(format!(
+                "entry {} does not point to the hash of the entry before it",
+                e.id
+            ));
         }
-        let head = EntryHead { id: e.id, kind: &e.kind, at: e.at, actor: &e.actor, wallet_id: e.wallet_id, store_id: e.store_id };
+        let head = EntryHead {
+            id: e.id,
+            kind: &e.kind,
+            at: e.at,
+            actor: &e.actor,
+            wallet_id: e.wallet_id,
+            store_id: e.store_id,
+        };
         if entry_hash(&e.prev_hash, &head, &postings).as_slice() != e.hash.as_slice() {
-            chain.push(format!("entry {} was changed after it was written (hash mismatch)", e.id));
+            chain.push(format!(
+                "entry {} was changed after it was written (hash mismatch)",
+                e.id
+            ));
         }
         prev = e.hash;
         expected_id = e.id + 1;
     })?;
-    checks.push(Check { name: "journal entries balance", problems: unbalanced });
-    checks.push(Check { name: "journal hash chain intact", problems: chain });
+    checks.push(Check {
+        name: "journal entries balance",
+        problems: unbalanced,
+    });
+    checks.push(Check {
+        name: "journal hash chain intact",
+        problems: chain,
+    });
 
     checks.push(Check {
         name: "all accounts sum to zero",
-        problems: rows(tx, "SELECT 'postings sum to ' || sum(amount) FROM postings HAVING sum(amount) != 0")?,
+        problems: rows(
+            tx,
+            "SELECT 'postings sum to ' || sum(amount) FROM postings HAVING sum(amount) != 0",
+        )?,
     });
     checks.push(Check {
         name: "lots equal their postings",
@@ -169,19 +198,25 @@ fn ledger_checks(tx: &Connection, checks: &mut Vec<Check>) -> Result<()> {
         .prepare("SELECT program, sum(remaining) FROM lots GROUP BY program")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    for (code, issued, outstanding, redeemed, expired) in ledger::program_figures(tx)? {
-        if issued != outstanding + redeemed + expired {
+    for f in ledger::program_figures(tx)? {
+        if f.issued != f.outstanding + f.redeemed + f.expired {
             per_program.push(format!(
-                "{code}: issued {} != outstanding {} + redeemed {} + expired {}",
-                issued.0, outstanding.0, redeemed.0, expired.0
+                "{}: issued {} != outstanding {} + redeemed {} + expired {}",
+                f.code, f.issued.0, f.outstanding.0, f.redeemed.0, f.expired.0
             ));
         }
-        let held = lots_by_program.get(&code).copied().unwrap_or(0);
-        if held != outstanding.0 {
-            per_program.push(format!("{code}: lots hold {held} but the journal says {} is outstanding", outstanding.0));
+        let held = lots_by_program.get(&f.code).copied().unwrap_or(0);
+        if held != f.outstanding.0 {
+            per_program.push(format!(
+                "{}: lots hold {held} but the journal says {} is outstanding",
+                f.code, f.outstanding.0
+            ));
         }
     }
-    checks.push(Check { name: "issued = outstanding + redeemed + expired", problems: per_program });
+    checks.push(Check {
+        name: "issued = outstanding + redeemed + expired",
+        problems: per_program,
+    });
     checks.push(Check {
         name: "payments match their parts",
         problems: rows(

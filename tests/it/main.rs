@@ -6,5 +6,6 @@ mod support;
 mod accounts;
 mod api_basics;
 mod cli;
+mod ledger;
 mod pages;
 mod roles;

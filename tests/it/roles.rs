@@ -90,6 +90,30 @@ const API: &[(&str, &str, &[&str])] = &[
         ],
     ),
     ("POST", "/api/v1/stores/{id}/staff", &["admin", "operator"]),
+    ("POST", "/api/v1/stores/{id}/payments", &["merchant"]),
+    ("GET", "/api/v1/programs", &["admin", "operator"]),
+    ("POST", "/api/v1/programs", &["admin"]),
+    (
+        "POST",
+        "/api/v1/charges",
+        &["admin", "operator", "resident"],
+    ),
+    (
+        "POST",
+        "/api/v1/grants",
+        &["admin", "operator", "integration"],
+    ),
+    ("POST", "/api/v1/payments", &["resident"]),
+    ("POST", "/api/v1/payments/{id}/refunds", &["merchant"]),
+    ("POST", "/api/v1/tax-payments", &["resident"]),
+    ("GET", "/api/v1/me/balance", &["resident"]),
+    ("GET", "/api/v1/me/transactions", &["resident"]),
+    ("GET", "/api/v1/me/qr-token", &["resident"]),
+    (
+        "GET",
+        "/api/v1/residents/{id}/balance",
+        &["admin", "operator"],
+    ),
 ];
 
 const PAGES: &[(&str, &str, &[&str])] = &[

@@ -15,7 +15,9 @@ use crate::web::reply::Reply;
 use crate::web::request::Ctx;
 
 fn amount(n: i64) -> Result<Yen, WebError> {
-    Yen::positive(n).ok_or_else(|| WebError::BadRequest("amount must be a whole number of yen from 1 to 10,000,000".into()))
+    Yen::positive(n).ok_or_else(|| {
+        WebError::BadRequest("amount must be a whole number of yen from 1 to 10,000,000".into())
+    })
 }
 
 /// An instant: RFC 3339 with offset, or a JST date meaning the start of that day.
@@ -23,7 +25,11 @@ fn instant(field: &str, s: &str) -> Result<i64, WebError> {
     parse_rfc3339(s)
         .map(|t| t.timestamp())
         .or_else(|| parse_date(s).map(start_of_day))
-        .ok_or_else(|| WebError::BadRequest(format!("{field} must be an RFC 3339 time or a date like 2025-03-31")))
+        .ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "{field} must be an RFC 3339 time or a date like 2025-03-31"
+            ))
+        })
 }
 
 /// An expiry given as a date means "usable through that day": it ends at the next midnight.
@@ -70,19 +76,30 @@ fn positive(field: &str, v: Option<i64>) -> Result<Option<Yen>, WebError> {
     v.map(|n| {
         (n > 0 && n <= 1_000_000_000_000)
             .then_some(Yen(n))
-            .ok_or_else(|| WebError::BadRequest(format!("{field} must be a positive whole number of yen")))
+            .ok_or_else(|| {
+                WebError::BadRequest(format!("{field} must be a positive whole number of yen"))
+            })
     })
     .transpose()
 }
 
 pub fn create_program(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let w: NewProgramWire = ctx.json()?;
-    let kind = ProgramKind::parse(&w.kind).ok_or_else(|| WebError::BadRequest("kind must be premium, subsidy or cash".into()))?;
+    let kind = ProgramKind::parse(&w.kind)
+        .ok_or_else(|| WebError::BadRequest("kind must be premium, subsidy or cash".into()))?;
     let expiry = match (w.expires_at.as_deref(), w.valid_days) {
-        (Some(_), Some(_)) => return Err(WebError::BadRequest("give expires_at or valid_days, not both".into())),
+        (Some(_), Some(_)) => {
+            return Err(WebError::BadRequest(
+                "give expires_at or valid_days, not both".into(),
+            ));
+        }
         (Some(s), None) => Expiry::At(end_instant("expires_at", s)?),
-        (None, Some(0)) => return Err(WebError::BadRequest("valid_days must be at least 1".into())),
-        (None, Some(d)) if d > 36_500 => return Err(WebError::BadRequest("valid_days is too large".into())),
+        (None, Some(0)) => {
+            return Err(WebError::BadRequest("valid_days must be at least 1".into()));
+        }
+        (None, Some(d)) if d > 36_500 => {
+            return Err(WebError::BadRequest("valid_days is too large".into()));
+        }
         (None, Some(d)) => Expiry::Days(d),
         (None, None) => Expiry::Never,
     };
@@ -90,8 +107,11 @@ pub fn create_program(ctx: &mut Ctx) -> Result<Reply, WebError> {
         .charge_premium
         .map(|c| -> Result<ChargePremium, WebError> {
             Ok(ChargePremium {
-                rate: Rate::from_percent(c.rate_percent)
-                    .ok_or_else(|| WebError::BadRequest("rate_percent must be 0 to 1000 with at most two decimals".into()))?,
+                rate: Rate::from_percent(c.rate_percent).ok_or_else(|| {
+                    WebError::BadRequest(
+                        "rate_percent must be 0 to 1000 with at most two decimals".into(),
+                    )
+                })?,
                 cap_per_person: positive("cap_per_person", c.cap_per_person)?,
             })
         })
@@ -107,8 +127,16 @@ pub fn create_program(ctx: &mut Ctx) -> Result<Reply, WebError> {
             store_ids: w.store_ids,
             categories: w.categories,
             weekdays: w.weekdays,
-            usable_from: w.usable_from.as_deref().map(|s| instant("usable_from", s)).transpose()?,
-            usable_until: w.usable_until.as_deref().map(|s| end_instant("usable_until", s)).transpose()?,
+            usable_from: w
+                .usable_from
+                .as_deref()
+                .map(|s| instant("usable_from", s))
+                .transpose()?,
+            usable_until: w
+                .usable_until
+                .as_deref()
+                .map(|s| end_instant("usable_until", s))
+                .transpose()?,
             tax_payable: w.tax_payable,
             per_person_cap: positive("per_person_cap", w.per_person_cap)?,
             budget: positive("budget", w.budget)?,
@@ -134,7 +162,10 @@ pub fn list_programs(ctx: &mut Ctx) -> Result<Reply, WebError> {
             v
         })
         .collect();
-    Ok(Reply::json(200, &json!({ "items": items, "next_cursor": null })))
+    Ok(Reply::json(
+        200,
+        &json!({ "items": items, "next_cursor": null }),
+    ))
 }
 
 fn program_json(p: &Program) -> Value {
@@ -177,16 +208,25 @@ pub fn charge(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let resident_id = match (w.resident_id, w.card_id) {
         (Some(r), None) => r,
         (None, Some(_)) => {
-            return Err(WebError::Service(crate::service::not_found("no such card", "カードが見つかりません")));
+            return Err(WebError::Service(crate::service::not_found(
+                "no such card",
+                "カードが見つかりません",
+            )));
         }
         _ => return Err(WebError::BadRequest("give resident_id or card_id".into())),
     };
     let rq = ChargeRequest {
         resident_id,
         amount: amount(w.amount)?,
-        method: Method::parse(&w.method).ok_or_else(|| WebError::BadRequest("method must be credit_card, bank, cash or admin".into()))?,
+        method: Method::parse(&w.method).ok_or_else(|| {
+            WebError::BadRequest("method must be credit_card, bank, cash or admin".into())
+        })?,
         program: w.program,
-        expires_at: w.expires_at.as_deref().map(|s| end_instant("expires_at", s)).transpose()?,
+        expires_at: w
+            .expires_at
+            .as_deref()
+            .map(|s| end_instant("expires_at", s))
+            .transpose()?,
     };
     let program = ledger::check_charge(ctx.app, &who, &rq)?;
     let key = ctx.header("idempotency-key").map(str::to_owned);
@@ -197,8 +237,14 @@ pub fn charge(ctx: &mut Ctx) -> Result<Reply, WebError> {
     // The provider takes the money before the ledger records it; if recording fails the
     // provider gives it back.
     let approval = if rq.method.needs_provider() {
-        let attempt = key.clone().unwrap_or_else(crate::service::crypto::random_token);
-        Some(ctx.app.provider.authorize(rq.method.as_str(), rq.amount, &attempt)?)
+        let attempt = key
+            .clone()
+            .unwrap_or_else(crate::service::crypto::random_token);
+        Some(
+            ctx.app
+                .provider
+                .authorize(rq.method.as_str(), rq.amount, &attempt)?,
+        )
     } else {
         None
     };
@@ -206,9 +252,21 @@ pub fn charge(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let result = value_moving(
         ctx,
         &who,
-        |tx| ledger::charge(ctx.app, tx, &who, &rq, &program, approval.as_ref().map(|a| (provider, a.reference.as_str()))),
+        |tx| {
+            ledger::charge(
+                ctx.app,
+                tx,
+                &who,
+                &rq,
+                &program,
+                approval.as_ref().map(|a| (provider, a.reference.as_str())),
+            )
+        },
         |o| {
-            (201, json!({ "charge_id": o.charge_id, "amount": o.amount.0, "premium_granted": o.premium_granted.0, "balance": o.balance.0 }))
+            (
+                201,
+                json!({ "charge_id": o.charge_id, "amount": o.amount.0, "premium_granted": o.premium_granted.0, "balance": o.balance.0 }),
+            )
         },
     );
     if result.is_err()
@@ -234,20 +292,32 @@ struct GrantWire {
 pub fn grant(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let w: GrantWire = ctx.json()?;
     if !w.card_ids.is_empty() {
-        return Err(WebError::Service(crate::service::not_found("no such card", "カードが見つかりません")));
+        return Err(WebError::Service(crate::service::not_found(
+            "no such card",
+            "カードが見つかりません",
+        )));
     }
     let rq = GrantRequest {
         program: w.program,
         amount: amount(w.amount)?,
         resident_ids: w.resident_ids,
-        scheduled_at: w.scheduled_at.as_deref().map(|s| instant("scheduled_at", s)).transpose()?,
+        scheduled_at: w
+            .scheduled_at
+            .as_deref()
+            .map(|s| instant("scheduled_at", s))
+            .transpose()?,
     };
     let who = ctx.who()?.clone();
     value_moving(
         ctx,
         &who,
         |tx| ledger::grant(ctx.app, tx, &who, &rq),
-        |o| (201, json!({ "grant_id": o.grant_id, "count": o.count, "status": if o.scheduled { "scheduled" } else { "done" } })),
+        |o| {
+            (
+                201,
+                json!({ "grant_id": o.grant_id, "count": o.count, "status": if o.scheduled { "scheduled" } else { "done" } }),
+            )
+        },
     )
 }
 
@@ -275,7 +345,12 @@ pub fn pay_mpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let w: MpmWire = ctx.json()?;
     let amount = amount(w.amount)?;
     let who = ctx.who()?.clone();
-    value_moving(ctx, &who, |tx| ledger::pay_at_store_code(ctx.app, tx, &who, &w.store_code, amount), |o| (201, payment_json(o)))
+    value_moving(
+        ctx,
+        &who,
+        |tx| ledger::pay_at_store_code(ctx.app, tx, &who, &w.store_code, amount),
+        |o| (201, payment_json(o)),
+    )
 }
 
 #[derive(Deserialize)]
@@ -292,7 +367,12 @@ pub fn pay_cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let _ = w.pin; // PINs belong to cards, which arrive with the card issue.
     let amount = amount(w.amount)?;
     let who = ctx.who()?.clone();
-    value_moving(ctx, &who, |tx| ledger::pay_by_token(ctx.app, tx, &who, store_id, &w.token, amount), |o| (201, payment_json(o)))
+    value_moving(
+        ctx,
+        &who,
+        |tx| ledger::pay_by_token(ctx.app, tx, &who, store_id, &w.token, amount),
+        |o| (201, payment_json(o)),
+    )
 }
 
 #[derive(Deserialize)]
@@ -306,11 +386,16 @@ pub fn pay_tax(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let w: TaxWire = ctx.json()?;
     let amount = amount(w.amount)?;
     let who = ctx.who()?.clone();
-    value_moving(ctx, &who, |tx| ledger::pay_tax(ctx.app, tx, &who, amount, &w.notice_number), |o| {
-        let mut v = payment_json(o);
-        v["notice_number"] = json!(w.notice_number.trim());
-        (201, v)
-    })
+    value_moving(
+        ctx,
+        &who,
+        |tx| ledger::pay_tax(ctx.app, tx, &who, amount, &w.notice_number),
+        |o| {
+            let mut v = payment_json(o);
+            v["notice_number"] = json!(w.notice_number.trim());
+            (201, v)
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -324,9 +409,17 @@ pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let w: RefundWire = ctx.json()?;
     let amount = amount(w.amount)?;
     let who = ctx.who()?.clone();
-    value_moving(ctx, &who, |tx| ledger::refund(ctx.app, tx, &who, payment_id, amount), |o| {
-        (201, json!({ "refund_id": o.refund_id, "amount": o.amount.0, "payment_id": o.payment_id }))
-    })
+    value_moving(
+        ctx,
+        &who,
+        |tx| ledger::refund(ctx.app, tx, &who, payment_id, amount),
+        |o| {
+            (
+                201,
+                json!({ "refund_id": o.refund_id, "amount": o.amount.0, "payment_id": o.payment_id }),
+            )
+        },
+    )
 }
 
 // --- reading ----------------------------------------------------------------------
@@ -387,7 +480,10 @@ pub fn my_transactions(ctx: &mut Ctx) -> Result<Reply, WebError> {
 
 pub fn qr_token(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let (token, expires_at) = ledger::issue_qr_token(ctx.app, ctx.who()?)?;
-    Ok(Reply::json(200, &json!({ "token": token, "expires_at": rfc3339(expires_at) })))
+    Ok(Reply::json(
+        200,
+        &json!({ "token": token, "expires_at": rfc3339(expires_at) }),
+    ))
 }
 
 /// The request's identity for idempotency: method, path and body.
@@ -399,6 +495,14 @@ pub fn fingerprint(ctx: &Ctx) -> [u8; 32] {
 
 /// A stored or fresh answer as a reply.
 pub fn answer(a: idempotency::Answer) -> Reply {
-    let r = Reply::bytes(a.status, "application/json; charset=utf-8", a.body.into_bytes());
-    if a.replayed { r.header("Idempotent-Replayed", "true") } else { r }
+    let r = Reply::bytes(
+        a.status,
+        "application/json; charset=utf-8",
+        a.body.into_bytes(),
+    );
+    if a.replayed {
+        r.header("Idempotent-Replayed", "true")
+    } else {
+        r
+    }
 }

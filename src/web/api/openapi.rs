@@ -233,8 +233,24 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
                 with_conflict(ok(201, id_only())),
             ),
         ),
-        (Get, "/api/v1/programs", op("Programs with their figures (issued, outstanding, redeemed, expired)", None, ok(200, list_of(json!({ "type": "object" }))))),
-        (Post, "/api/v1/programs", op("Create a program (事業)", Some(new_program_schema()), with_conflict(ok(201, obj(&[("code", s())], &["code"]))))),
+        (
+            Get,
+            "/api/v1/programs",
+            op(
+                "Programs with their figures (issued, outstanding, redeemed, expired)",
+                None,
+                ok(200, list_of(json!({ "type": "object" }))),
+            ),
+        ),
+        (
+            Post,
+            "/api/v1/programs",
+            op(
+                "Create a program (事業)",
+                Some(new_program_schema()),
+                with_conflict(ok(201, obj(&[("code", s())], &["code"]))),
+            ),
+        ),
         (
             Post,
             "/api/v1/charges",
@@ -245,13 +261,27 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
                         ("resident_id", int()),
                         ("card_id", int()),
                         ("amount", amount()),
-                        ("method", json!({ "enum": ["credit_card", "bank", "cash", "admin"] })),
+                        (
+                            "method",
+                            json!({ "enum": ["credit_card", "bank", "cash", "admin"] }),
+                        ),
                         ("program", s()),
                         ("expires_at", s()),
                     ],
                     &["amount", "method"],
                 )),
-                value_moving(ok(201, obj(&[("charge_id", int()), ("amount", int()), ("premium_granted", int()), ("balance", int())], &["charge_id", "amount", "premium_granted", "balance"]))),
+                value_moving(ok(
+                    201,
+                    obj(
+                        &[
+                            ("charge_id", int()),
+                            ("amount", int()),
+                            ("premium_granted", int()),
+                            ("balance", int()),
+                        ],
+                        &["charge_id", "amount", "premium_granted", "balance"],
+                    ),
+                )),
             ),
         ),
         (
@@ -263,20 +293,54 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
                     &[
                         ("program", s()),
                         ("amount", amount()),
-                        ("resident_ids", json!({ "type": "array", "items": { "type": "integer" } })),
-                        ("card_ids", json!({ "type": "array", "items": { "type": "integer" } })),
+                        (
+                            "resident_ids",
+                            json!({ "type": "array", "items": { "type": "integer" } }),
+                        ),
+                        (
+                            "card_ids",
+                            json!({ "type": "array", "items": { "type": "integer" } }),
+                        ),
                         ("scheduled_at", datetime()),
                     ],
                     &["program", "amount"],
                 )),
-                value_moving(ok(201, obj(&[("grant_id", int()), ("count", int()), ("status", json!({ "enum": ["done", "scheduled"] }))], &["grant_id", "count", "status"]))),
+                value_moving(ok(
+                    201,
+                    obj(
+                        &[
+                            ("grant_id", int()),
+                            ("count", int()),
+                            ("status", json!({ "enum": ["done", "scheduled"] })),
+                        ],
+                        &["grant_id", "count", "status"],
+                    ),
+                )),
             ),
         ),
-        (Post, "/api/v1/payments", op("Pay at a store by its QR code (MPM)", Some(closed(&[("store_code", s()), ("amount", amount())], &["store_code", "amount"])), value_moving(ok(201, payment())))),
+        (
+            Post,
+            "/api/v1/payments",
+            op(
+                "Pay at a store by its QR code (MPM)",
+                Some(closed(
+                    &[("store_code", s()), ("amount", amount())],
+                    &["store_code", "amount"],
+                )),
+                value_moving(ok(201, payment())),
+            ),
+        ),
         (
             Post,
             "/api/v1/stores/{id}/payments",
-            op("Take a payment from a resident's QR code (CPM)", Some(closed(&[("token", s()), ("amount", amount()), ("pin", s())], &["token", "amount"])), value_moving(ok(201, payment()))),
+            op(
+                "Take a payment from a resident's QR code (CPM)",
+                Some(closed(
+                    &[("token", s()), ("amount", amount()), ("pin", s())],
+                    &["token", "amount"],
+                )),
+                value_moving(ok(201, payment())),
+            ),
         ),
         (
             Post,
@@ -284,26 +348,85 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
             op(
                 "Refund all or part of a payment; the value returns to the lots it came from",
                 Some(closed(&[("amount", amount())], &["amount"])),
-                value_moving(ok(201, obj(&[("refund_id", int()), ("amount", int()), ("payment_id", int())], &["refund_id", "amount"]))),
+                value_moving(ok(
+                    201,
+                    obj(
+                        &[
+                            ("refund_id", int()),
+                            ("amount", int()),
+                            ("payment_id", int()),
+                        ],
+                        &["refund_id", "amount"],
+                    ),
+                )),
             ),
         ),
         (
             Post,
             "/api/v1/tax-payments",
-            op("Pay city tax with tax-payable value only", Some(closed(&[("amount", amount()), ("notice_number", s())], &["amount", "notice_number"])), value_moving(ok(201, payment()))),
+            op(
+                "Pay city tax with tax-payable value only",
+                Some(closed(
+                    &[("amount", amount()), ("notice_number", s())],
+                    &["amount", "notice_number"],
+                )),
+                value_moving(ok(201, payment())),
+            ),
         ),
-        (Get, "/api/v1/me/balance", op("My balance, lots in spending order", None, ok(200, balance()))),
-        (Get, "/api/v1/residents/{id}/balance", op("A resident's balance", None, ok(200, balance()))),
+        (
+            Get,
+            "/api/v1/me/balance",
+            op(
+                "My balance, lots in spending order",
+                None,
+                ok(200, balance()),
+            ),
+        ),
+        (
+            Get,
+            "/api/v1/residents/{id}/balance",
+            op("A resident's balance", None, ok(200, balance())),
+        ),
         (
             Get,
             "/api/v1/me/transactions",
             op(
                 "My history, newest first",
                 None,
-                ok(200, list_of(obj(&[("id", int()), ("kind", s()), ("amount", int()), ("delta", int()), ("at", datetime()), ("store", obj(&[("id", int()), ("name", s())], &["id", "name"]))], &["id", "kind", "amount", "at"]))),
+                ok(
+                    200,
+                    list_of(obj(
+                        &[
+                            ("id", int()),
+                            ("kind", s()),
+                            ("amount", int()),
+                            ("delta", int()),
+                            ("at", datetime()),
+                            (
+                                "store",
+                                obj(&[("id", int()), ("name", s())], &["id", "name"]),
+                            ),
+                        ],
+                        &["id", "kind", "amount", "at"],
+                    )),
+                ),
             ),
         ),
-        (Get, "/api/v1/me/qr-token", op("A short-lived single-use code to show at the till (CPM)", None, ok(200, obj(&[("token", s()), ("expires_at", datetime())], &["token", "expires_at"])))),
+        (
+            Get,
+            "/api/v1/me/qr-token",
+            op(
+                "A short-lived single-use code to show at the till (CPM)",
+                None,
+                ok(
+                    200,
+                    obj(
+                        &[("token", s()), ("expires_at", datetime())],
+                        &["token", "expires_at"],
+                    ),
+                ),
+            ),
+        ),
     ]
 }
 
@@ -323,13 +446,26 @@ fn payment() -> Value {
     obj(
         &[
             ("payment_id", int()),
-            ("store", json!({ "type": ["object", "null"], "properties": { "id": { "type": "integer" }, "name": { "type": "string" } } })),
+            (
+                "store",
+                json!({ "type": ["object", "null"], "properties": { "id": { "type": "integer" }, "name": { "type": "string" } } }),
+            ),
             ("amount", int()),
             ("paid_at", datetime()),
-            ("breakdown", json!({ "type": "array", "items": obj(&[("program", s()), ("amount", int())], &["program", "amount"]) })),
+            (
+                "breakdown",
+                json!({ "type": "array", "items": obj(&[("program", s()), ("amount", int())], &["program", "amount"]) }),
+            ),
             ("balance_after", int()),
         ],
-        &["payment_id", "store", "amount", "paid_at", "breakdown", "balance_after"],
+        &[
+            "payment_id",
+            "store",
+            "amount",
+            "paid_at",
+            "breakdown",
+            "balance_after",
+        ],
     )
 }
 
@@ -357,14 +493,26 @@ fn new_program_schema() -> Value {
             ("expires_at", s()),
             ("valid_days", int()),
             ("store_ids", ints()),
-            ("categories", json!({ "type": "array", "items": { "type": "string" } })),
+            (
+                "categories",
+                json!({ "type": "array", "items": { "type": "string" } }),
+            ),
             ("weekdays", ints()),
             ("usable_from", s()),
             ("usable_until", s()),
             ("tax_payable", json!({ "type": "boolean" })),
             ("per_person_cap", int()),
             ("budget", int()),
-            ("charge_premium", closed(&[("rate_percent", json!({ "type": "number" })), ("cap_per_person", int())], &["rate_percent"])),
+            (
+                "charge_premium",
+                closed(
+                    &[
+                        ("rate_percent", json!({ "type": "number" })),
+                        ("cap_per_person", int()),
+                    ],
+                    &["rate_percent"],
+                ),
+            ),
             ("charge_unit", int()),
         ],
         &["code", "name", "kind"],
