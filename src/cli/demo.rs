@@ -11,11 +11,13 @@ use super::CliError;
 use crate::config::Config;
 use crate::db::{self, DbOptions};
 use crate::domain::Role;
+use crate::domain::Yen;
 use crate::service::accounts::{self, NewStaff};
+use crate::service::ledger::{self, ChargeRequest, GrantRequest, Method};
 use crate::service::residents::{self, NewResident};
 use crate::service::settings::{self, Branding};
 use crate::service::stores::{self, BankAccount, NewStore};
-use crate::service::{App, Principal};
+use crate::service::{App, Principal, programs};
 
 const FIXTURE: &str = include_str!("../../fixtures/demo.json");
 
@@ -25,6 +27,29 @@ struct Fixture {
     staff: Vec<Person>,
     stores: Vec<StoreFixture>,
     residents: Vec<ResidentFixture>,
+    /// Programs in the API's JSON form.
+    programs: Vec<Value>,
+    activity: Vec<Activity>,
+}
+
+/// Something that happened in the demo city before the newcomer arrived.
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Activity {
+    Charge {
+        login: String,
+        amount: i64,
+    },
+    Grant {
+        program: String,
+        amount: i64,
+        logins: Vec<String>,
+    },
+    Pay {
+        login: String,
+        store: String,
+        amount: i64,
+    },
 }
 
 #[derive(Deserialize)]
@@ -165,7 +190,84 @@ pub fn prepare(path: &Path, now: i64) -> Result<Vec<DemoLogin>, CliError> {
             },
         )?;
     }
+    for p in fx.programs {
+        let new = crate::web::api::money::program_from_json(p)
+            .map_err(|e| CliError::Usage(format!("fixtures/demo.json: {e}")))?;
+        programs::create(&app, &cli, new)?;
+    }
+    for a in fx.activity {
+        play(&app, &cli, a)?;
+    }
     Ok(logins)
+}
+
+fn user_id(app: &App, login: &str) -> Result<i64, CliError> {
+    db::accounts::user_by_login(&*app.conn()?, login)?
+        .map(|u| u.id)
+        .ok_or_else(|| CliError::Usage(format!("fixtures/demo.json: no user {login}")))
+}
+
+fn yen(n: i64) -> Result<Yen, CliError> {
+    Yen::positive(n).ok_or_else(|| CliError::Usage(format!("fixtures/demo.json: bad amount {n}")))
+}
+
+/// Replays one fixture activity through the same use cases the API calls.
+fn play(app: &App, cli: &Principal, a: Activity) -> Result<(), CliError> {
+    let mut conn = app.conn()?;
+    match a {
+        Activity::Charge { login, amount } => {
+            let rq = ChargeRequest {
+                resident_id: user_id(app, &login)?,
+                amount: yen(amount)?,
+                method: Method::Admin,
+                program: None,
+                expires_at: None,
+            };
+            let program = ledger::check_charge(app, cli, &rq)?;
+            db::write(&mut conn, |tx| {
+                ledger::charge(app, tx, cli, &rq, &program, None)
+            })?;
+        }
+        Activity::Grant {
+            program,
+            amount,
+            logins,
+        } => {
+            let rq = GrantRequest {
+                program,
+                amount: yen(amount)?,
+                resident_ids: logins
+                    .iter()
+                    .map(|l| user_id(app, l))
+                    .collect::<Result<_, _>>()?,
+                scheduled_at: None,
+            };
+            db::write(&mut conn, |tx| ledger::grant(app, tx, cli, &rq))?;
+        }
+        Activity::Pay {
+            login,
+            store,
+            amount,
+        } => {
+            let resident = user_id(app, &login)?;
+            let code = stores::search(app, Some(&store), None, 0, 1)?
+                .into_iter()
+                .next()
+                .map(|s| s.mpm_code)
+                .ok_or_else(|| CliError::Usage(format!("fixtures/demo.json: no store {store}")))?;
+            let payer = Principal {
+                role: Role::Resident,
+                user_id: Some(resident),
+                actor: format!("user:{resident}"),
+                ..cli.clone()
+            };
+            let amount = yen(amount)?;
+            db::write(&mut conn, |tx| {
+                ledger::pay_at_store_code(app, tx, &payer, &code, amount)
+            })?;
+        }
+    }
+    Ok(())
 }
 
 fn label(role: &str) -> String {

@@ -143,4 +143,5 @@ fn demo_database_has_people_and_stores() {
     let out = meguri(&["verify", "--db", path_of(&db)]);
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(stdout(&out).contains("3 stores"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("2 payments"), "{}", stdout(&out));
 }

@@ -396,3 +396,64 @@ fn branding_from_settings_reaches_every_page() {
     assert!(audit.iter().any(|r| r.contains("settings.branding")));
     s.verify();
 }
+
+#[test]
+fn resident_sees_balance_per_program_soonest_expiry_first_and_history() {
+    let s = Server::start();
+    s.set_clock("2024-12-01T10:00:00+09:00");
+    let admin = s.admin();
+    let r = s.as_(&admin).post("/api/v1/programs", &serde_json::json!({ "code": "gift", "name": "子育て応援ギフト", "kind": "subsidy", "expires_at": "2025-03-31" }));
+    assert_eq!(r.status, 201);
+    let (id, token) = s.resident("hanako");
+    s.as_(&admin).post(
+        "/api/v1/grants",
+        &serde_json::json!({ "program": "gift", "amount": 5000, "resident_ids": [id] }),
+    );
+    s.as_(&token).post(
+        "/api/v1/charges",
+        &serde_json::json!({ "resident_id": id, "amount": 12345, "method": "credit_card" }),
+    );
+    let (_, code, _) = s.store("めぐり青果店", "seika");
+    s.as_(&token).post(
+        "/api/v1/payments",
+        &serde_json::json!({ "store_code": code, "amount": 345 }),
+    );
+
+    let mut b = Browser::new(&s);
+    b.login("hanako", "password-1234");
+    let page = Html::parse(&b.get("/app").text());
+    assert_eq!(page.text("p.total"), "17,000円");
+    assert_eq!(page.texts("ul.lots span.name")[0], "子育て応援ギフト");
+    assert_eq!(
+        page.texts("ul.lots span.until"),
+        vec!["2025年3月31日(月)まで", "有効期限なし"]
+    );
+    assert_eq!(
+        page.texts("ul.lots span.amount"),
+        vec!["4,655円", "12,345円"]
+    );
+    let history = page.texts("ul.history span.what");
+    assert_eq!(history, vec!["お支払い めぐり青果店", "チャージ", "付与"]);
+    assert_eq!(page.texts("ul.history span.delta")[0], "-345円");
+
+    // The city's per-program page shows the same figures.
+    let mut office = Browser::new(&s);
+    crate::accounts::admin_logged_in(&s, &mut office);
+    let t = Html::parse(&office.get("/office/programs").text());
+    let cells = t.texts("tbody td");
+    // cash: issued 12,345, outstanding 12,345, redeemed 0; gift: 5,000 / 4,655 / 345 / 0
+    assert_eq!(
+        cells,
+        vec![
+            "12,345円",
+            "12,345円",
+            "0円",
+            "0円",
+            "5,000円",
+            "4,655円",
+            "345円",
+            "0円"
+        ]
+    );
+    s.verify();
+}

@@ -124,6 +124,8 @@ const PAGES: &[(&str, &str, &[&str])] = &[
     ("POST", "/admin/settings", &["admin"]),
     ("GET", "/admin/audit", &["admin"]),
     ("GET", "/office", &["admin", "operator"]),
+    ("GET", "/office/programs", &["admin", "operator"]),
+    ("GET", "/app/history", &["resident"]),
     ("GET", "/shop", &["merchant"]),
     ("GET", "/app", &["resident"]),
     ("GET", "/distributor", &["distributor"]),

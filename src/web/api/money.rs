@@ -85,6 +85,19 @@ fn positive(field: &str, v: Option<i64>) -> Result<Option<Yen>, WebError> {
 
 pub fn create_program(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let w: NewProgramWire = ctx.json()?;
+    let p = programs::create(ctx.app, ctx.who()?, new_program(w)?)?;
+    Ok(Reply::json(201, &json!({ "code": p.code })))
+}
+
+/// A program in the API's JSON form (the demo fixtures use it too).
+pub fn program_from_json(v: Value) -> Result<programs::NewProgram, WebError> {
+    new_program(
+        serde_json::from_value(v)
+            .map_err(|e| WebError::BadRequest(format!("invalid program: {e}")))?,
+    )
+}
+
+fn new_program(w: NewProgramWire) -> Result<programs::NewProgram, WebError> {
     let kind = ProgramKind::parse(&w.kind)
         .ok_or_else(|| WebError::BadRequest("kind must be premium, subsidy or cash".into()))?;
     let expiry = match (w.expires_at.as_deref(), w.valid_days) {
@@ -116,35 +129,30 @@ pub fn create_program(ctx: &mut Ctx) -> Result<Reply, WebError> {
             })
         })
         .transpose()?;
-    let p = programs::create(
-        ctx.app,
-        ctx.who()?,
-        programs::NewProgram {
-            code: w.code,
-            name: w.name,
-            kind,
-            expiry,
-            store_ids: w.store_ids,
-            categories: w.categories,
-            weekdays: w.weekdays,
-            usable_from: w
-                .usable_from
-                .as_deref()
-                .map(|s| instant("usable_from", s))
-                .transpose()?,
-            usable_until: w
-                .usable_until
-                .as_deref()
-                .map(|s| end_instant("usable_until", s))
-                .transpose()?,
-            tax_payable: w.tax_payable,
-            per_person_cap: positive("per_person_cap", w.per_person_cap)?,
-            budget: positive("budget", w.budget)?,
-            charge_premium,
-            charge_unit: positive("charge_unit", w.charge_unit)?,
-        },
-    )?;
-    Ok(Reply::json(201, &json!({ "code": p.code })))
+    Ok(programs::NewProgram {
+        code: w.code,
+        name: w.name,
+        kind,
+        expiry,
+        store_ids: w.store_ids,
+        categories: w.categories,
+        weekdays: w.weekdays,
+        usable_from: w
+            .usable_from
+            .as_deref()
+            .map(|s| instant("usable_from", s))
+            .transpose()?,
+        usable_until: w
+            .usable_until
+            .as_deref()
+            .map(|s| end_instant("usable_until", s))
+            .transpose()?,
+        tax_payable: w.tax_payable,
+        per_person_cap: positive("per_person_cap", w.per_person_cap)?,
+        budget: positive("budget", w.budget)?,
+        charge_premium,
+        charge_unit: positive("charge_unit", w.charge_unit)?,
+    })
 }
 
 pub fn list_programs(ctx: &mut Ctx) -> Result<Reply, WebError> {

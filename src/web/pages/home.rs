@@ -49,18 +49,6 @@ pub fn set_lang(ctx: &mut Ctx) -> Result<Reply, WebError> {
     )))
 }
 
-pub fn resident(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    let l = ctx.lang;
-    let p = ctx.who()?;
-    let body = html! {
-        p.lead { (p.display_name) (l.t(" さん、こんにちは。", ", welcome.")) }
-        nav.menu aria-label=(l.t("メニュー", "Menu")) {
-            a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
-        }
-    };
-    Ok(render(ctx, 200, l.t("マイページ", "My page"), body))
-}
-
 pub fn shop(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let store_id = ctx.who()?.store_id.ok_or(WebError::RouteNotFound)?;
@@ -124,6 +112,7 @@ pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let body = html! {
         (figures(l, &o, ctx.app.now()))
         nav.menu aria-label=(l.t("メニュー", "Menu")) {
+            a.button href="/office/programs" { (l.t("事業別の状況", "Programs")) }
             a.button href="/register" { (l.t("利用者を登録する(窓口)", "Register a resident (counter)")) }
             a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
         }
@@ -142,6 +131,7 @@ pub fn admin(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let body = html! {
         (figures(l, &o, ctx.app.now()))
         nav.menu aria-label=(l.t("メニュー", "Menu")) {
+            a.button href="/office/programs" { (l.t("事業別の状況", "Programs")) }
             a.button href="/admin/accounts" { (l.t("管理者・事務局アカウント", "Staff accounts")) }
             a.button href="/admin/settings" { (l.t("市の設定", "City settings")) }
             a.button href="/admin/audit" { (l.t("操作記録", "Audit log")) }

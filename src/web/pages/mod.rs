@@ -5,6 +5,7 @@ pub mod assets;
 pub mod auth;
 pub mod home;
 pub mod register;
+pub mod wallet;
 
 use maud::Markup;
 

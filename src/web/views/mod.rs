@@ -2,6 +2,7 @@
 //! mobile first; every page works without JavaScript.
 
 pub mod error;
+pub mod money;
 
 use maud::{DOCTYPE, Markup, html};
 

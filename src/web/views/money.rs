@@ -1,0 +1,136 @@
+//! Money partials: a balance, a history list, the programs table.
+
+use maud::{Markup, html};
+
+use super::Lang;
+use crate::domain::Yen;
+use crate::domain::money::group_thousands;
+
+/// One slice of a balance as a resident sees it.
+pub struct LotLine {
+    pub program_name: String,
+    pub amount: Yen,
+    /// "until" date text, already in the visitor's language; `None` for no expiry.
+    pub until: Option<String>,
+    pub restricted: bool,
+}
+
+pub struct BalanceView {
+    pub total: Yen,
+    /// In spending order: the soonest to expire first.
+    pub lots: Vec<LotLine>,
+}
+
+/// `1,000円` in Japanese, `¥1,000` in English.
+pub fn yen(l: Lang, y: Yen) -> String {
+    match l {
+        Lang::Ja => y.ja(),
+        Lang::En => format!(
+            "{}¥{}",
+            if y.0 < 0 { "-" } else { "" },
+            group_thousands(y.0.abs())
+        ),
+    }
+}
+
+pub fn balance(l: Lang, b: &BalanceView) -> Markup {
+    html! {
+        section.balance aria-labelledby="balance-h" {
+            h2 #balance-h { (l.t("残高", "Balance")) }
+            p.total { (yen(l, b.total)) }
+            @if b.lots.is_empty() {
+                p { (l.t("まだ残高はありません。", "No balance yet.")) }
+            } @else {
+                ul.lots {
+                    @for lot in &b.lots {
+                        li {
+                            span.name { (lot.program_name) @if lot.restricted { small.tag { (l.t("使えるお店が限られます", "Selected stores only")) } } }
+                            span.amount { (yen(l, lot.amount)) }
+                            span.until { @match &lot.until { Some(u) => (u), None => (l.t("有効期限なし", "No expiry")) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub struct HistoryLine {
+    pub at: String,
+    pub label: String,
+    pub store: Option<String>,
+    /// Positive: value came in.
+    pub delta: Yen,
+}
+
+pub fn history(l: Lang, lines: &[HistoryLine]) -> Markup {
+    html! {
+        @if lines.is_empty() {
+            p { (l.t("まだ利用履歴はありません。", "Nothing here yet.")) }
+        } @else {
+            ul.history {
+                @for h in lines {
+                    li {
+                        span.when { (h.at) }
+                        span.what { (h.label) @if let Some(s) = &h.store { " " span.store { (s) } } }
+                        span class=(if h.delta.0 >= 0 { "delta in" } else { "delta out" }) {
+                            (if h.delta.0 >= 0 { "+" } else { "" }) (yen(l, h.delta))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The name of an entry kind as residents read it.
+pub fn kind_label(l: Lang, kind: &str) -> String {
+    let (ja, en) = match kind {
+        "charge" => ("チャージ", "Charge"),
+        "grant" => ("付与", "Grant"),
+        "payment" => ("お支払い", "Payment"),
+        "refund" => ("返金", "Refund"),
+        "expiry" => ("有効期限切れ", "Expired"),
+        "tax" => ("市税の納付", "City tax"),
+        other => (other, other),
+    };
+    l.t(ja, en).to_owned()
+}
+
+pub struct ProgramLine {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub issued: Yen,
+    pub outstanding: Yen,
+    pub redeemed: Yen,
+    pub expired: Yen,
+}
+
+pub fn programs(l: Lang, rows: &[ProgramLine]) -> Markup {
+    html! {
+        div.scroll {
+            table.figures-table {
+                caption { (l.t("事業別の発行・利用状況(発行額 = 未使用残高 + 利用額 + 失効額)", "Per program: issued = outstanding + redeemed + expired")) }
+                thead { tr {
+                    th scope="col" { (l.t("事業", "Program")) }
+                    th scope="col" { (l.t("発行額", "Issued")) }
+                    th scope="col" { (l.t("未使用残高", "Outstanding")) }
+                    th scope="col" { (l.t("利用額", "Redeemed")) }
+                    th scope="col" { (l.t("失効額", "Expired")) }
+                } }
+                tbody {
+                    @for r in rows {
+                        tr {
+                            th scope="row" { (r.name) br; small { (r.code) " · " (r.kind) } }
+                            td.num { (yen(l, r.issued)) }
+                            td.num { (yen(l, r.outstanding)) }
+                            td.num { (yen(l, r.redeemed)) }
+                            td.num { (yen(l, r.expired)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
