@@ -440,7 +440,7 @@ fn resident_sees_balance_per_program_soonest_expiry_first_and_history() {
     let mut office = Browser::new(&s);
     crate::accounts::admin_logged_in(&s, &mut office);
     let t = Html::parse(&office.get("/office/programs").text());
-    let cells = t.texts("tbody td");
+    let cells = t.texts("section.program dd");
     // cash: issued 12,345, outstanding 12,345, redeemed 0; gift: 5,000 / 4,655 / 345 / 0
     assert_eq!(
         cells,

@@ -107,28 +107,19 @@ pub struct ProgramLine {
     pub expired: Yen,
 }
 
+/// One card per program (readable on a phone): issued = outstanding + redeemed + expired.
 pub fn programs(l: Lang, rows: &[ProgramLine]) -> Markup {
     html! {
-        div.scroll {
-            table.figures-table {
-                caption { (l.t("事業別の発行・利用状況(発行額 = 未使用残高 + 利用額 + 失効額)", "Per program: issued = outstanding + redeemed + expired")) }
-                thead { tr {
-                    th scope="col" { (l.t("事業", "Program")) }
-                    th scope="col" { (l.t("発行額", "Issued")) }
-                    th scope="col" { (l.t("未使用残高", "Outstanding")) }
-                    th scope="col" { (l.t("利用額", "Redeemed")) }
-                    th scope="col" { (l.t("失効額", "Expired")) }
-                } }
-                tbody {
-                    @for r in rows {
-                        tr {
-                            th scope="row" { (r.name) br; small { (r.code) " · " (r.kind) } }
-                            td.num { (yen(l, r.issued)) }
-                            td.num { (yen(l, r.outstanding)) }
-                            td.num { (yen(l, r.redeemed)) }
-                            td.num { (yen(l, r.expired)) }
-                        }
-                    }
+        p { (l.t("発行額 = 未使用残高 + 利用額 + 失効額 です。", "Issued = outstanding + redeemed + expired.")) }
+        @for r in rows {
+            section.card.program aria-labelledby={ "p-" (r.code) } {
+                h2 #{ "p-" (r.code) } { (r.name) }
+                p.meta { small { (r.code) " · " (r.kind) } }
+                dl.figures-list {
+                    dt { (l.t("発行額", "Issued")) } dd.num { (yen(l, r.issued)) }
+                    dt { (l.t("未使用残高", "Outstanding")) } dd.num { (yen(l, r.outstanding)) }
+                    dt { (l.t("利用額", "Redeemed")) } dd.num { (yen(l, r.redeemed)) }
+                    dt { (l.t("失効額", "Expired")) } dd.num { (yen(l, r.expired)) }
                 }
             }
         }

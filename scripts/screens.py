@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Takes phone-sized screenshots of the main pages of a running demo city, through
+chromedriver (WebDriver) and Debian's chromium. Usage:
+
+    meguri demo --db /tmp/demo.db --addr 127.0.0.1:8080 &
+    scripts/screens.py http://127.0.0.1:8080 docs/screens
+"""
+import base64, json, os, subprocess, sys, time, urllib.request, tempfile
+
+base, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+port = 9517
+driver = subprocess.Popen(["chromedriver", f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+def call(method, path, body=None):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
+                                 data=None if body is None else json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)["value"]
+
+for _ in range(100):
+    try:
+        call("GET", "/status"); break
+    except Exception:
+        time.sleep(0.1)
+
+args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=390,844", f"--user-data-dir={tempfile.mkdtemp()}"]
+session = call("POST", "/session", {"capabilities": {"alwaysMatch": {
+    "browserName": "chrome", "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}}}})["sessionId"]
+S = f"/session/{session}"
+
+def go(path):
+    call("POST", f"{S}/url", {"url": base + path})
+
+def find(css):
+    v = call("POST", f"{S}/element", {"using": "css selector", "value": css})
+    if not isinstance(v, dict) or len(v) != 1:
+        raise SystemExit(f"{css}: {v}")
+    return next(iter(v.values()))
+
+def shot(name):
+    # Full page: size the window to the document's height first.
+    h = call("POST", f"{S}/execute/sync", {"script": "return document.documentElement.scrollHeight", "args": []})
+    call("POST", f"{S}/window/rect", {"width": 390, "height": max(844, min(h + 140, 3000))})
+    png = call("GET", f"{S}/screenshot")
+    open(os.path.join(out, name + ".png"), "wb").write(base64.b64decode(png))
+    call("POST", f"{S}/window/rect", {"width": 390, "height": 844})
+
+def login(user, password):
+    go("/login")
+    call("POST", f"{S}/element/{find('#f-login')}/value", {"text": user})
+    call("POST", f"{S}/element/{find('#f-password')}/value", {"text": password})
+    call("POST", f"{S}/element/{find('button.primary')}/click", {})
+
+def logout():
+    call("DELETE", f"{S}/cookie")
+
+try:
+    go("/"); shot("01-start")
+    go("/login"); shot("02-login")
+    go("/register"); shot("03-register")
+    login("hanako", "demo-hanako"); go("/app"); shot("04-resident-home"); logout()
+    login("shop", "demo-shop"); go("/shop"); shot("05-store-menu"); logout()
+    login("office", "demo-office"); go("/office"); shot("06-secretariat-menu"); go("/office/programs"); shot("07-programs"); logout()
+    login("admin", "demo-admin"); go("/admin"); shot("08-admin-menu"); go("/admin/accounts"); shot("09-accounts"); logout()
+finally:
+    call("DELETE", S)
+    driver.terminate()
