@@ -7,6 +7,8 @@ pub mod crypto;
 pub mod idempotency;
 pub mod jobs;
 pub mod ledger;
+#[cfg(test)]
+mod ledger_props;
 pub mod programs;
 pub mod provider;
 pub mod residents;
