@@ -32,7 +32,10 @@ fn main() {
     println!("|---|---|");
     println!("| raw SQLite single-row durable commits (baseline) | {baseline:.0} |");
     println!("| in-process MPM payments, 3-lot wallets | {payments:.0} |");
-    println!("| ratio payments / baseline | {:.0}% (target: at least 30%) |", ratio * 100.0);
+    println!(
+        "| ratio payments / baseline | {:.0}% (target: at least 30%) |",
+        ratio * 100.0
+    );
     if ratio < 0.30 {
         eprintln!("below target");
         std::process::exit(1);
@@ -109,7 +112,19 @@ fn mpm_payments(path: &Path) -> f64 {
         charge_premium: premium,
         charge_unit: None,
     };
-    programs::create(&app, &admin, program("premium", ProgramKind::Premium, Some(ChargePremium { rate: Rate(2000), cap_per_person: None }))).unwrap();
+    programs::create(
+        &app,
+        &admin,
+        program(
+            "premium",
+            ProgramKind::Premium,
+            Some(ChargePremium {
+                rate: Rate(2000),
+                cap_per_person: None,
+            }),
+        ),
+    )
+    .unwrap();
     programs::create(&app, &admin, program("gift", ProgramKind::Subsidy, None)).unwrap();
 
     let mut residents = Vec::new();
@@ -134,12 +149,31 @@ fn mpm_payments(path: &Path) -> f64 {
         })
         .unwrap();
         // Three lots: cash, premium (20% on the charge), and a subsidy.
-        let rq = ChargeRequest { resident_id: id, amount: Yen(500_000), method: Method::Admin, program: None, expires_at: None };
+        let rq = ChargeRequest {
+            resident_id: id,
+            amount: Yen(500_000),
+            method: Method::Admin,
+            program: None,
+            expires_at: None,
+        };
         let p = ledger::check_charge(&app, &admin, &rq).unwrap();
-        db::write(&mut conn, |tx| ledger::charge(&app, tx, &admin, &rq, &p, None)).unwrap();
-        let g = GrantRequest { program: "gift".into(), amount: Yen(30_000), resident_ids: vec![id], scheduled_at: None };
+        db::write(&mut conn, |tx| {
+            ledger::charge(&app, tx, &admin, &rq, &p, None)
+        })
+        .unwrap();
+        let g = GrantRequest {
+            program: "gift".into(),
+            amount: Yen(30_000),
+            resident_ids: vec![id],
+            scheduled_at: None,
+        };
         db::write(&mut conn, |tx| ledger::grant(&app, tx, &admin, &g)).unwrap();
-        residents.push(Principal { role: Role::Resident, user_id: Some(id), actor: format!("user:{id}"), ..admin.clone() });
+        residents.push(Principal {
+            role: Role::Resident,
+            user_id: Some(id),
+            actor: format!("user:{id}"),
+            ..admin.clone()
+        });
     }
     drop(conn);
 

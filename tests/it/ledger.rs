@@ -651,6 +651,48 @@ fn charge_rules_units_caps_and_who_may_charge() {
     );
     assert_eq!(r.status, 404);
     assert_eq!(total(&s, &me), 22_000);
+    // A charge may carry its own expiry (KUM-エ-h).
+    let r = s.as_(&me).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 500, "method": "bank", "expires_at": "2099-12-31" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let lots = balance(&s, &me)["lots"].as_array().unwrap().clone();
+    assert!(
+        lots.iter()
+            .any(|l| l["amount"] == 500 && l["expires_at"] == "2100-01-01T00:00:00+09:00"),
+        "{lots:?}"
+    );
+    s.verify();
+}
+
+#[test]
+fn history_pages_with_a_cursor() {
+    let s = Server::start();
+    let (id, me) = s.resident("pager");
+    for i in 1..=5 {
+        charge(&s, &me, id, i * 100);
+    }
+    let mut amounts = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = s
+            .as_(&me)
+            .get(&format!("/api/v1/me/transactions?limit=2&cursor={cursor}"))
+            .json();
+        amounts.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["amount"].as_i64().unwrap()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(amounts, vec![500, 400, 300, 200, 100]);
     s.verify();
 }
 

@@ -273,7 +273,14 @@ pub fn charge(ctx: &mut Ctx) -> Result<Reply, WebError> {
         |o| {
             (
                 201,
-                json!({ "charge_id": o.charge_id, "amount": o.amount.0, "premium_granted": o.premium_granted.0, "balance": o.balance.0 }),
+                json!({
+                    "charge_id": o.charge_id,
+                    "amount": o.amount.0,
+                    "premium_granted": o.premium_granted.0,
+                    "balance": o.balance.0,
+                    // Which provider took the money; "sandbox" means no real money moved.
+                    "provider": approval.as_ref().map(|_| provider),
+                }),
             )
         },
     );
