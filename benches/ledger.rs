@@ -11,12 +11,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use meguri::config::Config;
-use meguri::db::{self, DbOptions};
+use meguri::db;
 use meguri::domain::program::{ChargePremium, Expiry, ProgramKind};
-use meguri::domain::{Rate, Role, Yen};
+use meguri::domain::{Rate, Yen};
 use meguri::service::ledger::{self, ChargeRequest, GrantRequest, Method};
-use meguri::service::{App, Principal, idempotency, programs, settings, stores};
+use meguri::service::{Principal, idempotency, programs, testkit};
 
 const COMMITS: usize = 3000;
 const PAYMENTS: usize = 3000;
@@ -66,115 +65,50 @@ fn raw_commits(path: &Path) -> f64 {
 
 /// Residents with a cash lot, a premium lot and a subsidy lot each pay at a store.
 fn mpm_payments(path: &Path) -> f64 {
-    fresh(path);
-    let pool = db::create(path, &DbOptions::default()).unwrap();
-    settings::initialise(&pool.get().unwrap(), &settings::Branding::default()).unwrap();
-    drop(pool);
-    let mut config = Config::new(path.to_owned());
-    config.fake_clock = true;
-    let app = App::open(config).unwrap();
+    let app = testkit::fresh_app(path);
     let admin = Principal::cli();
-    let store = stores::create(
-        &app,
-        &admin,
-        stores::NewStore {
-            name: "ベンチ商店".into(),
-            name_kana: "ベンチ".into(),
-            category: "食料品".into(),
-            address: "本町".into(),
-            phone: None,
-            hours: None,
-            holidays: None,
-            pr: None,
-            url: None,
-            keywords: vec![],
-            lat: None,
-            lng: None,
-            accepts: vec![],
-            sells_cards: false,
-            bank: None,
-        },
-    )
-    .unwrap();
-    let program = |code: &str, kind, premium| programs::NewProgram {
-        code: code.into(),
-        name: code.into(),
-        kind,
-        expiry: Expiry::Days(90),
-        store_ids: vec![],
-        categories: vec![],
-        weekdays: vec![],
-        usable_from: None,
-        usable_until: None,
-        tax_payable: None,
-        per_person_cap: None,
-        budget: None,
-        charge_premium: premium,
-        charge_unit: None,
-    };
+    let (_, code, _) = testkit::store(&app, "ベンチ商店", "食料品");
+    let mut premium = testkit::program("premium", ProgramKind::Premium, Expiry::Days(90));
+    premium.charge_premium = Some(ChargePremium {
+        rate: Rate(2000),
+        cap_per_person: None,
+    });
+    programs::create(&app, &admin, premium).unwrap();
     programs::create(
         &app,
         &admin,
-        program(
-            "premium",
-            ProgramKind::Premium,
-            Some(ChargePremium {
-                rate: Rate(2000),
-                cap_per_person: None,
-            }),
-        ),
+        testkit::program("gift", ProgramKind::Subsidy, Expiry::Days(90)),
     )
     .unwrap();
-    programs::create(&app, &admin, program("gift", ProgramKind::Subsidy, None)).unwrap();
 
-    let mut residents = Vec::new();
     let mut conn = app.conn().unwrap();
-    for i in 0..RESIDENTS {
-        let login = format!("bench-{i}");
-        let id = db::write(&mut conn, |tx| -> meguri::service::Result<i64> {
-            let id = db::accounts::insert_user(
-                tx,
-                &db::accounts::NewUser {
-                    login: &login,
-                    password_hash: "x",
-                    role: Role::Resident,
-                    display_name: &login,
-                    store_id: None,
-                    must_change_password: false,
-                    created_at: 0,
-                },
-            )?;
-            db::residents::insert(tx, id, None, &serde_json::json!({}))?;
-            Ok(id)
+    let residents: Vec<Principal> = (0..RESIDENTS)
+        .map(|i| {
+            let who = testkit::resident(&app, &format!("bench-{i}"));
+            let id = who.user_id.unwrap();
+            // Three lots: cash, premium (20% on the charge), and a subsidy.
+            let rq = ChargeRequest {
+                resident_id: id,
+                amount: Yen(500_000),
+                method: Method::Admin,
+                program: None,
+                expires_at: None,
+            };
+            let p = ledger::check_charge(&app, &admin, &rq).unwrap();
+            db::write(&mut conn, |tx| {
+                ledger::charge(&app, tx, &admin, &rq, &p, None)
+            })
+            .unwrap();
+            let g = GrantRequest {
+                program: "gift".into(),
+                amount: Yen(30_000),
+                resident_ids: vec![id],
+                scheduled_at: None,
+            };
+            db::write(&mut conn, |tx| ledger::grant(&app, tx, &admin, &g)).unwrap();
+            who
         })
-        .unwrap();
-        // Three lots: cash, premium (20% on the charge), and a subsidy.
-        let rq = ChargeRequest {
-            resident_id: id,
-            amount: Yen(500_000),
-            method: Method::Admin,
-            program: None,
-            expires_at: None,
-        };
-        let p = ledger::check_charge(&app, &admin, &rq).unwrap();
-        db::write(&mut conn, |tx| {
-            ledger::charge(&app, tx, &admin, &rq, &p, None)
-        })
-        .unwrap();
-        let g = GrantRequest {
-            program: "gift".into(),
-            amount: Yen(30_000),
-            resident_ids: vec![id],
-            scheduled_at: None,
-        };
-        db::write(&mut conn, |tx| ledger::grant(&app, tx, &admin, &g)).unwrap();
-        residents.push(Principal {
-            role: Role::Resident,
-            user_id: Some(id),
-            actor: format!("user:{id}"),
-            ..admin.clone()
-        });
-    }
+        .collect();
     drop(conn);
 
     let started = Instant::now();
@@ -187,7 +121,7 @@ fn mpm_payments(path: &Path) -> f64 {
             &who.idempotency_scope(),
             Some(&key),
             &[0u8; 32],
-            |tx| ledger::pay_at_store_code(&app, tx, who, &store.mpm_code, amount),
+            |tx| ledger::pay_at_store_code(&app, tx, who, &code, amount),
             |o| (201, serde_json::json!({ "payment_id": o.payment_id })),
         )
         .unwrap();

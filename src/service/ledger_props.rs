@@ -8,11 +8,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proptest::prelude::*;
 
 use super::ledger::{self, ChargeRequest, GrantRequest, Method};
-use super::{App, Principal, programs, settings, stores, verify};
-use crate::config::Config;
+use super::{App, Principal, programs, testkit, verify};
 use crate::db;
 use crate::domain::program::{ChargePremium, Expiry, ProgramKind};
-use crate::domain::{Rate, Role, Yen};
+use crate::domain::{Rate, Yen};
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -85,134 +84,45 @@ fn city() -> City {
         std::process::id(),
         N.fetch_add(1, Ordering::SeqCst)
     ));
-    let _ = std::fs::remove_file(&path);
-    let pool = db::create(&path, &db::DbOptions::default()).unwrap();
-    settings::initialise(&pool.get().unwrap(), &settings::Branding::default()).unwrap();
-    drop(pool);
-    let mut config = Config::new(path.clone());
-    config.fake_clock = true;
-    let app = App::open(config).unwrap();
+    let app = testkit::fresh_app(&path);
     app.clock
         .set(crate::domain::time::parse_rfc3339("2024-12-01T10:00:00+09:00").unwrap());
+    let shops: Vec<_> = [("青果店", "食料品"), ("喫茶店", "飲食店")]
+        .iter()
+        .map(|(n, c)| testkit::store(&app, n, c))
+        .collect();
     let admin = Principal::cli();
-    let mut shops = Vec::new();
-    for (name, category) in [("青果店", "食料品"), ("喫茶店", "飲食店")] {
-        let s = stores::create(
-            &app,
-            &admin,
-            stores::NewStore {
-                name: name.into(),
-                name_kana: "ミセ".into(),
-                category: category.into(),
-                address: "本町".into(),
-                phone: None,
-                hours: None,
-                holidays: None,
-                pr: None,
-                url: None,
-                keywords: vec![],
-                lat: None,
-                lng: None,
-                accepts: vec![],
-                sells_cards: false,
-                bank: None,
-            },
-        )
-        .unwrap();
-        let merchant = Principal {
-            role: Role::Merchant,
-            store_id: Some(s.id),
-            actor: format!("store:{}", s.id),
-            ..admin.clone()
-        };
-        shops.push((s.id, s.mpm_code, merchant));
-    }
-    let program = |code: &str, kind, expiry, store_ids: Vec<i64>, premium| programs::NewProgram {
-        code: code.into(),
-        name: code.into(),
-        kind,
-        expiry,
-        store_ids,
-        categories: vec![],
-        weekdays: vec![],
-        usable_from: None,
-        usable_until: None,
-        tax_payable: None,
-        per_person_cap: None,
-        budget: Some(Yen(100_000)),
-        charge_premium: premium,
-        charge_unit: None,
+    let with_budget = |mut p: programs::NewProgram| {
+        p.budget = Some(Yen(100_000));
+        p
     };
-    let rate = Some(ChargePremium {
+    let mut premium = with_budget(testkit::program(
+        "premium",
+        ProgramKind::Premium,
+        Expiry::Days(30),
+    ));
+    premium.charge_premium = Some(ChargePremium {
         rate: Rate(1000),
         cap_per_person: Some(Yen(3000)),
     });
-    programs::create(
-        &app,
-        &admin,
-        program(
-            "premium",
-            ProgramKind::Premium,
-            Expiry::Days(30),
-            vec![],
-            rate,
-        ),
-    )
-    .unwrap();
-    programs::create(
-        &app,
-        &admin,
-        program(
-            "gift",
-            ProgramKind::Subsidy,
-            Expiry::Days(20),
-            vec![shops[0].0],
-            None,
-        ),
-    )
-    .unwrap();
-    programs::create(
-        &app,
-        &admin,
-        program(
-            "points",
-            ProgramKind::Subsidy,
-            Expiry::Days(60),
-            vec![],
-            None,
-        ),
-    )
-    .unwrap();
-    let mut people = Vec::new();
-    for login in ["resident-a", "resident-b"] {
-        // Residents straight into the database: password hashing is not what is tested.
-        let id = {
-            let mut c = app.conn().unwrap();
-            db::write(&mut c, |tx| -> super::Result<i64> {
-                let id = db::accounts::insert_user(
-                    tx,
-                    &db::accounts::NewUser {
-                        login,
-                        password_hash: "x",
-                        role: Role::Resident,
-                        display_name: login,
-                        store_id: None,
-                        must_change_password: false,
-                        created_at: 0,
-                    },
-                )?;
-                db::residents::insert(tx, id, None, &serde_json::json!({}))?;
-                Ok(id)
-            })
-            .unwrap()
-        };
-        people.push(Principal {
-            role: Role::Resident,
-            user_id: Some(id),
-            actor: format!("user:{id}"),
-            ..admin.clone()
-        });
+    let mut gift = with_budget(testkit::program(
+        "gift",
+        ProgramKind::Subsidy,
+        Expiry::Days(20),
+    ));
+    gift.store_ids = vec![shops[0].0];
+    let points = with_budget(testkit::program(
+        "points",
+        ProgramKind::Subsidy,
+        Expiry::Days(60),
+    ));
+    for p in [premium, gift, points] {
+        programs::create(&app, &admin, p).unwrap();
     }
+    let people = vec![
+        testkit::resident(&app, "resident-a"),
+        testkit::resident(&app, "resident-b"),
+    ];
     City {
         app,
         residents: people,

@@ -15,6 +15,8 @@ pub mod residents;
 pub mod sandbox;
 pub mod settings;
 pub mod stores;
+#[doc(hidden)]
+pub mod testkit;
 pub mod verify;
 
 use std::collections::HashMap;
