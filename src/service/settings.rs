@@ -10,6 +10,54 @@ use crate::domain::Role;
 const SECRET: &str = "server_secret";
 const BRANDING: &str = "branding";
 const REGISTRATION: &str = "registration_required";
+const LOGO: &str = "logo";
+
+/// The largest logo accepted.
+pub const MAX_LOGO_BYTES: usize = 512 * 1024;
+
+/// Stores the city's logo (PNG or JPEG, recognised by content, not by name).
+pub fn set_logo(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
+    require(who, &[Role::Admin])?;
+    let kind = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        "image/jpeg"
+    } else {
+        return Err(invalid(
+            "the logo must be a PNG or JPEG image",
+            "ロゴはPNGかJPEGの画像にしてください",
+        ));
+    };
+    if bytes.len() > MAX_LOGO_BYTES {
+        return Err(invalid(
+            "the logo must be at most 512 KB",
+            "ロゴは512KB以下にしてください",
+        ));
+    }
+    let mut b = app.branding();
+    b.logo_type = Some(kind.to_owned());
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        kv::set(tx, LOGO, &crypto::hex(bytes))?;
+        kv::set(tx, BRANDING, &serde_json::to_string(&b).unwrap_or_default())?;
+        audit::record(
+            tx,
+            app.now(),
+            &who.actor,
+            "settings.logo",
+            "settings",
+            &serde_json::json!({ "type": kind, "bytes": bytes.len() }),
+        )?;
+        Ok(())
+    })?;
+    *app.branding.write().unwrap_or_else(|e| e.into_inner()) = b;
+    Ok(())
+}
+
+/// The logo's bytes, if one was uploaded.
+pub fn logo(app: &App) -> Result<Option<Vec<u8>>> {
+    Ok(kv::get(&*app.conn()?, LOGO)?.and_then(|h| crypto::unhex(&h)))
+}
 
 /// How meguri presents itself: the city's name, the currency's name, its colour.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,6 +66,9 @@ pub struct Branding {
     pub currency_name: String,
     /// Main colour as `#rrggbb`.
     pub color: String,
+    /// The media type of the city's logo, when one was uploaded.
+    #[serde(default)]
+    pub logo_type: Option<String>,
 }
 
 impl Default for Branding {
@@ -26,6 +77,7 @@ impl Default for Branding {
             city_name: "めぐり市".into(),
             currency_name: "めぐりペイ".into(),
             color: "#1b6e53".into(),
+            logo_type: None,
         }
     }
 }
@@ -57,6 +109,7 @@ impl Branding {
             city_name,
             currency_name,
             color: c,
+            logo_type: self.logo_type,
         })
     }
 }

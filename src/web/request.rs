@@ -75,9 +75,43 @@ impl<'a> Ctx<'a> {
             .map_err(|e| WebError::BadRequest(format!("invalid JSON body: {e}")))
     }
 
-    /// The `application/x-www-form-urlencoded` body as name-value pairs.
+    /// The form body as name-value pairs: `application/x-www-form-urlencoded`, or the text
+    /// fields of `multipart/form-data`.
     pub fn form(&self) -> Vec<(String, String)> {
-        parse_urlencoded(&String::from_utf8_lossy(&self.body))
+        match self.boundary() {
+            Some(b) => parse_multipart(&self.body, &b)
+                .into_iter()
+                .filter(|p| p.filename.is_none())
+                .map(|p| (p.name, String::from_utf8_lossy(&p.data).into_owned()))
+                .collect(),
+            None => parse_urlencoded(&String::from_utf8_lossy(&self.body)),
+        }
+    }
+
+    /// The files of a `multipart/form-data` body.
+    pub fn files(&self) -> Vec<Part> {
+        match self.boundary() {
+            Some(b) => parse_multipart(&self.body, &b)
+                .into_iter()
+                .filter(|p| p.filename.is_some())
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    fn boundary(&self) -> Option<String> {
+        let ct = self.header("content-type")?;
+        if !ct
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("multipart/form-data")
+        {
+            return None;
+        }
+        ct.split(';')
+            .find_map(|p| p.trim().strip_prefix("boundary="))
+            .map(|b| b.trim_matches('"').to_owned())
+            .filter(|b| !b.is_empty() && b.len() <= 200)
     }
 
     /// The principal, or the error that says to log in.
@@ -112,6 +146,77 @@ impl<'a> Ctx<'a> {
         }
         a
     }
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub name: String,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub data: Vec<u8>,
+}
+
+/// Splits a multipart body into its parts; malformed parts are skipped.
+pub fn parse_multipart(body: &[u8], boundary: &str) -> Vec<Part> {
+    let delimiter = format!("--{boundary}").into_bytes();
+    let mut parts = Vec::new();
+    let mut rest = body;
+    // Skip the preamble up to the first delimiter.
+    let Some(start) = find(rest, &delimiter) else {
+        return parts;
+    };
+    rest = &rest[start + delimiter.len()..];
+    loop {
+        if rest.starts_with(b"--") {
+            break;
+        }
+        rest = rest.strip_prefix(b"\r\n").unwrap_or(rest);
+        let Some(end) = find(rest, &delimiter) else {
+            break;
+        };
+        let chunk = rest[..end].strip_suffix(b"\r\n").unwrap_or(&rest[..end]);
+        rest = &rest[end + delimiter.len()..];
+        let Some(split) = find(chunk, b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&chunk[..split]);
+        let data = chunk[split + 4..].to_vec();
+        let mut name = None;
+        let mut filename = None;
+        let mut content_type = None;
+        for line in head.split("\r\n") {
+            let Some((k, v)) = line.split_once(':') else {
+                continue;
+            };
+            match k.trim().to_ascii_lowercase().as_str() {
+                "content-disposition" => {
+                    for attr in v.split(';').map(str::trim) {
+                        if let Some(n) = attr.strip_prefix("name=") {
+                            name = Some(n.trim_matches('"').to_owned());
+                        } else if let Some(f) = attr.strip_prefix("filename=") {
+                            filename = Some(f.trim_matches('"').to_owned());
+                        }
+                    }
+                }
+                "content-type" => content_type = Some(v.trim().to_owned()),
+                _ => {}
+            }
+        }
+        if let Some(name) = name {
+            parts.push(Part {
+                name,
+                filename,
+                content_type,
+                data,
+            });
+        }
+    }
+    parts
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Decodes `%XX` escapes and `+` (as a space), leaving malformed escapes as they are.
@@ -173,6 +278,31 @@ pub fn field<'f>(form: &'f [(String, String)], name: &str) -> Option<&'f str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multipart() {
+        let body = b"preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n--XyZ\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n\x00\r\n--XyZ--\r\n";
+        let parts = parse_multipart(body, "XyZ");
+        assert_eq!(parts.len(), 2);
+        assert_eq!(
+            (parts[0].name.as_str(), parts[0].data.as_slice()),
+            ("csrf", &b"abc"[..])
+        );
+        assert_eq!(parts[1].filename.as_deref(), Some("a.png"));
+        assert_eq!(parts[1].content_type.as_deref(), Some("image/png"));
+        assert_eq!(parts[1].data, b"\x89PNG\r\n\x00");
+        assert!(parse_multipart(b"garbage", "XyZ").is_empty());
+        assert!(parse_multipart(b"--XyZ\r\nno headers end", "XyZ").is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn multipart_never_panics(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            let mut b = b"--B\r\n".to_vec();
+            b.extend_from_slice(&body);
+            let _ = parse_multipart(&b, "B");
+        }
+    }
 
     #[test]
     fn decodes() {

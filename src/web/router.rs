@@ -162,7 +162,9 @@ routes! {
     Get  "/admin/settings"                     Page ADMIN            => pages::admin::settings,
     Post "/admin/settings"                     Page ADMIN            => pages::admin::save_settings,
     Get  "/admin/audit"                        Page ADMIN            => pages::admin::audit,
+    Post "/admin/logo"                         Page ADMIN            => pages::admin::upload_logo,
     Get  "/assets/brand.css"                   Page PUBLIC           => pages::assets::brand_css,
+    Get  "/assets/logo"                        Page PUBLIC           => pages::assets::logo,
     Get  "/assets/{name}"                      Page PUBLIC           => pages::assets::file,
 }
 

@@ -457,3 +457,56 @@ fn resident_sees_balance_per_program_soonest_expiry_first_and_history() {
     );
     s.verify();
 }
+
+#[test]
+fn the_city_uploads_its_logo() {
+    let s = Server::start();
+    let mut b = Browser::new(&s);
+    admin_logged_in(&s, &mut b);
+    let csrf = csrf_of(&b.get("/admin/settings").text());
+    let png: Vec<u8> = [&b"\x89PNG\r\n\x1a\n"[..], &[7u8; 100][..]].concat();
+    let r = b.post_multipart(
+        "/admin/logo",
+        &[("csrf", &csrf)],
+        &[("logo", "logo.png", "image/png", &png)],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let logo = Browser::new(&s).get("/assets/logo");
+    assert_eq!(
+        (logo.status, logo.header("content-type")),
+        (200, Some("image/png"))
+    );
+    assert_eq!(logo.body, png);
+    let home = Html::parse(&Browser::new(&s).get("/").text());
+    assert_eq!(home.attrs("img.logo", "src"), vec!["/assets/logo"]);
+    // Not an image, or too large: refused with a message, the logo stays.
+    let csrf = csrf_of(&b.get("/admin/settings").text());
+    let r = b.post_multipart(
+        "/admin/logo",
+        &[("csrf", &csrf)],
+        &[(
+            "logo",
+            "evil.svg",
+            "image/svg+xml",
+            b"<svg onload=alert(1)>",
+        )],
+    );
+    assert_eq!(r.status, 400);
+    assert!(Html::parse(&r.text()).text(".alert").contains("PNG"));
+    let big: Vec<u8> = [&b"\x89PNG\r\n\x1a\n"[..], &vec![0u8; 600 * 1024][..]].concat();
+    let r = b.post_multipart(
+        "/admin/logo",
+        &[("csrf", &csrf)],
+        &[("logo", "big.png", "image/png", &big)],
+    );
+    assert_eq!(r.status, 400);
+    // Without the CSRF field the upload is refused outright.
+    let r = b.post_multipart(
+        "/admin/logo",
+        &[],
+        &[("logo", "logo.png", "image/png", &png)],
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(Browser::new(&s).get("/assets/logo").body, png);
+    s.verify();
+}

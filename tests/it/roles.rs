@@ -123,6 +123,7 @@ const PAGES: &[(&str, &str, &[&str])] = &[
     ("GET", "/admin/settings", &["admin"]),
     ("POST", "/admin/settings", &["admin"]),
     ("GET", "/admin/audit", &["admin"]),
+    ("POST", "/admin/logo", &["admin"]),
     ("GET", "/office", &["admin", "operator"]),
     ("GET", "/office/programs", &["admin", "operator"]),
     ("GET", "/app/history", &["resident"]),

@@ -460,6 +460,44 @@ impl<'a> Browser<'a> {
         r
     }
 
+    /// Posts `multipart/form-data`: text fields and files (name, filename, content type, bytes).
+    pub fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Resp {
+        let boundary = "meguriTestBoundary7x";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (name, filename, ty, data) in files {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: {ty}\r\n\r\n").as_bytes(),
+            );
+            body.extend_from_slice(data);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let c = self.cookie_header();
+        let ct = format!("multipart/form-data; boundary={boundary}");
+        let r = request(
+            &self.server.addr,
+            "POST",
+            path,
+            &[("Cookie", &c), ("Content-Type", &ct)],
+            &body,
+        );
+        self.remember(&r);
+        r
+    }
+
     /// Loads `page`, takes the CSRF token of its form, and submits `fields` to `action`.
     pub fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Resp {
         let p = self.get(page);

@@ -128,6 +128,16 @@ fn settings_page(
             }
             button.primary type="submit" { (l.t("保存する", "Save")) }
         }
+        form.card method="post" action="/admin/logo" enctype="multipart/form-data" {
+            (csrf_field(&ctx.csrf_token()))
+            h2 { (l.t("ロゴ", "Logo")) }
+            @if b.logo_type.is_some() { p { img.logo-preview src="/assets/logo" alt=(l.t("現在のロゴ", "Current logo")); } }
+            div.field {
+                label for="f-logo" { (l.t("ロゴ画像(PNGまたはJPEG、512KBまで)", "Logo image (PNG or JPEG, up to 512 KB)")) }
+                input #f-logo type="file" name="logo" accept="image/png,image/jpeg" required;
+            }
+            button.primary type="submit" { (l.t("ロゴを登録する", "Upload logo")) }
+        }
     };
     Ok(render(ctx, status, l.t("市の設定", "City settings"), body))
 }
@@ -139,6 +149,7 @@ pub fn save_settings(ctx: &mut Ctx) -> Result<Reply, WebError> {
         city_name: field(&form, "city_name").unwrap_or("").to_owned(),
         currency_name: field(&form, "currency_name").unwrap_or("").to_owned(),
         color: field(&form, "color").unwrap_or("").to_owned(),
+        logo_type: ctx.app.branding().logo_type,
     };
     let required: Vec<String> = form
         .iter()
@@ -175,4 +186,33 @@ pub fn audit(ctx: &mut Ctx) -> Result<Reply, WebError> {
         }
     };
     Ok(render(ctx, 200, l.t("操作記録", "Audit log"), body))
+}
+
+pub fn upload_logo(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let file = ctx.files().into_iter().find(|f| f.name == "logo");
+    let who = ctx.who()?.clone();
+    let result = match file {
+        Some(f) if !f.data.is_empty() => city::set_logo(ctx.app, &who, &f.data),
+        _ => {
+            return settings_page(
+                ctx,
+                400,
+                Some(l.t("画像を選んでください", "Choose an image")),
+                None,
+            );
+        }
+    };
+    match result {
+        Ok(()) => settings_page(
+            ctx,
+            200,
+            None,
+            Some(l.t("ロゴを登録しました。", "The logo was uploaded.")),
+        ),
+        Err(e) if status_of(&e) < 500 => {
+            settings_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -37,3 +37,16 @@ pub fn brand_css(ctx: &mut Ctx) -> Result<Reply, WebError> {
         css.into_bytes(),
     ))
 }
+
+/// The city's uploaded logo.
+pub fn logo(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let b = ctx.app.branding();
+    match (
+        b.logo_type.as_deref(),
+        crate::service::settings::logo(ctx.app)?,
+    ) {
+        (Some("image/png"), Some(bytes)) => Ok(Reply::bytes(200, "image/png", bytes).cacheable()),
+        (Some("image/jpeg"), Some(bytes)) => Ok(Reply::bytes(200, "image/jpeg", bytes).cacheable()),
+        _ => Err(WebError::RouteNotFound),
+    }
+}

@@ -69,8 +69,11 @@ pub fn page(ch: &Chrome, title: &str, body: Markup) -> Markup {
                 a.skip href="#main" { (l.t("本文へ移動", "Skip to content")) }
                 header.top {
                     a.brand href="/" {
-                        span.city { (ch.branding.city_name) }
-                        span.currency { (ch.branding.currency_name) }
+                        @if ch.branding.logo_type.is_some() { img.logo src="/assets/logo" alt=""; }
+                        span.names {
+                            span.city { (ch.branding.city_name) }
+                            span.currency { (ch.branding.currency_name) }
+                        }
                     }
                     nav.tools aria-label=(l.t("ページの設定", "Page settings")) {
                         a.lang href={ "/lang?to=" (other) "&next=" (super::request::percent_encode(ch.path)) } lang=(other) { (other_label) }
