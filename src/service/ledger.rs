@@ -456,6 +456,14 @@ pub fn grant(
     for id in &rq.resident_ids {
         db::insert_grant_recipient(tx, grant_id, *id)?;
     }
+    crate::db::audit::record(
+        tx,
+        now,
+        &who.actor,
+        if scheduled { "grant.schedule" } else { "grant.execute" },
+        &format!("grant:{grant_id}"),
+        &serde_json::json!({ "program": program.code, "amount": rq.amount.0, "count": rq.resident_ids.len(), "scheduled_at": rq.scheduled_at }),
+    )?;
     if !scheduled {
         execute_grant(tx, now, &who.actor, grant_id, &program, rq.amount)?;
     }
