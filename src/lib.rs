@@ -9,5 +9,6 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod export;
 pub mod service;
 pub mod web;

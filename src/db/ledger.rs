@@ -650,34 +650,112 @@ pub struct HistoryRow {
     pub store: Option<(i64, String)>,
 }
 
+/// Which history lines to show.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryFilter {
+    /// One entry kind (`charge`, `payment`, ...), or all.
+    pub kind: Option<String>,
+    /// From this instant on.
+    pub from: Option<i64>,
+    /// Strictly before this instant.
+    pub until: Option<i64>,
+}
+
 /// A wallet's history, newest first, before entry `before_id` (keyset pagination).
 pub fn history(
     c: &Connection,
     wallet_id: i64,
+    filter: &HistoryFilter,
     before_id: i64,
     limit: i64,
 ) -> rusqlite::Result<Vec<HistoryRow>> {
-    let mut st = c.prepare(
+    let mut st = c.prepare_cached(
         "SELECT e.id, e.kind, e.at,
                 (SELECT coalesce(sum(p.amount), 0) FROM postings p JOIN lots l ON l.id = p.ref_id
                   WHERE p.entry_id = e.id AND p.account = 'lot' AND l.wallet_id = e.wallet_id),
                 s.id, s.name
          FROM entries e LEFT JOIN stores s ON s.id = e.store_id
          WHERE e.wallet_id = ?1 AND e.id < ?2
+           AND (?4 IS NULL OR e.kind = ?4) AND (?5 IS NULL OR e.at >= ?5) AND (?6 IS NULL OR e.at < ?6)
          ORDER BY e.id DESC LIMIT ?3",
     )?;
-    st.query_map(params![wallet_id, before_id, limit], |r| {
-        let sid: Option<i64> = r.get(4)?;
-        let sname: Option<String> = r.get(5)?;
-        Ok(HistoryRow {
-            entry_id: r.get(0)?,
-            kind: r.get(1)?,
-            at: r.get(2)?,
-            amount: Yen(r.get(3)?),
-            store: sid.zip(sname),
-        })
-    })?
+    st.query_map(
+        params![
+            wallet_id,
+            before_id,
+            limit,
+            filter.kind,
+            filter.from,
+            filter.until
+        ],
+        |r| {
+            let sid: Option<i64> = r.get(4)?;
+            let sname: Option<String> = r.get(5)?;
+            Ok(HistoryRow {
+                entry_id: r.get(0)?,
+                kind: r.get(1)?,
+                at: r.get(2)?,
+                amount: Yen(r.get(3)?),
+                store: sid.zip(sname),
+            })
+        },
+    )?
     .collect()
+}
+
+/// A payment as its receipt shows it: store name and per-program breakdown.
+pub struct Receipt {
+    pub payment: PaymentRow,
+    pub store_name: Option<String>,
+    pub resident_id: Option<i64>,
+}
+
+pub fn receipt(c: &Connection, payment_id: i64) -> rusqlite::Result<Option<Receipt>> {
+    let Some(payment) = payment(c, payment_id)? else {
+        return Ok(None);
+    };
+    let (store_name, resident_id) = c.query_row(
+        "SELECT s.name, w.resident_id FROM payments p JOIN wallets w ON w.id = p.wallet_id
+         LEFT JOIN stores s ON s.id = p.store_id WHERE p.id = ?1",
+        [payment_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(Some(Receipt {
+        payment,
+        store_name,
+        resident_id,
+    }))
+}
+
+/// A charge as its receipt shows it: (resident id, program, amount, premium, method, at).
+pub struct ChargeRow {
+    pub resident_id: Option<i64>,
+    pub program: String,
+    pub amount: Yen,
+    pub premium: Yen,
+    pub method: String,
+    pub provider: Option<String>,
+    pub at: i64,
+}
+
+pub fn charge_row(c: &Connection, charge_id: i64) -> rusqlite::Result<Option<ChargeRow>> {
+    c.query_row(
+        "SELECT w.resident_id, c.program, c.amount, c.premium, c.method, c.provider, c.at
+         FROM charges c JOIN wallets w ON w.id = c.wallet_id WHERE c.id = ?1",
+        [charge_id],
+        |r| {
+            Ok(ChargeRow {
+                resident_id: r.get(0)?,
+                program: r.get(1)?,
+                amount: Yen(r.get(2)?),
+                premium: Yen(r.get(3)?),
+                method: r.get(4)?,
+                provider: r.get(5)?,
+                at: r.get(6)?,
+            })
+        },
+    )
+    .optional()
 }
 
 /// A program's figures from the journal (L4): issued = outstanding + redeemed + expired.

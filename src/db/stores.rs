@@ -142,6 +142,14 @@ pub fn search(c: &Connection, q: &StoreQuery) -> rusqlite::Result<Vec<StoreRow>>
         .collect()
 }
 
+/// The categories of active stores, for the directory's filter.
+pub fn categories(c: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut st = c.prepare(
+        "SELECT DISTINCT category FROM stores WHERE status = 'active' ORDER BY category",
+    )?;
+    st.query_map([], |r| r.get(0))?.collect()
+}
+
 pub fn count(c: &Connection) -> rusqlite::Result<i64> {
     c.query_row("SELECT count(*) FROM stores", [], |r| r.get(0))
 }

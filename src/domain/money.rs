@@ -18,6 +18,25 @@ impl Yen {
         (1..=Self::MAX_PER_REQUEST.0).contains(&n).then_some(Yen(n))
     }
 
+    /// An amount typed by a person: full-width digits, thousands commas, spaces and a
+    /// trailing 円 are accepted; the result must be a valid positive amount.
+    pub fn parse_typed(text: &str) -> Option<Yen> {
+        let digits: String = text
+            .trim()
+            .trim_end_matches('円')
+            .chars()
+            .filter(|c| !matches!(c, ',' | '，' | ' ' | '　'))
+            .map(|c| match c {
+                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+                _ => c,
+            })
+            .collect();
+        if digits.is_empty() || digits.len() > 9 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        Yen::positive(digits.parse().ok()?)
+    }
+
     pub fn min(self, other: Yen) -> Yen {
         Yen(self.0.min(other.0))
     }
@@ -124,6 +143,17 @@ mod tests {
         assert_eq!(Yen(1234567).ja(), "1,234,567円");
         assert_eq!(Yen(-1000).ja(), "-1,000円");
         assert_eq!(Yen(999).ja(), "999円");
+    }
+
+    #[test]
+    fn typed_amounts() {
+        assert_eq!(Yen::parse_typed("1,280"), Some(Yen(1280)));
+        assert_eq!(Yen::parse_typed(" １２８０円 "), Some(Yen(1280)));
+        assert_eq!(Yen::parse_typed("0"), None);
+        assert_eq!(Yen::parse_typed("-5"), None);
+        assert_eq!(Yen::parse_typed("12.5"), None);
+        assert_eq!(Yen::parse_typed(""), None);
+        assert_eq!(Yen::parse_typed("99999999999999999999"), None);
     }
 
     #[test]

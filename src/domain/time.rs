@@ -31,6 +31,19 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
+/// Today's colour of the payment completion screen (0..7), changing every JST day, so a
+/// screenshot from another day does not pass for a live payment at the till.
+pub fn day_colour(secs: i64) -> usize {
+    let days = (secs + 9 * 3600).div_euclid(86_400);
+    // A stride coprime to 7 makes neighbouring days differ strongly.
+    (days * 3).rem_euclid(7) as usize
+}
+
+/// `10:05:32` in JST.
+pub fn format_time_seconds(secs: i64) -> String {
+    from_unix(secs).format("%H:%M:%S").to_string()
+}
+
 const WEEKDAYS_JA: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
 
 /// `2024年12月1日(日)` as the city's style guide writes dates.
@@ -70,6 +83,17 @@ mod tests {
         assert_eq!(format_date_ja(t), "2024年12月1日(日)");
         assert_eq!(rfc3339(t), "2024-12-01T00:00:00+09:00");
         assert_eq!(format_datetime_ja(t + 305), "2024年12月1日(日) 00:05");
+    }
+
+    #[test]
+    fn colour_changes_at_jst_midnight() {
+        let before = parse_rfc3339("2024-12-01T23:59:59+09:00")
+            .unwrap()
+            .timestamp();
+        assert_ne!(day_colour(before), day_colour(before + 1));
+        assert_eq!(day_colour(before + 1), day_colour(before + 86_400));
+        assert!((0..7).contains(&day_colour(-5)));
+        assert_eq!(format_time_seconds(before), "23:59:59");
     }
 
     #[test]

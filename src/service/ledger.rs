@@ -4,7 +4,10 @@
 
 use rusqlite::{Connection, Transaction};
 
-use super::{App, Principal, Result, ServiceError, crypto, invalid, not_found, programs, require};
+use super::{
+    App, Principal, Result, ServiceError, crypto, idempotency, invalid, not_found, programs,
+    require,
+};
 use crate::db::{accounts as users, ledger as db, stores};
 use crate::domain::journal::{Account, EntryHead, Posting, entry_hash, is_balanced};
 use crate::domain::lots::{Lot, Shortfall, allocate, refund_split, spending_order};
@@ -380,6 +383,68 @@ pub fn charge(
     })
 }
 
+/// The whole charge: checks, the payment provider (for card and bank), and the ledger,
+/// honouring an Idempotency-Key. The provider takes the money before the ledger records
+/// it; if recording fails the provider gives it back. The answer is the API's body.
+pub fn charge_paid(
+    app: &App,
+    who: &Principal,
+    rq: &ChargeRequest,
+    key: Option<&str>,
+    fingerprint: &[u8],
+) -> Result<idempotency::Answer> {
+    let program = check_charge(app, who, rq)?;
+    let scope = who.idempotency_scope();
+    if let Some(a) = idempotency::stored(app, &scope, key, fingerprint)? {
+        return Ok(a);
+    }
+    let approval = if rq.method.needs_provider() {
+        let attempt = key.map(str::to_owned).unwrap_or_else(crypto::random_token);
+        Some(
+            app.provider
+                .authorize(rq.method.as_str(), rq.amount, &attempt)?,
+        )
+    } else {
+        None
+    };
+    let provider = app.provider.name();
+    let result = idempotency::run(
+        app,
+        &scope,
+        key,
+        fingerprint,
+        |tx| {
+            charge(
+                app,
+                tx,
+                who,
+                rq,
+                &program,
+                approval.as_ref().map(|a| (provider, a.reference.as_str())),
+            )
+        },
+        |o| {
+            (
+                201,
+                serde_json::json!({
+                    "charge_id": o.charge_id,
+                    "amount": o.amount.0,
+                    "premium_granted": o.premium_granted.0,
+                    "balance": o.balance.0,
+                    // Which provider took the money; "sandbox" means no real money moved.
+                    "provider": approval.as_ref().map(|_| provider),
+                }),
+            )
+        },
+    );
+    if result.is_err()
+        && let Some(a) = &approval
+    {
+        app.provider.void(a);
+    }
+    result
+}
+
 // --- grants -----------------------------------------------------------------------
 
 pub struct GrantRequest {
@@ -460,7 +525,11 @@ pub fn grant(
         tx,
         now,
         &who.actor,
-        if scheduled { "grant.schedule" } else { "grant.execute" },
+        if scheduled {
+            "grant.schedule"
+        } else {
+            "grant.execute"
+        },
         &format!("grant:{grant_id}"),
         &serde_json::json!({ "program": program.code, "amount": rq.amount.0, "count": rq.resident_ids.len(), "scheduled_at": rq.scheduled_at }),
     )?;
@@ -958,14 +1027,74 @@ pub fn balance(app: &App, resident_id: i64) -> Result<Balance> {
 pub fn history(
     app: &App,
     resident_id: i64,
+    filter: &db::HistoryFilter,
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<db::HistoryRow>> {
     let c = app.conn()?;
     Ok(match db::resident_wallet(&c, resident_id)? {
-        Some(w) => db::history(&c, w, before.unwrap_or(i64::MAX), limit)?,
+        Some(w) => db::history(&c, w, filter, before.unwrap_or(i64::MAX), limit)?,
         None => Vec::new(),
     })
+}
+
+/// What a charge would earn, worked out by running it and rolling it back, so the
+/// resident sees exactly the premium the real charge will give (unless others charge in
+/// between and use up a budget).
+pub fn preview_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<ChargeOutcome> {
+    let program = check_charge(app, who, rq)?;
+    let mut conn = app.conn()?;
+    let tx = conn.transaction()?;
+    let out = charge(app, &tx, who, rq, &program, None);
+    tx.rollback()?;
+    out
+}
+
+/// A payment receipt, for the resident who paid or the store that was paid.
+pub fn receipt(
+    app: &App,
+    who: &Principal,
+    payment_id: i64,
+) -> Result<(db::Receipt, Vec<(String, Yen)>)> {
+    let c = app.conn()?;
+    let r = db::receipt(&c, payment_id)?
+        .filter(|r| match who.role {
+            Role::Resident => r.resident_id.is_some() && r.resident_id == who.user_id,
+            Role::Merchant => r.payment.store_id.is_some() && r.payment.store_id == who.store_id,
+            Role::Admin | Role::Operator => true,
+            _ => false,
+        })
+        .ok_or_else(|| {
+            not_found(
+                format!("no payment {payment_id}"),
+                "お支払いが見つかりません",
+            )
+        })?;
+    let parts = db::payment_parts(&c, payment_id)?;
+    let breakdown = per_program(parts.iter().map(|p| (p.program.as_str(), p.amount)));
+    Ok((r, breakdown))
+}
+
+/// A charge receipt, for the resident it was for.
+pub fn charge_receipt(app: &App, who: &Principal, charge_id: i64) -> Result<db::ChargeRow> {
+    db::charge_row(&*app.conn()?, charge_id)?
+        .filter(|c| {
+            who.role.is_staff() || (c.resident_id.is_some() && c.resident_id == who.user_id)
+        })
+        .ok_or_else(|| not_found(format!("no charge {charge_id}"), "チャージが見つかりません"))
+}
+
+/// Whether the resident's CPM code has been used, and by which payment.
+pub fn qr_status(app: &App, who: &Principal, token: &str) -> Result<Option<i64>> {
+    require(who, &[Role::Resident])?;
+    let c = app.conn()?;
+    let hash = crypto::sha256(token.trim().as_bytes());
+    match db::qr_token(&c, &hash)? {
+        Some((resident, _, _)) if Some(resident) == who.user_id => {
+            Ok(db::qr_token_payment(&c, &hash)?)
+        }
+        _ => Err(not_found("no such code", "コードが見つかりません")),
+    }
 }
 
 /// Per-program figures for the city: issued, outstanding, redeemed, expired.

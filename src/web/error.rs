@@ -40,6 +40,35 @@ impl WebError {
         }
     }
 
+    /// The message for a page in the visitor's language.
+    pub fn page_message(&self, ja: bool) -> String {
+        let pick = |j: &str, e: &str| if ja { j.to_owned() } else { e.to_owned() };
+        match self {
+            WebError::Service(e) => e.text(ja),
+            WebError::BadRequest(m) => pick("送信内容を読み取れませんでした", m),
+            WebError::PayloadTooLarge(_) => {
+                pick("送信された内容が大きすぎます", "What was sent is too large")
+            }
+            WebError::RouteNotFound => pick("ページが見つかりません", "No such page"),
+            WebError::MethodNotAllowed(_) => {
+                pick("この操作はできません", "This is not allowed here")
+            }
+            WebError::LoginRequired => pick("ログインしてください", "Please log in"),
+            WebError::WrongRole(_) => pick(
+                "この画面を開く権限がありません",
+                "Your account may not open this page",
+            ),
+            WebError::Csrf => pick(
+                "画面の有効期限が切れたか、別のサイトから送信されました。画面を再読み込みしてもう一度お試しください",
+                "The form expired or came from another site; reload the page and try again",
+            ),
+            WebError::Panic => pick(
+                "内部エラーが発生しました(記録済みです)",
+                "An internal error occurred; it has been logged",
+            ),
+        }
+    }
+
     /// The message shown to the client; internal details stay in the log.
     pub fn public_message(&self) -> String {
         match self {

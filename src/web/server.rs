@@ -324,7 +324,12 @@ pub fn error_reply(app: &App, kind: Kind, lang: Lang, e: &WebError) -> Reply {
         ),
         Kind::Page => Reply::html(
             status,
-            views::error::page(&app.branding(), lang, status, &e.public_message()),
+            views::error::page(
+                &app.branding(),
+                lang,
+                status,
+                &e.page_message(lang == Lang::Ja),
+            ),
         ),
     }
 }

@@ -8,4 +8,5 @@ mod api_basics;
 mod cli;
 mod ledger;
 mod pages;
+mod resident_app;
 mod roles;

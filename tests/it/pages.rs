@@ -319,7 +319,15 @@ fn self_registration_page_logs_the_resident_in_and_escapes_names() {
             ("age_band", "70s"),
         ],
     );
-    assert_eq!((r.status, r.header("location")), (303, Some("/app")));
+    assert_eq!(
+        (r.status, r.header("location")),
+        (303, Some("/app/welcome")),
+        "first visit explains the scheme"
+    );
+    assert_eq!(
+        Html::parse(&b.get("/app/welcome").text()).text("h1"),
+        "はじめての方へ"
+    );
     let page = b.get("/app");
     let text = page.text();
     assert!(!text.contains("<script>alert"), "the name is escaped");

@@ -236,60 +236,14 @@ pub fn charge(ctx: &mut Ctx) -> Result<Reply, WebError> {
             .map(|s| end_instant("expires_at", s))
             .transpose()?,
     };
-    let program = ledger::check_charge(ctx.app, &who, &rq)?;
-    let key = ctx.header("idempotency-key").map(str::to_owned);
-    let fp = fingerprint(ctx);
-    if let Some(a) = idempotency::stored(ctx.app, &who.idempotency_scope(), key.as_deref(), &fp)? {
-        return Ok(answer(a));
-    }
-    // The provider takes the money before the ledger records it; if recording fails the
-    // provider gives it back.
-    let approval = if rq.method.needs_provider() {
-        let attempt = key
-            .clone()
-            .unwrap_or_else(crate::service::crypto::random_token);
-        Some(
-            ctx.app
-                .provider
-                .authorize(rq.method.as_str(), rq.amount, &attempt)?,
-        )
-    } else {
-        None
-    };
-    let provider = ctx.app.provider.name();
-    let result = value_moving(
-        ctx,
+    let key = ctx.header("idempotency-key");
+    Ok(answer(ledger::charge_paid(
+        ctx.app,
         &who,
-        |tx| {
-            ledger::charge(
-                ctx.app,
-                tx,
-                &who,
-                &rq,
-                &program,
-                approval.as_ref().map(|a| (provider, a.reference.as_str())),
-            )
-        },
-        |o| {
-            (
-                201,
-                json!({
-                    "charge_id": o.charge_id,
-                    "amount": o.amount.0,
-                    "premium_granted": o.premium_granted.0,
-                    "balance": o.balance.0,
-                    // Which provider took the money; "sandbox" means no real money moved.
-                    "provider": approval.as_ref().map(|_| provider),
-                }),
-            )
-        },
-    );
-    if result.is_err()
-        && let Some(a) = &approval
-    {
-        ctx.app.provider.void(a);
-    }
-    result
+        &rq,
+        key,
+        &fingerprint(ctx),
+    )?))
 }
 
 #[derive(Deserialize)]
@@ -472,7 +426,7 @@ pub fn resident_balance(ctx: &mut Ctx) -> Result<Reply, WebError> {
 pub fn my_transactions(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let paging = Paging::from(ctx)?;
     let before = (paging.after_id > 0).then_some(paging.after_id);
-    let rows = ledger::history(ctx.app, me(ctx)?, before, paging.limit)?;
+    let rows = ledger::history(ctx.app, me(ctx)?, &Default::default(), before, paging.limit)?;
     let last = rows.last().map(|r| r.entry_id);
     let items = rows
         .iter()

@@ -53,6 +53,7 @@ pub fn shop(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let store_id = ctx.who()?.store_id.ok_or(WebError::RouteNotFound)?;
     let s = stores::get(ctx.app, store_id)?;
+    let today = crate::domain::time::day_colour(ctx.app.now());
     let pay_url = format!(
         "{}/p/{}",
         ctx.app.config.public_url.trim_end_matches('/'),
@@ -66,6 +67,8 @@ pub fn shop(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 dt { (l.t("業種", "Category")) } dd { (s.category) }
                 @if let Some(h) = &s.hours { dt { (l.t("営業時間", "Opening hours")) } dd { (h) } }
                 dt { (l.t("店舗のQRコードの宛先", "Your store QR code points to")) } dd { code { (pay_url) } }
+                dt { (l.t("本日の完了画面の色", "Today's completion colour")) }
+                dd { span class={ "swatch day-" (today) } {} " " (crate::web::views::pay::colour_name(l, today)) }
             }
         }
         nav.menu aria-label=(l.t("メニュー", "Menu")) {

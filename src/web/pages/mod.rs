@@ -3,8 +3,10 @@
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod directory;
 pub mod home;
 pub mod register;
+pub mod resident;
 pub mod wallet;
 
 use maud::Markup;

@@ -4,7 +4,7 @@
 use maud::html;
 use serde_json::{Map, Value};
 
-use super::{home_of, message, render, status_of};
+use super::{message, render, status_of};
 use crate::service::{accounts, residents, settings};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -102,7 +102,7 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
             let user = accounts::authenticate(ctx.app, &login, &password, &ctx.remote)?;
             let token = accounts::start_session(ctx.app, &user)?;
             let max_age = user.role.session_policy().max_secs;
-            Ok(Reply::redirect(home_of(user.role)).cookie(format!(
+            Ok(Reply::redirect("/app/welcome").cookie(format!(
                 "{SESSION_COOKIE}={token}{}",
                 ctx.cookie_attrs(Some(max_age))
             )))

@@ -4,12 +4,15 @@
 use maud::html;
 
 use super::render;
-use crate::domain::program::ProgramKind;
-use crate::domain::time::{format_date_ja, format_datetime_en, format_datetime_ja, from_unix};
+use crate::db::ledger::HistoryFilter;
+use crate::domain::program::{ProgramKind, start_of_day};
+use crate::domain::time::{
+    format_date_ja, format_datetime_en, format_datetime_ja, from_unix, parse_date,
+};
 use crate::service::{ledger, programs};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
-use crate::web::request::Ctx;
+use crate::web::request::{Ctx, percent_encode};
 use crate::web::views::Lang;
 use crate::web::views::money::{self, BalanceView, HistoryLine, LotLine, ProgramLine};
 
@@ -32,10 +35,11 @@ fn when(l: Lang, t: i64) -> String {
 fn history_lines(
     ctx: &Ctx,
     resident: i64,
+    filter: &HistoryFilter,
     before: Option<i64>,
     limit: i64,
 ) -> Result<(Vec<HistoryLine>, Option<i64>), WebError> {
-    let rows = ledger::history(ctx.app, resident, before, limit)?;
+    let rows = ledger::history(ctx.app, resident, filter, before, limit)?;
     let next = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|r| r.entry_id))
         .flatten();
@@ -70,10 +74,16 @@ pub fn home(ctx: &mut Ctx) -> Result<Reply, WebError> {
             })
             .collect(),
     };
-    let (recent, _) = history_lines(ctx, resident, None, 10)?;
+    let (recent, _) = history_lines(ctx, resident, &HistoryFilter::default(), None, 10)?;
     let body = html! {
         p.lead { (who.display_name) (l.t(" さん、こんにちは。", ", welcome.")) }
         (money::balance(l, &view))
+        nav.actions aria-label=(l.t("お支払いとチャージ", "Pay and charge")) {
+            a.button.primary href="/app/scan" { (l.t("お店のQRコードを読んで支払う", "Scan a store's code to pay")) }
+            a.button href="/app/qr" { (l.t("支払いコードを見せる", "Show my payment code")) }
+            a.button href="/app/charge" { (l.t("チャージする", "Charge")) }
+            a.button href="/stores" { (l.t("使えるお店を探す", "Find stores")) }
+        }
         section aria-labelledby="history-h" {
             h2 #history-h { (l.t("最近のご利用", "Recent activity")) }
             (money::history(l, &recent))
@@ -86,7 +96,32 @@ pub fn home(ctx: &mut Ctx) -> Result<Reply, WebError> {
     Ok(render(ctx, 200, l.t("マイページ", "My page"), body))
 }
 
-/// All history, 50 lines a page, newest first.
+const KINDS: [&str; 6] = ["charge", "payment", "refund", "grant", "expiry", "tax"];
+
+/// The history filter of the query string: `kind` and `month` (YYYY-MM, JST).
+fn filter_of(ctx: &Ctx) -> Result<(HistoryFilter, String, String), WebError> {
+    let kind = ctx.query_get("kind").unwrap_or("").to_owned();
+    let month = ctx.query_get("month").unwrap_or("").to_owned();
+    let mut f = HistoryFilter::default();
+    if !kind.is_empty() {
+        if !KINDS.contains(&kind.as_str()) {
+            return Err(WebError::BadRequest("unknown kind".into()));
+        }
+        f.kind = Some(kind.clone());
+    }
+    if !month.is_empty() {
+        let first = parse_date(&format!("{month}-01"))
+            .ok_or_else(|| WebError::BadRequest("month must look like 2024-12".into()))?;
+        let next = first
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(first);
+        f.from = Some(start_of_day(first));
+        f.until = Some(start_of_day(next));
+    }
+    Ok((f, kind, month))
+}
+
+/// All history, 50 lines a page, newest first, with filters and a CSV download.
 pub fn history(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let resident = ctx.who()?.user_id.ok_or(WebError::RouteNotFound)?;
@@ -97,15 +132,70 @@ pub fn history(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 .map_err(|_| WebError::BadRequest("before must be a number".into()))?,
         ),
     };
-    let (lines, next) = history_lines(ctx, resident, before, 50)?;
+    let (filter, kind, month) = filter_of(ctx)?;
+    let (lines, next) = history_lines(ctx, resident, &filter, before, 50)?;
+    let query = format!(
+        "kind={}&month={}",
+        percent_encode(&kind),
+        percent_encode(&month)
+    );
     let body = html! {
+        form.card.search method="get" action="/app/history" {
+            div.field {
+                label for="f-kind" { (l.t("種類", "Kind")) }
+                select #f-kind name="kind" {
+                    option value="" { (l.t("すべて", "All")) }
+                    @for k in KINDS { option value=(k) selected[kind == k] { (money::kind_label(l, k)) } }
+                }
+            }
+            div.field {
+                label for="f-month" { (l.t("月", "Month")) }
+                input #f-month type="month" name="month" value=(month);
+            }
+            button.primary type="submit" { (l.t("絞り込む", "Filter")) }
+        }
         (money::history(l, &lines))
         @if let Some(n) = next {
-            p { a.button href={ "/app/history?before=" (n) } { (l.t("さらに前の履歴", "Older")) } }
+            p { a.button href={ "/app/history?" (query) "&before=" (n) } { (l.t("さらに前の履歴", "Older")) } }
         }
+        p { a.button href={ "/app/history.csv?" (query) } download { (l.t("CSVでダウンロード", "Download CSV")) } }
         p { a href="/app" { (l.t("マイページへ戻る", "Back to my page")) } }
     };
     Ok(render(ctx, 200, l.t("利用履歴", "Activity"), body))
+}
+
+/// The filtered history as a CSV file (at most 100,000 lines).
+pub fn history_csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let resident = ctx.who()?.user_id.ok_or(WebError::RouteNotFound)?;
+    let (filter, _, _) = filter_of(ctx)?;
+    let rows = ledger::history(ctx.app, resident, &filter, None, 100_000)?;
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                format_datetime_en(r.at),
+                money::kind_label(l, &r.kind),
+                r.store.as_ref().map(|s| s.1.clone()).unwrap_or_default(),
+                r.amount.0.to_string(),
+            ]
+        })
+        .collect();
+    let header = [
+        l.t("日時", "When"),
+        l.t("種類", "Kind"),
+        l.t("店舗", "Store"),
+        l.t("金額(円)", "Amount (yen)"),
+    ];
+    Ok(Reply::bytes(
+        200,
+        "text/csv; charset=utf-8",
+        crate::export::csv(&header, &table),
+    )
+    .header(
+        "Content-Disposition",
+        "attachment; filename=\"history.csv\"",
+    ))
 }
 
 /// Per-program figures for the city and the secretariat.

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod money;
+pub mod pay;
 
 use maud::{DOCTYPE, Markup, html};
 

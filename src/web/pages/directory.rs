@@ -1,0 +1,93 @@
+//! The public store directory: list, category filter, kana-insensitive search, store page.
+
+use maud::html;
+
+use super::render;
+use crate::db;
+use crate::db::stores::StoreRow;
+use crate::service::stores;
+use crate::web::error::WebError;
+use crate::web::reply::Reply;
+use crate::web::request::{Ctx, percent_encode};
+use crate::web::views::Lang;
+
+fn media_label(l: Lang, m: &str) -> &'static str {
+    match m {
+        "money" => l.t("電子通貨", "Money"),
+        "coupons" => l.t("電子割引券", "Discount coupons"),
+        "points" => l.t("コミュニティポイント", "Community points"),
+        _ => "",
+    }
+}
+
+const PAGE: i64 = 50;
+
+pub fn list(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let q = ctx.query_get("q").unwrap_or("").trim().to_owned();
+    let category = ctx.query_get("category").unwrap_or("").trim().to_owned();
+    let after = ctx
+        .query_get("after")
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or(0);
+    let found = stores::search(ctx.app, Some(&q), Some(&category), after, PAGE)?;
+    let categories = db::stores::categories(&*ctx.app.conn()?)?;
+    let more = (found.len() as i64 == PAGE)
+        .then(|| found.last().map(|s| s.id))
+        .flatten();
+    let body = html! {
+        form.card.search method="get" action="/stores" role="search" {
+            div.field {
+                label for="f-q" { (l.t("店名・キーワード(ひらがな・カタカナどちらでも)", "Name or keyword (any kana)")) }
+                input #f-q type="search" name="q" value=(q);
+            }
+            div.field {
+                label for="f-category" { (l.t("業種", "Category")) }
+                select #f-category name="category" {
+                    option value="" { (l.t("すべて", "All")) }
+                    @for c in &categories { option value=(c) selected[*c == category] { (c) } }
+                }
+            }
+            button.primary type="submit" { (l.t("探す", "Search")) }
+        }
+        p.count role="status" { (found.len()) (l.t("件", " stores")) @if more.is_some() { (l.t("以上", "+")) } }
+        ul.stores {
+            @for s in &found {
+                li {
+                    a href={ "/stores/" (s.id) } { strong { (s.name) } }
+                    span.category { (s.category) }
+                    span.address { (s.address) }
+                    span.accepts { @for m in &s.accepts { span.tag { (media_label(l, m)) } } }
+                }
+            }
+        }
+        @if let Some(last) = more {
+            p { a.button href={ "/stores?q=" (percent_encode(&q)) "&category=" (percent_encode(&category)) "&after=" (last) } { (l.t("さらに表示", "More")) } }
+        }
+    };
+    Ok(render(ctx, 200, l.t("使えるお店", "Stores"), body))
+}
+
+pub fn show(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let s: StoreRow = stores::get(ctx.app, ctx.param_id(0)?)?;
+    if s.status != "active" {
+        return Err(WebError::RouteNotFound);
+    }
+    let body = html! {
+        section.card {
+            p.category { (s.category) }
+            @if let Some(pr) = &s.pr { p.pr { (pr) } }
+            dl {
+                dt { (l.t("住所", "Address")) } dd { (s.address) }
+                @if let Some(p) = &s.phone { dt { (l.t("電話", "Phone")) } dd { a href={ "tel:" (p) } { (p) } } }
+                @if let Some(h) = &s.hours { dt { (l.t("営業時間", "Hours")) } dd { (h) } }
+                @if let Some(h) = &s.holidays { dt { (l.t("定休日", "Closed")) } dd { (h) } }
+                dt { (l.t("使えるもの", "Accepts")) } dd { @for m in &s.accepts { span.tag { (media_label(l, m)) } " " } }
+                @if let Some(u) = &s.url { dt { "URL" } dd { a href=(u) rel="noopener noreferrer" { (u) } } }
+            }
+        }
+        p { a href="/stores" { (l.t("お店の一覧へ戻る", "Back to the list")) } }
+    };
+    Ok(render(ctx, 200, &s.name, body))
+}

@@ -1,0 +1,92 @@
+//! Partials of paying: QR codes as inline SVG, the amount keypad, the completion screen.
+
+use maud::{Markup, PreEscaped, html};
+use qrcodegen::{QrCode, QrCodeEcc};
+
+use super::Lang;
+use super::money::yen;
+use crate::domain::Yen;
+
+/// A QR code as inline SVG (no image request, sharp at any zoom). `label` is read out by
+/// screen readers.
+pub fn qr_svg(text: &str, label: &str) -> Markup {
+    let Ok(qr) = QrCode::encode_text(text, QrCodeEcc::Medium) else {
+        return html! { p { (text) } };
+    };
+    let border = 4;
+    let size = qr.size() + border * 2;
+    let mut path = String::new();
+    for y in 0..qr.size() {
+        for x in 0..qr.size() {
+            if qr.get_module(x, y) {
+                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
+            }
+        }
+    }
+    html! {
+        svg.qr xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (size) " " (size) } role="img" aria-label=(label) shape-rendering="crispEdges" {
+            rect width="100%" height="100%" fill="#fff" {}
+            path d=(PreEscaped(path)) fill="#000" {}
+        }
+    }
+}
+
+/// A large amount field; with JavaScript, an on-screen keypad fills it.
+pub fn amount_field(l: Lang, value: &str) -> Markup {
+    html! {
+        div.field.amount-field {
+            label for="f-amount" { (l.t("お支払い金額(円)", "Amount (yen)")) }
+            input #f-amount.amount name="amount" type="text" inputmode="numeric" pattern="[0-9,０-９]*"
+                autocomplete="off" required value=(value) aria-describedby="f-amount-hint";
+            small #f-amount-hint { (l.t("数字で入力してください。例: 1280", "Digits only, e.g. 1280")) }
+        }
+        div.keypad data-keypad="f-amount" hidden {
+            @for k in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "00", "0"] {
+                button type="button" data-key=(k) { (k) }
+            }
+            button type="button" data-key="back" aria-label=(l.t("1文字消す", "Delete one digit")) { "⌫" }
+        }
+    }
+}
+
+/// What the completion screen shows.
+pub struct Completion {
+    pub store: String,
+    pub amount: Yen,
+    pub date: String,
+    pub time: String,
+    /// 0..7: today's colour (see `domain::time::day_colour`).
+    pub colour: usize,
+    pub breakdown: Vec<(String, Yen)>,
+    pub balance_after: Option<Yen>,
+}
+
+/// The colour names the clerk compares with the store's own screen.
+pub fn colour_name(l: Lang, i: usize) -> &'static str {
+    const JA: [&str; 7] = ["赤", "橙", "黄", "緑", "青", "紫", "桃"];
+    const EN: [&str; 7] = ["red", "orange", "yellow", "green", "blue", "purple", "pink"];
+    match l {
+        Lang::Ja => JA[i % 7],
+        Lang::En => EN[i % 7],
+    }
+}
+
+/// The screen shown to the clerk: live animation, today's colour, time to the second.
+pub fn completion(l: Lang, c: &Completion) -> Markup {
+    html! {
+        section class={ "done day-" (c.colour) } role="status" aria-live="polite" {
+            div.pulse aria-hidden="true" { span {} span {} span {} }
+            p.ok { (l.t("お支払いが完了しました", "Payment complete")) }
+            p.store { (c.store) }
+            p.amount { (yen(l, c.amount)) }
+            p.when { span.date { (c.date) } " " span.time { (c.time) } }
+            p.daymark { (l.t("本日の色: ", "Today's colour: ")) (colour_name(l, c.colour)) }
+        }
+        @if !c.breakdown.is_empty() {
+            dl.breakdown {
+                @for (p, y) in &c.breakdown { dt { (p) } dd.num { (yen(l, *y)) } }
+                @if let Some(b) = c.balance_after { dt { (l.t("お支払い後の残高", "Balance after")) } dd.num { (yen(l, b)) } }
+            }
+        }
+    }
+}
