@@ -22,14 +22,26 @@ pub fn random_token() -> String {
 /// A random code of `len` characters from an alphabet without look-alikes (no 0/O, 1/I/l),
 /// for one-time passwords and codes people may have to type.
 pub fn random_code(len: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    random_from(
+        b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789",
+        len,
+    )
+}
+
+/// Like `random_code` but upper case only: fits a QR code's compact alphanumeric mode and
+/// reads aloud without "capital or small?".
+pub fn random_upper_code(len: usize) -> String {
+    random_from(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789", len)
+}
+
+fn random_from(alphabet: &[u8], len: usize) -> String {
     let mut out = String::with_capacity(len);
+    // Rejection sampling keeps every character equally likely.
+    let limit = 256 - (256 % alphabet.len());
     while out.len() < len {
         for b in random_bytes::<32>() {
-            // Rejection sampling keeps every character equally likely.
-            let limit = 256 - (256 % ALPHABET.len());
             if (b as usize) < limit && out.len() < len {
-                out.push(ALPHABET[b as usize % ALPHABET.len()] as char);
+                out.push(alphabet[b as usize % alphabet.len()] as char);
             }
         }
     }
@@ -113,6 +125,11 @@ mod tests {
         assert!(
             c.chars()
                 .all(|ch| ch.is_ascii_alphanumeric() && !"0O1Il".contains(ch))
+        );
+        let u = random_upper_code(23);
+        assert!(
+            u.chars()
+                .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit())
         );
     }
 }

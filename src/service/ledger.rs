@@ -651,7 +651,7 @@ pub fn issue_qr_token(app: &App, who: &Principal) -> Result<(String, i64)> {
     let resident_id = who
         .user_id
         .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
-    let token = format!("R{}", crypto::random_code(23));
+    let token = format!("R{}", crypto::random_upper_code(23));
     let expires_at = app.now() + QR_TOKEN_SECS;
     let c = app.conn()?;
     db::delete_old_qr_tokens(&c, app.now() - 86_400)?;
@@ -681,7 +681,7 @@ pub fn pay_by_token(
         )));
     }
     let store = store_for_payment(stores::get(tx, store_id)?)?;
-    let hash = crypto::sha256(token.trim().as_bytes());
+    let hash = crypto::sha256(token.trim().to_ascii_uppercase().as_bytes());
     let now = app.now();
     let (resident_id, expires_at, used_at) = db::qr_token(tx, &hash)?.ok_or_else(|| {
         invalid(

@@ -278,13 +278,31 @@ impl Resp {
     }
 }
 
-/// Sends one raw HTTP/1.1 request and reads the whole response.
+/// Sends one raw HTTP/1.1 request and reads the whole response (to the end of its
+/// Content-Length, or until the server closes the connection).
 pub fn raw(addr: &str, request: &[u8]) -> Resp {
     let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     s.write_all(request).unwrap();
     let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        if let Some(head_end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if length.is_some_and(|n| buf.len() >= head_end + 4 + n) {
+                break;
+            }
+        }
+        match s.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) => panic!("reading from {addr}: {e}"),
+        }
+    }
     parse_response(&buf)
 }
 

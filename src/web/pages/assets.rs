@@ -15,7 +15,12 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "image/svg+xml",
         include_bytes!("../../../assets/icon.svg"),
     ),
+    ("keypad.js", JS, include_bytes!("../../../assets/keypad.js")),
+    ("cpm.js", JS, include_bytes!("../../../assets/cpm.js")),
+    ("scan.js", JS, include_bytes!("../../../assets/scan.js")),
 ];
+
+const JS: &str = "text/javascript; charset=utf-8";
 
 pub fn file(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let name = ctx.params.first().map(String::as_str).unwrap_or("");

@@ -221,7 +221,7 @@ pub fn charge_receipt(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let c = ledger::charge_receipt(ctx.app, &who, ctx.param_id(0)?)?;
     let body = html! {
         (notice(l.t("チャージが完了しました。", "The charge is complete.")))
-        dl.confirm {
+        dl.confirm.receipt {
             dt { (l.t("日時", "When")) } dd { (format_datetime_ja(c.at)) }
             dt { (l.t("チャージ金額", "Charge")) } dd.num { (yen(l, c.amount)) }
             dt { (l.t("プレミアム分", "Premium")) } dd.num { "+" (yen(l, c.premium)) }

@@ -1,0 +1,294 @@
+//! Browser tests: Debian's chromium driven over WebDriver (chromedriver), as a resident
+//! on a phone-sized window would use the pages, JavaScript included.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::support::{Server, request};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect(
+                "chromedriver is installed by scripts/test.sh (Debian package chromium-driver)",
+            );
+        // chromedriver says when it listens.
+        let mut line = String::new();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        while !line.contains("started successfully") {
+            line.clear();
+            assert!(out.read_line(&mut line).unwrap() > 0, "chromedriver exited");
+        }
+        Driver { child, port }
+    }
+
+    fn session(&self) -> Browser<'_> {
+        let dir = crate::support::TempDir::new();
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=390,844",
+            &format!("--user-data-dir={}", dir.0.display()),
+        ];
+        let v = self.call(
+            "POST",
+            "/session",
+            Some(
+                json!({ "capabilities": { "alwaysMatch": { "browserName": "chrome",
+                "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args } } } }),
+            ),
+        );
+        let id = v["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {v}"))
+            .to_owned();
+        let b = Browser {
+            driver: self,
+            id,
+            _profile: dir,
+        };
+        // Finding an element waits up to 10 s for it (across navigations).
+        b.call("POST", "/timeouts", Some(json!({ "implicit": 10_000 })));
+        b
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let addr = format!("127.0.0.1:{}", self.port);
+        let data = body.map(|b| b.to_string()).unwrap_or_default();
+        let r = request(
+            &addr,
+            method,
+            path,
+            &[("Content-Type", "application/json")],
+            data.as_bytes(),
+        );
+        let v: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
+        assert!(r.status < 400, "WebDriver {method} {path}: {}", r.text());
+        v["value"].clone()
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Browser<'a> {
+    driver: &'a Driver,
+    id: String,
+    _profile: crate::support::TempDir,
+}
+
+impl Browser<'_> {
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.driver
+            .call(method, &format!("/session/{}{path}", self.id), body)
+    }
+
+    fn go(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = self.call(
+            "POST",
+            "/element",
+            Some(json!({ "using": "css selector", "value": css })),
+        );
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}: {v}"))
+            .to_owned()
+    }
+
+    fn type_in(&self, css: &str, text: &str) {
+        let e = self.find(css);
+        self.call(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    fn click(&self, css: &str) {
+        let e = self.find(css);
+        self.call("POST", &format!("/element/{e}/click"), Some(json!({})));
+    }
+
+    fn text(&self, css: &str) -> String {
+        let e = self.find(css);
+        self.call("GET", &format!("/element/{e}/text"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn value(&self, css: &str) -> String {
+        let e = self.find(css);
+        self.call("GET", &format!("/element/{e}/property/value"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn path(&self) -> String {
+        let url = self
+            .call("GET", "/url", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let rest = url.split_once("//").map(|(_, r)| r).unwrap_or(&url);
+        rest.find('/')
+            .map(|i| rest[i..].to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Saves a screenshot under target/screens for a person to look at.
+    fn screenshot(&self, name: &str) {
+        let png = self.call("GET", "/screenshot", None);
+        let bytes = decode_base64(png.as_str().unwrap_or_default());
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screens");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), bytes).unwrap();
+    }
+}
+
+impl Drop for Browser<'_> {
+    fn drop(&mut self) {
+        let addr = format!("127.0.0.1:{}", self.driver.port);
+        let _ = request(&addr, "DELETE", &format!("/session/{}", self.id), &[], b"");
+    }
+}
+
+fn decode_base64(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let clean: Vec<u8> = s
+        .bytes()
+        .filter(|c| !matches!(c, b'=' | b'\n' | b'\r'))
+        .collect();
+    clean
+        .chunks(4)
+        .flat_map(|ch| {
+            let n = ch
+                .iter()
+                .enumerate()
+                .fold(0u32, |acc, (i, c)| acc | (val(*c) as u32) << (18 - 6 * i));
+            let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+            bytes[..ch.len().saturating_sub(1)].to_vec()
+        })
+        .collect()
+}
+
+#[test]
+fn a_new_resident_registers_charges_and_pays_by_the_store_qr() {
+    let s = Server::start();
+    let (_, code, _) = s.store("めぐり青果店", "seika");
+    let base = format!("http://{}", s.addr);
+    let d = Driver::start();
+    let b = d.session();
+
+    b.go(&format!("{base}/register"));
+    b.type_in("#f-display_name", "山田 花子");
+    b.type_in("#f-login", "hanako");
+    b.type_in("#f-password", "password-1234");
+    b.click("button.primary");
+    b.find("ol.steps");
+    assert_eq!(b.text("h1"), "はじめての方へ");
+    b.screenshot("welcome");
+
+    b.go(&format!("{base}/app/charge"));
+    b.click("input[name=preset][value='5000']");
+    b.click("button.primary");
+    b.find("form[action='/app/charge']");
+    assert_eq!(b.text("h1"), "チャージの確認");
+    b.click("button.primary");
+    b.find("dl.receipt");
+    assert_eq!(b.text("h1"), "チャージ完了");
+
+    // The resident's camera opened the store's QR: the payment page.
+    b.go(&format!("{base}/p/{code}"));
+    assert_eq!(b.text("strong.store"), "めぐり青果店");
+    for key in ["1", "2", "8", "0"] {
+        b.click(&format!(".keypad button[data-key='{key}']"));
+    }
+    assert_eq!(
+        b.value("#f-amount"),
+        "1280",
+        "the on-screen keypad fills the amount"
+    );
+    b.screenshot("pay-amount");
+    b.click("button.primary");
+    assert_eq!(b.text("p.big-amount"), "1,280円");
+    b.click("button.primary");
+    assert_eq!(b.text("section.done p.amount"), "1,280円");
+    assert!(b.path().starts_with("/app/payments/"));
+    b.screenshot("completion");
+    // A reload shows the same receipt and pays nothing more.
+    b.call("POST", "/refresh", Some(json!({})));
+    b.go(&format!("{base}/app"));
+    assert_eq!(b.text("p.total"), "3,720円");
+    s.verify();
+}
+
+#[test]
+fn the_payment_code_page_turns_into_the_completion_screen_when_a_store_charges_it() {
+    let s = Server::start();
+    let (store, _, merchant) = s.store("喫茶 ひだまり", "cafe");
+    let (id, token) = s.resident("taro");
+    s.as_(&token).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 3000, "method": "credit_card" }),
+    );
+    let base = format!("http://{}", s.addr);
+    let d = Driver::start();
+    let b = d.session();
+    b.go(&format!("{base}/login"));
+    b.type_in("#f-login", "taro");
+    b.type_in("#f-password", "password-1234");
+    b.click("button.primary");
+    b.find("p.total");
+    b.go(&format!("{base}/app/qr"));
+    let code = b.text("p.code-text code");
+    b.screenshot("payment-code");
+    let r = s.as_(&merchant).post(
+        &format!("/api/v1/stores/{store}/payments"),
+        &json!({ "token": code, "amount": 480 }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    // The page polls and moves on by itself; finding the screen waits for it.
+    assert_eq!(b.text("section.done p.amount"), "480円");
+    assert_eq!(b.text("section.done p.store"), "喫茶 ひだまり");
+    s.verify();
+}
