@@ -22,6 +22,10 @@ pub struct Config {
     pub max_body: usize,
     /// Lifetime of API tokens made by `POST /api/v1/auth/token`, in seconds.
     pub token_ttl_secs: i64,
+    /// Map tiles for the store map, as a Leaflet URL template.
+    pub map_tiles: String,
+    /// The attribution the tile server asks for.
+    pub map_attribution: String,
 }
 
 impl Config {
@@ -35,12 +39,21 @@ impl Config {
             public_url: "http://localhost:8080".into(),
             max_body: 1024 * 1024,
             token_ttl_secs: 24 * 3600,
+            map_tiles: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
+            map_attribution: "© OpenStreetMap contributors".into(),
         }
     }
 
     pub fn with_synchronous(mut self, s: Synchronous) -> Config {
         self.db.synchronous = s;
         self
+    }
+
+    /// The scheme and host of the tile server, for the Content-Security-Policy.
+    pub fn tile_origin(&self) -> Option<&str> {
+        let rest = self.map_tiles.split_once("://")?.1;
+        let end = self.map_tiles.len() - rest.len() + rest.find('/').unwrap_or(rest.len());
+        Some(&self.map_tiles[..end]).filter(|o| !o.contains(['{', ' ', ';', '\'']))
     }
 
     pub fn https(&self) -> bool {

@@ -55,6 +55,13 @@ enum Command {
         /// SQLite synchronous mode: full (every commit on disk) or normal.
         #[arg(long, default_value = "full")]
         synchronous: String,
+        /// Map tiles for the store map, as a URL template with {z}, {x} and {y} (a path such
+        /// as /tiles/{z}/{x}/{y}.png means a tile proxy on this server's address).
+        #[arg(long)]
+        map_tiles: Option<String>,
+        /// The attribution the tile server requires.
+        #[arg(long)]
+        map_attribution: Option<String>,
     },
     /// Run a ready demo city on localhost with the sandbox clock on.
     Demo {
@@ -128,6 +135,8 @@ fn run(args: Args) -> anyhow::Result<()> {
             public_url,
             workers,
             synchronous,
+            map_tiles,
+            map_attribution,
         } => {
             let sync = Synchronous::parse(&synchronous).with_context(|| {
                 format!("--synchronous must be full or normal, not {synchronous}")
@@ -138,6 +147,16 @@ fn run(args: Args) -> anyhow::Result<()> {
             config.workers = workers.clamp(1, 256);
             config.db.pool_size = (config.workers as u32 + 2).min(64);
             config.public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
+            if let Some(t) = map_tiles {
+                anyhow::ensure!(
+                    t.starts_with("https://") || t.starts_with("http://") || t.starts_with('/'),
+                    "--map-tiles must be an http(s) URL template, or a path on this server"
+                );
+                config.map_tiles = t;
+            }
+            if let Some(a) = map_attribution {
+                config.map_attribution = a;
+            }
             cli::serve::run(config)?;
         }
         Command::Demo { db, addr } => {

@@ -167,6 +167,7 @@ routes! {
     Post "/p/{code}/confirm"                   Page RESIDENT         => pages::resident::pay_confirm,
     Post "/p/{code}"                           Page RESIDENT         => pages::resident::pay,
     Get  "/stores"                             Page PUBLIC           => pages::directory::list,
+    Get  "/stores/map"                         Page PUBLIC           => pages::directory::map,
     Get  "/stores/{id}"                        Page PUBLIC           => pages::directory::show,
     Get  "/shop"                               Page MERCHANT         => pages::home::shop,
     Get  "/distributor"                        Page DISTRIBUTOR      => pages::home::distributor,
@@ -182,6 +183,8 @@ routes! {
     Get  "/assets/brand.css"                   Page PUBLIC           => pages::assets::brand_css,
     Get  "/assets/logo"                        Page PUBLIC           => pages::assets::logo,
     Get  "/assets/{name}"                      Page PUBLIC           => pages::assets::file,
+    Get  "/assets/leaflet/{name}"              Page PUBLIC           => pages::assets::file,
+    Get  "/assets/leaflet/images/{name}"       Page PUBLIC           => pages::assets::file,
 }
 
 pub enum Found {

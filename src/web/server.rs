@@ -336,21 +336,27 @@ pub fn error_reply(app: &App, kind: Kind, lang: Lang, e: &WebError) -> Reply {
 
 /// Writes the reply with the security headers every response carries.
 fn respond(app: &App, rq: tiny_http::Request, reply: Reply) {
-    let mut headers =
-        vec![
+    let mut headers = vec![
         ("Content-Type", reply.content_type.to_owned()),
         ("X-Content-Type-Options", "nosniff".to_owned()),
         ("X-Frame-Options", "DENY".to_owned()),
         ("Referrer-Policy", "same-origin".to_owned()),
         (
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; \
-             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-                .to_owned(),
+            format!(
+                "default-src 'self'; img-src 'self' data: blob: {}; style-src 'self'; script-src 'self'; \
+                 object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+                app.config.tile_origin().unwrap_or("")
+            ),
         ),
         (
             "Cache-Control",
-            if reply.cacheable { "public, max-age=3600" } else { "no-store" }.to_owned(),
+            if reply.cacheable {
+                "public, max-age=3600"
+            } else {
+                "no-store"
+            }
+            .to_owned(),
         ),
     ];
     if app.config.https() {

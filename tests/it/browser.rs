@@ -37,6 +37,9 @@ impl Driver {
             line.clear();
             assert!(out.read_line(&mut line).unwrap() > 0, "chromedriver exited");
         }
+        // Keep reading what it prints later (warnings about the page), or its writes
+        // to a closed pipe stall it.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
         Driver { child, port }
     }
 
@@ -57,10 +60,10 @@ impl Driver {
         let v = self.call(
             "POST",
             "/session",
-            Some(
-                json!({ "capabilities": { "alwaysMatch": { "browserName": "chrome",
-                "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args } } } }),
-            ),
+            Some(json!({ "capabilities": { "alwaysMatch": {
+                "browserName": "chrome",
+                "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args },
+            } } })),
         );
         let id = v["sessionId"]
             .as_str()
@@ -181,8 +184,11 @@ impl Browser<'_> {
 
 impl Drop for Browser<'_> {
     fn drop(&mut self) {
-        let addr = format!("127.0.0.1:{}", self.driver.port);
-        let _ = request(&addr, "DELETE", &format!("/session/{}", self.id), &[], b"");
+        // Never panic here: a failed test is already unwinding.
+        if !std::thread::panicking() {
+            let addr = format!("127.0.0.1:{}", self.driver.port);
+            request(&addr, "DELETE", &format!("/session/{}", self.id), &[], b"");
+        }
     }
 }
 
@@ -290,5 +296,32 @@ fn the_payment_code_page_turns_into_the_completion_screen_when_a_store_charges_i
     // The page polls and moves on by itself; finding the screen waits for it.
     assert_eq!(b.text("section.done p.amount"), "480円");
     assert_eq!(b.text("section.done p.store"), "喫茶 ひだまり");
+    s.verify();
+}
+
+#[test]
+fn the_store_map_places_stores_even_when_tiles_cannot_load() {
+    // A tile server that has no tiles (every tile is 404): the map must still work.
+    let s = Server::start_with(&["--fake-clock", "--map-tiles", "/no-tiles/{z}/{x}/{y}.png"]);
+    let admin = s.admin();
+    for (name, lat, lng) in [("北の店", 36.33, 138.88), ("南の店", 36.32, 138.89)] {
+        let r = s.as_(&admin).post(
+            "/api/v1/stores",
+            &json!({ "name": name, "name_kana": "ミセ", "category": "食料品", "address": "本町", "lat": lat, "lng": lng }),
+        );
+        assert_eq!(r.status, 201);
+    }
+    let d = Driver::start();
+    let b = d.session();
+    b.go(&format!("http://{}/stores/map", s.addr));
+    b.find("img.leaflet-marker-icon");
+    let markers = b.call(
+        "POST",
+        "/elements",
+        Some(json!({ "using": "css selector", "value": "img.leaflet-marker-icon" })),
+    );
+    assert_eq!(markers.as_array().map(Vec::len), Some(2));
+    assert_eq!(b.text("ul.stores li a"), "北の店");
+    b.screenshot("store-map");
     s.verify();
 }

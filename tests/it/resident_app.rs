@@ -295,3 +295,32 @@ fn history_filters_and_csv_download() {
     );
     s.verify();
 }
+
+#[test]
+fn the_map_page_lists_placed_stores_and_serves_leaflet() {
+    let s = Server::start();
+    let admin = s.admin();
+    s.as_(&admin).post("/api/v1/stores", &json!({ "name": "地図の店", "name_kana": "チズ", "category": "食料品", "address": "本町", "lat": 36.3, "lng": 138.9 }));
+    s.as_(&admin).post("/api/v1/stores", &json!({ "name": "住所だけの店", "name_kana": "ジュウショ", "category": "食料品", "address": "本町" }));
+    let mut b = Browser::new(&s);
+    let r = b.get("/stores/map");
+    assert!(
+        r.header("content-security-policy")
+            .unwrap()
+            .contains("https://tile.openstreetmap.org"),
+        "tiles are allowed by the CSP"
+    );
+    let page = Html::parse(&r.text());
+    assert_eq!(page.texts("ul.stores strong"), vec!["地図の店"]);
+    assert_eq!(page.attrs("ul.stores li", "data-lat"), vec!["36.3"]);
+    for asset in [
+        "/assets/leaflet/leaflet.js",
+        "/assets/leaflet/leaflet.css",
+        "/assets/leaflet/images/marker-icon.png",
+        "/assets/map.js",
+    ] {
+        assert_eq!(b.get(asset).status, 200, "{asset}");
+    }
+    assert_eq!(b.get("/assets/leaflet/nothing.js").status, 404);
+    s.verify();
+}

@@ -18,12 +18,60 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("keypad.js", JS, include_bytes!("../../../assets/keypad.js")),
     ("cpm.js", JS, include_bytes!("../../../assets/cpm.js")),
     ("scan.js", JS, include_bytes!("../../../assets/scan.js")),
+    ("map.js", JS, include_bytes!("../../../assets/map.js")),
+    (
+        "leaflet/leaflet.js",
+        JS,
+        include_bytes!("../../../assets/vendor/leaflet/leaflet.js"),
+    ),
+    (
+        "leaflet/leaflet.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../../assets/vendor/leaflet/leaflet.css"),
+    ),
+    (
+        "leaflet/images/marker-icon.png",
+        PNG,
+        include_bytes!("../../../assets/vendor/leaflet/images/marker-icon.png"),
+    ),
+    (
+        "leaflet/images/marker-icon-2x.png",
+        PNG,
+        include_bytes!("../../../assets/vendor/leaflet/images/marker-icon-2x.png"),
+    ),
+    (
+        "leaflet/images/marker-shadow.png",
+        PNG,
+        include_bytes!("../../../assets/vendor/leaflet/images/marker-shadow.png"),
+    ),
+    (
+        "leaflet/images/layers.png",
+        PNG,
+        include_bytes!("../../../assets/vendor/leaflet/images/layers.png"),
+    ),
+    (
+        "leaflet/images/layers-2x.png",
+        PNG,
+        include_bytes!("../../../assets/vendor/leaflet/images/layers-2x.png"),
+    ),
 ];
+
+const PNG: &str = "image/png";
 
 const JS: &str = "text/javascript; charset=utf-8";
 
+/// An embedded file; the path parameters are joined, so `/assets/leaflet/images/x.png`
+/// finds `leaflet/images/x.png`.
 pub fn file(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    let name = ctx.params.first().map(String::as_str).unwrap_or("");
+    let prefix = match ctx.path.matches('/').count() {
+        4 => "leaflet/images/",
+        3 => "leaflet/",
+        _ => "",
+    };
+    let name = format!(
+        "{prefix}{}",
+        ctx.params.first().map(String::as_str).unwrap_or("")
+    );
     let (_, ty, bytes) = FILES
         .iter()
         .find(|(n, _, _)| *n == name)

@@ -50,6 +50,7 @@ pub fn list(ctx: &mut Ctx) -> Result<Reply, WebError> {
             }
             button.primary type="submit" { (l.t("探す", "Search")) }
         }
+        p { a href="/stores/map" { (l.t("地図で見る", "See them on a map")) } }
         p.count role="status" { (found.len()) (l.t("件", " stores")) @if more.is_some() { (l.t("以上", "+")) } }
         ul.stores {
             @for s in &found {
@@ -90,4 +91,35 @@ pub fn show(ctx: &mut Ctx) -> Result<Reply, WebError> {
         p { a href="/stores" { (l.t("お店の一覧へ戻る", "Back to the list")) } }
     };
     Ok(render(ctx, 200, &s.name, body))
+}
+
+/// The map of stores. The list under it works without the map (no JavaScript, or tiles
+/// that cannot load).
+pub fn map(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let all = stores::search(ctx.app, None, None, 0, 2000)?;
+    let placed: Vec<&StoreRow> = all
+        .iter()
+        .filter(|s| s.lat.is_some() && s.lng.is_some())
+        .collect();
+    let cfg = &ctx.app.config;
+    let body = html! {
+        link rel="stylesheet" href="/assets/leaflet/leaflet.css";
+        div #map.map hidden data-tiles=(cfg.map_tiles) data-attribution=(cfg.map_attribution) role="region" aria-label=(l.t("お店の地図", "Map of stores")) {}
+        ul.stores {
+            @for s in &placed {
+                li data-lat=(s.lat.unwrap_or_default()) data-lng=(s.lng.unwrap_or_default()) {
+                    a href={ "/stores/" (s.id) } { strong { (s.name) } }
+                    span.category { (s.category) }
+                    span.address { (s.address) }
+                }
+            }
+        }
+        @if placed.len() < all.len() {
+            p { a href="/stores" { (l.t("地図に載っていないお店も一覧で見る", "See every store in the list")) } }
+        }
+        script src="/assets/leaflet/leaflet.js" {}
+        script src="/assets/map.js" {}
+    };
+    Ok(render(ctx, 200, l.t("お店の地図", "Store map"), body))
 }
