@@ -10,6 +10,7 @@ use super::DbError;
 pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_ledger.sql"),
+    include_str!("migrations/0003_notices.sql"),
 ];
 
 pub fn current_version() -> i64 {

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod ledger;
 pub mod migrate;
+pub mod notices;
 pub mod residents;
 pub mod settings;
 pub mod stores;

@@ -26,6 +26,19 @@ pub fn parse_rfc3339(s: &str) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(s.trim()).ok()
 }
 
+/// Parses a JST wall-clock time as a form's `datetime-local` field sends it
+/// (`2024-12-01T10:00`, seconds optional).
+pub fn parse_local_datetime(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    jst()
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.timestamp())
+}
+
 /// Parses a JST calendar date `2024-12-01`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
@@ -94,6 +107,20 @@ mod tests {
         assert_eq!(day_colour(before + 1), day_colour(before + 86_400));
         assert!((0..7).contains(&day_colour(-5)));
         assert_eq!(format_time_seconds(before), "23:59:59");
+    }
+
+    #[test]
+    fn parses_form_times_as_jst() {
+        let at = |s: &str| parse_rfc3339(s).unwrap().timestamp();
+        assert_eq!(
+            parse_local_datetime("2024-12-01T10:00"),
+            Some(at("2024-12-01T10:00:00+09:00"))
+        );
+        assert_eq!(
+            parse_local_datetime("2024-12-01T10:00:30"),
+            Some(at("2024-12-01T10:00:30+09:00"))
+        );
+        assert_eq!(parse_local_datetime("tomorrow"), None);
     }
 
     #[test]

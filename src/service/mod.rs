@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod ledger;
 #[cfg(test)]
 mod ledger_props;
+pub mod notices;
 pub mod programs;
 pub mod provider;
 pub mod residents;

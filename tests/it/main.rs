@@ -8,6 +8,7 @@ mod api_basics;
 mod browser;
 mod cli;
 mod ledger;
+mod notices;
 mod pages;
 mod resident_app;
 mod roles;

@@ -5,6 +5,17 @@ use serde_json::json;
 
 use crate::support::{Server, request};
 
+/// Everyone, logged in or not.
+const EVERYONE: &[&str] = &[
+    "anon",
+    "admin",
+    "operator",
+    "merchant",
+    "distributor",
+    "resident",
+    "integration",
+];
+
 /// (method, path, roles allowed; "anon" for visitors who are not logged in)
 const API: &[(&str, &str, &[&str])] = &[
     (
@@ -114,6 +125,7 @@ const API: &[(&str, &str, &[&str])] = &[
         "/api/v1/residents/{id}/balance",
         &["admin", "operator"],
     ),
+    ("GET", "/api/v1/notices", EVERYONE),
 ];
 
 const PAGES: &[(&str, &str, &[&str])] = &[
@@ -126,6 +138,15 @@ const PAGES: &[(&str, &str, &[&str])] = &[
     ("POST", "/admin/logo", &["admin"]),
     ("GET", "/office", &["admin", "operator"]),
     ("GET", "/office/programs", &["admin", "operator"]),
+    ("GET", "/office/notices", &["admin", "operator"]),
+    ("POST", "/office/notices", &["admin", "operator"]),
+    ("POST", "/office/notices/{id}/approve", &["admin"]),
+    (
+        "POST",
+        "/office/notices/{id}/withdraw",
+        &["admin", "operator"],
+    ),
+    ("GET", "/notices", EVERYONE),
     ("GET", "/app/history", &["resident"]),
     ("GET", "/app/history.csv", &["resident"]),
     ("GET", "/app/welcome", &["resident"]),

@@ -375,6 +375,26 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
         ),
         (
             Get,
+            "/api/v1/notices",
+            op(
+                "Published notices, newest first",
+                None,
+                ok(
+                    200,
+                    list_of(obj(
+                        &[
+                            ("id", int()),
+                            ("title", s()),
+                            ("body", s()),
+                            ("published_at", datetime()),
+                        ],
+                        &["id", "title", "body", "published_at"],
+                    )),
+                ),
+            ),
+        ),
+        (
+            Get,
             "/api/v1/me/balance",
             op(
                 "My balance, lots in spending order",

@@ -62,3 +62,22 @@ pub fn panic(ctx: &mut Ctx) -> Result<Reply, WebError> {
     }
     panic!("deliberate panic requested through the sandbox");
 }
+
+/// Published notices, newest first.
+pub fn notices(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let items: Vec<serde_json::Value> = crate::service::notices::published(ctx.app, 100)?
+        .into_iter()
+        .map(|n| {
+            json!({
+                "id": n.id,
+                "title": n.title,
+                "body": n.body,
+                "published_at": crate::domain::time::rfc3339(n.publish_at.unwrap_or(n.created_at)),
+            })
+        })
+        .collect();
+    Ok(Reply::json(
+        200,
+        &json!({ "items": items, "next_cursor": null }),
+    ))
+}

@@ -116,6 +116,7 @@ pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
         (figures(l, &o, ctx.app.now()))
         nav.menu aria-label=(l.t("メニュー", "Menu")) {
             a.button href="/office/programs" { (l.t("事業別の状況", "Programs")) }
+            a.button href="/office/notices" { (l.t("お知らせの管理", "Notices")) }
             a.button href="/register" { (l.t("利用者を登録する(窓口)", "Register a resident (counter)")) }
             a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
         }
@@ -135,6 +136,7 @@ pub fn admin(ctx: &mut Ctx) -> Result<Reply, WebError> {
         (figures(l, &o, ctx.app.now()))
         nav.menu aria-label=(l.t("メニュー", "Menu")) {
             a.button href="/office/programs" { (l.t("事業別の状況", "Programs")) }
+            a.button href="/office/notices" { (l.t("お知らせの承認", "Approve notices")) }
             a.button href="/admin/accounts" { (l.t("管理者・事務局アカウント", "Staff accounts")) }
             a.button href="/admin/settings" { (l.t("市の設定", "City settings")) }
             a.button href="/admin/audit" { (l.t("操作記録", "Audit log")) }

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod auth;
 pub mod directory;
 pub mod home;
+pub mod notices;
 pub mod register;
 pub mod resident;
 pub mod wallet;

@@ -75,6 +75,7 @@ pub fn home(ctx: &mut Ctx) -> Result<Reply, WebError> {
             .collect(),
     };
     let (recent, _) = history_lines(ctx, resident, &HistoryFilter::default(), None, 10)?;
+    let news = crate::service::notices::published(ctx.app, 3)?;
     let body = html! {
         p.lead { (who.display_name) (l.t(" さん、こんにちは。", ", welcome.")) }
         (money::balance(l, &view))
@@ -84,6 +85,7 @@ pub fn home(ctx: &mut Ctx) -> Result<Reply, WebError> {
             a.button href="/app/charge" { (l.t("チャージする", "Charge")) }
             a.button href="/stores" { (l.t("使えるお店を探す", "Find stores")) }
         }
+        (super::notices::latest(l, &news))
         section aria-labelledby="history-h" {
             h2 #history-h { (l.t("最近のご利用", "Recent activity")) }
             (money::history(l, &recent))
