@@ -71,6 +71,11 @@ pub fn shop(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 dd { span class={ "swatch day-" (today) } {} " " (crate::web::views::pay::colour_name(l, today)) }
             }
         }
+        section.card.store-qr {
+            h2 { (l.t("お店のQRコード(レジに掲示)", "Your store's QR code (at the till)")) }
+            div.qr-box { (crate::web::views::pay::qr_svg(&pay_url, l.t("お店の支払い用QRコード", "Store payment QR code"))) }
+            p.code-text { (l.t("店舗コード: ", "Store code: ")) code { (s.mpm_code) } }
+        }
         nav.menu aria-label=(l.t("メニュー", "Menu")) {
             a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
         }
