@@ -71,6 +71,11 @@ fn each_role_logs_in_and_sees_its_start_page() {
         shop.texts("dd code").iter().any(|t| t.contains("/p/")),
         "the shop sees where its QR points"
     );
+    assert_eq!(
+        shop.attrs("section.store-qr svg.qr", "role"),
+        vec!["img"],
+        "and the QR itself, to show or print"
+    );
     s.verify();
 }
 
