@@ -65,7 +65,7 @@ fn raw_commits(path: &Path) -> f64 {
 
 /// Residents with a cash lot, a premium lot and a subsidy lot each pay at a store.
 fn mpm_payments(path: &Path) -> f64 {
-    let app = testkit::fresh_app(path);
+    let app = std::sync::Arc::new(testkit::fresh_app(path));
     let admin = Principal::cli();
     let (_, code, _) = testkit::store(&app, "ベンチ商店", "食料品");
     let mut premium = testkit::program("premium", ProgramKind::Premium, Expiry::Days(90));
@@ -121,7 +121,10 @@ fn mpm_payments(path: &Path) -> f64 {
             &who.idempotency_scope(),
             Some(&key),
             &[0u8; 32],
-            |tx| ledger::pay_at_store_code(&app, tx, who, &code, amount),
+            {
+                let (app, who, code) = (app.clone(), who.clone(), code.clone());
+                move |tx| ledger::pay_at_store_code(&app, tx, &who, &code, amount)
+            },
             |o| (201, serde_json::json!({ "payment_id": o.payment_id })),
         )
         .unwrap();

@@ -5,7 +5,7 @@
 use rusqlite::Transaction;
 
 use super::{App, Result, ServiceError, invalid};
-use crate::db::{self, ledger};
+use crate::db::ledger;
 
 /// An answer to send: fresh, or replayed from the first time.
 pub struct Answer {
@@ -54,31 +54,42 @@ fn replay(
     }
 }
 
-/// Runs `effect` in one write transaction and returns `render`'s answer; with a key, the
-/// answer is stored in that transaction, or the stored one is returned without running.
-pub fn run<T>(
+/// Runs `effect` in the next group-committed batch (see `db::group`) and returns
+/// `render`'s answer once it is durable; with a key, the answer is stored in the same
+/// transaction, or the stored one is returned without running.
+pub fn run<T, F, R>(
     app: &App,
-    actor: &str,
+    scope: &str,
     key: Option<&str>,
     fingerprint: &[u8],
-    effect: impl FnOnce(&Transaction) -> Result<T>,
-    render: impl FnOnce(&T) -> (u16, serde_json::Value),
-) -> Result<Answer> {
+    effect: F,
+    render: R,
+) -> Result<Answer>
+where
+    T: 'static,
+    F: FnOnce(&Transaction) -> Result<T> + Send + 'static,
+    R: FnOnce(&T) -> (u16, serde_json::Value) + Send + 'static,
+{
     if let Some(k) = key {
         check_key(k)?;
     }
-    let mut conn = app.conn()?;
-    db::write(&mut conn, |tx| {
-        if let Some(k) = key
-            && let Some(a) = replay(tx, actor, k, fingerprint)?
+    let (scope, key, fingerprint, now) = (
+        scope.to_owned(),
+        key.map(str::to_owned),
+        fingerprint.to_vec(),
+        app.now(),
+    );
+    app.writer.submit(move |tx| {
+        if let Some(k) = &key
+            && let Some(a) = replay(tx, &scope, k, &fingerprint)?
         {
             return Ok(a);
         }
         let out = effect(tx)?;
         let (status, body) = render(&out);
         let body = body.to_string();
-        if let Some(k) = key {
-            ledger::store_idempotent_response(tx, actor, k, fingerprint, status, &body, app.now())?;
+        if let Some(k) = &key {
+            ledger::store_idempotent_response(tx, &scope, k, &fingerprint, status, &body, now)?;
         }
         Ok(Answer {
             status,

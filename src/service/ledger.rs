@@ -2,6 +2,8 @@
 //! balances and history. Each runs inside the caller's write transaction and records one
 //! balanced, hash-chained journal entry per wallet it touches.
 
+use std::sync::Arc;
+
 use rusqlite::{Connection, Transaction};
 
 use super::{
@@ -176,6 +178,7 @@ impl Method {
     }
 }
 
+#[derive(Debug, Clone)]
 pub struct ChargeRequest {
     pub resident_id: i64,
     pub amount: Yen,
@@ -191,6 +194,8 @@ pub struct ChargeOutcome {
     pub amount: Yen,
     pub premium_granted: Yen,
     pub balance: Yen,
+    /// The payment provider that took the money, if any.
+    pub provider: Option<String>,
 }
 
 /// Who may charge whom, with which method. Checked before any money is taken.
@@ -377,6 +382,7 @@ pub fn charge(
     )?;
     Ok(ChargeOutcome {
         charge_id,
+        provider: approval.map(|a| a.0.to_owned()),
         amount: rq.amount,
         premium_granted,
         balance: balance_now(tx, wallet, now)?,
@@ -387,7 +393,7 @@ pub fn charge(
 /// honouring an Idempotency-Key. The provider takes the money before the ledger records
 /// it; if recording fails the provider gives it back. The answer is the API's body.
 pub fn charge_paid(
-    app: &App,
+    app: &Arc<App>,
     who: &Principal,
     rq: &ChargeRequest,
     key: Option<&str>,
@@ -408,19 +414,21 @@ pub fn charge_paid(
         None
     };
     let provider = app.provider.name();
+    let reference = approval.as_ref().map(|a| a.reference.clone());
+    let (shared, who2, rq2) = (app.clone(), who.clone(), rq.clone());
     let result = idempotency::run(
         app,
         &scope,
         key,
         fingerprint,
-        |tx| {
+        move |tx| {
             charge(
-                app,
+                &shared,
                 tx,
-                who,
-                rq,
+                &who2,
+                &rq2,
                 &program,
-                approval.as_ref().map(|a| (provider, a.reference.as_str())),
+                reference.as_deref().map(|r| (provider, r)),
             )
         },
         |o| {
@@ -432,7 +440,7 @@ pub fn charge_paid(
                     "premium_granted": o.premium_granted.0,
                     "balance": o.balance.0,
                     // Which provider took the money; "sandbox" means no real money moved.
-                    "provider": approval.as_ref().map(|_| provider),
+                    "provider": o.provider,
                 }),
             )
         },

@@ -46,6 +46,8 @@ pub struct App {
     pub programs: RwLock<Arc<HashMap<String, Program>>>,
     /// Takes credit card and bank charges.
     pub provider: Box<dyn provider::PaymentProvider>,
+    /// Writes value-moving requests in group-committed batches.
+    pub writer: db::group::GroupWriter,
 }
 
 impl App {
@@ -65,12 +67,16 @@ impl App {
         Ok(App {
             pool,
             clock,
-            config,
             secret,
             limiter: Mutex::new(RateLimiter::default()),
             branding: RwLock::new(branding),
             programs: RwLock::new(Arc::new(programs)),
             provider: Box::new(provider::SandboxProvider),
+            writer: db::group::GroupWriter::new(db::writer_connection(
+                &config.db_path,
+                &config.db,
+            )?),
+            config,
         })
     }
 

@@ -2,6 +2,8 @@
 //! and the visitor's language. Parsing of wire formats (JSON, forms) happens here, and
 //! failures become `invalid_request`.
 
+use std::sync::Arc;
+
 use serde::de::DeserializeOwned;
 
 use super::error::WebError;
@@ -11,6 +13,8 @@ use crate::service::{App, Principal, crypto};
 
 pub struct Ctx<'a> {
     pub app: &'a App,
+    /// The same app, shareable with work that outlives the borrow (group commit).
+    pub shared: Arc<App>,
     pub method: Method,
     pub path: String,
     pub query: Vec<(String, String)>,

@@ -65,7 +65,7 @@ pub fn start(app: Arc<App>) -> std::io::Result<Running> {
     })
 }
 
-fn worker(app: &App, http: &tiny_http::Server, stopping: &AtomicBool) {
+fn worker(app: &Arc<App>, http: &tiny_http::Server, stopping: &AtomicBool) {
     loop {
         match http.recv() {
             Ok(rq) => handle(app, rq),
@@ -78,7 +78,7 @@ fn worker(app: &App, http: &tiny_http::Server, stopping: &AtomicBool) {
     }
 }
 
-fn handle(app: &App, mut rq: tiny_http::Request) {
+fn handle(app: &Arc<App>, mut rq: tiny_http::Request) {
     let started = Instant::now();
     let (method, url) = (rq.method().to_string(), rq.url().to_owned());
     let reply = match catch_unwind(AssertUnwindSafe(|| dispatch(app, &mut rq))) {
@@ -110,7 +110,7 @@ fn log_request(method: &str, url: &str, status: u16, started: Instant) {
 
 /// Turns a request into a reply: route, read the body, authenticate, check the role and
 /// the CSRF token, run the handler.
-fn dispatch(app: &App, rq: &mut tiny_http::Request) -> Reply {
+fn dispatch(app: &Arc<App>, rq: &mut tiny_http::Request) -> Reply {
     let url = rq.url().to_owned();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     let headers: Vec<(String, String)> = rq
@@ -173,6 +173,7 @@ fn dispatch(app: &App, rq: &mut tiny_http::Request) -> Reply {
     };
     let mut ctx = Ctx {
         app,
+        shared: app.clone(),
         method,
         path: path.to_owned(),
         query: parse_urlencoded(query),

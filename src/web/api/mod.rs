@@ -15,14 +15,19 @@ use super::reply::Reply;
 use super::request::Ctx;
 use crate::service::{self, Principal, idempotency};
 
-/// Runs a value-moving use case in one transaction, honouring `Idempotency-Key`: a retry
+/// Runs a value-moving use case (group-committed), honouring `Idempotency-Key`: a retry
 /// with the same key and body gets the first answer again and moves nothing.
-pub fn value_moving<T>(
+pub fn value_moving<T, F, R>(
     ctx: &Ctx,
     who: &Principal,
-    effect: impl FnOnce(&Transaction) -> service::Result<T>,
-    render: impl FnOnce(&T) -> (u16, serde_json::Value),
-) -> Result<Reply, WebError> {
+    effect: F,
+    render: R,
+) -> Result<Reply, WebError>
+where
+    T: 'static,
+    F: FnOnce(&Transaction) -> service::Result<T> + Send + 'static,
+    R: FnOnce(&T) -> (u16, serde_json::Value) + Send + 'static,
+{
     let a = idempotency::run(
         ctx.app,
         &who.idempotency_scope(),

@@ -238,7 +238,7 @@ pub fn charge(ctx: &mut Ctx) -> Result<Reply, WebError> {
     };
     let key = ctx.header("idempotency-key");
     Ok(answer(ledger::charge_paid(
-        ctx.app,
+        &ctx.shared,
         &who,
         &rq,
         key,
@@ -280,7 +280,10 @@ pub fn grant(ctx: &mut Ctx) -> Result<Reply, WebError> {
     value_moving(
         ctx,
         &who,
-        |tx| ledger::grant(ctx.app, tx, &who, &rq),
+        {
+            let (app, who) = (ctx.shared.clone(), who.clone());
+            move |tx| ledger::grant(&app, tx, &who, &rq)
+        },
         |o| {
             (
                 201,
@@ -317,7 +320,10 @@ pub fn pay_mpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
     value_moving(
         ctx,
         &who,
-        |tx| ledger::pay_at_store_code(ctx.app, tx, &who, &w.store_code, amount),
+        {
+            let (app, who) = (ctx.shared.clone(), who.clone());
+            move |tx| ledger::pay_at_store_code(&app, tx, &who, &w.store_code, amount)
+        },
         |o| (201, payment_json(o)),
     )
 }
@@ -339,7 +345,10 @@ pub fn pay_cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
     value_moving(
         ctx,
         &who,
-        |tx| ledger::pay_by_token(ctx.app, tx, &who, store_id, &w.token, amount),
+        {
+            let (app, who) = (ctx.shared.clone(), who.clone());
+            move |tx| ledger::pay_by_token(&app, tx, &who, store_id, &w.token, amount)
+        },
         |o| (201, payment_json(o)),
     )
 }
@@ -358,8 +367,11 @@ pub fn pay_tax(ctx: &mut Ctx) -> Result<Reply, WebError> {
     value_moving(
         ctx,
         &who,
-        |tx| ledger::pay_tax(ctx.app, tx, &who, amount, &w.notice_number),
-        |o| {
+        {
+            let (app, who, notice) = (ctx.shared.clone(), who.clone(), w.notice_number.clone());
+            move |tx| ledger::pay_tax(&app, tx, &who, amount, &notice)
+        },
+        move |o| {
             let mut v = payment_json(o);
             v["notice_number"] = json!(w.notice_number.trim());
             (201, v)
@@ -381,7 +393,10 @@ pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
     value_moving(
         ctx,
         &who,
-        |tx| ledger::refund(ctx.app, tx, &who, payment_id, amount),
+        {
+            let (app, who) = (ctx.shared.clone(), who.clone());
+            move |tx| ledger::refund(&app, tx, &who, payment_id, amount)
+        },
         |o| {
             (
                 201,

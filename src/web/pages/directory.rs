@@ -118,8 +118,8 @@ pub fn map(ctx: &mut Ctx) -> Result<Reply, WebError> {
         @if placed.len() < all.len() {
             p { a href="/stores" { (l.t("地図に載っていないお店も一覧で見る", "See every store in the list")) } }
         }
-        script src="/assets/leaflet/leaflet.js" {}
-        script src="/assets/map.js" {}
+        script src="/assets/leaflet/leaflet.js" defer {}
+        script src="/assets/map.js" defer {}
     };
     Ok(render(ctx, 200, l.t("お店の地図", "Store map"), body))
 }

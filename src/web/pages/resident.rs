@@ -200,7 +200,7 @@ pub fn charge(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let key = field(&form, "key").unwrap_or("").to_owned();
     let fp =
         crypto::sha256(format!("page-charge {} {}", rq.amount.0, rq.method.as_str()).as_bytes());
-    match ledger::charge_paid(ctx.app, &who, &rq, Some(&key), &fp) {
+    match ledger::charge_paid(&ctx.shared, &who, &rq, Some(&key), &fp) {
         Ok(a) => {
             let id = answer_id(&a, "charge_id").ok_or(WebError::Panic)?;
             Ok(Reply::redirect(&format!("/app/charges/{id}")))
@@ -340,7 +340,10 @@ pub fn pay(ctx: &mut Ctx) -> Result<Reply, WebError> {
         &who.idempotency_scope(),
         Some(&key),
         &fp,
-        |tx| ledger::pay_at_store_code(ctx.app, tx, &who, &store.mpm_code, amount),
+        {
+            let (app, who, code) = (ctx.shared.clone(), who.clone(), store.mpm_code.clone());
+            move |tx| ledger::pay_at_store_code(&app, tx, &who, &code, amount)
+        },
         |o| (201, serde_json::json!({ "payment_id": o.payment_id })),
     );
     match result {

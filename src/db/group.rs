@@ -1,0 +1,139 @@
+//! Group commit: value-moving requests that arrive together are written in one
+//! transaction, one fsync for all of them, while each keeps its own all-or-nothing
+//! behaviour through a savepoint. Whoever finds work waiting and gets the write turn
+//! (see `WRITE_TURN`) writes the batch for everyone; the others find their answer ready.
+//! An answer is handed back only after the batch is durably committed.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Mutex, mpsc};
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use super::WRITE_TURN;
+
+type Completer = Box<dyn FnOnce(Option<&str>) + Send>;
+
+/// A queued request: how to run it in a batch, and how to fail it when no batch can run.
+struct Job {
+    run: Box<dyn FnOnce(&Transaction) -> Completer + Send>,
+    abort: Box<dyn FnOnce(&str) + Send>,
+}
+
+/// Most jobs in one transaction, so one slow batch cannot hold everyone for long.
+const MAX_BATCH: usize = 256;
+
+pub struct GroupWriter {
+    conn: Mutex<Connection>,
+    queue: Mutex<Vec<Job>>,
+}
+
+impl GroupWriter {
+    /// `conn` becomes the writer's own connection (pragmas already applied).
+    pub fn new(conn: Connection) -> GroupWriter {
+        GroupWriter {
+            conn: Mutex::new(conn),
+            queue: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Runs `job` in the next batch and returns its result once the batch is committed.
+    /// A failing job changes nothing; a failing commit fails every job of the batch.
+    pub fn submit<T, E>(
+        &self,
+        job: impl FnOnce(&Transaction) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<rusqlite::Error> + Send + 'static,
+    {
+        let (send, recv) = mpsc::sync_channel::<Result<T, E>>(1);
+        let on_abort = send.clone();
+        let entry = Job {
+            run: Box::new(move |tx: &Transaction| -> Completer {
+                let outcome = in_savepoint(tx, job);
+                Box::new(move |commit_error: Option<&str>| {
+                    let result = match (outcome, commit_error) {
+                        (Ok(_), Some(e)) => Err(E::from(failure(&format!("commit failed: {e}")))),
+                        (r, _) => r,
+                    };
+                    let _ = send.send(result);
+                })
+            }),
+            abort: Box::new(move |why: &str| {
+                let _ = on_abort.send(Err(E::from(failure(why))));
+            }),
+        };
+        lock(&self.queue).push(entry);
+        loop {
+            match recv.try_recv() {
+                Ok(r) => return r,
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    return Err(E::from(failure("the write was lost")));
+                }
+                Err(mpsc::TryRecvError::Empty) => {}
+            }
+            let turn = lock(&WRITE_TURN);
+            let batch: Vec<Job> = {
+                let mut q = lock(&self.queue);
+                let n = q.len().min(MAX_BATCH);
+                q.drain(..n).collect()
+            };
+            if !batch.is_empty() {
+                self.write_batch(batch);
+            }
+            drop(turn);
+        }
+    }
+
+    fn write_batch(&self, batch: Vec<Job>) {
+        let mut conn = lock(&self.conn);
+        match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+            Ok(tx) => {
+                let completers: Vec<Completer> =
+                    batch.into_iter().map(|job| (job.run)(&tx)).collect();
+                let committed = tx.commit().err().map(|e| e.to_string());
+                for c in completers {
+                    c(committed.as_deref());
+                }
+            }
+            Err(e) => {
+                let why = format!("could not start writing: {e}");
+                for job in batch {
+                    (job.abort)(&why);
+                }
+            }
+        }
+    }
+}
+
+/// Runs a job inside a savepoint of the batch's transaction: its changes stay only if it
+/// succeeds. A panicking job is rolled back and reported as an error.
+fn in_savepoint<T, E>(
+    tx: &Transaction,
+    job: impl FnOnce(&Transaction) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<rusqlite::Error>,
+{
+    tx.execute_batch("SAVEPOINT job")?;
+    let result = match catch_unwind(AssertUnwindSafe(|| job(tx))) {
+        Ok(r) => r,
+        Err(_) => Err(E::from(failure(
+            "the operation failed unexpectedly (logged)",
+        ))),
+    };
+    match &result {
+        Ok(_) => tx.execute_batch("RELEASE job")?,
+        Err(_) => tx.execute_batch("ROLLBACK TO job; RELEASE job")?,
+    }
+    result
+}
+
+fn failure(msg: &str) -> rusqlite::Error {
+    // Any variant that carries a message will do: it ends as an internal error.
+    rusqlite::Error::ToSqlConversionFailure(msg.to_owned().into())
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
