@@ -6,6 +6,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Mutex, mpsc};
+use std::time::Duration;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -21,6 +22,9 @@ struct Job {
 
 /// Most jobs in one transaction, so one slow batch cannot hold everyone for long.
 const MAX_BATCH: usize = 256;
+
+/// Batches a leader writes before handing the turn on.
+const LEADER_ROUNDS: usize = 8;
 
 pub struct GroupWriter {
     conn: Mutex<Connection>,
@@ -72,16 +76,36 @@ impl GroupWriter {
                 }
                 Err(mpsc::TryRecvError::Empty) => {}
             }
-            let turn = lock(&WRITE_TURN);
-            let batch: Vec<Job> = {
-                let mut q = lock(&self.queue);
-                let n = q.len().min(MAX_BATCH);
-                q.drain(..n).collect()
-            };
-            if !batch.is_empty() {
-                self.write_batch(batch);
+            match WRITE_TURN.try_lock() {
+                Ok(turn) => {
+                    // Lead: write what waits, and keep going while more arrives (up to a
+                    // few rounds), so those who queued meanwhile need not take a turn.
+                    for _ in 0..LEADER_ROUNDS {
+                        let batch: Vec<Job> = {
+                            let mut q = lock(&self.queue);
+                            let n = q.len().min(MAX_BATCH);
+                            q.drain(..n).collect()
+                        };
+                        if batch.is_empty() {
+                            break;
+                        }
+                        self.write_batch(batch);
+                    }
+                    drop(turn);
+                }
+                Err(std::sync::TryLockError::Poisoned(p)) => drop(p.into_inner()),
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    // Someone is writing; the answer comes through the channel. The short
+                    // timeout covers a job queued just as the writer finished.
+                    match recv.recv_timeout(Duration::from_millis(1)) {
+                        Ok(r) => return r,
+                        Err(mpsc::RecvTimeoutError::Disconnected) => {
+                            return Err(E::from(failure("the write was lost")));
+                        }
+                        Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    }
+                }
             }
-            drop(turn);
         }
     }
 
