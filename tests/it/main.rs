@@ -7,6 +7,7 @@ mod accounts;
 mod api_basics;
 mod browser;
 mod cli;
+mod crash;
 mod ledger;
 mod notices;
 mod pages;

@@ -55,7 +55,46 @@ pub struct Server {
     pub admin_login: String,
     pub admin_otp: String,
     child: Child,
+    extra: Vec<String>,
     _dir: TempDir,
+}
+
+/// Starts `meguri serve` on `db` and returns it with the address it listens on.
+fn spawn_serve(db: &Path, log: &Path, extra: &[&str]) -> (Child, String) {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
+    let mut args = vec![
+        "serve",
+        "--db",
+        db.to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+    ];
+    if !extra.contains(&"--workers") {
+        args.extend_from_slice(&["--workers", "4"]);
+    }
+    args.extend_from_slice(extra);
+    let mut child = Command::new(BIN)
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("start meguri serve");
+    // The server prints its address once it accepts connections.
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("meguri listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    (child, addr)
 }
 
 impl Server {
@@ -77,43 +116,30 @@ impl Server {
                 .to_owned()
         };
         let (admin_login, admin_otp) = (value("first admin login:"), value("one-time password:"));
-        let log = std::fs::File::create(dir.0.join("server.log")).unwrap();
-        let mut args = vec![
-            "serve",
-            "--db",
-            db.to_str().unwrap(),
-            "--addr",
-            "127.0.0.1:0",
-        ];
-        if !extra.contains(&"--workers") {
-            args.extend_from_slice(&["--workers", "4"]);
-        }
-        args.extend_from_slice(extra);
-        let mut child = Command::new(BIN)
-            .args(&args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(log))
-            .spawn()
-            .expect("start meguri serve");
-        // The server prints its address once it accepts connections.
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("meguri listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-            .to_owned();
+        let (child, addr) = spawn_serve(&db, &dir.0.join("server.log"), extra);
         Server {
             addr,
             db: db.clone(),
             admin_login,
             admin_otp,
             child,
+            extra: extra.iter().map(|s| s.to_string()).collect(),
             _dir: dir,
         }
+    }
+
+    /// Kills the server with SIGKILL: no chance to finish anything.
+    pub fn kill_hard(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the server again on the same database (a new port).
+    pub fn restart(&mut self) {
+        let extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
+        let (child, addr) = spawn_serve(&self.db, &self._dir.0.join("server.log"), &extra);
+        self.child = child;
+        self.addr = addr;
     }
 
     pub fn db_arg(&self) -> &str {
