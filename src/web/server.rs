@@ -3,12 +3,12 @@
 //! `respond`, the one place where bytes go back to the client.
 
 use std::io::Read;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::error::WebError;
 use super::reply::Reply;
@@ -21,16 +21,16 @@ use crate::service::{App, ServiceError, accounts, crypto};
 /// A server that is running; `stop` lets in-flight requests finish and joins the workers.
 pub struct Running {
     pub addr: SocketAddr,
-    http: Arc<tiny_http::Server>,
-    stopping: Arc<AtomicBool>,
+    http: Arc<Listening>,
     workers: Vec<JoinHandle<()>>,
 }
 
 impl Running {
     pub fn stop(self) {
-        self.stopping.store(true, Ordering::SeqCst);
+        self.http.stopping.store(true, Ordering::SeqCst);
+        let current = self.http.current();
         for _ in &self.workers {
-            self.http.unblock();
+            current.unblock();
         }
         for w in self.workers {
             let _ = w.join();
@@ -38,42 +38,182 @@ impl Running {
     }
 }
 
+/// How long a connection may stay silent (idle keep-alive, or a request that stops half
+/// way) before it is closed, so slow or hostile clients cannot hold threads for ever.
+pub const IDLE_TIMEOUT_SECS: i64 = 20;
+
+/// The listening socket and the tiny_http server accepting on it. tiny_http's accept
+/// thread ends at the first accept error (for example when file descriptors run out), so
+/// a new one is started on the same socket when that happens.
+struct Listening {
+    listener: TcpListener,
+    server: RwLock<Arc<tiny_http::Server>>,
+    stopping: AtomicBool,
+}
+
+impl Listening {
+    fn current(&self) -> Arc<tiny_http::Server> {
+        self.server
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Replaces `failed` with a new server on the same socket (once, whoever comes first)
+    /// and wakes the workers still waiting on the old one.
+    fn restart(&self, failed: &Arc<tiny_http::Server>, workers: usize) {
+        let mut current = self.server.write().unwrap_or_else(|e| e.into_inner());
+        if !Arc::ptr_eq(&current, failed) {
+            return;
+        }
+        while !self.stopping.load(Ordering::SeqCst) {
+            // Back off: while descriptors are exhausted, accepting fails again at once.
+            std::thread::sleep(Duration::from_millis(200));
+            match self.listener.try_clone().and_then(|l| {
+                tiny_http::Server::from_listener(l, None)
+                    .map_err(|e| std::io::Error::other(e.to_string()))
+            }) {
+                Ok(fresh) => {
+                    eprintln!("accepting connections again");
+                    *current = Arc::new(fresh);
+                    for _ in 0..workers {
+                        failed.unblock();
+                    }
+                    return;
+                }
+                Err(e) => eprintln!("could not restart accepting yet: {e}"),
+            }
+        }
+    }
+}
+
 /// Binds `app.config.addr` and starts the worker threads.
 pub fn start(app: Arc<App>) -> std::io::Result<Running> {
-    let http = Arc::new(
-        tiny_http::Server::http(app.config.addr)
-            .map_err(|e| std::io::Error::other(e.to_string()))?,
-    );
-    let addr = http
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| std::io::Error::other("the server is not bound to an IP address"))?;
-    let stopping = Arc::new(AtomicBool::new(false));
-    let workers = (0..app.config.workers.max(1))
+    raise_descriptor_limit();
+    let listener = TcpListener::bind(app.config.addr)?;
+    set_socket_timeouts(&listener, IDLE_TIMEOUT_SECS)?;
+    let addr = listener.local_addr()?;
+    let server = tiny_http::Server::from_listener(listener.try_clone()?, None)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let http = Arc::new(Listening {
+        listener,
+        server: RwLock::new(Arc::new(server)),
+        stopping: AtomicBool::new(false),
+    });
+    let count = app.config.workers.max(1);
+    {
+        let http = http.clone();
+        std::thread::Builder::new()
+            .name("accept-watch".into())
+            .spawn(move || watch_accepting(&http, count))?;
+    }
+    let workers = (0..count)
         .map(|i| {
-            let (app, http, stopping) = (app.clone(), http.clone(), stopping.clone());
+            let (app, http) = (app.clone(), http.clone());
             std::thread::Builder::new()
                 .name(format!("http-{i}"))
-                .spawn(move || worker(&app, &http, &stopping))
+                .spawn(move || worker(&app, &http, count))
         })
         .collect::<std::io::Result<Vec<_>>>()?;
     Ok(Running {
         addr,
         http,
-        stopping,
         workers,
     })
 }
 
-fn worker(app: &Arc<App>, http: &tiny_http::Server, stopping: &AtomicBool) {
-    loop {
-        match http.recv() {
+fn worker(app: &Arc<App>, http: &Listening, workers: usize) {
+    while !http.stopping.load(Ordering::SeqCst) {
+        let server = http.current();
+        match server.recv() {
             Ok(rq) => handle(app, rq),
-            Err(e) if !stopping.load(Ordering::SeqCst) => eprintln!("accept failed: {e}"),
+            // `unblock()` (a restart or a stop) wakes us this way: look again.
+            Err(e) if e.to_string() == "thread unblocked" => {}
+            Err(e) if !http.stopping.load(Ordering::SeqCst) => {
+                eprintln!("accepting connections failed: {e}");
+                http.restart(&server, workers);
+            }
             Err(_) => {}
         }
-        if stopping.load(Ordering::SeqCst) {
-            return;
+    }
+}
+
+/// tiny_http's accept thread can also die without a word (it panics when descriptors run
+/// out at the wrong moment). Connections then wait in the listening socket's queue: when
+/// that queue stays non-empty for three seconds, accepting is started anew.
+fn watch_accepting(http: &Listening, workers: usize) {
+    let mut stuck = 0;
+    while !http.stopping.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_secs(1));
+        let waiting = accept_queue_len(&http.listener).unwrap_or(0);
+        stuck = if waiting > 0 { stuck + 1 } else { 0 };
+        if stuck >= 3 {
+            eprintln!(
+                "{waiting} connection(s) waiting to be accepted for 3 s: restarting the accept loop"
+            );
+            http.restart(&http.current(), workers);
+            stuck = 0;
+        }
+    }
+}
+
+/// How many connections wait in a listening socket's accept queue (Linux `TCP_INFO`).
+fn accept_queue_len(listener: &TcpListener) -> Option<u32> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: tcp_info is plain data; the kernel fills at most `len` bytes of it.
+    unsafe {
+        let mut info: libc::tcp_info = std::mem::zeroed();
+        let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
+        let rc = libc::getsockopt(
+            listener.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_INFO,
+            (&mut info as *mut libc::tcp_info).cast(),
+            &mut len,
+        );
+        // For a listening socket, tcpi_unacked is the current accept queue length.
+        (rc == 0).then_some(info.tcpi_unacked)
+    }
+}
+
+/// Accepted sockets inherit these from the listening socket (Linux): reads and writes
+/// that make no progress for `secs` fail, and the connection is closed.
+fn set_socket_timeouts(listener: &TcpListener, secs: i64) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let tv = libc::timeval {
+        tv_sec: secs,
+        tv_usec: 0,
+    };
+    for option in [libc::SO_RCVTIMEO, libc::SO_SNDTIMEO] {
+        // SAFETY: a valid socket descriptor and a correctly sized timeval.
+        let rc = unsafe {
+            libc::setsockopt(
+                listener.as_raw_fd(),
+                libc::SOL_SOCKET,
+                option,
+                (&tv as *const libc::timeval).cast(),
+                std::mem::size_of::<libc::timeval>() as libc::socklen_t,
+            )
+        };
+        if rc != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// Lets the process use as many descriptors as the system allows it, so many idle
+/// connections do not run it out of them early.
+fn raise_descriptor_limit() {
+    // SAFETY: plain libc calls on a local struct.
+    unsafe {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
+            lim.rlim_cur = lim.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
         }
     }
 }

@@ -8,6 +8,7 @@ mod api_basics;
 mod browser;
 mod cli;
 mod crash;
+mod hostile;
 mod ledger;
 mod notices;
 mod pages;

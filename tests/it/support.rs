@@ -61,6 +61,26 @@ pub struct Server {
 
 /// Starts `meguri serve` on `db` and returns it with the address it listens on.
 fn spawn_serve(db: &Path, log: &Path, extra: &[&str]) -> (Child, String) {
+    // `--prefix CMD ARG ... --` runs the server under another command (e.g. prlimit).
+    let (prefix, extra): (Vec<&str>, Vec<&str>) = match extra.iter().position(|a| *a == "--prefix")
+    {
+        Some(i) => {
+            let end = extra
+                .iter()
+                .position(|a| *a == "--")
+                .expect("--prefix ends with --");
+            (
+                extra[i + 1..end].to_vec(),
+                extra[..i]
+                    .iter()
+                    .chain(&extra[end + 1..])
+                    .copied()
+                    .collect(),
+            )
+        }
+        None => (Vec::new(), extra.to_vec()),
+    };
+    let extra = &extra[..];
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -77,7 +97,15 @@ fn spawn_serve(db: &Path, log: &Path, extra: &[&str]) -> (Child, String) {
         args.extend_from_slice(&["--workers", "4"]);
     }
     args.extend_from_slice(extra);
-    let mut child = Command::new(BIN)
+    let mut command = match prefix.split_first() {
+        Some((program, rest)) => {
+            let mut c = Command::new(program);
+            c.args(rest).arg(BIN);
+            c
+        }
+        None => Command::new(BIN),
+    };
+    let mut child = command
         .args(&args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -1,0 +1,76 @@
+//! Slow and hostile clients: many idle connections do not stop service, and running out
+//! of file descriptors does not stop the server accepting once they are free again.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use crate::support::Server;
+
+/// GET /healthz on a fresh connection, waiting up to `secs` for the answer.
+fn health(addr: &str, secs: u64) -> Option<u16> {
+    let mut c = TcpStream::connect(addr).ok()?;
+    c.set_read_timeout(Some(Duration::from_secs(secs))).ok()?;
+    c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .ok()?;
+    let mut out = String::new();
+    c.read_to_string(&mut out).ok()?;
+    out.split(' ').nth(1)?.parse().ok()
+}
+
+#[test]
+fn a_thousand_idle_connections_do_not_stop_service() {
+    let s = Server::start();
+    let idle: Vec<TcpStream> = (0..1000)
+        .map(|_| TcpStream::connect(&s.addr).unwrap())
+        .collect();
+    // Half-open requests: headers started, never finished.
+    let mut partial: Vec<TcpStream> = (0..100)
+        .map(|_| TcpStream::connect(&s.addr).unwrap())
+        .collect();
+    for c in &mut partial {
+        c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .unwrap();
+    }
+    for _ in 0..20 {
+        assert_eq!(health(&s.addr, 10), Some(200));
+    }
+    let (id, token) = s.resident("still-served");
+    let r = s.as_(&token).post(
+        "/api/v1/charges",
+        &serde_json::json!({ "resident_id": id, "amount": 1000, "method": "credit_card" }),
+    );
+    assert_eq!(r.status, 201);
+    drop(idle);
+    drop(partial);
+    s.verify();
+}
+
+#[test]
+fn running_out_of_descriptors_does_not_stop_accepting_for_good() {
+    // The server may hold only 64 descriptors.
+    let s = Server::start_with(&[
+        "--fake-clock",
+        "--prefix",
+        "prlimit",
+        "--nofile=64:64",
+        "--",
+    ]);
+    assert_eq!(health(&s.addr, 10), Some(200));
+    // More connections than it can hold: accepting fails (EMFILE) at some point.
+    let hogs: Vec<TcpStream> = (0..120)
+        .filter_map(|_| TcpStream::connect(&s.addr).ok())
+        .collect();
+    assert!(hogs.len() > 64);
+    // Let them go; the server must accept again and answer (the kernel keeps this
+    // connection queued until it does).
+    drop(hogs);
+    assert_eq!(
+        health(&s.addr, 30),
+        Some(200),
+        "the server stopped accepting:\n{}",
+        s.log()
+    );
+    assert_eq!(health(&s.addr, 30), Some(200));
+    s.verify();
+}
