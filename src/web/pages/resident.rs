@@ -275,23 +275,26 @@ fn pay_page(
     render(ctx, status, l.t("お支払い", "Pay"), body)
 }
 
+/// The amount typed on the pay page, or that page again with a message.
+fn typed_amount(ctx: &Ctx, store: &crate::db::stores::StoreRow) -> Result<Yen, Reply> {
+    let l = ctx.lang;
+    let typed = field(&ctx.form(), "amount").unwrap_or("").to_owned();
+    Yen::parse_typed(&typed).ok_or_else(|| {
+        let msg = l.t(
+            "金額を数字で入力してください(1円以上)",
+            "Type the amount in digits (at least 1 yen)",
+        );
+        pay_page(ctx, store, 400, Some(msg), &typed)
+    })
+}
+
 pub fn pay_confirm(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let store = store_of(ctx)?;
     let (_, resident) = me(ctx)?;
-    let form = ctx.form();
-    let typed = field(&form, "amount").unwrap_or("").to_owned();
-    let Some(amount) = Yen::parse_typed(&typed) else {
-        return Ok(pay_page(
-            ctx,
-            &store,
-            400,
-            Some(l.t(
-                "金額を数字で入力してください(1円以上)",
-                "Type the amount in digits (at least 1 yen)",
-            )),
-            &typed,
-        ));
+    let amount = match typed_amount(ctx, &store) {
+        Ok(a) => a,
+        Err(page) => return Ok(page),
     };
     let balance = ledger::balance(ctx.app, resident)?.total;
     let body = html! {
@@ -316,19 +319,12 @@ pub fn pay_confirm(ctx: &mut Ctx) -> Result<Reply, WebError> {
 }
 
 pub fn pay(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    let l = ctx.lang;
     let store = store_of(ctx)?;
     let (who, _) = me(ctx)?;
     let form = ctx.form();
-    let typed = field(&form, "amount").unwrap_or("").to_owned();
-    let Some(amount) = Yen::parse_typed(&typed) else {
-        return Ok(pay_page(
-            ctx,
-            &store,
-            400,
-            Some(l.t("金額を数字で入力してください", "Type the amount in digits")),
-            &typed,
-        ));
+    let amount = match typed_amount(ctx, &store) {
+        Ok(a) => a,
+        Err(page) => return Ok(page),
     };
     let key = field(&form, "key")
         .filter(|k| !k.is_empty())
