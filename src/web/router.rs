@@ -222,6 +222,18 @@ pub fn find(method: Method, path: &str) -> Found {
     }
 }
 
+/// The methods a path answers to, for the `Allow` header of a 405.
+pub fn allowed(path: &str) -> Vec<&'static str> {
+    let segs = segments(path);
+    let mut methods: Vec<&'static str> = ROUTES
+        .iter()
+        .filter(|r| match_pattern(r.pattern, &segs).is_some())
+        .map(|r| r.method.as_str())
+        .collect();
+    methods.dedup();
+    methods
+}
+
 fn segments(path: &str) -> Vec<&str> {
     path.split('/').filter(|s| !s.is_empty()).collect()
 }

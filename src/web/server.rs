@@ -284,24 +284,20 @@ fn dispatch(app: &Arc<App>, rq: &mut tiny_http::Request) -> Reply {
     };
     let lang = Lang::parse(cookie(LANG_COOKIE).as_deref().unwrap_or(""));
 
+    let not_allowed = |name: String| {
+        let allow = router::allowed(path);
+        if allow.is_empty() {
+            return error_reply(app, kind, lang, &WebError::RouteNotFound);
+        }
+        error_reply(app, kind, lang, &WebError::MethodNotAllowed(name))
+            .header("Allow", &allow.join(", "))
+    };
     let Some(method) = Method::parse(rq.method().as_str()) else {
-        return error_reply(
-            app,
-            kind,
-            lang,
-            &WebError::MethodNotAllowed(rq.method().to_string()),
-        );
+        return not_allowed(rq.method().to_string());
     };
     let (route, params) = match router::find(method, path) {
         Found::Route(r, p) => (r, p),
-        Found::WrongMethod => {
-            return error_reply(
-                app,
-                kind,
-                lang,
-                &WebError::MethodNotAllowed(method.as_str().into()),
-            );
-        }
+        Found::WrongMethod => return not_allowed(method.as_str().into()),
         Found::None => return error_reply(app, kind, lang, &WebError::RouteNotFound),
     };
     let kind = route.kind;

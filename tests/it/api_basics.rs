@@ -94,6 +94,13 @@ fn bad_input_gets_the_error_body_and_changes_nothing() {
     // A wrong method on a known path.
     let r = s.as_(&admin).send("DELETE", "/api/v1/stores", None, &[]);
     assert_eq!((r.status, r.code().as_str()), (405, "invalid_request"));
+    assert_eq!(r.header("allow"), Some("GET, POST"));
+    let r = s.as_(&admin).send("TRACE", "/api/v1/stores", None, &[]);
+    assert_eq!((r.status, r.header("allow")), (405, Some("GET, POST")));
+    assert_eq!(
+        s.as_(&admin).send("TRACE", "/nowhere", None, &[]).status,
+        404
+    );
     // Bad paging.
     let r = s.api().get("/api/v1/stores?limit=0");
     assert_eq!((r.status, r.code().as_str()), (400, "invalid_request"));

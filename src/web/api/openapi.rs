@@ -570,7 +570,10 @@ fn path_params(r: &Route) -> Vec<Value> {
             ["q", "category", "limit", "cursor"]
                 .iter()
                 .filter(|q| r.pattern == "/api/v1/stores" || matches!(**q, "limit" | "cursor"))
-                .map(|q| json!({ "name": q, "in": "query", "required": false, "schema": { "type": "string" } }))
+                .map(|q| {
+                    let schema = if *q == "limit" { json!({ "type": "integer", "minimum": 1, "maximum": 500 }) } else { json!({ "type": "string" }) };
+                    json!({ "name": q, "in": "query", "required": false, "schema": schema })
+                })
                 .collect::<Vec<_>>()
         } else {
             Vec::new()
