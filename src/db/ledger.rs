@@ -703,6 +703,49 @@ pub fn history(
     .collect()
 }
 
+/// A store's payments with an id above `after_id`, oldest first (the till's live feed).
+pub fn store_payments_since(
+    c: &Connection,
+    store_id: i64,
+    after_id: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<PaymentRow>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, kind, wallet_id, store_id, amount, refunded, at FROM payments
+         WHERE store_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+    )?;
+    st.query_map(params![store_id, after_id, limit], payment_from_row)?
+        .collect()
+}
+
+/// A store's payments in [from, until), newest first.
+pub fn store_payments_between(
+    c: &Connection,
+    store_id: i64,
+    from: i64,
+    until: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<PaymentRow>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, kind, wallet_id, store_id, amount, refunded, at FROM payments
+         WHERE store_id = ?1 AND at >= ?2 AND at < ?3 ORDER BY id DESC LIMIT ?4",
+    )?;
+    st.query_map(params![store_id, from, until, limit], payment_from_row)?
+        .collect()
+}
+
+fn payment_from_row(r: &rusqlite::Row) -> rusqlite::Result<PaymentRow> {
+    Ok(PaymentRow {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        wallet_id: r.get(2)?,
+        store_id: r.get(3)?,
+        amount: Yen(r.get(4)?),
+        refunded: Yen(r.get(5)?),
+        at: r.get(6)?,
+    })
+}
+
 /// A payment as its receipt shows it: store name and per-program breakdown.
 pub struct Receipt {
     pub payment: PaymentRow,

@@ -1092,6 +1092,41 @@ pub fn charge_receipt(app: &App, who: &Principal, charge_id: i64) -> Result<db::
         .ok_or_else(|| not_found(format!("no charge {charge_id}"), "チャージが見つかりません"))
 }
 
+/// The merchant's own store, or a refusal.
+fn own_store(who: &Principal) -> Result<i64> {
+    require(who, &[Role::Merchant])?;
+    who.store_id
+        .ok_or_else(|| not_found("no store", "店舗が見つかりません"))
+}
+
+/// New payments at the merchant's store since `after_id` (the till's live feed).
+pub fn store_feed(app: &App, who: &Principal, after_id: i64) -> Result<Vec<db::PaymentRow>> {
+    let store = own_store(who)?;
+    Ok(db::store_payments_since(
+        &*app.conn()?,
+        store,
+        after_id,
+        100,
+    )?)
+}
+
+/// The merchant's payments in [from, until), newest first.
+pub fn store_payments(
+    app: &App,
+    who: &Principal,
+    from: i64,
+    until: i64,
+) -> Result<Vec<db::PaymentRow>> {
+    let store = own_store(who)?;
+    Ok(db::store_payments_between(
+        &*app.conn()?,
+        store,
+        from,
+        until,
+        100_000,
+    )?)
+}
+
 /// Whether the resident's CPM code has been used, and by which payment.
 pub fn qr_status(app: &App, who: &Principal, token: &str) -> Result<Option<i64>> {
     require(who, &[Role::Resident])?;

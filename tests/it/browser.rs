@@ -317,3 +317,33 @@ fn the_payment_code_page_turns_into_the_completion_screen_when_a_store_charges_i
     assert_eq!(b.text("section.done p.store"), "喫茶 ひだまり");
     s.verify();
 }
+
+#[test]
+fn a_payment_appears_on_the_stores_till_without_reloading() {
+    let s = Server::start();
+    let (_, code, _) = s.store("めぐり青果店", "seika");
+    let (id, token) = s.resident("hanako");
+    s.as_(&token).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 3000, "method": "credit_card" }),
+    );
+    let d = Driver::start();
+    let b = d.session();
+    b.go(&format!("http://{}/login", s.addr));
+    b.type_in("#f-login", "seika");
+    b.type_in("#f-password", "password-1234");
+    b.click("button.primary");
+    b.find("section.store-qr");
+    b.go(&format!("http://{}/shop/till", s.addr));
+    assert_eq!(b.text("#takings"), "0円");
+    let r = s.as_(&token).post(
+        "/api/v1/payments",
+        &json!({ "store_code": code, "amount": 1280 }),
+    );
+    assert_eq!(r.status, 201);
+    // The page polls; finding the new line waits for it.
+    assert!(b.text("#feed li.new").contains("1,280円"));
+    assert_eq!(b.text("#takings"), "1,280円");
+    b.screenshot("till");
+    s.verify();
+}

@@ -14,3 +14,4 @@ mod notices;
 mod pages;
 mod resident_app;
 mod roles;
+mod shop;

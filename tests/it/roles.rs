@@ -182,6 +182,10 @@ const PAGES: &[(&str, &str, &[&str])] = &[
         ],
     ),
     ("GET", "/shop", &["merchant"]),
+    ("GET", "/shop/till", &["merchant"]),
+    ("GET", "/shop/feed", &["merchant"]),
+    ("GET", "/shop/cpm", &["merchant"]),
+    ("POST", "/shop/cpm", &["merchant"]),
     ("GET", "/app", &["resident"]),
     ("GET", "/distributor", &["distributor"]),
     (

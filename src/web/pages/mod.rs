@@ -8,6 +8,7 @@ pub mod home;
 pub mod notices;
 pub mod register;
 pub mod resident;
+pub mod shop;
 pub mod wallet;
 
 use maud::Markup;

@@ -1,0 +1,318 @@
+//! The store's till, on the merchant's own phone or tablet: today's takings and a live
+//! feed of payments (so goods are never handed over unpaid), taking a payment from a
+//! resident's code (CPM), refunds, and a day's payments as CSV.
+
+use maud::{Markup, html};
+use serde_json::json;
+
+use super::{message, render, status_of};
+use crate::db::ledger::PaymentRow;
+use crate::domain::program::start_of_day;
+use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_unix, parse_date};
+use crate::domain::{Text, Yen};
+use crate::service::ledger;
+use crate::service::{ServiceError, crypto, idempotency};
+use crate::web::error::WebError;
+use crate::web::reply::Reply;
+use crate::web::request::{Ctx, field};
+use crate::web::views::money::yen;
+use crate::web::views::pay::{self, Completion};
+use crate::web::views::{Lang, alert, csrf_field, notice};
+
+/// Today's [start, end) in JST.
+fn today(ctx: &Ctx) -> (i64, i64) {
+    let start = start_of_day(from_unix(ctx.app.now()).date_naive());
+    (start, start + 86_400)
+}
+
+fn line(l: Lang, p: &PaymentRow) -> Markup {
+    html! {
+        li data-id=(p.id) {
+            a href={ "/shop/payments/" (p.id) } {
+                span.when { (format_time_seconds(p.at)) }
+                span.what { (if p.kind == "cpm" { l.t("コード読取", "Scanned code") } else { l.t("QR支払い", "QR payment") }) }
+                span.delta { (yen(l, p.amount)) @if p.refunded.0 > 0 { small { " (" (l.t("返金 ", "refunded ")) (yen(l, p.refunded)) ")" } } }
+            }
+        }
+    }
+}
+
+/// The till: today's total and the payments as they come in.
+pub fn till(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let (from, until) = today(ctx);
+    let payments = ledger::store_payments(ctx.app, ctx.who()?, from, until)?;
+    let total: Yen = payments.iter().map(|p| p.amount - p.refunded).sum();
+    let last = payments.first().map(|p| p.id).unwrap_or(0);
+    let body = html! {
+        section.figures aria-label=(l.t("本日の売上", "Today's takings")) {
+            div.figure { span.label { (l.t("本日の売上", "Today")) } span.value #takings { (yen(l, total)) } }
+            div.figure { span.label { (l.t("件数", "Payments")) } span.value #count { (payments.len()) } }
+        }
+        nav.actions {
+            a.button.primary href="/shop/cpm" { (l.t("お客様のコードを読み取る", "Scan a customer's code")) }
+            a.button href={ "/shop/payments.csv?date=" (from_unix(from).format("%Y-%m-%d")) } download { (l.t("本日分をCSVで保存", "Today's CSV")) }
+        }
+        h2 { (l.t("お支払い(新しい順、自動で更新)", "Payments (newest first, updates by itself)")) }
+        ul.history.feed #feed data-after=(last) aria-live="polite" {
+            @for p in &payments { (line(l, p)) }
+        }
+        p.small { (l.t("新しいお支払いは2秒以内に上に表示されます。", "New payments appear at the top within two seconds.")) }
+        script src="/assets/till.js" {}
+    };
+    Ok(render(ctx, 200, l.t("レジ", "Till"), body))
+}
+
+/// Polled by the till page: payments after `after`.
+pub fn feed(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let after = ctx
+        .query_get("after")
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or(0);
+    let l = ctx.lang;
+    let rows = ledger::store_feed(ctx.app, ctx.who()?, after)?;
+    let items: Vec<_> = rows
+        .iter()
+        .map(|p| json!({ "id": p.id, "html": line(l, p).into_string(), "amount": p.amount.0 }))
+        .collect();
+    Ok(Reply::json(200, &json!({ "items": items })))
+}
+
+pub fn payment(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    payment_page(ctx, 200, None, None)
+}
+
+fn payment_page(
+    ctx: &Ctx,
+    status: u16,
+    error: Option<&str>,
+    done: Option<&str>,
+) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let (r, breakdown) = ledger::receipt(ctx.app, ctx.who()?, ctx.param_id(0)?)?;
+    let p = r.payment;
+    let open = p.amount - p.refunded;
+    let body = html! {
+        @if let Some(d) = done { (notice(d)) }
+        @if let Some(e) = error { (alert(e)) }
+        dl.confirm {
+            dt { (l.t("日時", "When")) } dd { (format_date_ja(p.at)) " " (format_time_seconds(p.at)) }
+            dt { (l.t("金額", "Amount")) } dd.num { (yen(l, p.amount)) }
+            dt { (l.t("返金済み", "Refunded")) } dd.num { (yen(l, p.refunded)) }
+            @for (program, y) in &breakdown { dt { (program) } dd.num { (yen(l, *y)) } }
+        }
+        @if open.0 > 0 {
+            form.card method="post" action={ "/shop/payments/" (p.id) "/refund" } {
+                h2 { (l.t("返金する", "Refund")) }
+                (csrf_field(&ctx.csrf_token()))
+                input type="hidden" name="key" value=(crypto::random_token());
+                div.field {
+                    label for="f-amount" { (l.t("返金額(円)", "Amount (yen)")) }
+                    small #f-amount-hint { (l.t("全額返金は ", "Full refund: ")) (yen(l, open)) }
+                    input #f-amount.amount name="amount" type="text" inputmode="numeric" value=(open.0) required aria-describedby="f-amount-hint";
+                }
+                button.primary type="submit" { (l.t("返金する", "Refund")) }
+            }
+        }
+        p { a href="/shop/till" { (l.t("レジへ戻る", "Back to the till")) } }
+    };
+    Ok(render(ctx, status, l.t("お支払いの詳細", "Payment"), body))
+}
+
+pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let payment_id = ctx.param_id(0)?;
+    let form = ctx.form();
+    let Some(amount) = Yen::parse_typed(field(&form, "amount").unwrap_or("")) else {
+        return payment_page(
+            ctx,
+            400,
+            Some(l.t(
+                "返金額を数字で入力してください",
+                "Type the amount in digits",
+            )),
+            None,
+        );
+    };
+    let key = field(&form, "key").unwrap_or("").to_owned();
+    let who = ctx.who()?.clone();
+    let fp = crypto::sha256(format!("page-refund {payment_id} {}", amount.0).as_bytes());
+    let result = idempotency::run(
+        ctx.app,
+        &who.idempotency_scope(),
+        Some(&key),
+        &fp,
+        {
+            let (app, who) = (ctx.shared.clone(), who.clone());
+            move |tx| ledger::refund(&app, tx, &who, payment_id, amount)
+        },
+        |o| (201, json!({ "refund_id": o.refund_id })),
+    );
+    match result {
+        Ok(_) => payment_page(ctx, 200, None, Some(l.t("返金しました。", "Refunded."))),
+        Err(e) if status_of(&e) < 500 => {
+            payment_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Taking a payment from a resident's code: camera where the browser can, or typed in.
+pub fn cpm_form(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    cpm_page(ctx, 200, None, "", "")
+}
+
+fn cpm_page(
+    ctx: &Ctx,
+    status: u16,
+    error: Option<&str>,
+    code: &str,
+    amount: &str,
+) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let body = html! {
+        @if let Some(e) = error { (alert(e)) }
+        div.scanner hidden data-fill="f-code" {
+            video #scan-video playsinline muted {}
+            p.small { (l.t("お客様のコードを枠の中に写してください", "Hold the customer's code inside the frame")) }
+        }
+        form.card method="post" action="/shop/cpm" {
+            (csrf_field(&ctx.csrf_token()))
+            input type="hidden" name="key" value=(crypto::random_token());
+            div.field {
+                label for="f-code" { (l.t("お客様のコード", "Customer's code")) }
+                input #f-code name="code" type="text" autocomplete="off" autocapitalize="characters" required value=(code);
+            }
+            (pay::amount_field(l, amount))
+            button.primary type="submit" { (l.t("支払いを受ける", "Take the payment")) }
+        }
+        p { a href="/shop/till" { (l.t("レジへ戻る", "Back to the till")) } }
+        script src="/assets/keypad.js" {}
+        script src="/assets/scan.js" {}
+    };
+    Ok(render(
+        ctx,
+        status,
+        l.t("コードで支払いを受ける", "Take a payment by code"),
+        body,
+    ))
+}
+
+pub fn cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let form = ctx.form();
+    let code = field(&form, "code").unwrap_or("").trim().to_owned();
+    let typed = field(&form, "amount").unwrap_or("").to_owned();
+    let Some(amount) = Yen::parse_typed(&typed) else {
+        return cpm_page(
+            ctx,
+            400,
+            Some(l.t("金額を数字で入力してください", "Type the amount in digits")),
+            &code,
+            &typed,
+        );
+    };
+    let who = ctx.who()?.clone();
+    let store_id = who.store_id.ok_or(WebError::RouteNotFound)?;
+    let key = field(&form, "key").unwrap_or("").to_owned();
+    let fp = crypto::sha256(format!("page-cpm {code} {}", amount.0).as_bytes());
+    let result = idempotency::run(
+        ctx.app,
+        &who.idempotency_scope(),
+        Some(&key),
+        &fp,
+        {
+            let (app, who, code) = (ctx.shared.clone(), who.clone(), code.clone());
+            move |tx| ledger::pay_by_token(&app, tx, &who, store_id, &code, amount)
+        },
+        |o| {
+            (
+                201,
+                json!({ "payment_id": o.payment_id, "store": o.store.as_ref().map(|s| s.1.clone()), "at": o.paid_at }),
+            )
+        },
+    );
+    match result {
+        Ok(a) => {
+            let v: serde_json::Value = serde_json::from_str(&a.body).unwrap_or_default();
+            let at = v["at"].as_i64().unwrap_or_else(|| ctx.app.now());
+            let c = Completion {
+                store: v["store"].as_str().unwrap_or_default().to_owned(),
+                amount,
+                date: format_date_ja(at),
+                time: format_time_seconds(at),
+                colour: day_colour(ctx.app.now()),
+                breakdown: vec![],
+                balance_after: None,
+            };
+            let body = html! {
+                (pay::completion(l, &c))
+                p { a.button.primary href="/shop/cpm" { (l.t("次のお客様", "Next customer")) } }
+                p { a href="/shop/till" { (l.t("レジへ戻る", "Back to the till")) } }
+            };
+            Ok(render(
+                ctx,
+                201,
+                l.t("お支払いを受けました", "Payment taken"),
+                body,
+            ))
+        }
+        Err(ServiceError::IdempotencyConflict) => {
+            Err(WebError::Service(ServiceError::Conflict(Text::new(
+                "this form was already used for another payment",
+                "この画面は別のお支払いで使用済みです。もう一度読み取ってください。",
+            ))))
+        }
+        Err(e) if status_of(&e) < 500 => cpm_page(
+            ctx,
+            status_of(&e),
+            Some(&message(ctx, &e)),
+            &code,
+            &amount.0.to_string(),
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One day's payments (`?date=2024-12-01`, JST) as CSV.
+pub fn payments_csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let day = ctx
+        .query_get("date")
+        .and_then(parse_date)
+        .ok_or_else(|| WebError::BadRequest("date must look like 2024-12-01".into()))?;
+    let from = start_of_day(day);
+    let rows = ledger::store_payments(ctx.app, ctx.who()?, from, from + 86_400)?;
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .rev()
+        .map(|p| {
+            vec![
+                p.id.to_string(),
+                format!("{} {}", day.format("%Y-%m-%d"), format_time_seconds(p.at)),
+                if p.kind == "cpm" { "CPM" } else { "MPM" }.to_owned(),
+                p.amount.0.to_string(),
+                p.refunded.0.to_string(),
+            ]
+        })
+        .collect();
+    let header = [
+        l.t("番号", "No."),
+        l.t("日時", "When"),
+        l.t("方式", "Kind"),
+        l.t("金額(円)", "Amount"),
+        l.t("返金(円)", "Refunded"),
+    ];
+    Ok(Reply::bytes(
+        200,
+        "text/csv; charset=utf-8",
+        crate::export::csv(&header, &table),
+    )
+    .header(
+        "Content-Disposition",
+        &format!(
+            "attachment; filename=\"payments-{}.csv\"",
+            day.format("%Y-%m-%d")
+        ),
+    ))
+}

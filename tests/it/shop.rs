@@ -1,0 +1,134 @@
+//! The store's till: live feed and takings, taking a payment by a customer's code,
+//! refunds, the day's CSV; one store never sees another's payments.
+
+use serde_json::json;
+
+use crate::support::{Browser, Html, Server, csrf_of};
+
+#[test]
+fn till_cpm_refund_and_csv() {
+    let s = Server::start();
+    s.set_clock("2024-12-01T10:00:00+09:00");
+    let (_, code, _) = s.store("めぐり青果店", "seika");
+    s.store("別の店", "other");
+    let (id, resident) = s.resident("hanako");
+    s.as_(&resident).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 5000, "method": "credit_card" }),
+    );
+    let mut shop = Browser::new(&s);
+    shop.login("seika", "password-1234");
+    let till = Html::parse(&shop.get("/shop/till").text());
+    assert_eq!(till.text("#takings"), "0円");
+    let after = till.attrs("#feed", "data-after")[0].clone();
+
+    // A resident pays by the store's QR: the feed has it.
+    let p = s.as_(&resident).post(
+        "/api/v1/payments",
+        &json!({ "store_code": code, "amount": 1280 }),
+    );
+    assert_eq!(p.status, 201);
+    let feed: serde_json::Value =
+        serde_json::from_str(&shop.get(&format!("/shop/feed?after={after}")).text()).unwrap();
+    assert_eq!(feed["items"].as_array().unwrap().len(), 1);
+    assert_eq!(feed["items"][0]["amount"], 1280);
+    assert!(
+        feed["items"][0]["html"]
+            .as_str()
+            .unwrap()
+            .contains("1,280円")
+    );
+
+    // The store takes a payment from the customer's code.
+    let token = s.as_(&resident).get("/api/v1/me/qr-token").json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = shop.get("/shop/cpm");
+    let key = Html::parse(&page.text()).attrs("input[name=key]", "value")[0].clone();
+    let csrf = csrf_of(&page.text());
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("key", key.as_str()),
+        ("code", &token.to_lowercase()),
+        ("amount", "700"),
+    ];
+    let r = shop.post_form("/shop/cpm", &fields);
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(
+        Html::parse(&r.text()).text("section.done p.amount"),
+        "700円"
+    );
+    let again = shop.post_form("/shop/cpm", &fields);
+    assert_eq!(
+        again.status, 201,
+        "a double tap answers the same and charges once"
+    );
+    let used = shop.post_form(
+        "/shop/cpm",
+        &[
+            ("csrf", &csrf),
+            ("key", "other-key"),
+            ("code", &token),
+            ("amount", "700"),
+        ],
+    );
+    assert_eq!(used.status, 409);
+    assert!(
+        Html::parse(&used.text())
+            .text(".alert")
+            .contains("使用済み")
+    );
+    assert_eq!(
+        s.as_(&resident).get("/api/v1/me/balance").json()["total"],
+        5000 - 1280 - 700
+    );
+
+    let till = Html::parse(&shop.get("/shop/till").text());
+    assert_eq!(till.text("#takings"), "1,980円");
+    assert_eq!(till.texts("#feed li").len(), 2);
+
+    // A partial refund from the payment's page.
+    let pid = p.json()["payment_id"].as_i64().unwrap();
+    let detail = shop.get(&format!("/shop/payments/{pid}"));
+    let key = Html::parse(&detail.text()).attrs("input[name=key]", "value")[0].clone();
+    let csrf = csrf_of(&detail.text());
+    let r = shop.post_form(
+        &format!("/shop/payments/{pid}/refund"),
+        &[("csrf", &csrf), ("key", &key), ("amount", "280")],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(
+        Html::parse(&r.text())
+            .texts("dl.confirm dd")
+            .contains(&"280円".to_owned())
+    );
+    let r = shop.post_form(
+        &format!("/shop/payments/{pid}/refund"),
+        &[("csrf", &csrf), ("key", "k2"), ("amount", "5000")],
+    );
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        s.as_(&resident).get("/api/v1/me/balance").json()["total"],
+        5000 - 1280 - 700 + 280
+    );
+
+    // The day's CSV.
+    let csv = shop.get("/shop/payments.csv?date=2024-12-01").text();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[1].ends_with(",MPM,1280,280"), "{}", lines[1]);
+    assert!(lines[2].ends_with(",CPM,700,0"), "{}", lines[2]);
+
+    // Another store sees none of it.
+    let mut other = Browser::new(&s);
+    other.login("other", "password-1234");
+    assert_eq!(
+        Html::parse(&other.get("/shop/till").text())
+            .texts("#feed li")
+            .len(),
+        0
+    );
+    assert_eq!(other.get(&format!("/shop/payments/{pid}")).status, 404);
+    s.verify();
+}
