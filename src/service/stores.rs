@@ -64,6 +64,7 @@ impl BankAccount {
     }
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewStore {
     pub name: String,
     pub name_kana: String,
@@ -82,6 +83,21 @@ pub struct NewStore {
     pub bank: Option<BankAccount>,
 }
 
+/// A profile field's Japanese name, for messages on the forms.
+fn label_ja(field: &str) -> &str {
+    match field {
+        "name" => "店名",
+        "name_kana" => "店名(カナ)",
+        "category" => "業種",
+        "address" => "住所",
+        "hours" => "営業時間",
+        "holidays" => "定休日",
+        "pr" => "PR文",
+        "url" => "URL",
+        other => other,
+    }
+}
+
 pub const MEDIA: &[&str] = &["money", "coupons", "points"];
 
 pub struct CreatedStore {
@@ -89,14 +105,15 @@ pub struct CreatedStore {
     pub mpm_code: String,
 }
 
-pub fn create(app: &App, who: &Principal, s: NewStore) -> Result<CreatedStore> {
-    require(who, STAFF)?;
+/// Checks a store profile as a person entered it; the message names the field in the
+/// visitor's language.
+pub fn validate(s: &NewStore) -> Result<()> {
     let text = |label: &str, v: &str, max: usize| -> Result<()> {
         let n = v.trim().chars().count();
         if n == 0 || n > max {
             return Err(invalid(
                 format!("{label} must be 1 to {max} characters"),
-                format!("{label}は1〜{max}文字で入力してください"),
+                format!("{}は1〜{max}文字で入力してください", label_ja(label)),
             ));
         }
         Ok(())
@@ -147,25 +164,26 @@ pub fn create(app: &App, who: &Principal, s: NewStore) -> Result<CreatedStore> {
             "緯度と経度は両方入力してください",
         ));
     }
-    let accepts = if s.accepts.is_empty() {
-        vec!["money".to_owned()]
-    } else {
-        s.accepts.clone()
-    };
-    if let Some(bad) = accepts.iter().find(|m| !MEDIA.contains(&m.as_str())) {
+    if let Some(bad) = s.accepts.iter().find(|m| !MEDIA.contains(&m.as_str())) {
         return Err(invalid(
             format!("accepts: unknown medium {bad}"),
             format!("利用できる決済手段の指定が不明です: {bad}"),
         ));
     }
-    let phone = s
-        .phone
-        .as_deref()
-        .map(super::residents::normalise_phone)
-        .transpose()?;
+    if let Some(p) = &s.phone {
+        super::residents::normalise_phone(p)?;
+    }
     if let Some(b) = &s.bank {
         b.validate()?;
     }
+    Ok(())
+}
+
+pub fn create(app: &App, who: &Principal, s: NewStore) -> Result<CreatedStore> {
+    require(who, STAFF)?;
+    validate(&s)?;
+    let accepts = if s.accepts.is_empty() { vec!["money".to_owned()] } else { s.accepts.clone() };
+    let phone = s.phone.as_deref().map(super::residents::normalise_phone).transpose()?;
     let bank = s
         .bank
         .as_ref()
