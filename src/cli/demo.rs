@@ -174,7 +174,7 @@ pub fn prepare(path: &Path, now: i64) -> Result<Vec<DemoLogin>, CliError> {
             },
         )?;
         for l in s.staff {
-            stores::add_staff(&app, &cli, created.id, &l.login, &l.password)?;
+            stores::add_staff(&app, &cli, created.id, &l.login, &l.password, false)?;
         }
     }
     for r in fx.residents {

@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_ledger.sql"),
     include_str!("migrations/0003_notices.sql"),
+    include_str!("migrations/0004_applications.sql"),
 ];
 
 pub fn current_version() -> i64 {

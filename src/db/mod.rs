@@ -3,6 +3,7 @@
 //! Functions here take a connection or transaction and return rows; no business rules.
 
 pub mod accounts;
+pub mod applications;
 pub mod audit;
 pub mod group;
 pub mod ledger;

@@ -3,6 +3,7 @@
 //! changes nothing.
 
 pub mod accounts;
+pub mod applications;
 pub mod crypto;
 pub mod idempotency;
 pub mod jobs;

@@ -1,5 +1,6 @@
 //! Stores (加盟店): creating them, binding staff logins, the public directory search.
 
+use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -182,8 +183,22 @@ pub fn validate(s: &NewStore) -> Result<()> {
 pub fn create(app: &App, who: &Principal, s: NewStore) -> Result<CreatedStore> {
     require(who, STAFF)?;
     validate(&s)?;
-    let accepts = if s.accepts.is_empty() { vec!["money".to_owned()] } else { s.accepts.clone() };
-    let phone = s.phone.as_deref().map(super::residents::normalise_phone).transpose()?;
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| insert_store(tx, &who.actor, &s, app.now()))
+}
+
+/// Writes a checked store profile inside the caller's transaction, with a fresh MPM code.
+pub fn insert_store(tx: &Transaction, actor: &str, s: &NewStore, now: i64) -> Result<CreatedStore> {
+    let accepts = if s.accepts.is_empty() {
+        vec!["money".to_owned()]
+    } else {
+        s.accepts.clone()
+    };
+    let phone = s
+        .phone
+        .as_deref()
+        .map(super::residents::normalise_phone)
+        .transpose()?;
     let bank = s
         .bank
         .as_ref()
@@ -195,84 +210,101 @@ pub fn create(app: &App, who: &Principal, s: NewStore) -> Result<CreatedStore> {
         s.keywords.join(" ")
     ));
     let mpm_code = crypto::random_code(16);
-    let now = app.now();
-    let mut conn = app.conn()?;
-    let id = db::write(&mut conn, |tx| -> Result<i64> {
-        let id = rows::insert(
-            tx,
-            &rows::NewStore {
-                name: s.name.trim(),
-                name_kana: s.name_kana.trim(),
-                category: s.category.trim(),
-                address: s.address.trim(),
-                phone: phone.as_deref(),
-                hours: s.hours.as_deref(),
-                holidays: s.holidays.as_deref(),
-                pr: s.pr.as_deref(),
-                url: s.url.as_deref(),
-                keywords: &s.keywords,
-                lat: s.lat,
-                lng: s.lng,
-                accepts: &accepts,
-                sells_cards: s.sells_cards,
-                bank: bank.as_ref(),
-                mpm_code: &mpm_code,
-                search_key: &key,
-                created_at: now,
-            },
-        )?;
-        audit::record(
-            tx,
-            now,
-            &who.actor,
-            "store.create",
-            &format!("store:{id}"),
-            &serde_json::json!({ "name": s.name }),
-        )?;
-        Ok(id)
-    })?;
+    let id = rows::insert(
+        tx,
+        &rows::NewStore {
+            name: s.name.trim(),
+            name_kana: s.name_kana.trim(),
+            category: s.category.trim(),
+            address: s.address.trim(),
+            phone: phone.as_deref(),
+            hours: s.hours.as_deref(),
+            holidays: s.holidays.as_deref(),
+            pr: s.pr.as_deref(),
+            url: s.url.as_deref(),
+            keywords: &s.keywords,
+            lat: s.lat,
+            lng: s.lng,
+            accepts: &accepts,
+            sells_cards: s.sells_cards,
+            bank: bank.as_ref(),
+            mpm_code: &mpm_code,
+            search_key: &key,
+            created_at: now,
+        },
+    )?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "store.create",
+        &format!("store:{id}"),
+        &serde_json::json!({ "name": s.name }),
+    )?;
     Ok(CreatedStore { id, mpm_code })
 }
 
-/// Binds a new merchant login to a store.
+/// Binds a new merchant login to a store. A one-time password (`must_change`) is replaced
+/// at the first login.
 pub fn add_staff(
     app: &App,
     who: &Principal,
     store_id: i64,
     login: &str,
     password: &str,
+    must_change: bool,
 ) -> Result<i64> {
     require(who, STAFF)?;
     let login = Login::parse(login).map_err(ServiceError::Invalid)?;
     let password = Password::parse(password).map_err(ServiceError::Invalid)?;
-    let mut conn = app.conn()?;
-    let store = rows::get(&conn, store_id)?.ok_or_else(|| no_store(store_id))?;
     let hash = crypto::hash_password(password.expose())?;
-    let now = app.now();
-    db::write(&mut conn, |tx| -> Result<i64> {
-        let id = users::insert_user(
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        insert_staff(
             tx,
-            &users::NewUser {
-                login: login.as_str(),
-                password_hash: &hash,
-                role: Role::Merchant,
-                display_name: &store.name,
-                store_id: Some(store.id),
-                must_change_password: false,
-                created_at: now,
-            },
-        )
-        .map_err(|e| duplicate_login(e, login.as_str()))?;
-        audit::record(
-            tx,
-            now,
             &who.actor,
-            "store.staff.create",
-            &format!("user:{id}"),
-            &serde_json::json!({ "store_id": store.id, "login": login.as_str() }),
-        )?;
-        Ok(id)
+            store_id,
+            &login,
+            &hash,
+            must_change,
+            app.now(),
+        )
     })
+}
+
+/// Writes a merchant login inside the caller's transaction.
+pub fn insert_staff(
+    tx: &Transaction,
+    actor: &str,
+    store_id: i64,
+    login: &Login,
+    password_hash: &str,
+    must_change: bool,
+    now: i64,
+) -> Result<i64> {
+    let store = rows::get(tx, store_id)?.ok_or_else(|| no_store(store_id))?;
+    let id = users::insert_user(
+        tx,
+        &users::NewUser {
+            login: login.as_str(),
+            password_hash,
+            role: Role::Merchant,
+            display_name: &store.name,
+            store_id: Some(store.id),
+            must_change_password: must_change,
+            created_at: now,
+        },
+    )
+    .map_err(|e| duplicate_login(e, login.as_str()))?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "store.staff.create",
+        &format!("user:{id}"),
+        &serde_json::json!({ "store_id": store.id, "login": login.as_str() }),
+    )?;
+    Ok(id)
 }
 
 fn no_store(id: i64) -> ServiceError {

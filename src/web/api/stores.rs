@@ -72,7 +72,7 @@ struct NewStaffWire {
 pub fn add_staff(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let store_id = ctx.param_id(0)?;
     let w: NewStaffWire = ctx.json()?;
-    let id = stores::add_staff(ctx.app, ctx.who()?, store_id, &w.login, &w.password)?;
+    let id = stores::add_staff(ctx.app, ctx.who()?, store_id, &w.login, &w.password, false)?;
     Ok(Reply::json(201, &json!({ "id": id })))
 }
 

@@ -1,0 +1,117 @@
+//! Merchant applications and the mail outbox, as stored.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+#[derive(Debug, Clone)]
+pub struct ApplicationRow {
+    pub id: i64,
+    pub status: String,
+    pub source: String,
+    /// The store profile as JSON (`service::stores::NewStore`).
+    pub profile: String,
+    pub applicant_name: String,
+    pub email: String,
+    pub reason: Option<String>,
+    pub store_id: Option<i64>,
+    pub created_at: i64,
+}
+
+const COLS: &str =
+    "id, status, source, profile, applicant_name, email, reason, store_id, created_at";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<ApplicationRow> {
+    Ok(ApplicationRow {
+        id: r.get(0)?,
+        status: r.get(1)?,
+        source: r.get(2)?,
+        profile: r.get(3)?,
+        applicant_name: r.get(4)?,
+        email: r.get(5)?,
+        reason: r.get(6)?,
+        store_id: r.get(7)?,
+        created_at: r.get(8)?,
+    })
+}
+
+pub struct NewApplication<'a> {
+    pub source: &'a str,
+    pub profile: &'a str,
+    pub applicant_name: &'a str,
+    pub email: &'a str,
+    pub status_token: &'a [u8],
+    pub now: i64,
+}
+
+pub fn insert(c: &Connection, a: &NewApplication) -> rusqlite::Result<i64> {
+    c.execute(
+        "INSERT INTO store_applications (status, source, profile, applicant_name, email, status_token, created_at)
+         VALUES ('submitted', ?1, ?2, ?3, ?4, ?5, ?6)",
+        params![a.source, a.profile, a.applicant_name, a.email, a.status_token, a.now],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+pub fn get(c: &Connection, id: i64) -> rusqlite::Result<Option<ApplicationRow>> {
+    c.query_row(
+        &format!("SELECT {COLS} FROM store_applications WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()
+}
+
+pub fn by_token(c: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<ApplicationRow>> {
+    c.query_row(
+        &format!("SELECT {COLS} FROM store_applications WHERE status_token = ?1"),
+        [token_hash],
+        from_row,
+    )
+    .optional()
+}
+
+/// Applications, those waiting first, then the newest.
+pub fn list(c: &Connection, limit: i64) -> rusqlite::Result<Vec<ApplicationRow>> {
+    let mut st = c.prepare(&format!(
+        "SELECT {COLS} FROM store_applications ORDER BY status != 'submitted', id DESC LIMIT ?1"
+    ))?;
+    st.query_map([limit], from_row)?.collect()
+}
+
+pub fn decide(
+    c: &Connection,
+    id: i64,
+    status: &str,
+    reason: Option<&str>,
+    store_id: Option<i64>,
+    by: &str,
+    now: i64,
+) -> rusqlite::Result<usize> {
+    c.execute(
+        "UPDATE store_applications SET status = ?2, reason = ?3, store_id = ?4, decided_by = ?5, decided_at = ?6
+         WHERE id = ?1 AND status = 'submitted'",
+        params![id, status, reason, store_id, by, now],
+    )
+}
+
+pub fn queue_mail(
+    c: &Connection,
+    to: &str,
+    subject: &str,
+    body: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO mail_outbox (to_addr, subject, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![to, subject, body, now],
+    )?;
+    Ok(())
+}
+
+/// Mail not yet handed to the relay: (id, to, subject, body).
+pub fn unsent_mail(c: &Connection) -> rusqlite::Result<Vec<(i64, String, String, String)>> {
+    let mut st = c.prepare(
+        "SELECT id, to_addr, subject, body FROM mail_outbox WHERE sent_at IS NULL ORDER BY id",
+    )?;
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect()
+}
