@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod api_basics;
+mod applications;
 mod browser;
 mod cli;
 mod crash;

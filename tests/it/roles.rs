@@ -147,6 +147,8 @@ const PAGES: &[(&str, &str, &[&str])] = &[
         &["admin", "operator"],
     ),
     ("GET", "/notices", EVERYONE),
+    ("GET", "/apply", &["anon", "admin", "operator"]),
+    ("GET", "/office/applications", &["admin", "operator"]),
     ("GET", "/app/history", &["resident"]),
     ("GET", "/app/history.csv", &["resident"]),
     ("GET", "/app/welcome", &["resident"]),

@@ -30,6 +30,8 @@ pub fn index(ctx: &mut Ctx) -> Result<Reply, WebError> {
             div.actions {
                 a.button.primary href="/login" { (l.t("ログイン", "Log in")) }
                 a.button href="/register" { (l.t("はじめての方(利用者登録)", "New here? Register")) }
+                a.button href="/stores" { (l.t("使えるお店", "Stores")) }
+                a.button href="/apply" { (l.t("お店の方へ: 加盟店の申請", "For shops: apply to accept it")) }
             }
         } @else {
             p { (l.t("このアカウントには画面がありません。APIをご利用ください。", "This account has no pages; use the API.")) }
@@ -124,6 +126,7 @@ pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
         nav.menu aria-label=(l.t("メニュー", "Menu")) {
             a.button href="/office/programs" { (l.t("事業別の状況", "Programs")) }
             a.button href="/office/notices" { (l.t("お知らせの管理", "Notices")) }
+            a.button href="/office/applications" { (l.t("加盟店申請の審査", "Store applications")) }
             a.button href="/register" { (l.t("利用者を登録する(窓口)", "Register a resident (counter)")) }
             a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
         }

@@ -1,6 +1,7 @@
 //! HTML page handlers: read the form, call a use case, render a view.
 
 pub mod admin;
+pub mod applications;
 pub mod assets;
 pub mod auth;
 pub mod directory;

@@ -1,0 +1,199 @@
+//! A shop applies on the web, the secretariat approves, the shop logs in with the
+//! one-time password from the mail and takes payments; rejections carry a reason.
+
+use serde_json::json;
+
+use crate::accounts::admin_logged_in;
+use crate::support::{Browser, Html, Server, csrf_of};
+
+fn application<'a>(email: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name", name),
+        ("name_kana", "ハナヤ"),
+        ("category", "その他"),
+        ("address", "めぐり市本町3-3"),
+        ("phone", "027-382-9999"),
+        ("keywords", "花、フラワー"),
+        ("accepts", "money"),
+        ("bank_code", "0001"),
+        ("branch_code", "123"),
+        ("account_type", "ordinary"),
+        ("account_number", "7654321"),
+        ("holder_kana", "ハナヤ"),
+        ("applicant_name", "花田 花子"),
+        ("email", email),
+        ("pledge", "1"),
+        ("terms", "1"),
+    ]
+}
+
+fn outbox(s: &Server, to: &str) -> Vec<(String, String)> {
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let mut st = db
+        .prepare("SELECT subject, body FROM mail_outbox WHERE to_addr = ?1 ORDER BY id")
+        .unwrap();
+    st.query_map([to], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn apply_approve_log_in_and_take_payments() {
+    let s = Server::start();
+    let mut shop = Browser::new(&s);
+    // Missing the pledge or with a malformed bank code: refused, with the entries kept.
+    let mut no_pledge = application("hanaya@example.jp", "花屋はなだ");
+    no_pledge.retain(|(k, _)| *k != "pledge");
+    let r = shop.submit("/apply", "/apply", &no_pledge);
+    assert_eq!(r.status, 400);
+    assert!(Html::parse(&r.text()).text(".alert").contains("誓約"));
+    let mut bad_bank = application("hanaya@example.jp", "花屋はなだ");
+    bad_bank.retain(|(k, _)| *k != "bank_code");
+    bad_bank.push(("bank_code", "12"));
+    let r = shop.submit("/apply", "/apply", &bad_bank);
+    assert_eq!(r.status, 400);
+    let page = Html::parse(&r.text());
+    assert!(page.text(".alert").contains("金融機関コード"));
+    assert_eq!(page.attrs("input[name=name]", "value"), vec!["花屋はなだ"]);
+
+    let r = shop.submit(
+        "/apply",
+        "/apply",
+        &application("hanaya@example.jp", "花屋はなだ"),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let status_url = Html::parse(&r.text()).attrs("a.button.primary", "href")[0].clone();
+    assert_eq!(
+        Html::parse(&shop.get(&status_url).text()).text("dd.status"),
+        "審査中"
+    );
+    assert_eq!(outbox(&s, "hanaya@example.jp").len(), 1, "a receipt mail");
+    // Not yet in the directory.
+    assert!(
+        s.api().get("/api/v1/stores").json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // The secretariat approves.
+    let mut office = Browser::new(&s);
+    admin_logged_in(&s, &mut office);
+    let queue = Html::parse(&office.get("/office/applications").text());
+    let link = queue.attrs("ul.notice-list a", "href")[0].clone();
+    let review = office.get(&link);
+    let csrf = csrf_of(&review.text());
+    let r = office.post_form(
+        &format!("{link}/decide"),
+        &[("csrf", &csrf), ("decision", "approve"), ("reason", "")],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(
+        office
+            .post_form(
+                &format!("{link}/decide"),
+                &[("csrf", &csrf), ("decision", "approve")]
+            )
+            .status,
+        409
+    );
+    assert_eq!(
+        Html::parse(&shop.get(&status_url).text()).text("dd.status"),
+        "承認"
+    );
+    let mails = outbox(&s, "hanaya@example.jp");
+    assert_eq!(mails.len(), 2);
+    let otp = mails[1]
+        .1
+        .lines()
+        .find_map(|l| l.strip_prefix("仮パスワード: "))
+        .unwrap()
+        .to_owned();
+    let stores = s.api().get("/api/v1/stores").json();
+    assert_eq!(stores["items"][0]["name"], "花屋はなだ");
+
+    // The shop logs in with the mailed one-time password, chooses its own, takes a payment.
+    assert_eq!(shop.login("hanaya@example.jp", &otp), "/password");
+    let r = shop.submit(
+        "/password",
+        "/password",
+        &[
+            ("current", &otp),
+            ("new", "hanaya-pass-1"),
+            ("again", "hanaya-pass-1"),
+        ],
+    );
+    assert_eq!(r.status, 200);
+    let menu = Html::parse(&shop.get("/shop").text());
+    let code = menu.text("p.code-text code");
+    let (id, token) = s.resident("customer");
+    s.as_(&token).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 2000, "method": "credit_card" }),
+    );
+    assert_eq!(
+        s.as_(&token)
+            .post(
+                "/api/v1/payments",
+                &json!({ "store_code": code, "amount": 880 })
+            )
+            .status,
+        201
+    );
+    assert_eq!(
+        Html::parse(&shop.get("/shop/till").text()).text("#takings"),
+        "880円"
+    );
+    s.verify();
+}
+
+#[test]
+fn rejections_and_requests_for_changes_carry_a_reason() {
+    let s = Server::start();
+    let mut b = Browser::new(&s);
+    b.submit("/apply", "/apply", &application("a@example.jp", "店A"));
+    b.submit("/apply", "/apply", &application("b@example.jp", "店B"));
+    let mut office = Browser::new(&s);
+    admin_logged_in(&s, &mut office);
+    let csrf = csrf_of(&office.get("/office/applications/1").text());
+    let r = office.post_form(
+        "/office/applications/1/decide",
+        &[("csrf", &csrf), ("decision", "reject"), ("reason", "")],
+    );
+    assert_eq!(r.status, 400, "a reason is required");
+    let r = office.post_form(
+        "/office/applications/1/decide",
+        &[
+            ("csrf", &csrf),
+            ("decision", "reject"),
+            ("reason", "市外の店舗のため"),
+        ],
+    );
+    assert_eq!(r.status, 200);
+    let r = office.post_form(
+        "/office/applications/2/decide",
+        &[
+            ("csrf", &csrf),
+            ("decision", "changes"),
+            ("reason", "口座名義を確認してください"),
+        ],
+    );
+    assert_eq!(r.status, 200);
+    assert!(outbox(&s, "a@example.jp")[1].1.contains("市外の店舗のため"));
+    assert!(
+        outbox(&s, "b@example.jp")[1]
+            .1
+            .contains("口座名義を確認してください")
+    );
+    assert!(
+        s.api().get("/api/v1/stores").json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Without a valid form token nothing is decided.
+    let r = office.post_form("/office/applications/1/decide", &[("decision", "approve")]);
+    assert_eq!(r.status, 403);
+    s.verify();
+}
