@@ -286,3 +286,5 @@ CREATE TABLE mail_outbox (
     created_at INTEGER NOT NULL,
     sent_at    INTEGER
 ) STRICT;
+-- Why a store was suspended or removed, shown to the secretariat and the store.
+ALTER TABLE stores ADD COLUMN status_reason TEXT;

@@ -142,6 +142,27 @@ pub fn search(c: &Connection, q: &StoreQuery) -> rusqlite::Result<Vec<StoreRow>>
         .collect()
 }
 
+pub fn set_status(
+    c: &Connection,
+    id: i64,
+    status: &str,
+    reason: Option<&str>,
+) -> rusqlite::Result<usize> {
+    c.execute(
+        "UPDATE stores SET status = ?2, status_reason = ?3 WHERE id = ?1",
+        params![id, status, reason],
+    )
+}
+
+/// Every store, whatever its status, for the secretariat: (id, name, status, reason).
+pub fn all_with_status(
+    c: &Connection,
+) -> rusqlite::Result<Vec<(i64, String, String, Option<String>)>> {
+    let mut st = c.prepare("SELECT id, name, status, status_reason FROM stores ORDER BY id")?;
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect()
+}
+
 /// The categories of active stores, for the directory's filter.
 pub fn categories(c: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut st = c.prepare(

@@ -307,6 +307,52 @@ pub fn insert_staff(
     Ok(id)
 }
 
+/// Suspends a store for a violation (it can take no payments and leaves the directory),
+/// removes it, or reinstates it. Suspension and removal need a reason.
+pub fn set_status(
+    app: &App,
+    who: &Principal,
+    store_id: i64,
+    status: &str,
+    reason: &str,
+) -> Result<()> {
+    require(who, STAFF)?;
+    if !matches!(status, "active" | "suspended" | "removed") {
+        return Err(invalid(
+            "status must be active, suspended or removed",
+            "状態の指定が正しくありません",
+        ));
+    }
+    let reason = reason.trim();
+    if status != "active" && reason.is_empty() {
+        return Err(invalid("give the reason", "理由を入力してください"));
+    }
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        let reason = (!reason.is_empty()).then_some(reason);
+        if rows::set_status(tx, store_id, status, reason)? == 0 {
+            return Err(no_store(store_id));
+        }
+        audit::record(
+            tx,
+            app.now(),
+            &who.actor,
+            &format!("store.{status}"),
+            &format!("store:{store_id}"),
+            &serde_json::json!({ "reason": reason }),
+        )?;
+        Ok(())
+    })
+}
+
+pub fn all_with_status(
+    app: &App,
+    who: &Principal,
+) -> Result<Vec<(i64, String, String, Option<String>)>> {
+    require(who, STAFF)?;
+    Ok(rows::all_with_status(&*app.conn()?)?)
+}
+
 fn no_store(id: i64) -> ServiceError {
     not_found(
         format!("no store {id}"),

@@ -174,6 +174,8 @@ routes! {
     Post "/apply"                              Page VISITOR_OR_STAFF => pages::applications::submit,
     Get  "/apply/status/{token}"               Page PUBLIC           => pages::applications::status,
     Get  "/office/applications"                Page STAFF            => pages::applications::queue,
+    Get  "/office/stores"                      Page STAFF            => pages::stores_office::list,
+    Post "/office/stores/{id}/status"          Page STAFF            => pages::stores_office::set_status,
     Get  "/office/applications/{id}"           Page STAFF            => pages::applications::review,
     Post "/office/applications/{id}/decide"    Page STAFF            => pages::applications::decide,
     Get  "/notices/{id}"                       Page PUBLIC           => pages::notices::show,

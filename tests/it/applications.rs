@@ -197,3 +197,62 @@ fn rejections_and_requests_for_changes_carry_a_reason() {
     assert_eq!(r.status, 403);
     s.verify();
 }
+
+#[test]
+fn a_suspended_store_takes_no_payments_until_reinstated() {
+    let s = Server::start();
+    let (store, code, _) = s.store("違反のあった店", "ihan");
+    let (id, token) = s.resident("buyer");
+    s.as_(&token).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 2000, "method": "credit_card" }),
+    );
+    let mut office = Browser::new(&s);
+    admin_logged_in(&s, &mut office);
+    let csrf = csrf_of(&office.get("/office/stores").text());
+    let status = format!("/office/stores/{store}/status");
+    let r = office.post_form(
+        &status,
+        &[("csrf", &csrf), ("status", "suspended"), ("reason", "")],
+    );
+    assert_eq!(r.status, 400, "a reason is required");
+    let r = office.post_form(
+        &status,
+        &[
+            ("csrf", &csrf),
+            ("status", "suspended"),
+            ("reason", "換金目的の取引が確認されたため"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let pay = || {
+        s.as_(&token).post(
+            "/api/v1/payments",
+            &json!({ "store_code": code, "amount": 100 }),
+        )
+    };
+    assert_eq!(pay().status, 404, "no payments while suspended");
+    assert!(
+        s.api().get("/api/v1/stores").json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        Html::parse(&office.get("/office/stores").text())
+            .text("li.card p.small")
+            .contains("換金目的")
+    );
+    let r = office.post_form(
+        &status,
+        &[("csrf", &csrf), ("status", "active"), ("reason", "")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(pay().status, 201);
+    let audit = Html::parse(&office.get("/admin/audit").text()).texts("tbody tr");
+    assert!(
+        audit.iter().any(|r| r.contains("store.suspended"))
+            && audit.iter().any(|r| r.contains("store.active"))
+    );
+    s.verify();
+}

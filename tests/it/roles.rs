@@ -149,6 +149,7 @@ const PAGES: &[(&str, &str, &[&str])] = &[
     ("GET", "/notices", EVERYONE),
     ("GET", "/apply", &["anon", "admin", "operator"]),
     ("GET", "/office/applications", &["admin", "operator"]),
+    ("GET", "/office/stores", &["admin", "operator"]),
     ("GET", "/app/history", &["resident"]),
     ("GET", "/app/history.csv", &["resident"]),
     ("GET", "/app/welcome", &["resident"]),

@@ -127,6 +127,7 @@ pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
             a.button href="/office/programs" { (l.t("事業別の状況", "Programs")) }
             a.button href="/office/notices" { (l.t("お知らせの管理", "Notices")) }
             a.button href="/office/applications" { (l.t("加盟店申請の審査", "Store applications")) }
+            a.button href="/office/stores" { (l.t("加盟店の管理", "Stores")) }
             a.button href="/register" { (l.t("利用者を登録する(窓口)", "Register a resident (counter)")) }
             a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
         }

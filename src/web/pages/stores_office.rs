@@ -1,0 +1,72 @@
+//! The secretariat's list of stores, with suspension, removal and reinstatement.
+
+use maud::html;
+
+use super::{message, render, status_of};
+use crate::service::stores;
+use crate::web::error::WebError;
+use crate::web::reply::Reply;
+use crate::web::request::{Ctx, field};
+use crate::web::views::{Lang, alert, csrf_field};
+
+fn status_label(l: Lang, s: &str) -> &'static str {
+    match s {
+        "active" => l.t("営業中", "active"),
+        "suspended" => l.t("利用停止中", "suspended"),
+        _ => l.t("登録抹消", "removed"),
+    }
+}
+
+pub fn list(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    page(ctx, 200, None)
+}
+
+fn page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let all = stores::all_with_status(ctx.app, ctx.who()?)?;
+    let csrf = ctx.csrf_token();
+    let body = html! {
+        @if let Some(e) = error { (alert(e)) }
+        ul.notice-admin {
+            @for (id, name, st, reason) in &all {
+                li.card {
+                    strong { (name) } " " small { "#" (id) " · " (status_label(l, st)) }
+                    @if let Some(r) = reason { p.small { (r) } }
+                    form method="post" action={ "/office/stores/" (id) "/status" } {
+                        (csrf_field(&csrf))
+                        @if st == "active" {
+                            div.field {
+                                label for={ "r-" (id) } { (l.t("停止・抹消の理由", "Reason")) }
+                                input id={ "r-" (id) } name="reason" type="text";
+                            }
+                            div.actions {
+                                button type="submit" name="status" value="suspended" { (l.t("利用停止", "Suspend")) }
+                                button type="submit" name="status" value="removed" { (l.t("登録抹消", "Remove")) }
+                            }
+                        } @else {
+                            button type="submit" name="status" value="active" { (l.t("再開する", "Reinstate")) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(render(ctx, status, l.t("加盟店の管理", "Stores"), body))
+}
+
+pub fn set_status(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let f = ctx.form();
+    let who = ctx.who()?.clone();
+    let id = ctx.param_id(0)?;
+    match stores::set_status(
+        ctx.app,
+        &who,
+        id,
+        field(&f, "status").unwrap_or(""),
+        field(&f, "reason").unwrap_or(""),
+    ) {
+        Ok(()) => Ok(Reply::redirect("/office/stores")),
+        Err(e) if status_of(&e) < 500 => page(ctx, status_of(&e), Some(&message(ctx, &e))),
+        Err(e) => Err(e.into()),
+    }
+}
