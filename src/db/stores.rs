@@ -154,13 +154,26 @@ pub fn set_status(
     )
 }
 
-/// Every store, whatever its status, for the secretariat: (id, name, status, reason).
-pub fn all_with_status(
-    c: &Connection,
-) -> rusqlite::Result<Vec<(i64, String, String, Option<String>)>> {
+/// A store as the secretariat's list shows it.
+pub struct StoreStatus {
+    pub id: i64,
+    pub name: String,
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+/// Every store, whatever its status, for the secretariat.
+pub fn all_with_status(c: &Connection) -> rusqlite::Result<Vec<StoreStatus>> {
     let mut st = c.prepare("SELECT id, name, status, status_reason FROM stores ORDER BY id")?;
-    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect()
+    st.query_map([], |r| {
+        Ok(StoreStatus {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            status: r.get(2)?,
+            reason: r.get(3)?,
+        })
+    })?
+    .collect()
 }
 
 /// The categories of active stores, for the directory's filter.

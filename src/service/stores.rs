@@ -345,10 +345,7 @@ pub fn set_status(
     })
 }
 
-pub fn all_with_status(
-    app: &App,
-    who: &Principal,
-) -> Result<Vec<(i64, String, String, Option<String>)>> {
+pub fn all_with_status(app: &App, who: &Principal) -> Result<Vec<rows::StoreStatus>> {
     require(who, STAFF)?;
     Ok(rows::all_with_status(&*app.conn()?)?)
 }

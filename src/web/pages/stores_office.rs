@@ -28,7 +28,8 @@ fn page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebError> 
     let body = html! {
         @if let Some(e) = error { (alert(e)) }
         ul.notice-admin {
-            @for (id, name, st, reason) in &all {
+            @for s in &all {
+                @let (id, name, st, reason) = (s.id, &s.name, &s.status, &s.reason);
                 li.card {
                     strong { (name) } " " small { "#" (id) " · " (status_label(l, st)) }
                     @if let Some(r) = reason { p.small { (r) } }
