@@ -70,6 +70,11 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
     },
+    /// The mail outbox for an SMTP relay: list unsent mails, mark one sent.
+    Mail {
+        #[command(subcommand)]
+        action: MailAction,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -79,6 +84,21 @@ enum Command {
     Verify {
         #[arg(long, default_value = "meguri.db")]
         db: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailAction {
+    /// Print unsent mails, one JSON object a line.
+    List {
+        #[arg(long, default_value = "meguri.db")]
+        db: PathBuf,
+    },
+    /// Mark a mail as handed to the relay.
+    Sent {
+        #[arg(long, default_value = "meguri.db")]
+        db: PathBuf,
+        id: i64,
     },
 }
 
@@ -178,6 +198,12 @@ fn run(args: Args) -> anyhow::Result<()> {
             println!("token for {name} ({role}):");
             println!("{token}");
         }
+        Command::Mail {
+            action: MailAction::List { db },
+        } => cli::mail::list(&db, &mut std::io::stdout())?,
+        Command::Mail {
+            action: MailAction::Sent { db, id },
+        } => cli::mail::mark_sent(&db, id, now)?,
         Command::Verify { db } => match cli::verify::run(&db, &mut std::io::stdout()) {
             Err(CliError::VerifyFailed(n)) => anyhow::bail!("verify: {n} invariant(s) broken"),
             other => other?,

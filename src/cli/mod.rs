@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod init;
+pub mod mail;
 pub mod serve;
 pub mod token;
 pub mod verify;

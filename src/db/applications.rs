@@ -115,3 +115,10 @@ pub fn unsent_mail(c: &Connection) -> rusqlite::Result<Vec<(i64, String, String,
     st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect()
 }
+
+pub fn mark_sent(c: &Connection, id: i64, now: i64) -> rusqlite::Result<usize> {
+    c.execute(
+        "UPDATE mail_outbox SET sent_at = ?2 WHERE id = ?1 AND sent_at IS NULL",
+        params![id, now],
+    )
+}

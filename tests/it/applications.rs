@@ -256,3 +256,39 @@ fn a_suspended_store_takes_no_payments_until_reinstated() {
     );
     s.verify();
 }
+
+#[test]
+fn the_mail_outbox_is_drained_from_the_command_line() {
+    let s = Server::start();
+    let mut b = Browser::new(&s);
+    b.submit("/apply", "/apply", &application("relay@example.jp", "店R"));
+    let out = crate::support::meguri(&["mail", "list", "--db", s.db_arg()]);
+    let lines: Vec<serde_json::Value> = crate::support::stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["to"], "relay@example.jp");
+    let id = lines[0]["id"].to_string();
+    assert!(
+        crate::support::meguri(&["mail", "sent", "--db", s.db_arg(), &id])
+            .status
+            .success()
+    );
+    assert!(
+        crate::support::stdout(&crate::support::meguri(&[
+            "mail",
+            "list",
+            "--db",
+            s.db_arg()
+        ]))
+        .is_empty()
+    );
+    assert_eq!(
+        crate::support::meguri(&["mail", "sent", "--db", s.db_arg(), &id])
+            .status
+            .code(),
+        Some(1)
+    );
+    s.verify();
+}
