@@ -288,3 +288,7 @@ CREATE TABLE mail_outbox (
 ) STRICT;
 -- Why a store was suspended or removed, shown to the secretariat and the store.
 ALTER TABLE stores ADD COLUMN status_reason TEXT;
+-- The store owner manages the store's other staff logins. Logins made by the secretariat
+-- (and so every existing one) are owners.
+ALTER TABLE users ADD COLUMN store_owner INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET store_owner = 1 WHERE role = 'merchant';

@@ -215,3 +215,41 @@ pub fn token(c: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<Token
     )
     .optional()
 }
+
+/// Marks a merchant login as its store's owner (or not).
+pub fn set_store_owner(c: &Connection, user_id: i64, owner: bool) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE users SET store_owner = ?2 WHERE id = ?1",
+        params![user_id, owner],
+    )?;
+    Ok(())
+}
+
+pub fn is_store_owner(c: &Connection, user_id: i64) -> rusqlite::Result<bool> {
+    Ok(c.query_row(
+        "SELECT store_owner FROM users WHERE id = ?1",
+        [user_id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .unwrap_or(false))
+}
+
+/// A store's logins: (user, owner?), active ones first.
+pub fn store_staff(c: &Connection, store_id: i64) -> rusqlite::Result<Vec<(UserRow, bool)>> {
+    let mut st = c.prepare(&format!(
+        "SELECT {USER_COLS}, store_owner FROM users WHERE store_id = ?1 ORDER BY disabled, id"
+    ))?;
+    st.query_map([store_id], |r| Ok((user_from_row(r)?, r.get(9)?)))?
+        .collect()
+}
+
+pub fn disable_user(c: &Connection, user_id: i64) -> rusqlite::Result<()> {
+    c.execute("UPDATE users SET disabled = 1 WHERE id = ?1", [user_id])?;
+    c.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
+    c.execute(
+        "UPDATE api_tokens SET revoked_at = 0 WHERE user_id = ?1 AND revoked_at IS NULL",
+        [user_id],
+    )?;
+    Ok(())
+}

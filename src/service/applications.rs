@@ -141,7 +141,9 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
                 let store: NewStore = serde_json::from_str(&a.profile)
                     .map_err(|e| ServiceError::Internal(e.to_string()))?;
                 let created = stores::insert_store(tx, &who.actor, &store, now)?;
-                stores::insert_staff(tx, &who.actor, created.id, &login, &otp_hash, true, now)?;
+                let owner =
+                    stores::insert_staff(tx, &who.actor, created.id, &login, &otp_hash, true, now)?;
+                crate::db::accounts::set_store_owner(tx, owner, true)?;
                 let body = format!(
                     "{} 様\n\n加盟店申請(受付番号 {id})を承認しました。次のログインIDと仮パスワードでログインし、新しいパスワードを設定してください。\nログインID: {}\n仮パスワード: {otp}\n{base}/login\n",
                     a.applicant_name, a.email

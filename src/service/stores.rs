@@ -260,7 +260,7 @@ pub fn add_staff(
     let hash = crypto::hash_password(password.expose())?;
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
-        insert_staff(
+        let id = insert_staff(
             tx,
             &who.actor,
             store_id,
@@ -268,7 +268,10 @@ pub fn add_staff(
             &hash,
             must_change,
             app.now(),
-        )
+        )?;
+        // Logins the secretariat makes own the store: they manage its other staff.
+        users::set_store_owner(tx, id, true)?;
+        Ok(id)
     })
 }
 
@@ -348,6 +351,72 @@ pub fn set_status(
 pub fn all_with_status(app: &App, who: &Principal) -> Result<Vec<rows::StoreStatus>> {
     require(who, STAFF)?;
     Ok(rows::all_with_status(&*app.conn()?)?)
+}
+
+/// The store an owner manages, or a refusal.
+fn owned_store(app: &App, who: &Principal) -> Result<i64> {
+    require(who, &[Role::Merchant])?;
+    let (Some(uid), Some(store)) = (who.user_id, who.store_id) else {
+        return Err(no_store(0));
+    };
+    if !users::is_store_owner(&*app.conn()?, uid)? {
+        return Err(ServiceError::Forbidden(crate::domain::Text::new(
+            "only the store's owner manages its staff",
+            "スタッフの管理は店舗の責任者のみ行えます",
+        )));
+    }
+    Ok(store)
+}
+
+/// The owner adds a staff login; it gets a one-time password shown once.
+pub fn owner_adds_staff(app: &App, who: &Principal, login: &str) -> Result<(String, String)> {
+    let store = owned_store(app, who)?;
+    let login = Login::parse(login).map_err(ServiceError::Invalid)?;
+    let otp = crypto::random_code(12);
+    let hash = crypto::hash_password(&otp)?;
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        insert_staff(tx, &who.actor, store, &login, &hash, true, app.now())
+    })?;
+    Ok((login.as_str().to_owned(), otp))
+}
+
+/// The owner stops a staff login (not an owner's): it can no longer log in.
+pub fn owner_removes_staff(app: &App, who: &Principal, user_id: i64) -> Result<()> {
+    let store = owned_store(app, who)?;
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        let u = users::user_by_id(tx, user_id)?
+            .filter(|u| u.store_id == Some(store))
+            .ok_or_else(|| {
+                crate::service::not_found("no such staff login", "スタッフが見つかりません")
+            })?;
+        if users::is_store_owner(tx, u.id)? {
+            return Err(invalid(
+                "the owner's login cannot be removed here",
+                "責任者のログインはここでは削除できません",
+            ));
+        }
+        users::disable_user(tx, u.id)?;
+        audit::record(
+            tx,
+            app.now(),
+            &who.actor,
+            "store.staff.remove",
+            &format!("user:{}", u.id),
+            &serde_json::json!({ "store_id": store }),
+        )?;
+        Ok(())
+    })
+}
+
+/// The store's logins, for its owner: (login, owner?, active?, id).
+pub fn staff_of_store(app: &App, who: &Principal) -> Result<Vec<(String, bool, bool, i64)>> {
+    let store = owned_store(app, who)?;
+    Ok(users::store_staff(&*app.conn()?, store)?
+        .into_iter()
+        .map(|(u, owner)| (u.login, owner, !u.disabled, u.id))
+        .collect())
 }
 
 fn no_store(id: i64) -> ServiceError {

@@ -189,6 +189,7 @@ const PAGES: &[(&str, &str, &[&str])] = &[
     ("GET", "/shop/feed", &["merchant"]),
     ("GET", "/shop/cpm", &["merchant"]),
     ("POST", "/shop/cpm", &["merchant"]),
+    ("GET", "/shop/staff", &["merchant"]),
     ("GET", "/app", &["resident"]),
     ("GET", "/distributor", &["distributor"]),
     (

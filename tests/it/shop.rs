@@ -132,3 +132,58 @@ fn till_cpm_refund_and_csv() {
     assert_eq!(other.get(&format!("/shop/payments/{pid}")).status, 404);
     s.verify();
 }
+
+#[test]
+fn the_owner_manages_staff_logins() {
+    let s = Server::start();
+    s.store("めぐり青果店", "seika-owner");
+    let mut owner = Browser::new(&s);
+    owner.login("seika-owner", "password-1234");
+    let r = owner.submit("/shop/staff", "/shop/staff", &[("login", "seika-part")]);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let otp = Html::parse(&r.text()).text("code.secret");
+    let r = owner.submit("/shop/staff", "/shop/staff", &[("login", "seika-part")]);
+    assert_eq!(r.status, 409, "logins are unique");
+
+    // The new staff member works the till but may not manage staff.
+    let mut part = Browser::new(&s);
+    assert_eq!(part.login("seika-part", &otp), "/password");
+    part.submit(
+        "/password",
+        "/password",
+        &[
+            ("current", &otp),
+            ("new", "part-password-1"),
+            ("again", "part-password-1"),
+        ],
+    );
+    assert_eq!(part.get("/shop/till").status, 200);
+    assert_eq!(part.get("/shop/staff").status, 403);
+
+    // The owner stops the login: the session ends and logging in fails.
+    let page = Html::parse(&owner.get("/shop/staff").text());
+    let action = page.attrs("form[action$='/remove']", "action")[0].clone();
+    let csrf = csrf_of(&owner.get("/shop/staff").text());
+    assert_eq!(owner.post_form(&action, &[("csrf", &csrf)]).status, 303);
+    assert_eq!(part.get("/shop/till").status, 303, "logged out");
+    let mut again = Browser::new(&s);
+    let r = again.submit(
+        "/login",
+        "/login",
+        &[("login", "seika-part"), ("password", "part-password-1")],
+    );
+    assert_eq!(r.status, 401);
+    // Another store's owner cannot touch this store's staff.
+    s.store("別の店", "other-owner");
+    let mut other = Browser::new(&s);
+    other.login("other-owner", "password-1234");
+    let csrf = csrf_of(&other.get("/shop/staff").text());
+    let own_id: String = action.split('/').nth(3).unwrap().to_owned();
+    assert_eq!(
+        other
+            .post_form(&format!("/shop/staff/{own_id}/remove"), &[("csrf", &csrf)])
+            .status,
+        404
+    );
+    s.verify();
+}

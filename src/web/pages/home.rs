@@ -81,6 +81,7 @@ pub fn shop(ctx: &mut Ctx) -> Result<Reply, WebError> {
         nav.menu aria-label=(l.t("メニュー", "Menu")) {
             a.button.primary href="/shop/till" { (l.t("レジ(本日の売上とお支払い)", "Till (today's payments)")) }
             a.button href="/shop/cpm" { (l.t("お客様のコードを読み取る", "Scan a customer's code")) }
+            a.button href="/shop/staff" { (l.t("スタッフの管理(責任者)", "Staff (owner)")) }
             a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
         }
     };

@@ -316,3 +316,73 @@ pub fn payments_csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
         ),
     ))
 }
+
+/// The owner's list of the store's logins, with adding and stopping staff.
+pub fn staff(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    staff_page(ctx, 200, None, None)
+}
+
+fn staff_page(
+    ctx: &Ctx,
+    status: u16,
+    error: Option<&str>,
+    created: Option<(String, String)>,
+) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let list = crate::service::stores::staff_of_store(ctx.app, ctx.who()?)?;
+    let csrf = ctx.csrf_token();
+    let body = html! {
+        @if let Some((login, otp)) = &created {
+            div.notice role="status" {
+                p { (l.t("スタッフのログインを作成しました。仮パスワードを本人に伝えてください(再表示できません)。", "The staff login was created. Give them this one-time password (not shown again).")) }
+                dl { dt { (l.t("ログインID", "Login ID")) } dd { code { (login) } } dt { (l.t("仮パスワード", "One-time password")) } dd { code.secret { (otp) } } }
+            }
+        }
+        @if let Some(e) = error { (alert(e)) }
+        form.card method="post" action="/shop/staff" {
+            h2 { (l.t("スタッフを追加", "Add staff")) }
+            (csrf_field(&csrf))
+            (crate::web::views::Field::new(l.t("ログインID", "Login ID"), "login").required(true).hint(l.t("半角英数字 3〜64文字", "3 to 64 letters or digits")).render(l))
+            button.primary type="submit" { (l.t("作成する", "Create")) }
+        }
+        ul.notice-admin {
+            @for (login, owner, active, id) in &list {
+                li.card {
+                    strong { (login) } " "
+                    small { (if *owner { l.t("責任者", "owner") } else { l.t("スタッフ", "staff") }) " · " (if *active { l.t("利用中", "active") } else { l.t("停止", "stopped") }) }
+                    @if !*owner && *active {
+                        form method="post" action={ "/shop/staff/" (id) "/remove" } {
+                            (csrf_field(&csrf))
+                            button type="submit" { (l.t("ログインを停止", "Stop this login")) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(render(ctx, status, l.t("スタッフの管理", "Staff"), body))
+}
+
+pub fn add_staff(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let f = ctx.form();
+    let who = ctx.who()?.clone();
+    match crate::service::stores::owner_adds_staff(ctx.app, &who, field(&f, "login").unwrap_or(""))
+    {
+        Ok(created) => staff_page(ctx, 201, None, Some(created)),
+        Err(e) if status_of(&e) < 500 => {
+            staff_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn remove_staff(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let who = ctx.who()?.clone();
+    match crate::service::stores::owner_removes_staff(ctx.app, &who, ctx.param_id(0)?) {
+        Ok(()) => Ok(Reply::redirect("/shop/staff")),
+        Err(e) if status_of(&e) < 500 => {
+            staff_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
