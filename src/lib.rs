@@ -10,5 +10,6 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod export;
+pub mod import;
 pub mod service;
 pub mod web;

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_applications.sql"),
     include_str!("migrations/0005_store_status.sql"),
     include_str!("migrations/0006_store_owner.sql"),
+    include_str!("migrations/0007_store_import.sql"),
 ];
 
 pub fn current_version() -> i64 {

@@ -187,3 +187,46 @@ pub fn categories(c: &Connection) -> rusqlite::Result<Vec<String>> {
 pub fn count(c: &Connection) -> rusqlite::Result<i64> {
     c.query_row("SELECT count(*) FROM stores", [], |r| r.get(0))
 }
+
+pub fn by_external_key(c: &Connection, key: &str) -> rusqlite::Result<Option<i64>> {
+    c.query_row(
+        "SELECT id FROM stores WHERE external_key = ?1",
+        [key],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+pub fn set_external_key(c: &Connection, id: i64, key: &str) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE stores SET external_key = ?2 WHERE id = ?1",
+        params![id, key],
+    )?;
+    Ok(())
+}
+
+/// Replaces a store's public profile (not its codes, bank account or status).
+pub fn update_profile(c: &Connection, id: i64, s: &NewStore) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE stores SET name = ?2, name_kana = ?3, category = ?4, address = ?5, phone = ?6, hours = ?7,
+                holidays = ?8, pr = ?9, url = ?10, keywords = ?11, lat = ?12, lng = ?13, search_key = ?14
+         WHERE id = ?1",
+        params![
+            id,
+            s.name,
+            s.name_kana,
+            s.category,
+            s.address,
+            s.phone,
+            s.hours,
+            s.holidays,
+            s.pr,
+            s.url,
+            serde_json::to_string(s.keywords).unwrap_or_else(|_| "[]".into()),
+            s.lat,
+            s.lng,
+            s.search_key
+        ],
+    )?;
+    Ok(())
+}

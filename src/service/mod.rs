@@ -16,6 +16,7 @@ pub mod provider;
 pub mod residents;
 pub mod sandbox;
 pub mod settings;
+pub mod store_import;
 pub mod stores;
 #[doc(hidden)]
 pub mod testkit;

@@ -292,3 +292,111 @@ fn the_mail_outbox_is_drained_from_the_command_line() {
     );
     s.verify();
 }
+
+#[test]
+fn the_citys_store_list_imports_from_excel_and_csv_all_or_nothing() {
+    let s = Server::start();
+    let mut office = Browser::new(&s);
+    admin_logged_in(&s, &mut office);
+    let upload = |b: &mut Browser, name: &str| {
+        let csrf = csrf_of(&b.get("/office/stores/import").text());
+        let bytes = std::fs::read(format!(
+            "{}/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        b.post_multipart(
+            "/office/stores/import",
+            &[("csrf", &csrf)],
+            &[("file", name, "application/octet-stream", &bytes)],
+        )
+    };
+    // A file with a nameless row: every row shown, that one marked, nothing imported.
+    let r = upload(&mut office, "stores.xlsx");
+    assert_eq!(r.status, 400, "{}", r.text());
+    let page = Html::parse(&r.text());
+    assert_eq!(page.texts("tbody tr").len(), 3);
+    assert!(page.text("tr.bad strong.error").contains("店名"));
+    assert!(
+        page.attrs("input[name=rows]", "value").is_empty(),
+        "no import button"
+    );
+    assert!(
+        s.api().get("/api/v1/stores").json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // A clean Excel file: preview, then import.
+    let r = upload(&mut office, "stores-good.xlsx");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let rows = Html::parse(&r.text()).attrs("input[name=rows]", "value")[0].clone();
+    let csrf = csrf_of(&r.text());
+    let r = office.post_form(
+        "/office/stores/import/confirm",
+        &[("csrf", &csrf), ("rows", &rows)],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(Html::parse(&r.text()).text(".notice").contains("新規 2"));
+    let names = |q: &str| -> Vec<String> {
+        s.api()
+            .get(&format!("/api/v1/stores?q={}", crate::support::enc(q)))
+            .json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names("かりや"), vec!["刈谷ベーカリー"]);
+    assert_eq!(names("abc"), vec!["ＡＢＣ書店"]);
+
+    // The CSV re-import updates K-001 by its key and adds K-004.
+    let r = upload(&mut office, "stores.csv");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let page = Html::parse(&r.text());
+    assert!(page.texts("tr.bad").is_empty());
+    let rows = page.attrs("input[name=rows]", "value")[0].clone();
+    let csrf = csrf_of(&r.text());
+    let r = office.post_form(
+        "/office/stores/import/confirm",
+        &[("csrf", &csrf), ("rows", &rows)],
+    );
+    assert!(
+        Html::parse(&r.text()).text(".notice").contains("新規 1"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(names("かりや"), vec!["刈谷ベーカリー 本店"]);
+    assert_eq!(names("さくら"), vec!["喫茶 \"さくら\""]);
+    assert_eq!(
+        s.api().get("/api/v1/stores").json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    // Tampered rows coming back are checked again, and refused whole.
+    let bad = rows.replace("刈谷ベーカリー 本店", "");
+    let r = office.post_form(
+        "/office/stores/import/confirm",
+        &[("csrf", &csrf), ("rows", &bad)],
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(names("かりや"), vec!["刈谷ベーカリー 本店"]);
+    // Not a table at all.
+    let csrf = csrf_of(&office.get("/office/stores/import").text());
+    let r = office.post_multipart(
+        "/office/stores/import",
+        &[("csrf", &csrf)],
+        &[(
+            "file",
+            "x.xlsx",
+            "application/octet-stream",
+            b"PK\x03\x04junk",
+        )],
+    );
+    assert_eq!(r.status, 400);
+    s.verify();
+}

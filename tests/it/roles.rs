@@ -150,6 +150,7 @@ const PAGES: &[(&str, &str, &[&str])] = &[
     ("GET", "/apply", &["anon", "admin", "operator"]),
     ("GET", "/office/applications", &["admin", "operator"]),
     ("GET", "/office/stores", &["admin", "operator"]),
+    ("GET", "/office/stores/import", &["admin", "operator"]),
     ("GET", "/app/history", &["resident"]),
     ("GET", "/app/history.csv", &["resident"]),
     ("GET", "/app/welcome", &["resident"]),

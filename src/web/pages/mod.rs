@@ -10,6 +10,7 @@ pub mod notices;
 pub mod register;
 pub mod resident;
 pub mod shop;
+pub mod store_import;
 pub mod stores_office;
 pub mod wallet;
 

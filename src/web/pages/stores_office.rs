@@ -27,6 +27,7 @@ fn page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebError> 
     let csrf = ctx.csrf_token();
     let body = html! {
         @if let Some(e) = error { (alert(e)) }
+        p { a.button href="/office/stores/import" { (l.t("市の一覧から取り込む(Excel/CSV)", "Import the city's list (Excel/CSV)")) } }
         ul.notice-admin {
             @for s in &all {
                 @let (id, name, st, reason) = (s.id, &s.name, &s.status, &s.reason);
