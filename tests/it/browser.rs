@@ -347,3 +347,67 @@ fn a_payment_appears_on_the_stores_till_without_reloading() {
     b.screenshot("till");
     s.verify();
 }
+
+/// A QR code of `text` as an SVG file, large enough for a decoder to read.
+fn qr_file(text: &str, dir: &std::path::Path) -> std::path::PathBuf {
+    let qr = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium).unwrap();
+    let border = 4;
+    let size = qr.size() + border * 2;
+    let mut path = String::new();
+    for y in 0..qr.size() {
+        for x in 0..qr.size() {
+            if qr.get_module(x, y) {
+                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
+            }
+        }
+    }
+    let svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="480" height="480" viewBox="0 0 {size} {size}" shape-rendering="crispEdges"><rect width="100%" height="100%" fill="#fff"/><path d="{path}" fill="#000"/></svg>"##
+    );
+    let file = dir.join("code.svg");
+    std::fs::write(&file, svg).unwrap();
+    file
+}
+
+#[test]
+fn the_till_reads_a_customers_code_from_a_photo_and_takes_the_payment() {
+    let s = Server::start();
+    let (_, _, _) = s.store("喫茶 ひだまり", "cafe");
+    let (id, token) = s.resident("taro");
+    s.as_(&token).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 3000, "method": "credit_card" }),
+    );
+    let code = s.as_(&token).get("/api/v1/me/qr-token").json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let dir = crate::support::TempDir::new();
+    let photo = qr_file(&code, &dir.0);
+    let d = Driver::start();
+    let b = d.session();
+    b.go(&format!("http://{}/login", s.addr));
+    b.type_in("#f-login", "cafe");
+    b.type_in("#f-password", "password-1234");
+    b.click("button.primary");
+    b.find("section.store-qr");
+    b.go(&format!("http://{}/shop/cpm", s.addr));
+    b.type_in("#scan-photo", photo.to_str().unwrap());
+    b.find(".scanner.read");
+    assert_eq!(
+        b.value("#f-code"),
+        code,
+        "the decoder read the customer's code from the photo"
+    );
+    for key in ["4", "8", "0"] {
+        b.click(&format!(".keypad button[data-key='{key}']"));
+    }
+    b.click("button.primary");
+    assert_eq!(b.text("section.done p.amount"), "480円");
+    b.screenshot("till-cpm-done");
+    assert_eq!(
+        s.as_(&token).get("/api/v1/me/balance").json()["total"],
+        2520
+    );
+    s.verify();
+}

@@ -21,6 +21,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("map.js", JS, include_bytes!("../../../assets/map.js")),
     ("till.js", JS, include_bytes!("../../../assets/till.js")),
     (
+        "jsQR.js",
+        JS,
+        include_bytes!("../../../assets/vendor/jsqr/jsQR.js"),
+    ),
+    (
         "leaflet/leaflet.js",
         JS,
         include_bytes!("../../../assets/vendor/leaflet/leaflet.js"),

@@ -430,7 +430,7 @@ pub fn scan(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let body = html! {
         p { (l.t("スマートフォンのカメラでお店のQRコードを読み取ると、支払い画面が開きます。", "Scan the store's QR code with your phone's camera: the payment page opens.")) }
         div.scanner hidden {
-            video #scan-video playsinline muted {}
+            video #scan-video hidden playsinline muted {}
             p.small { (l.t("QRコードを枠の中に写してください", "Hold the QR code inside the frame")) }
         }
         form.card method="get" action="/app/scan/code" {
@@ -440,6 +440,7 @@ pub fn scan(ctx: &mut Ctx) -> Result<Reply, WebError> {
             }
             button.primary type="submit" { (l.t("次へ", "Next")) }
         }
+        script src="/assets/jsQR.js" {}
         script src="/assets/scan.js" {}
     };
     Ok(render(

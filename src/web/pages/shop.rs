@@ -173,8 +173,13 @@ fn cpm_page(
     let body = html! {
         @if let Some(e) = error { (alert(e)) }
         div.scanner hidden data-fill="f-code" {
-            video #scan-video playsinline muted {}
-            p.small { (l.t("お客様のコードを枠の中に写してください", "Hold the customer's code inside the frame")) }
+            video #scan-video hidden playsinline muted {}
+            p.small { (l.t("お客様のコードをカメラに写すか、写真を選んでください", "Show the customer's code to the camera, or choose a photo of it")) }
+            div.field {
+                label for="scan-photo" { (l.t("写真から読み取る", "Read from a photo")) }
+                input #scan-photo type="file" accept="image/*" capture="environment";
+            }
+            p.small.unreadable-note { (l.t("読み取れませんでした。もう一度写すか、コードを入力してください。", "Could not read it; try again or type the code.")) }
         }
         form.card method="post" action="/shop/cpm" {
             (csrf_field(&ctx.csrf_token()))
@@ -188,6 +193,7 @@ fn cpm_page(
         }
         p { a href="/shop/till" { (l.t("レジへ戻る", "Back to the till")) } }
         script src="/assets/keypad.js" {}
+        script src="/assets/jsQR.js" {}
         script src="/assets/scan.js" {}
     };
     Ok(render(
