@@ -296,3 +296,20 @@ UPDATE users SET store_owner = 1 WHERE role = 'merchant';
 -- instead of adding them twice.
 ALTER TABLE stores ADD COLUMN external_key TEXT;
 CREATE UNIQUE INDEX stores_external_key ON stores (external_key) WHERE external_key IS NOT NULL;
+-- Changes a store asks for: a new profile, or removal from the scheme. The secretariat
+-- approves or rejects them.
+CREATE TABLE store_requests (
+    id         INTEGER PRIMARY KEY,
+    store_id   INTEGER NOT NULL REFERENCES stores (id),
+    kind       TEXT NOT NULL CHECK (kind IN ('update', 'removal')),
+    profile    TEXT,
+    note       TEXT,
+    status     TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+    reason     TEXT,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    decided_by TEXT,
+    decided_at INTEGER
+) STRICT;
+
+CREATE INDEX store_requests_pending ON store_requests (status, id);

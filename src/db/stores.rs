@@ -230,3 +230,84 @@ pub fn update_profile(c: &Connection, id: i64, s: &NewStore) -> rusqlite::Result
     )?;
     Ok(())
 }
+
+/// A change a store asked for.
+pub struct RequestRow {
+    pub id: i64,
+    pub store_id: i64,
+    pub kind: String,
+    pub profile: Option<String>,
+    pub note: Option<String>,
+    pub status: String,
+    pub reason: Option<String>,
+    pub created_at: i64,
+}
+
+fn request_from_row(r: &rusqlite::Row) -> rusqlite::Result<RequestRow> {
+    Ok(RequestRow {
+        id: r.get(0)?,
+        store_id: r.get(1)?,
+        kind: r.get(2)?,
+        profile: r.get(3)?,
+        note: r.get(4)?,
+        status: r.get(5)?,
+        reason: r.get(6)?,
+        created_at: r.get(7)?,
+    })
+}
+
+const REQUEST_COLS: &str = "id, store_id, kind, profile, note, status, reason, created_at";
+
+pub fn insert_request(
+    c: &Connection,
+    store_id: i64,
+    kind: &str,
+    profile: Option<&str>,
+    note: Option<&str>,
+    by: &str,
+    now: i64,
+) -> rusqlite::Result<i64> {
+    c.execute(
+        "INSERT INTO store_requests (store_id, kind, profile, note, status, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6)",
+        params![store_id, kind, profile, note, by, now],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+pub fn request(c: &Connection, id: i64) -> rusqlite::Result<Option<RequestRow>> {
+    c.query_row(
+        &format!("SELECT {REQUEST_COLS} FROM store_requests WHERE id = ?1"),
+        [id],
+        request_from_row,
+    )
+    .optional()
+}
+
+/// Requests, pending ones first; of one store or of all.
+pub fn requests(
+    c: &Connection,
+    store_id: Option<i64>,
+    limit: i64,
+) -> rusqlite::Result<Vec<RequestRow>> {
+    let mut st = c.prepare(&format!(
+        "SELECT {REQUEST_COLS} FROM store_requests WHERE (?1 IS NULL OR store_id = ?1)
+         ORDER BY status != 'pending', id DESC LIMIT ?2"
+    ))?;
+    st.query_map(params![store_id, limit], request_from_row)?
+        .collect()
+}
+
+pub fn decide_request(
+    c: &Connection,
+    id: i64,
+    status: &str,
+    reason: Option<&str>,
+    by: &str,
+    now: i64,
+) -> rusqlite::Result<usize> {
+    c.execute(
+        "UPDATE store_requests SET status = ?2, reason = ?3, decided_by = ?4, decided_at = ?5 WHERE id = ?1 AND status = 'pending'",
+        params![id, status, reason, by, now],
+    )
+}

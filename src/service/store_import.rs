@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use super::stores::{self, NewStore};
 use super::{App, Principal, Result, STAFF, invalid, require};
 use crate::db::{self, audit, stores as rows};
-use crate::domain::kana::search_key;
 
 /// One row of the file as understood.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -166,41 +165,7 @@ pub fn apply(app: &App, who: &Principal, rows: Vec<Row>) -> Result<(usize, usize
             let s = &c.row.store;
             match rows::by_external_key(tx, &c.row.key)? {
                 Some(id) => {
-                    let phone = s
-                        .phone
-                        .as_deref()
-                        .map(super::residents::normalise_phone)
-                        .transpose()?;
-                    let key = search_key(&format!(
-                        "{} {} {}",
-                        s.name,
-                        s.name_kana,
-                        s.keywords.join(" ")
-                    ));
-                    rows::update_profile(
-                        tx,
-                        id,
-                        &rows::NewStore {
-                            name: s.name.trim(),
-                            name_kana: s.name_kana.trim(),
-                            category: s.category.trim(),
-                            address: s.address.trim(),
-                            phone: phone.as_deref(),
-                            hours: s.hours.as_deref(),
-                            holidays: s.holidays.as_deref(),
-                            pr: s.pr.as_deref(),
-                            url: s.url.as_deref(),
-                            keywords: &s.keywords,
-                            lat: s.lat,
-                            lng: s.lng,
-                            accepts: &[],
-                            sells_cards: false,
-                            bank: None,
-                            mpm_code: "",
-                            search_key: &key,
-                            created_at: now,
-                        },
-                    )?;
+                    stores::update_profile_in(tx, id, s)?;
                     updated += 1;
                 }
                 None => {

@@ -151,6 +151,7 @@ const PAGES: &[(&str, &str, &[&str])] = &[
     ("GET", "/office/applications", &["admin", "operator"]),
     ("GET", "/office/stores", &["admin", "operator"]),
     ("GET", "/office/stores/import", &["admin", "operator"]),
+    ("GET", "/office/store-requests", &["admin", "operator"]),
     ("GET", "/app/history", &["resident"]),
     ("GET", "/app/history.csv", &["resident"]),
     ("GET", "/app/welcome", &["resident"]),
@@ -191,6 +192,7 @@ const PAGES: &[(&str, &str, &[&str])] = &[
     ("GET", "/shop/cpm", &["merchant"]),
     ("POST", "/shop/cpm", &["merchant"]),
     ("GET", "/shop/staff", &["merchant"]),
+    ("GET", "/shop/profile", &["merchant"]),
     ("GET", "/app", &["resident"]),
     ("GET", "/distributor", &["distributor"]),
     (

@@ -187,3 +187,121 @@ fn the_owner_manages_staff_logins() {
     );
     s.verify();
 }
+
+#[test]
+fn profile_changes_and_removal_wait_for_the_secretariat() {
+    let s = Server::start();
+    let (store, code, _) = s.store("めぐり青果店", "seika");
+    let mut shop = Browser::new(&s);
+    shop.login("seika", "password-1234");
+    let page = Html::parse(&shop.get("/shop/profile").text());
+    assert_eq!(
+        page.attrs("input[name=name]", "value"),
+        vec!["めぐり青果店"]
+    );
+    let r = shop.submit(
+        "/shop/profile",
+        "/shop/profile",
+        &[
+            ("name", "めぐり青果店"),
+            ("name_kana", "メグリセイカテン"),
+            ("category", "食料品"),
+            ("address", "めぐり市本町1-1"),
+            ("hours", "8:00〜20:00"),
+            ("accepts", "money"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = shop.submit(
+        "/shop/profile",
+        "/shop/profile",
+        &[
+            ("name", ""),
+            ("name_kana", "x"),
+            ("category", "食料品"),
+            ("address", "x"),
+        ],
+    );
+    assert_eq!(r.status, 400);
+    // Not shown until approved.
+    let public = || s.api().get(&format!("/api/v1/stores/{store}")).json();
+    assert!(public()["hours"].is_null());
+    let mut office = Browser::new(&s);
+    crate::accounts::admin_logged_in(&s, &mut office);
+    let queue = office.get("/office/store-requests");
+    let action = Html::parse(&queue.text()).attrs("form[action$='/decide']", "action")[0].clone();
+    let csrf = csrf_of(&queue.text());
+    assert_eq!(
+        office
+            .post_form(&action, &[("csrf", &csrf), ("decision", "approve")])
+            .status,
+        303
+    );
+    assert_eq!(public()["hours"], "8:00〜20:00");
+    assert_eq!(
+        office
+            .post_form(&action, &[("csrf", &csrf), ("decision", "approve")])
+            .status,
+        409
+    );
+
+    // Removal: asked by the store, rejected once with a reason, then approved.
+    let r = shop.submit("/shop/profile", "/shop/removal", &[("note", "閉店のため")]);
+    assert_eq!(r.status, 200);
+    let queue = office.get("/office/store-requests");
+    let action = Html::parse(&queue.text()).attrs("form[action$='/decide']", "action")[0].clone();
+    let csrf = csrf_of(&queue.text());
+    assert_eq!(
+        office
+            .post_form(
+                &action,
+                &[("csrf", &csrf), ("decision", "reject"), ("reason", "")]
+            )
+            .status,
+        400
+    );
+    assert_eq!(
+        office
+            .post_form(
+                &action,
+                &[
+                    ("csrf", &csrf),
+                    ("decision", "reject"),
+                    ("reason", "精算の完了後に手続きします")
+                ]
+            )
+            .status,
+        303
+    );
+    assert!(
+        shop.get("/shop/profile")
+            .text()
+            .contains("精算の完了後に手続きします")
+    );
+    shop.submit("/shop/profile", "/shop/removal", &[("note", "閉店のため")]);
+    let queue = office.get("/office/store-requests");
+    let action = Html::parse(&queue.text()).attrs("form[action$='/decide']", "action")[0].clone();
+    let csrf = csrf_of(&queue.text());
+    assert_eq!(
+        office
+            .post_form(&action, &[("csrf", &csrf), ("decision", "approve")])
+            .status,
+        303
+    );
+    let (id, token) = s.resident("late-customer");
+    s.as_(&token).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 500, "method": "credit_card" }),
+    );
+    assert_eq!(
+        s.as_(&token)
+            .post(
+                "/api/v1/payments",
+                &json!({ "store_code": code, "amount": 100 })
+            )
+            .status,
+        404,
+        "a removed store takes nothing"
+    );
+    s.verify();
+}

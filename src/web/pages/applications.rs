@@ -27,7 +27,6 @@ const CATEGORIES: &[&str] = &[
 fn form_page(ctx: &Ctx, status: u16, values: &[(String, String)], error: Option<&str>) -> Reply {
     let l = ctx.lang;
     let v = |n: &str| field(values, n).unwrap_or("").to_owned();
-    let checked = |n: &str, val: &str| values.iter().any(|(k, x)| k == n && x == val);
     let by_staff = ctx.principal.is_some();
     let body: Markup = html! {
         @if by_staff { (notice(l.t("郵送で届いた申請書の内容を入力します。", "Typing in an application that came by post."))) }
@@ -35,29 +34,7 @@ fn form_page(ctx: &Ctx, status: u16, values: &[(String, String)], error: Option<
         form.card method="post" action="/apply" {
             (csrf_field(&ctx.csrf_token()))
             h2 { (l.t("お店の情報", "Your store")) }
-            (Field::new(l.t("店名", "Store name"), "name").value(&v("name")).required(true).render(l))
-            (Field::new(l.t("店名(カナ)", "Store name in kana"), "name_kana").value(&v("name_kana")).required(true).render(l))
-            div.field {
-                label for="f-category" { (l.t("業種", "Category")) span.req { (l.t("必須", "required")) } }
-                select #f-category name="category" required {
-                    option value="" { (l.t("選んでください", "Choose")) }
-                    @for c in CATEGORIES { option value=(c) selected[v("category") == *c] { (c) } }
-                }
-            }
-            (Field::new(l.t("住所", "Address"), "address").value(&v("address")).required(true).render(l))
-            (Field::new(l.t("電話番号", "Phone"), "phone").kind("tel").value(&v("phone")).render(l))
-            (Field::new(l.t("営業時間", "Opening hours"), "hours").value(&v("hours")).render(l))
-            (Field::new(l.t("定休日", "Closed on"), "holidays").value(&v("holidays")).render(l))
-            (Field::new(l.t("お店のPR", "About your store"), "pr").value(&v("pr")).render(l))
-            (Field::new("URL", "url").kind("url").value(&v("url")).render(l))
-            (Field::new(l.t("検索キーワード(読点かカンマ区切り)", "Search keywords (comma separated)"), "keywords").value(&v("keywords")).render(l))
-            fieldset {
-                legend { (l.t("使えるもの", "Accepts")) }
-                label.choice { input type="checkbox" name="accepts" value="money" checked[values.is_empty() || checked("accepts", "money")]; " " (l.t("電子通貨", "Money")) }
-                label.choice { input type="checkbox" name="accepts" value="coupons" checked[checked("accepts", "coupons")]; " " (l.t("電子割引券", "Discount coupons")) }
-                label.choice { input type="checkbox" name="accepts" value="points" checked[checked("accepts", "points")]; " " (l.t("コミュニティポイント", "Community points")) }
-                label.choice { input type="checkbox" name="sells_cards" value="1" checked[checked("sells_cards", "1")]; " " (l.t("カードの販売・チャージを取り扱う", "Sell and charge cards")) }
-            }
+            (store_fields(l, values))
             h2 { (l.t("精算金の振込口座", "Bank account for settlement")) }
             (Field::new(l.t("金融機関コード(4桁)", "Bank code (4 digits)"), "bank_code").value(&v("bank_code")).required(true).render(l))
             (Field::new(l.t("支店コード(3桁)", "Branch code (3 digits)"), "branch_code").value(&v("branch_code")).required(true).render(l))
@@ -105,31 +82,6 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
     }
     let application = Application {
         store: NewStore {
-            name: text("name").unwrap_or_default(),
-            name_kana: text("name_kana").unwrap_or_default(),
-            category: text("category").unwrap_or_default(),
-            address: text("address").unwrap_or_default(),
-            phone: text("phone"),
-            hours: text("hours"),
-            holidays: text("holidays"),
-            pr: text("pr"),
-            url: text("url"),
-            keywords: text("keywords")
-                .map(|k| {
-                    k.split([',', '、', '，'])
-                        .map(|w| w.trim().to_owned())
-                        .filter(|w| !w.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default(),
-            lat: None,
-            lng: None,
-            accepts: f
-                .iter()
-                .filter(|(k, _)| k == "accepts")
-                .map(|(_, v)| v.clone())
-                .collect(),
-            sells_cards: field(&f, "sells_cards") == Some("1"),
             bank: Some(BankAccount {
                 bank_code: text("bank_code").unwrap_or_default(),
                 branch_code: text("branch_code").unwrap_or_default(),
@@ -137,6 +89,7 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 account_number: text("account_number").unwrap_or_default(),
                 holder_kana: text("holder_kana").unwrap_or_default(),
             }),
+            ..store_from_form(&f)
         },
         applicant_name: text("applicant_name").unwrap_or_default(),
         email: text("email").unwrap_or_default(),
@@ -305,5 +258,75 @@ pub fn decide(ctx: &mut Ctx) -> Result<Reply, WebError> {
             review_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The store profile fields, shared by the application form and the store's own
+/// profile form; `values` refills them.
+pub fn store_fields(l: Lang, values: &[(String, String)]) -> Markup {
+    let v = |n: &str| field(values, n).unwrap_or("").to_owned();
+    let checked = |n: &str, val: &str| values.iter().any(|(k, x)| k == n && x == val);
+    html! {
+            (Field::new(l.t("店名", "Store name"), "name").value(&v("name")).required(true).render(l))
+            (Field::new(l.t("店名(カナ)", "Store name in kana"), "name_kana").value(&v("name_kana")).required(true).render(l))
+            div.field {
+                label for="f-category" { (l.t("業種", "Category")) span.req { (l.t("必須", "required")) } }
+                select #f-category name="category" required {
+                    option value="" { (l.t("選んでください", "Choose")) }
+                    @for c in CATEGORIES { option value=(c) selected[v("category") == *c] { (c) } }
+                }
+            }
+            (Field::new(l.t("住所", "Address"), "address").value(&v("address")).required(true).render(l))
+            (Field::new(l.t("電話番号", "Phone"), "phone").kind("tel").value(&v("phone")).render(l))
+            (Field::new(l.t("営業時間", "Opening hours"), "hours").value(&v("hours")).render(l))
+            (Field::new(l.t("定休日", "Closed on"), "holidays").value(&v("holidays")).render(l))
+            (Field::new(l.t("お店のPR", "About your store"), "pr").value(&v("pr")).render(l))
+            (Field::new("URL", "url").kind("url").value(&v("url")).render(l))
+            (Field::new(l.t("検索キーワード(読点かカンマ区切り)", "Search keywords (comma separated)"), "keywords").value(&v("keywords")).render(l))
+            fieldset {
+                legend { (l.t("使えるもの", "Accepts")) }
+                label.choice { input type="checkbox" name="accepts" value="money" checked[values.is_empty() || checked("accepts", "money")]; " " (l.t("電子通貨", "Money")) }
+                label.choice { input type="checkbox" name="accepts" value="coupons" checked[checked("accepts", "coupons")]; " " (l.t("電子割引券", "Discount coupons")) }
+                label.choice { input type="checkbox" name="accepts" value="points" checked[checked("accepts", "points")]; " " (l.t("コミュニティポイント", "Community points")) }
+                label.choice { input type="checkbox" name="sells_cards" value="1" checked[checked("sells_cards", "1")]; " " (l.t("カードの販売・チャージを取り扱う", "Sell and charge cards")) }
+            }
+    }
+}
+
+/// The store profile of those fields (no bank account).
+pub fn store_from_form(f: &[(String, String)]) -> NewStore {
+    let text = |n: &str| {
+        field(f, n)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    NewStore {
+        name: text("name").unwrap_or_default(),
+        name_kana: text("name_kana").unwrap_or_default(),
+        category: text("category").unwrap_or_default(),
+        address: text("address").unwrap_or_default(),
+        phone: text("phone"),
+        hours: text("hours"),
+        holidays: text("holidays"),
+        pr: text("pr"),
+        url: text("url"),
+        keywords: text("keywords")
+            .map(|k| {
+                k.split([',', '、', '，'])
+                    .map(|w| w.trim().to_owned())
+                    .filter(|w| !w.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        lat: None,
+        lng: None,
+        accepts: f
+            .iter()
+            .filter(|(k, _)| k == "accepts")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        sells_cards: field(f, "sells_cards") == Some("1"),
+        bank: None,
     }
 }

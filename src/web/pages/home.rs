@@ -82,6 +82,7 @@ pub fn shop(ctx: &mut Ctx) -> Result<Reply, WebError> {
             a.button.primary href="/shop/till" { (l.t("レジ(本日の売上とお支払い)", "Till (today's payments)")) }
             a.button href="/shop/cpm" { (l.t("お客様のコードを読み取る", "Scan a customer's code")) }
             a.button href="/shop/staff" { (l.t("スタッフの管理(責任者)", "Staff (owner)")) }
+            a.button href="/shop/profile" { (l.t("お店の掲載内容", "Store profile")) }
             a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
         }
     };
@@ -129,6 +130,7 @@ pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
             a.button href="/office/notices" { (l.t("お知らせの管理", "Notices")) }
             a.button href="/office/applications" { (l.t("加盟店申請の審査", "Store applications")) }
             a.button href="/office/stores" { (l.t("加盟店の管理", "Stores")) }
+            a.button href="/office/store-requests" { (l.t("加盟店からの申請", "Store requests")) }
             a.button href="/register" { (l.t("利用者を登録する(窓口)", "Register a resident (counter)")) }
             a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
         }

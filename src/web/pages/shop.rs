@@ -392,3 +392,117 @@ pub fn remove_staff(ctx: &mut Ctx) -> Result<Reply, WebError> {
         Err(e) => Err(e.into()),
     }
 }
+
+/// The store's profile as it stands, a form to ask for changes, and a removal request.
+pub fn profile(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    profile_page(ctx, 200, None, None)
+}
+
+fn profile_page(
+    ctx: &Ctx,
+    status: u16,
+    error: Option<&str>,
+    done: Option<&str>,
+) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let who = ctx.who()?.clone();
+    let s = crate::service::stores::get(ctx.app, who.store_id.ok_or(WebError::RouteNotFound)?)?;
+    let values: Vec<(String, String)> = [
+        ("name", s.name.clone()),
+        ("name_kana", s.name_kana.clone()),
+        ("category", s.category.clone()),
+        ("address", s.address.clone()),
+        ("phone", s.phone.clone().unwrap_or_default()),
+        ("hours", s.hours.clone().unwrap_or_default()),
+        ("holidays", s.holidays.clone().unwrap_or_default()),
+        ("pr", s.pr.clone().unwrap_or_default()),
+        ("url", s.url.clone().unwrap_or_default()),
+        ("keywords", s.keywords.join("、")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .chain(s.accepts.iter().map(|m| ("accepts".to_owned(), m.clone())))
+    .chain(
+        s.sells_cards
+            .then(|| ("sells_cards".to_owned(), "1".to_owned())),
+    )
+    .collect();
+    let requests = crate::service::stores::requests(ctx.app, &who)?;
+    let csrf = ctx.csrf_token();
+    let body = html! {
+        @if let Some(d) = done { (notice(d)) }
+        @if let Some(e) = error { (alert(e)) }
+        @if !requests.is_empty() {
+            ul.notice-list {
+                @for r in &requests {
+                    li {
+                        (if r.kind == "update" { l.t("掲載内容の変更", "Profile change") } else { l.t("登録の抹消", "Removal") }) " — "
+                        strong { (match r.status.as_str() { "pending" => l.t("審査中", "pending"), "approved" => l.t("承認", "approved"), _ => l.t("不承認", "rejected") }) }
+                        @if let Some(reason) = &r.reason { small { (reason) } }
+                    }
+                }
+            }
+        }
+        form.card method="post" action="/shop/profile" {
+            p { (l.t("変更は事務局の確認後に反映されます。", "Changes show once the secretariat has checked them.")) }
+            (csrf_field(&csrf))
+            (super::applications::store_fields(l, &values))
+            button.primary type="submit" { (l.t("変更を申請する", "Ask for the change")) }
+        }
+        form.card method="post" action="/shop/removal" {
+            h2 { (l.t("加盟店をやめる", "Leave the scheme")) }
+            (csrf_field(&csrf))
+            div.field {
+                label for="f-note" { (l.t("理由", "Why")) }
+                textarea #f-note name="note" rows="2" required {}
+            }
+            button type="submit" { (l.t("登録の抹消を申請する", "Ask to be removed")) }
+        }
+    };
+    Ok(render(
+        ctx,
+        status,
+        l.t("お店の掲載内容", "Store profile"),
+        body,
+    ))
+}
+
+pub fn request_update(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let f = ctx.form();
+    let who = ctx.who()?.clone();
+    match crate::service::stores::request_update(
+        ctx.app,
+        &who,
+        super::applications::store_from_form(&f),
+    ) {
+        Ok(_) => profile_page(
+            ctx,
+            200,
+            None,
+            Some(l.t("変更を申請しました。", "The change was requested.")),
+        ),
+        Err(e) if status_of(&e) < 500 => {
+            profile_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn request_removal(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let f = ctx.form();
+    let who = ctx.who()?.clone();
+    match crate::service::stores::request_removal(ctx.app, &who, field(&f, "note").unwrap_or("")) {
+        Ok(_) => profile_page(
+            ctx,
+            200,
+            None,
+            Some(l.t("登録の抹消を申請しました。", "Removal was requested.")),
+        ),
+        Err(e) if status_of(&e) < 500 => {
+            profile_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -72,3 +72,62 @@ pub fn set_status(ctx: &mut Ctx) -> Result<Reply, WebError> {
         Err(e) => Err(e.into()),
     }
 }
+
+/// Changes stores asked for, pending ones first, with approve and reject.
+pub fn requests(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    requests_page(ctx, 200, None)
+}
+
+fn requests_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let items = stores::requests(ctx.app, ctx.who()?)?;
+    let csrf = ctx.csrf_token();
+    let body = html! {
+        @if let Some(e) = error { (alert(e)) }
+        ul.notice-admin {
+            @for r in &items {
+                li.card {
+                    strong { "#" (r.store_id) " " (if r.kind == "update" { l.t("掲載内容の変更", "profile change") } else { l.t("登録の抹消", "removal") }) }
+                    " " small { (r.status) }
+                    @if let Some(p) = r.profile.as_deref().and_then(|p| serde_json::from_str::<crate::service::stores::NewStore>(p).ok()) {
+                        p.small { (p.name) " / " (p.address) " / " (p.hours.unwrap_or_default()) }
+                    }
+                    @if let Some(n) = &r.note { p.small { (n) } }
+                    @if r.status == "pending" {
+                        form method="post" action={ "/office/store-requests/" (r.id) "/decide" } {
+                            (csrf_field(&csrf))
+                            div.field { label for={ "r-" (r.id) } { (l.t("不承認の理由", "Reason to reject")) } input id={ "r-" (r.id) } name="reason" type="text"; }
+                            div.actions {
+                                button.primary type="submit" name="decision" value="approve" { (l.t("承認", "Approve")) }
+                                button type="submit" name="decision" value="reject" { (l.t("不承認", "Reject")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(render(
+        ctx,
+        status,
+        l.t("加盟店からの申請", "Store requests"),
+        body,
+    ))
+}
+
+pub fn decide_request(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let f = ctx.form();
+    let who = ctx.who()?.clone();
+    let approve = field(&f, "decision") == Some("approve");
+    match stores::decide_request(
+        ctx.app,
+        &who,
+        ctx.param_id(0)?,
+        approve,
+        field(&f, "reason").unwrap_or(""),
+    ) {
+        Ok(()) => Ok(Reply::redirect("/office/store-requests")),
+        Err(e) if status_of(&e) < 500 => requests_page(ctx, status_of(&e), Some(&message(ctx, &e))),
+        Err(e) => Err(e.into()),
+    }
+}
