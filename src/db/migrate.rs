@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_store_owner.sql"),
     include_str!("migrations/0007_store_import.sql"),
     include_str!("migrations/0008_store_requests.sql"),
+    include_str!("migrations/0009_device_subsidy.sql"),
 ];
 
 pub fn current_version() -> i64 {

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod crypto;
+pub mod device_subsidy;
 pub mod idempotency;
 pub mod jobs;
 pub mod ledger;

@@ -152,6 +152,7 @@ const PAGES: &[(&str, &str, &[&str])] = &[
     ("GET", "/office/stores", &["admin", "operator"]),
     ("GET", "/office/stores/import", &["admin", "operator"]),
     ("GET", "/office/store-requests", &["admin", "operator"]),
+    ("GET", "/office/devices", &["admin", "operator"]),
     ("GET", "/app/history", &["resident"]),
     ("GET", "/app/history.csv", &["resident"]),
     ("GET", "/app/welcome", &["resident"]),
@@ -193,6 +194,7 @@ const PAGES: &[(&str, &str, &[&str])] = &[
     ("POST", "/shop/cpm", &["merchant"]),
     ("GET", "/shop/staff", &["merchant"]),
     ("GET", "/shop/profile", &["merchant"]),
+    ("GET", "/shop/device", &["merchant"]),
     ("GET", "/app", &["resident"]),
     ("GET", "/distributor", &["distributor"]),
     (

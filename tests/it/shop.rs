@@ -305,3 +305,78 @@ fn profile_changes_and_removal_wait_for_the_secretariat() {
     );
     s.verify();
 }
+
+#[test]
+fn device_subsidy_once_per_store_up_to_20000_with_a_receipt() {
+    let s = Server::start();
+    s.store("めぐり青果店", "seika");
+    let mut shop = Browser::new(&s);
+    shop.login("seika", "password-1234");
+    let r = shop.submit(
+        "/shop/device",
+        "/shop/device",
+        &[("item", "タブレット"), ("amount", "25000")],
+    );
+    assert_eq!(r.status, 422, "over 20,000 yen");
+    let r = shop.submit(
+        "/shop/device",
+        "/shop/device",
+        &[("item", "タブレット"), ("amount", "18,000")],
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let csrf = csrf_of(&shop.get("/shop/device").text());
+    let r = shop.post_form(
+        "/shop/device",
+        &[("csrf", &csrf), ("item", "もう一台"), ("amount", "1000")],
+    );
+    assert_eq!(r.status, 409, "one per store");
+    // A receipt only after approval.
+    let pdf = b"%PDF-1.4\n% receipt\n".to_vec();
+    let r = shop.post_multipart(
+        "/shop/device/receipt",
+        &[("csrf", &csrf)],
+        &[("receipt", "r.pdf", "application/pdf", &pdf)],
+    );
+    assert_eq!(r.status, 409);
+    let mut office = Browser::new(&s);
+    crate::accounts::admin_logged_in(&s, &mut office);
+    let page = office.get("/office/devices");
+    let action = Html::parse(&page.text()).attrs("form[action$='/decide']", "action")[0].clone();
+    assert_eq!(
+        office
+            .post_form(
+                &action,
+                &[("csrf", &csrf_of(&page.text())), ("decision", "approve")]
+            )
+            .status,
+        303
+    );
+    let csrf = csrf_of(&shop.get("/shop/device").text());
+    let r = shop.post_multipart(
+        "/shop/device/receipt",
+        &[("csrf", &csrf)],
+        &[("receipt", "r.exe", "application/octet-stream", b"MZ...")],
+    );
+    assert_eq!(r.status, 400, "not a photo or PDF");
+    let r = shop.post_multipart(
+        "/shop/device/receipt",
+        &[("csrf", &csrf)],
+        &[("receipt", "r.pdf", "application/pdf", &pdf)],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    // The city's list and the receipt itself.
+    let csv = office.get("/office/devices.csv").text();
+    assert!(csv.contains("めぐり青果店,タブレット,18000,1"), "{csv}");
+    let id = action.split('/').nth(3).unwrap();
+    let receipt = office.get(&format!("/office/devices/{id}/receipt"));
+    assert_eq!(
+        (receipt.status, receipt.header("content-type")),
+        (200, Some("application/pdf"))
+    );
+    assert_eq!(receipt.body, pdf);
+    assert_eq!(
+        shop.get(&format!("/office/devices/{id}/receipt")).status,
+        403
+    );
+    s.verify();
+}

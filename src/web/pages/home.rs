@@ -83,6 +83,7 @@ pub fn shop(ctx: &mut Ctx) -> Result<Reply, WebError> {
             a.button href="/shop/cpm" { (l.t("お客様のコードを読み取る", "Scan a customer's code")) }
             a.button href="/shop/staff" { (l.t("スタッフの管理(責任者)", "Staff (owner)")) }
             a.button href="/shop/profile" { (l.t("お店の掲載内容", "Store profile")) }
+            a.button href="/shop/device" { (l.t("端末購入補助", "Device subsidy")) }
             a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
         }
     };
@@ -131,6 +132,7 @@ pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
             a.button href="/office/applications" { (l.t("加盟店申請の審査", "Store applications")) }
             a.button href="/office/stores" { (l.t("加盟店の管理", "Stores")) }
             a.button href="/office/store-requests" { (l.t("加盟店からの申請", "Store requests")) }
+            a.button href="/office/devices" { (l.t("端末購入補助の審査", "Device subsidies")) }
             a.button href="/register" { (l.t("利用者を登録する(窓口)", "Register a resident (counter)")) }
             a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
         }

@@ -1,0 +1,199 @@
+//! Device purchase subsidy (端末購入補助, ANN-7): a store applies once, for at most
+//! 20,000 yen, and only the first 100 applications are taken, in order of arrival; the
+//! secretariat approves; the store uploads its receipt; the city gets the approved list.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{App, Principal, Result, STAFF, ServiceError, invalid, not_found, require};
+use crate::db::{self, audit};
+use crate::domain::{Role, Text, Yen};
+
+pub const MAX_AMOUNT: Yen = Yen(20_000);
+pub const MAX_APPLICATIONS: i64 = 100;
+/// Receipts are photos or PDFs of at most this size.
+pub const MAX_RECEIPT_BYTES: usize = 800 * 1024;
+
+pub struct Subsidy {
+    pub id: i64,
+    pub store_id: i64,
+    pub store_name: String,
+    pub item: String,
+    pub amount: Yen,
+    pub status: String,
+    pub reason: Option<String>,
+    pub has_receipt: bool,
+    pub created_at: i64,
+}
+
+const SELECT: &str = "SELECT d.id, d.store_id, s.name, d.item, d.amount, d.status, d.reason, d.receipt IS NOT NULL, d.created_at
+                      FROM device_subsidies d JOIN stores s ON s.id = d.store_id";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Subsidy> {
+    Ok(Subsidy {
+        id: r.get(0)?,
+        store_id: r.get(1)?,
+        store_name: r.get(2)?,
+        item: r.get(3)?,
+        amount: Yen(r.get(4)?),
+        status: r.get(5)?,
+        reason: r.get(6)?,
+        has_receipt: r.get(7)?,
+        created_at: r.get(8)?,
+    })
+}
+
+fn own_store(who: &Principal) -> Result<i64> {
+    require(who, &[Role::Merchant])?;
+    who.store_id
+        .ok_or_else(|| not_found("no store", "店舗が見つかりません"))
+}
+
+pub fn apply(app: &App, who: &Principal, item: &str, amount: Yen) -> Result<i64> {
+    let store = own_store(who)?;
+    let item = item.trim();
+    if item.is_empty() || item.chars().count() > 100 {
+        return Err(invalid(
+            "describe the device in 1 to 100 characters",
+            "購入する端末を100文字以内で入力してください",
+        ));
+    }
+    if amount > MAX_AMOUNT {
+        return Err(ServiceError::LimitExceeded(Text::new(
+            "the subsidy is at most 20,000 yen",
+            "補助額の上限は20,000円です",
+        )));
+    }
+    let now = app.now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<i64> {
+        let taken: i64 = tx.query_row(
+            "SELECT count(*) FROM device_subsidies WHERE status != 'rejected'",
+            [],
+            |r| r.get(0),
+        )?;
+        if taken >= MAX_APPLICATIONS {
+            return Err(ServiceError::BudgetExhausted(Text::new(
+                "the first 100 applications have been taken",
+                "先着100件の受付を終了しました",
+            )));
+        }
+        tx.execute(
+            "INSERT INTO device_subsidies (store_id, item, amount, status, created_at) VALUES (?1, ?2, ?3, 'applied', ?4)",
+            params![store, item, amount.0, now],
+        )
+        .map_err(|e| {
+            if db::is_unique_violation(&e) {
+                ServiceError::Conflict(Text::new("this store has applied already", "この店舗は既に申請済みです"))
+            } else {
+                e.into()
+            }
+        })?;
+        let id = tx.last_insert_rowid();
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            "device.apply",
+            &format!("device:{id}"),
+            &serde_json::json!({ "amount": amount.0 }),
+        )?;
+        Ok(id)
+    })
+}
+
+pub fn of_store(app: &App, who: &Principal) -> Result<Option<Subsidy>> {
+    let store = own_store(who)?;
+    Ok(app
+        .conn()?
+        .query_row(
+            &format!("{SELECT} WHERE d.store_id = ?1"),
+            [store],
+            from_row,
+        )
+        .optional()?)
+}
+
+pub fn decide(app: &App, who: &Principal, id: i64, approve: bool, reason: &str) -> Result<()> {
+    require(who, STAFF)?;
+    if !approve && reason.trim().is_empty() {
+        return Err(invalid("give the reason", "理由を入力してください"));
+    }
+    let now = app.now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        let status = if approve { "approved" } else { "rejected" };
+        let n = tx.execute(
+            "UPDATE device_subsidies SET status = ?2, reason = ?3, decided_at = ?4 WHERE id = ?1 AND status = 'applied'",
+            params![id, status, (!reason.trim().is_empty()).then(|| reason.trim()), now],
+        )?;
+        if n == 0 {
+            return Err(ServiceError::Conflict(Text::new(
+                "not waiting for a decision",
+                "審査待ちではありません",
+            )));
+        }
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            &format!("device.{status}"),
+            &format!("device:{id}"),
+            &serde_json::json!({ "reason": reason }),
+        )?;
+        Ok(())
+    })
+}
+
+/// The store uploads the receipt of an approved subsidy (PNG, JPEG or PDF).
+pub fn upload_receipt(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
+    let store = own_store(who)?;
+    let kind = if bytes.starts_with(b"%PDF-") {
+        "application/pdf"
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        "image/jpeg"
+    } else {
+        return Err(invalid(
+            "the receipt must be a photo (PNG, JPEG) or a PDF",
+            "領収書は写真(PNG・JPEG)かPDFにしてください",
+        ));
+    };
+    if bytes.len() > MAX_RECEIPT_BYTES {
+        return Err(invalid(
+            "the receipt must be at most 800 KB",
+            "領収書のファイルは800KB以下にしてください",
+        ));
+    }
+    let n = app.conn()?.execute(
+        "UPDATE device_subsidies SET receipt = ?2, receipt_type = ?3 WHERE store_id = ?1 AND status = 'approved'",
+        params![store, bytes, kind],
+    )?;
+    if n == 0 {
+        return Err(ServiceError::Conflict(Text::new(
+            "no approved subsidy to attach it to",
+            "承認済みの補助申請がありません",
+        )));
+    }
+    Ok(())
+}
+
+pub fn list(app: &App, who: &Principal) -> Result<Vec<Subsidy>> {
+    require(who, STAFF)?;
+    let c = app.conn()?;
+    let mut st = c.prepare(&format!("{SELECT} ORDER BY d.id"))?;
+    Ok(st
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// A receipt's bytes and media type, for the secretariat.
+pub fn receipt(app: &App, who: &Principal, id: i64) -> Result<(Vec<u8>, String)> {
+    require(who, STAFF)?;
+    app.conn()?
+        .query_row("SELECT receipt, receipt_type FROM device_subsidies WHERE id = ?1 AND receipt IS NOT NULL", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?
+        .ok_or_else(|| not_found("no receipt", "領収書がありません"))
+}
