@@ -51,6 +51,15 @@ pub fn insert(c: &Connection, a: &NewApplication) -> rusqlite::Result<i64> {
     Ok(c.last_insert_rowid())
 }
 
+/// Whether an application from this address is waiting for review.
+pub fn pending_for(c: &Connection, email: &str) -> rusqlite::Result<bool> {
+    c.query_row(
+        "SELECT count(*) > 0 FROM store_applications WHERE email = ?1 AND status = 'submitted'",
+        [email],
+        |r| r.get(0),
+    )
+}
+
 pub fn get(c: &Connection, id: i64) -> rusqlite::Result<Option<ApplicationRow>> {
     c.query_row(
         &format!("SELECT {COLS} FROM store_applications WHERE id = ?1"),

@@ -17,6 +17,28 @@ pub struct Application {
     pub email: String,
     /// The pledge not to move currency without real trade (換金目的の取引をしない誓約).
     pub pledge: bool,
+    /// 郵便番号, `123-4567`; it heads the store's address.
+    pub postal_code: String,
+}
+
+/// A Japanese postal code in the form `123-4567` (full-width digits and no hyphen taken).
+pub fn normalise_postal_code(raw: &str) -> Result<String> {
+    let digits: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '-' | 'ー' | '−' | '－' | ' ' | '〒'))
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    if digits.len() == 7 && digits.chars().all(|c| c.is_ascii_digit()) {
+        Ok(format!("{}-{}", &digits[..3], &digits[3..]))
+    } else {
+        Err(invalid(
+            "postal_code must look like 123-4567",
+            "郵便番号は 123-4567 の形で入力してください",
+        ))
+    }
 }
 
 /// What an applicant keeps: the number and the secret address of the status page.
@@ -25,7 +47,7 @@ pub struct Submitted {
     pub status_token: String,
 }
 
-pub fn submit(app: &App, who: Option<&Principal>, a: Application) -> Result<Submitted> {
+pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<Submitted> {
     if let Some(p) = who {
         require(p, STAFF)?;
     }
@@ -43,11 +65,21 @@ pub fn submit(app: &App, who: Option<&Principal>, a: Application) -> Result<Subm
         ));
     }
     let email = a.email.trim().to_ascii_lowercase();
+    if rows::pending_for(&*app.conn()?, &email)? {
+        return Err(ServiceError::Conflict(Text::new(
+            "an application from this e-mail address is already being reviewed",
+            "このメールアドレスの申請は審査中です。結果をお待ちください",
+        )));
+    }
     if Login::parse(&email).is_err() || !email.contains('@') || !email.contains('.') {
         return Err(invalid(
             "email must be an e-mail address",
             "メールアドレスを正しく入力してください",
         ));
+    }
+    let postal = normalise_postal_code(&a.postal_code)?;
+    if !a.store.address.starts_with('〒') {
+        a.store.address = format!("〒{postal} {}", a.store.address.trim());
     }
     stores::validate(&a.store)?;
     if a.store.bank.is_none() {

@@ -11,6 +11,7 @@ fn application<'a>(email: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
         ("name", name),
         ("name_kana", "ハナヤ"),
         ("category", "その他"),
+        ("postal_code", "３７９－０１９２"),
         ("address", "めぐり市本町3-3"),
         ("phone", "027-382-9999"),
         ("keywords", "花、フラワー"),
@@ -57,12 +58,27 @@ fn apply_approve_log_in_and_take_payments() {
     assert!(page.text(".alert").contains("金融機関コード"));
     assert_eq!(page.attrs("input[name=name]", "value"), vec!["花屋はなだ"]);
 
+    let mut bad_postal = application("hanaya@example.jp", "花屋はなだ");
+    bad_postal.retain(|(k, _)| *k != "postal_code");
+    bad_postal.push(("postal_code", "12-345"));
+    let r = shop.submit("/apply", "/apply", &bad_postal);
+    assert_eq!(r.status, 400);
+    assert!(Html::parse(&r.text()).text(".alert").contains("郵便番号"));
     let r = shop.submit(
         "/apply",
         "/apply",
         &application("hanaya@example.jp", "花屋はなだ"),
     );
     assert_eq!(r.status, 201, "{}", r.text());
+    let again = shop.submit(
+        "/apply",
+        "/apply",
+        &application("hanaya@example.jp", "花屋はなだ"),
+    );
+    assert_eq!(
+        again.status, 409,
+        "one application under review per address"
+    );
     let status_url = Html::parse(&r.text()).attrs("a.button.primary", "href")[0].clone();
     assert_eq!(
         Html::parse(&shop.get(&status_url).text()).text("dd.status"),
@@ -112,6 +128,7 @@ fn apply_approve_log_in_and_take_payments() {
         .to_owned();
     let stores = s.api().get("/api/v1/stores").json();
     assert_eq!(stores["items"][0]["name"], "花屋はなだ");
+    assert_eq!(stores["items"][0]["address"], "〒379-0192 めぐり市本町3-3");
 
     // The shop logs in with the mailed one-time password, chooses its own, takes a payment.
     assert_eq!(shop.login("hanaya@example.jp", &otp), "/password");

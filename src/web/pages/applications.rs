@@ -34,6 +34,7 @@ fn form_page(ctx: &Ctx, status: u16, values: &[(String, String)], error: Option<
         form.card method="post" action="/apply" {
             (csrf_field(&ctx.csrf_token()))
             h2 { (l.t("お店の情報", "Your store")) }
+            (Field::new(l.t("郵便番号", "Postal code"), "postal_code").value(&v("postal_code")).required(true).autocomplete("postal-code").hint(l.t("例: 379-0192", "e.g. 379-0192")).render(l))
             (store_fields(l, values))
             h2 { (l.t("精算金の振込口座", "Bank account for settlement")) }
             (Field::new(l.t("金融機関コード(4桁)", "Bank code (4 digits)"), "bank_code").value(&v("bank_code")).required(true).render(l))
@@ -94,6 +95,7 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
         applicant_name: text("applicant_name").unwrap_or_default(),
         email: text("email").unwrap_or_default(),
         pledge: field(&f, "pledge") == Some("1"),
+        postal_code: text("postal_code").unwrap_or_default(),
     };
     let who = ctx.principal.clone();
     match applications::submit(ctx.app, who.as_ref(), application) {
