@@ -22,10 +22,25 @@
             }
           });
           if (navigator.vibrate) navigator.vibrate(200);
+          chime();
         }
         setTimeout(poll, 2000);
       })
       .catch(function () { setTimeout(poll, 4000); });
+  }
+  // A short chime where the browser lets the page play sound (after a tap on the page).
+  var audio = null;
+  document.addEventListener("click", function () {
+    if (!audio && window.AudioContext) audio = new AudioContext();
+  }, { once: true });
+  function chime() {
+    if (!audio) return;
+    var o = audio.createOscillator(), g = audio.createGain();
+    o.frequency.value = 880;
+    g.gain.setValueAtTime(0.2, audio.currentTime);
+    g.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+    o.connect(g); g.connect(audio.destination);
+    o.start(); o.stop(audio.currentTime + 0.4);
   }
   setTimeout(poll, 2000);
 })();

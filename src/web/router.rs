@@ -196,6 +196,7 @@ routes! {
     Get  "/shop"                               Page MERCHANT         => pages::home::shop,
     Get  "/shop/till"                          Page MERCHANT         => pages::shop::till,
     Get  "/shop/feed"                          Page MERCHANT         => pages::shop::feed,
+    Get  "/shop/history"                       Page MERCHANT         => pages::shop::history,
     Get  "/shop/cpm"                           Page MERCHANT         => pages::shop::cpm_form,
     Post "/shop/cpm"                           Page MERCHANT         => pages::shop::cpm,
     Get  "/shop/payments.csv"                  Page MERCHANT         => pages::shop::payments_csv,

@@ -195,6 +195,7 @@ const PAGES: &[(&str, &str, &[&str])] = &[
     ("GET", "/shop/staff", &["merchant"]),
     ("GET", "/shop/profile", &["merchant"]),
     ("GET", "/shop/device", &["merchant"]),
+    ("GET", "/shop/history", &["merchant"]),
     ("GET", "/app", &["resident"]),
     ("GET", "/distributor", &["distributor"]),
     (

@@ -113,6 +113,22 @@ fn till_cpm_refund_and_csv() {
         5000 - 1280 - 700 + 280
     );
 
+    // Past days: the history page for a date.
+    let day = Html::parse(&shop.get("/shop/history?date=2024-12-01").text());
+    assert_eq!(day.texts("ul.feed li").len(), 2);
+    assert!(
+        day.text("p.lead").contains("1,700円"),
+        "{}",
+        day.text("p.lead")
+    );
+    assert_eq!(
+        Html::parse(&shop.get("/shop/history?date=2024-11-30").text())
+            .texts("ul.feed li")
+            .len(),
+        0
+    );
+    assert_eq!(shop.get("/shop/history?date=yesterday").status, 400);
+
     // The day's CSV.
     let csv = shop.get("/shop/payments.csv?date=2024-12-01").text();
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();

@@ -52,6 +52,7 @@ pub fn till(ctx: &mut Ctx) -> Result<Reply, WebError> {
         nav.actions {
             a.button.primary href="/shop/cpm" { (l.t("お客様のコードを読み取る", "Scan a customer's code")) }
             a.button href={ "/shop/payments.csv?date=" (from_unix(from).format("%Y-%m-%d")) } download { (l.t("本日分をCSVで保存", "Today's CSV")) }
+            a.button href="/shop/history" { (l.t("過去の売上", "Past takings")) }
         }
         h2 { (l.t("お支払い(新しい順、自動で更新)", "Payments (newest first, updates by itself)")) }
         ul.history.feed #feed data-after=(last) aria-live="polite" {
@@ -505,4 +506,32 @@ pub fn request_removal(ctx: &mut Ctx) -> Result<Reply, WebError> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Payments of a chosen day (`?date=2024-12-01`, JST; today when absent).
+pub fn history(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let day = match ctx.query_get("date").filter(|d| !d.is_empty()) {
+        Some(d) => parse_date(d)
+            .ok_or_else(|| WebError::BadRequest("date must look like 2024-12-01".into()))?,
+        None => from_unix(ctx.app.now()).date_naive(),
+    };
+    let from = start_of_day(day);
+    let payments = ledger::store_payments(ctx.app, ctx.who()?, from, from + 86_400)?;
+    let total: Yen = payments.iter().map(|p| p.amount - p.refunded).sum();
+    let date = day.format("%Y-%m-%d").to_string();
+    let body = html! {
+        form.card.search method="get" action="/shop/history" {
+            div.field {
+                label for="f-date" { (l.t("日付", "Date")) }
+                input #f-date type="date" name="date" value=(date);
+            }
+            button.primary type="submit" { (l.t("表示する", "Show")) }
+        }
+        p.lead { (format_date_ja(from)) " " (l.t("売上 ", "takings ")) strong { (yen(l, total)) } " (" (payments.len()) (l.t("件", "")) ")" }
+        ul.history.feed { @for p in &payments { (line(l, p)) } }
+        p { a.button href={ "/shop/payments.csv?date=" (date) } download { (l.t("この日のCSVを保存", "CSV of this day")) } }
+        p { a href="/shop/till" { (l.t("レジへ戻る", "Back to the till")) } }
+    };
+    Ok(render(ctx, 200, l.t("売上の履歴", "Past takings"), body))
 }
