@@ -66,6 +66,17 @@ pub fn apply(app: &App, who: &Principal, item: &str, amount: Yen) -> Result<i64>
     let now = app.now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| -> Result<i64> {
+        let already: bool = tx.query_row(
+            "SELECT count(*) > 0 FROM device_subsidies WHERE store_id = ?1",
+            [store],
+            |r| r.get(0),
+        )?;
+        if already {
+            return Err(ServiceError::Conflict(Text::new(
+                "this store has applied already",
+                "この店舗は既に申請済みです",
+            )));
+        }
         let taken: i64 = tx.query_row(
             "SELECT count(*) FROM device_subsidies WHERE status != 'rejected'",
             [],
@@ -196,4 +207,47 @@ pub fn receipt(app: &App, who: &Principal, id: i64) -> Result<(Vec<u8>, String)>
         })
         .optional()?
         .ok_or_else(|| not_found("no receipt", "領収書がありません"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::testkit;
+
+    #[test]
+    fn only_the_first_hundred_stores_are_taken_and_rejections_free_a_place() {
+        let path = std::env::temp_dir().join(format!("meguri-device-{}.db", std::process::id()));
+        let app = testkit::fresh_app(&path);
+        let shops: Vec<Principal> = (0..101)
+            .map(|i| testkit::store(&app, &format!("店{i}"), "その他").2)
+            .collect();
+        for shop in &shops[..100] {
+            apply(&app, shop, "タブレット", Yen(20_000)).unwrap();
+        }
+        assert!(matches!(
+            apply(&app, &shops[100], "タブレット", Yen(1)),
+            Err(ServiceError::BudgetExhausted(_))
+        ));
+        // A rejection gives its place to the next store.
+        let first = of_store(&app, &shops[0]).unwrap().unwrap();
+        decide(
+            &app,
+            &Principal::cli(),
+            first.id,
+            false,
+            "対象外の端末のため",
+        )
+        .unwrap();
+        apply(&app, &shops[100], "タブレット", Yen(1)).unwrap();
+        assert!(
+            matches!(
+                apply(&app, &shops[0], "スマホ", Yen(1)),
+                Err(ServiceError::Conflict(_))
+            ),
+            "one per store"
+        );
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+        }
+    }
 }
