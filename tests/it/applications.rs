@@ -402,6 +402,20 @@ fn the_citys_store_list_imports_from_excel_and_csv_all_or_nothing() {
     );
     assert_eq!(r.status, 400);
     assert_eq!(names("かりや"), vec!["刈谷ベーカリー 本店"]);
+    // A table with the wrong headings.
+    let csrf = csrf_of(&office.get("/office/stores/import").text());
+    let wrong = "\u{feff}番号,名前\r\n1,店\r\n".as_bytes().to_vec();
+    let r = office.post_multipart(
+        "/office/stores/import",
+        &[("csrf", &csrf)],
+        &[("file", "w.csv", "text/csv", &wrong)],
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        Html::parse(&r.text()).text(".alert").contains("管理番号"),
+        "{}",
+        r.text()
+    );
     // Not a table at all.
     let csrf = csrf_of(&office.get("/office/stores/import").text());
     let r = office.post_multipart(
