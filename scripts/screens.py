@@ -67,8 +67,9 @@ try:
     go("/stores"); shot("04c-stores")
     go("/app/qr"); shot("04d-payment-code")
     go("/app/history"); shot("04e-history"); logout()
-    login("shop", "demo-shop"); go("/shop"); shot("05-store-menu"); logout()
-    login("office", "demo-office"); go("/office"); shot("06-secretariat-menu"); go("/office/programs"); shot("07-programs"); logout()
+    go("/apply"); shot("03b-store-application")
+    login("shop", "demo-shop"); go("/shop"); shot("05-store-menu"); go("/shop/till"); shot("05b-till"); go("/shop/cpm"); shot("05c-take-code"); logout()
+    login("office", "demo-office"); go("/office"); shot("06-secretariat-menu"); go("/office/programs"); shot("07-programs"); go("/office/stores"); shot("07b-stores"); logout()
     login("admin", "demo-admin"); go("/admin"); shot("08-admin-menu"); go("/admin/accounts"); shot("09-accounts"); logout()
 finally:
     call("DELETE", S)
