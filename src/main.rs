@@ -80,6 +80,29 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Write a new backup key file (keep a copy away from the server).
+    Keygen {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Write a sealed, consistent backup of the database; the server may keep running.
+    Backup {
+        #[arg(long, default_value = "meguri.db")]
+        db: PathBuf,
+        #[arg(long)]
+        to: PathBuf,
+        #[arg(long)]
+        key: PathBuf,
+    },
+    /// Restore a backup to a new database file after checking its seal and invariants.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long)]
+        to: PathBuf,
+        #[arg(long)]
+        key: PathBuf,
+    },
     /// Check every ledger and data invariant; exit 1 naming what is broken.
     Verify {
         #[arg(long, default_value = "meguri.db")]
@@ -204,6 +227,28 @@ fn run(args: Args) -> anyhow::Result<()> {
         Command::Mail {
             action: MailAction::Sent { db, id },
         } => cli::mail::mark_sent(&db, id, now)?,
+        Command::Keygen { to } => {
+            cli::backup::keygen(&to)?;
+            println!("wrote a new backup key to {}", to.display());
+            println!("keep a copy somewhere else: without it no backup can be restored");
+        }
+        Command::Backup { db, to, key } => {
+            let taken = chrono::Utc::now()
+                .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST"))
+                .to_rfc3339();
+            let m = cli::backup::backup(&db, &to, &key, &taken)?;
+            println!("backup written to {}", to.display());
+            println!("{}", cli::backup::describe(&m));
+        }
+        Command::Restore { from, to, key } => {
+            let m = cli::backup::restore(&from, &to, &key)?;
+            println!("restored {} to {}", from.display(), to.display());
+            println!("{}", cli::backup::describe(&m));
+            println!(
+                "every invariant holds; start meguri with --db {}",
+                to.display()
+            );
+        }
         Command::Verify { db } => match cli::verify::run(&db, &mut std::io::stdout()) {
             Err(CliError::VerifyFailed(n)) => anyhow::bail!("verify: {n} invariant(s) broken"),
             other => other?,

@@ -1,6 +1,7 @@
 //! The subcommands. `main.rs` parses the command line into these calls; each returns a
 //! `CliError` that `main` prints.
 
+pub mod backup;
 pub mod demo;
 pub mod init;
 pub mod mail;

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod backup;
 pub mod crypto;
 pub mod device_subsidy;
 pub mod idempotency;

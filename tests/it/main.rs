@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod api_basics;
 mod applications;
+mod backup;
 mod browser;
 mod cli;
 mod crash;
