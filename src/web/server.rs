@@ -251,6 +251,20 @@ fn log_request(method: &str, url: &str, status: u16, started: Instant) {
     let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
 }
 
+/// The address a request came from, for per-address rate limits. Behind a reverse proxy
+/// on the same machine every peer is loopback, so the address the proxy appended to
+/// X-Forwarded-For counts instead (only from loopback: others could forge the header).
+fn client_address(peer: Option<std::net::IpAddr>, forwarded_for: Option<&str>) -> String {
+    let forwarded = forwarded_for
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|a| a.trim().parse::<std::net::IpAddr>().ok());
+    match (peer, forwarded) {
+        (Some(p), Some(f)) if p.is_loopback() => f.to_string(),
+        (Some(p), _) => p.to_string(),
+        (None, _) => String::new(),
+    }
+}
+
 /// Turns a request into a reply: route, read the body, authenticate, check the role and
 /// the CSRF token, run the handler.
 fn dispatch(app: &Arc<App>, rq: &mut tiny_http::Request) -> Reply {
@@ -310,6 +324,13 @@ fn dispatch(app: &Arc<App>, rq: &mut tiny_http::Request) -> Reply {
         Some(v) => (v, false),
         None => (crypto::random_token(), true),
     };
+    let remote = client_address(
+        rq.remote_addr().map(|a| a.ip()),
+        headers
+            .iter()
+            .find(|(k, _)| k == "x-forwarded-for")
+            .map(|(_, v)| v.as_str()),
+    );
     let mut ctx = Ctx {
         app,
         shared: app.clone(),
@@ -324,10 +345,7 @@ fn dispatch(app: &Arc<App>, rq: &mut tiny_http::Request) -> Reply {
         visitor_id,
         new_visitor,
         lang,
-        remote: rq
-            .remote_addr()
-            .map(|a| a.ip().to_string())
-            .unwrap_or_default(),
+        remote,
     };
 
     let result = authenticate(&mut ctx).and_then(|cookie_auth| {
@@ -515,5 +533,25 @@ fn respond(app: &App, rq: tiny_http::Request, reply: Reply) {
     if let Err(e) = rq.respond(response) {
         // The client went away; nothing more to do for it.
         eprintln!("could not send the response: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+
+    #[test]
+    fn only_a_local_proxy_may_name_the_client() {
+        let local = Some("127.0.0.1".parse().unwrap());
+        let remote = Some("203.0.113.9".parse().unwrap());
+        assert_eq!(client_address(local, None), "127.0.0.1");
+        assert_eq!(
+            client_address(local, Some("10.0.0.1, 198.51.100.7")),
+            "198.51.100.7",
+            "the proxy appends the address it saw last"
+        );
+        assert_eq!(client_address(local, Some("garbage")), "127.0.0.1");
+        assert_eq!(client_address(remote, Some("198.51.100.7")), "203.0.113.9");
+        assert_eq!(client_address(None, Some("198.51.100.7")), "");
     }
 }

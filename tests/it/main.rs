@@ -10,6 +10,7 @@ mod backup;
 mod browser;
 mod cli;
 mod crash;
+mod deploy;
 mod hostile;
 mod ledger;
 mod notices;
