@@ -46,6 +46,10 @@ enum Command {
         /// Enable the sandbox clock (PUT /api/v1/sandbox/clock).
         #[arg(long)]
         fake_clock: bool,
+        /// Run as the city's rehearsal environment: the sandbox clock on and a banner on
+        /// every page. Needs its own database (not meguri.db).
+        #[arg(long)]
+        sandbox: bool,
         /// The public address, e.g. https://pay.example-city.jp (https marks cookies Secure).
         #[arg(long)]
         public_url: Option<String>,
@@ -175,6 +179,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             db,
             addr,
             fake_clock,
+            sandbox,
             public_url,
             workers,
             synchronous,
@@ -184,9 +189,13 @@ fn run(args: Args) -> anyhow::Result<()> {
             let sync = Synchronous::parse(&synchronous).with_context(|| {
                 format!("--synchronous must be full or normal, not {synchronous}")
             })?;
+            anyhow::ensure!(
+                !sandbox || db.file_name().is_some_and(|n| n != "meguri.db"),
+                "--sandbox needs its own database, e.g. --db meguri-sandbox.db"
+            );
             let mut config = Config::new(db).with_synchronous(sync);
             config.addr = addr;
-            config.fake_clock = fake_clock;
+            config.fake_clock = fake_clock || sandbox;
             config.workers = workers.clamp(1, 256);
             config.db.pool_size = (config.workers as u32 + 2).min(64);
             config.public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));

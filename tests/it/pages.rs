@@ -1,8 +1,9 @@
 //! The HTML pages: login, forced password change, start page per role, CSRF, session
-//! expiry, language switch, escaping, registration and the admin's account page.
+//! expiry, language switch, escaping, registration, the admin's account page and the
+//! sandbox banner.
 
 use crate::accounts::admin_logged_in;
-use crate::support::{Browser, Html, Server, csrf_of};
+use crate::support::{Browser, Html, Server, TempDir, csrf_of, meguri, path_of};
 
 #[test]
 fn each_role_logs_in_and_sees_its_start_page() {
@@ -522,4 +523,27 @@ fn the_city_uploads_its_logo() {
     assert_eq!(r.status, 403);
     assert_eq!(Browser::new(&s).get("/assets/logo").body, png);
     s.verify();
+}
+
+#[test]
+fn the_sandbox_says_so_on_every_page_and_needs_its_own_database() {
+    let banner = "テスト環境です。ここでの支払いやチャージは本物のお金ではありません。";
+    let sandbox = Server::start_with(&["--sandbox"]);
+    for path in ["/", "/login", "/stores"] {
+        let page = sandbox.api().get(path);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.text().contains(banner), "{path}");
+    }
+    // The sandbox clock is on.
+    sandbox.set_clock("2025-01-06T09:00:00+09:00");
+    sandbox.verify();
+    let real = Server::start_with(&[]);
+    assert!(!real.api().get("/").text().contains(banner));
+
+    let dir = TempDir::new();
+    let db = dir.0.join("meguri.db");
+    let out = meguri(&["serve", "--sandbox", "--db", path_of(&db)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("its own database"));
+    assert!(!db.exists());
 }

@@ -33,6 +33,7 @@ pub fn render(ctx: &Ctx, status: u16, title: &str, body: Markup) -> Reply {
         user_name: ctx.principal.as_ref().map(|p| p.display_name.as_str()),
         csrf: &csrf,
         path: &ctx.path,
+        sandbox: ctx.app.config.fake_clock,
     };
     Reply::html(status, views::page(&chrome, title, body))
 }

@@ -46,6 +46,8 @@ pub struct Chrome<'a> {
     pub csrf: &'a str,
     /// The current path, so the language switch returns to it.
     pub path: &'a str,
+    /// The sandbox (fake clock): every page says that nothing here is real money.
+    pub sandbox: bool,
 }
 
 /// The page frame: header with the city's name, language switch, logout; then `body`.
@@ -68,6 +70,12 @@ pub fn page(ch: &Chrome, title: &str, body: Markup) -> Markup {
             }
             body {
                 a.skip href="#main" { (l.t("本文へ移動", "Skip to content")) }
+                @if ch.sandbox {
+                    p.sandbox-banner role="note" {
+                        (l.t("テスト環境です。ここでの支払いやチャージは本物のお金ではありません。",
+                             "This is the test environment: payments and charges here are not real money."))
+                    }
+                }
                 header.top {
                     a.brand href="/" {
                         @if ch.branding.logo_type.is_some() { img.logo src="/assets/logo" alt=""; }
