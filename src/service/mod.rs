@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod ledger;
 #[cfg(test)]
 mod ledger_props;
+pub mod metrics;
 pub mod notices;
 pub mod programs;
 pub mod provider;
@@ -52,6 +53,8 @@ pub struct App {
     pub provider: Box<dyn provider::PaymentProvider>,
     /// Writes value-moving requests in group-committed batches.
     pub writer: db::group::GroupWriter,
+    /// Request counters for `/metrics`.
+    pub metrics: metrics::Metrics,
 }
 
 impl App {
@@ -76,6 +79,7 @@ impl App {
             branding: RwLock::new(branding),
             programs: RwLock::new(Arc::new(programs)),
             provider: Box::new(provider::SandboxProvider),
+            metrics: metrics::Metrics::default(),
             writer: db::group::GroupWriter::new(db::writer_connection(
                 &config.db_path,
                 &config.db,

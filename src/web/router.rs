@@ -117,6 +117,7 @@ macro_rules! routes {
 routes! {
     // method pattern                          kind access            handler
     Get  "/healthz"                            Api  PUBLIC           => api::system::healthz,
+    Get  "/metrics"                            Api  ADMIN            => api::system::metrics,
     Get  "/api/v1/openapi.json"                Api  PUBLIC           => api::system::openapi,
     Get  "/api/v1/sandbox/clock"               Api  ADMIN            => api::system::get_clock,
     Put  "/api/v1/sandbox/clock"               Api  ADMIN            => api::system::set_clock,

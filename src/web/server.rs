@@ -235,6 +235,7 @@ fn handle(app: &Arc<App>, mut rq: tiny_http::Request) {
     };
     let status = reply.status;
     respond(app, rq, reply);
+    app.metrics.record(status, started.elapsed());
     log_request(&method, &url, status, started);
 }
 
@@ -280,7 +281,7 @@ fn dispatch(app: &Arc<App>, rq: &mut tiny_http::Request) -> Reply {
             )
         })
         .collect();
-    let kind = if path.starts_with("/api/") || path == "/healthz" {
+    let kind = if path.starts_with("/api/") || path == "/healthz" || path == "/metrics" {
         Kind::Api
     } else {
         Kind::Page

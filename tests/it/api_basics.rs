@@ -190,3 +190,48 @@ fn garbage_on_the_socket_does_not_hurt_the_server() {
     assert_eq!(r.status, 200);
     s.verify();
 }
+
+#[test]
+fn metrics_are_for_admins_in_prometheus_text() {
+    let s = Server::start();
+    assert_eq!(s.api().get("/metrics").status, 401);
+    let (resident, token) = s.resident("metrics");
+    assert_eq!(s.as_(&token).get("/metrics").status, 403);
+    let (_, code, _) = s.store("青果店", "seika");
+    let admin = s.admin();
+    let r = s.as_(&admin).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": resident, "amount": 5000, "method": "admin" }),
+    );
+    assert_eq!(r.status, 201);
+    for _ in 0..3 {
+        let r = s.as_(&token).post(
+            "/api/v1/payments",
+            &json!({ "store_code": code, "amount": 100 }),
+        );
+        assert_eq!(r.status, 201);
+    }
+    let m = s.as_(&admin).get("/metrics");
+    assert_eq!(m.status, 200);
+    assert!(
+        m.header("content-type")
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = m.text();
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} missing in\n{text}"))
+    };
+    assert_eq!(value("meguri_payments"), 3.0);
+    assert!(value("meguri_db_bytes") > 0.0);
+    // At least: the two refusals above, the charge and the three payments.
+    assert!(value("meguri_http_requests_total{class=\"4xx\"}") >= 2.0);
+    assert!(value("meguri_http_requests_total{class=\"2xx\"}") >= 4.0);
+    assert_eq!(
+        value("meguri_http_request_duration_seconds_bucket{le=\"+Inf\"}"),
+        value("meguri_http_request_duration_seconds_count")
+    );
+    s.verify();
+}

@@ -95,6 +95,14 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
         ),
         (
             Get,
+            "/metrics",
+            json!({
+                "summary": "Prometheus metrics: requests, latencies, payments, database and WAL size (admin)",
+                "responses": { "200": { "description": "success", "content": { "text/plain": { "schema": s() } } } },
+            }),
+        ),
+        (
+            Get,
             "/api/v1/openapi.json",
             op("This document", None, ok(200, json!({ "type": "object" }))),
         ),

@@ -1,9 +1,10 @@
-//! Health, the OpenAPI document and the sandbox clock.
+//! Health, metrics, the OpenAPI document and the sandbox clock.
 
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::domain::time::parse_rfc3339;
+use crate::service::metrics::Gauge;
 use crate::service::sandbox;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -14,6 +15,42 @@ pub fn healthz(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let conn = ctx.app.conn()?;
     conn.query_row("SELECT 1", [], |_| Ok(()))?;
     Ok(Reply::json(200, &json!({ "status": "ok" })))
+}
+
+/// Prometheus text format: request counters and latencies, payments, database and WAL
+/// size. Admin tokens only (a scraper gets one with `meguri token create --role admin`).
+pub fn metrics(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let payments: i64 = ctx
+        .app
+        .conn()?
+        .query_row("SELECT count(*) FROM payments", [], |r| r.get(0))?;
+    let size = |suffix: &str| {
+        let mut p = ctx.app.config.db_path.clone().into_os_string();
+        p.push(suffix);
+        std::fs::metadata(p).map_or(0.0, |m| m.len() as f64)
+    };
+    let gauges = [
+        Gauge {
+            name: "meguri_payments",
+            help: "Payments recorded.",
+            value: payments as f64,
+        },
+        Gauge {
+            name: "meguri_db_bytes",
+            help: "Size of the database file.",
+            value: size(""),
+        },
+        Gauge {
+            name: "meguri_wal_bytes",
+            help: "Size of the write-ahead log.",
+            value: size("-wal"),
+        },
+    ];
+    Ok(Reply::bytes(
+        200,
+        "text/plain; version=0.0.4; charset=utf-8",
+        ctx.app.metrics.render(&gauges).into_bytes(),
+    ))
 }
 
 pub fn openapi(_ctx: &mut Ctx) -> Result<Reply, WebError> {
