@@ -19,6 +19,9 @@ use crate::db::{self, DbOptions, migrate};
 
 const MAGIC: &[u8] = b"MEGURI-BACKUP-1\n";
 
+/// The settings key holding when the last backup was written (RFC 3339).
+pub const LAST_BACKUP_AT: &str = "last_backup_at";
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
     pub created_at: String,
@@ -185,6 +188,8 @@ pub fn backup(db_path: &Path, to: &Path, key: &[u8; 32], now: &str) -> Result<Ma
         let part = temp_beside(to, "part");
         std::fs::write(&part, sealed).map_err(|e| fail(e.to_string()))?;
         std::fs::rename(&part, to).map_err(|e| fail(e.to_string()))?;
+        // For `/metrics`: an operator's alert fires when backups stop.
+        db::settings::set(&src, LAST_BACKUP_AT, now)?;
         Ok(manifest)
     })();
     let _ = std::fs::remove_file(&snapshot);

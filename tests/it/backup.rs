@@ -92,6 +92,11 @@ fn a_backup_taken_mid_storm_restores_to_a_verified_city() {
         taken
     });
     s.verify();
+    let metrics = s.as_(&admin).get("/metrics").text();
+    assert!(
+        metrics.contains("\nmeguri_last_backup_age_seconds "),
+        "{metrics}"
+    );
 
     // The backup is sealed: the database's text does not appear in it.
     let sealed = std::fs::read(&backups[1]).unwrap();
