@@ -6,6 +6,7 @@ pub mod demo;
 pub mod init;
 pub mod mail;
 pub mod serve;
+pub mod systemd;
 pub mod token;
 pub mod verify;
 

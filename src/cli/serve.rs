@@ -8,7 +8,7 @@ use std::time::Duration;
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
-use super::CliError;
+use super::{CliError, systemd};
 use crate::config::Config;
 use crate::service::{App, jobs};
 use crate::web;
@@ -39,9 +39,13 @@ pub fn serve(app: Arc<App>) -> Result<(), CliError> {
     let mut out = std::io::stdout();
     let _ = writeln!(out, "meguri listening on http://{}", running.addr);
     let _ = out.flush();
+    systemd::notify("READY=1");
+    let watchdog = systemd::watchdog(running.addr);
     if let Some(sig) = signals.forever().next() {
         eprintln!("signal {sig}: finishing requests in flight");
     }
+    systemd::notify("STOPPING=1");
+    drop(watchdog);
     running.stop();
     drop(stop_jobs);
     let _ = jobs.join();

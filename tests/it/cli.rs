@@ -1,4 +1,5 @@
-//! The command line: init, token create, verify (and what it catches), graceful stop.
+//! The command line: init, token create, verify (and what it catches), graceful stop,
+//! systemd notifications.
 
 use crate::support::{Server, TempDir, meguri, path_of, stdout};
 
@@ -144,4 +145,41 @@ fn demo_database_has_people_and_stores() {
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(stdout(&out).contains("3 stores"), "{}", stdout(&out));
     assert!(stdout(&out).contains("2 payments"), "{}", stdout(&out));
+}
+
+#[test]
+fn systemd_hears_ready_watchdog_pings_and_stopping() {
+    use std::os::unix::net::UnixDatagram;
+    let dir = TempDir::new();
+    let db = dir.0.join("city.db");
+    assert!(meguri(&["init", "--db", path_of(&db)]).status.success());
+    let socket_path = dir.0.join("notify.sock");
+    let socket = UnixDatagram::bind(&socket_path).unwrap();
+    socket
+        .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let mut child = std::process::Command::new(crate::support::BIN)
+        .args(["serve", "--db", path_of(&db), "--addr", "127.0.0.1:0"])
+        .env("NOTIFY_SOCKET", &socket_path)
+        .env("WATCHDOG_USEC", "200000")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let next = || {
+        let mut buf = [0u8; 64];
+        let n = socket.recv(&mut buf).expect("a notification");
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    assert_eq!(next(), "READY=1");
+    // Pings come only while /healthz answers: each one is a real round trip.
+    assert_eq!(next(), "WATCHDOG=1");
+    assert_eq!(next(), "WATCHDOG=1");
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    loop {
+        if next() == "STOPPING=1" {
+            break;
+        }
+    }
+    assert!(child.wait().unwrap().success());
 }
