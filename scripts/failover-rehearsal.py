@@ -29,8 +29,8 @@ def run(*args):
     return out.stdout
 
 
-def serve(db):
-    p = subprocess.Popen([meguri, "serve", "--db", db, "--addr", "127.0.0.1:0", "--workers", "8"],
+def serve(db, *extra):
+    p = subprocess.Popen([meguri, "serve", "--db", db, "--addr", "127.0.0.1:0", "--workers", "8", *extra],
                          stdout=subprocess.PIPE, stderr=open(os.path.join(work, "server.log"), "a"),
                          text=True)
     line = p.stdout.readline().strip()
@@ -66,7 +66,7 @@ run(meguri, "init", "--db", primary)
 config = os.path.join(work, "litestream.yml")
 with open(config, "w") as f:
     f.write(f"dbs:\n  - path: {primary}\n    replica:\n      type: file\n      path: {replica}\n")
-server, base = serve(primary)
+server, base = serve(primary, "--litestream")
 replicator = subprocess.Popen([litestream, "replicate", "-config", config],
                               stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "litestream.log"), "w"))
 

@@ -56,6 +56,9 @@ enum Command {
         /// Worker threads answering requests.
         #[arg(long, default_value_t = 16)]
         workers: usize,
+        /// Litestream replicates the database: leave WAL checkpoints to it.
+        #[arg(long)]
+        litestream: bool,
         /// SQLite synchronous mode: full (every commit on disk) or normal.
         #[arg(long, default_value = "full")]
         synchronous: String,
@@ -182,6 +185,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             sandbox,
             public_url,
             workers,
+            litestream,
             synchronous,
             map_tiles,
             map_attribution,
@@ -198,6 +202,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             config.fake_clock = fake_clock || sandbox;
             config.workers = workers.clamp(1, 256);
             config.db.pool_size = (config.workers as u32 + 2).min(64);
+            config.db.autocheckpoint = !litestream;
             config.public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
             if let Some(t) = map_tiles {
                 anyhow::ensure!(

@@ -68,6 +68,9 @@ impl Synchronous {
 pub struct DbOptions {
     pub synchronous: Synchronous,
     pub pool_size: u32,
+    /// SQLite checkpoints the WAL itself; off when Litestream replicates the database and
+    /// checkpoints in step with its copying (Litestream's advice for busy servers).
+    pub autocheckpoint: bool,
 }
 
 impl Default for DbOptions {
@@ -75,6 +78,7 @@ impl Default for DbOptions {
         DbOptions {
             synchronous: Synchronous::Full,
             pool_size: 8,
+            autocheckpoint: true,
         }
     }
 }
@@ -102,25 +106,32 @@ pub fn create(path: &Path, opts: &DbOptions) -> Result<Pool, DbError> {
 /// A connection of its own for the group writer, with the same pragmas as the pool's.
 pub fn writer_connection(path: &Path, opts: &DbOptions) -> Result<Connection, DbError> {
     let mut c = Connection::open(path)?;
-    apply_pragmas(&mut c, opts.synchronous.pragma())?;
+    apply_pragmas(&mut c, opts.synchronous.pragma(), opts.autocheckpoint)?;
     Ok(c)
 }
 
 fn pool(path: &Path, opts: &DbOptions) -> Result<Pool, DbError> {
-    let sync = opts.synchronous.pragma();
-    let manager = SqliteConnectionManager::file(path).with_init(move |c| apply_pragmas(c, sync));
+    let (sync, auto) = (opts.synchronous.pragma(), opts.autocheckpoint);
+    let manager =
+        SqliteConnectionManager::file(path).with_init(move |c| apply_pragmas(c, sync, auto));
     Ok(r2d2::Pool::builder()
         .max_size(opts.pool_size.max(1))
         .build(manager)?)
 }
 
-fn apply_pragmas(c: &mut Connection, synchronous: &str) -> rusqlite::Result<()> {
+fn apply_pragmas(
+    c: &mut Connection,
+    synchronous: &str,
+    autocheckpoint: bool,
+) -> rusqlite::Result<()> {
     // busy_timeout first: switching to WAL itself may wait for another connection.
     c.busy_timeout(std::time::Duration::from_secs(10))?;
     c.execute_batch(&format!(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = {synchronous};
-         PRAGMA foreign_keys = ON;"
+         PRAGMA foreign_keys = ON;
+         PRAGMA wal_autocheckpoint = {};",
+        if autocheckpoint { 1000 } else { 0 }
     ))
 }
 
@@ -153,4 +164,31 @@ pub fn is_unique_violation(e: &rusqlite::Error) -> bool {
             if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
                 || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoints_are_left_to_litestream_only_when_asked() {
+        let dir = std::env::temp_dir().join(format!("meguri-db-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (auto, expected) in [(true, 1000), (false, 0)] {
+            let path = dir.join(format!("auto-{auto}.db"));
+            let _ = std::fs::remove_file(&path);
+            let opts = DbOptions {
+                autocheckpoint: auto,
+                ..DbOptions::default()
+            };
+            let pool = create(&path, &opts).unwrap();
+            let every = |c: &Connection| -> i64 {
+                c.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+                    .unwrap()
+            };
+            assert_eq!(every(&pool.get().unwrap()), expected);
+            assert_eq!(every(&writer_connection(&path, &opts).unwrap()), expected);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
