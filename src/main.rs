@@ -249,7 +249,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         Command::Backup { db, to, key } => {
             let taken = chrono::Utc::now()
                 .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST"))
-                .to_rfc3339();
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
             let m = cli::backup::backup(&db, &to, &key, &taken)?;
             println!("backup written to {}", to.display());
             println!("{}", cli::backup::describe(&m));

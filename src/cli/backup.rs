@@ -1,5 +1,6 @@
 //! `meguri keygen`, `meguri backup` and `meguri restore`: sealed, verified backups.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use super::CliError;
@@ -22,7 +23,27 @@ pub fn backup(db: &Path, to: &Path, key: &Path, now: &str) -> Result<Manifest, C
         return Err(CliError::Usage(format!("no database at {}", db.display())));
     }
     let key = backup::load_key(key)?;
-    Ok(backup::backup(db, to, &key, now)?)
+    let progress = std::io::stderr()
+        .is_terminal()
+        .then_some(show_progress as fn(_));
+    let manifest = backup::backup(db, to, &key, now, progress)?;
+    if progress.is_some() {
+        eprintln!();
+    }
+    Ok(manifest)
+}
+
+/// A progress line for an operator watching a large backup at a terminal.
+fn show_progress(p: rusqlite::backup::Progress) {
+    let total = p.pagecount.max(1);
+    let done = total - p.remaining.clamp(0, total);
+    let width = 30 * done as usize / total as usize;
+    eprint!(
+        "\rcopying [{}{}] {}%",
+        "#".repeat(width),
+        " ".repeat(30 - width),
+        100 * done / total
+    );
 }
 
 pub fn restore(from: &Path, to: &Path, key: &Path) -> Result<Manifest, CliError> {

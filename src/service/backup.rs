@@ -145,7 +145,14 @@ fn temp_beside(path: &Path, tag: &str) -> PathBuf {
 
 /// Takes a consistent snapshot of the database (the server may keep running) and writes
 /// the sealed backup to `to`.
-pub fn backup(db_path: &Path, to: &Path, key: &[u8; 32], now: &str) -> Result<Manifest> {
+/// `progress` hears how far the copy is, every 4096 pages (16 MiB).
+pub fn backup(
+    db_path: &Path,
+    to: &Path,
+    key: &[u8; 32],
+    now: &str,
+    progress: Option<fn(rusqlite::backup::Progress)>,
+) -> Result<Manifest> {
     let snapshot = temp_beside(to, "snapshot");
     let result = (|| {
         let src = rusqlite::Connection::open(db_path)?;
@@ -153,7 +160,7 @@ pub fn backup(db_path: &Path, to: &Path, key: &[u8; 32], now: &str) -> Result<Ma
         {
             let mut dst = rusqlite::Connection::open(&snapshot)?;
             let b = rusqlite::backup::Backup::new(&src, &mut dst)?;
-            b.run_to_completion(4096, std::time::Duration::ZERO, None)?;
+            b.run_to_completion(4096, std::time::Duration::ZERO, progress)?;
         }
         let snap = rusqlite::Connection::open(&snapshot)?;
         let count = |sql: &str| -> rusqlite::Result<i64> { snap.query_row(sql, [], |r| r.get(0)) };
