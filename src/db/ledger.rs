@@ -78,6 +78,10 @@ pub fn insert_program(c: &Connection, p: &Program, now: i64) -> rusqlite::Result
     Ok(())
 }
 
+pub fn payment_count(c: &Connection) -> rusqlite::Result<i64> {
+    c.query_row("SELECT count(*) FROM payments", [], |r| r.get(0))
+}
+
 pub fn program(c: &Connection, code: &str) -> rusqlite::Result<Option<Program>> {
     c.query_row(
         &format!("SELECT {PROGRAM_COLS} FROM programs WHERE code = ?1"),

@@ -1,9 +1,15 @@
-//! Counters for `GET /metrics` (Prometheus text format): requests by status class and
-//! their latencies. Atomics, so counting costs every request no lock.
+//! What `GET /metrics` shows (Prometheus text format): requests by status class and
+//! their latencies (atomics, so counting costs every request no lock), and gauges read
+//! from the database when asked.
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
+
+use super::backup::LAST_BACKUP_AT;
+use super::{App, Result};
+use crate::db;
+use crate::domain::time::parse_rfc3339;
 
 /// Upper bounds of the latency histogram's buckets, in milliseconds.
 const BOUNDS_MS: [u64; 9] = [1, 5, 10, 25, 50, 100, 250, 1000, 5000];
@@ -77,6 +83,46 @@ impl Metrics {
         }
         out
     }
+}
+
+/// What the database and its files say now: payments, sizes, the last backup's age.
+pub fn gauges(app: &App) -> Result<Vec<Gauge>> {
+    let conn = app.conn()?;
+    let payments = db::ledger::payment_count(&conn)?;
+    let last_backup = db::settings::get(&conn, LAST_BACKUP_AT)?
+        .and_then(|t| parse_rfc3339(&t))
+        .map(|t| (app.now() - t.timestamp()) as f64);
+    drop(conn);
+    let size = |suffix: &str| {
+        let mut p = app.config.db_path.clone().into_os_string();
+        p.push(suffix);
+        std::fs::metadata(p).map_or(0.0, |m| m.len() as f64)
+    };
+    let mut gauges = vec![
+        Gauge {
+            name: "meguri_payments",
+            help: "Payments recorded.",
+            value: payments as f64,
+        },
+        Gauge {
+            name: "meguri_db_bytes",
+            help: "Size of the database file.",
+            value: size(""),
+        },
+        Gauge {
+            name: "meguri_wal_bytes",
+            help: "Size of the write-ahead log.",
+            value: size("-wal"),
+        },
+    ];
+    if let Some(age) = last_backup {
+        gauges.push(Gauge {
+            name: "meguri_last_backup_age_seconds",
+            help: "Seconds since meguri backup last wrote a backup.",
+            value: age,
+        });
+    }
+    Ok(gauges)
 }
 
 #[cfg(test)]

@@ -4,8 +4,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::domain::time::parse_rfc3339;
-use crate::service::backup::LAST_BACKUP_AT;
-use crate::service::metrics::Gauge;
+use crate::service::metrics;
 use crate::service::sandbox;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -18,44 +17,10 @@ pub fn healthz(ctx: &mut Ctx) -> Result<Reply, WebError> {
     Ok(Reply::json(200, &json!({ "status": "ok" })))
 }
 
-/// Prometheus text format: request counters and latencies, payments, database and WAL
-/// size. Admin tokens only (a scraper gets one with `meguri token create --role admin`).
+/// Prometheus text format. Admin tokens only (a scraper gets one with `meguri token create
+/// --role admin`).
 pub fn metrics(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    let conn = ctx.app.conn()?;
-    let payments: i64 = conn.query_row("SELECT count(*) FROM payments", [], |r| r.get(0))?;
-    let last_backup = crate::db::settings::get(&conn, LAST_BACKUP_AT)?
-        .and_then(|t| parse_rfc3339(&t))
-        .map(|t| (ctx.app.now() - t.timestamp()) as f64);
-    drop(conn);
-    let size = |suffix: &str| {
-        let mut p = ctx.app.config.db_path.clone().into_os_string();
-        p.push(suffix);
-        std::fs::metadata(p).map_or(0.0, |m| m.len() as f64)
-    };
-    let mut gauges = vec![
-        Gauge {
-            name: "meguri_payments",
-            help: "Payments recorded.",
-            value: payments as f64,
-        },
-        Gauge {
-            name: "meguri_db_bytes",
-            help: "Size of the database file.",
-            value: size(""),
-        },
-        Gauge {
-            name: "meguri_wal_bytes",
-            help: "Size of the write-ahead log.",
-            value: size("-wal"),
-        },
-    ];
-    if let Some(age) = last_backup {
-        gauges.push(Gauge {
-            name: "meguri_last_backup_age_seconds",
-            help: "Seconds since meguri backup last wrote a backup.",
-            value: age,
-        });
-    }
+    let gauges = metrics::gauges(ctx.app)?;
     Ok(Reply::bytes(
         200,
         "text/plain; version=0.0.4; charset=utf-8",
