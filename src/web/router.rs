@@ -258,6 +258,16 @@ pub fn find(method: Method, path: &str) -> Found {
 }
 
 /// The methods a path answers to, for the `Allow` header of a 405.
+/// Whether a path is answered in JSON or with pages, known before routing so that even
+/// a 404 or 405 takes the right form.
+pub fn kind_of(path: &str) -> Kind {
+    if path.starts_with("/api/") || path == "/healthz" || path == "/metrics" {
+        Kind::Api
+    } else {
+        Kind::Page
+    }
+}
+
 pub fn allowed(path: &str) -> Vec<&'static str> {
     let segs = segments(path);
     let mut methods: Vec<&'static str> = ROUTES
@@ -325,10 +335,7 @@ mod tests {
                 r.method.as_str(),
                 r.pattern
             );
-            assert_eq!(
-                r.kind == Kind::Api,
-                r.pattern.starts_with("/api/") || r.pattern == "/healthz"
-            );
+            assert_eq!(r.kind, kind_of(r.pattern), "{}", r.pattern);
         }
     }
 }

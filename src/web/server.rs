@@ -225,12 +225,8 @@ fn handle(app: &Arc<App>, mut rq: tiny_http::Request) {
         Ok(reply) => reply,
         Err(_) => {
             // The panic hook already logged the message and location.
-            let kind = if url.starts_with("/api/") {
-                Kind::Api
-            } else {
-                Kind::Page
-            };
-            error_reply(app, kind, Lang::Ja, &WebError::Panic)
+            let path = url.split('?').next().unwrap_or("");
+            error_reply(app, router::kind_of(path), Lang::Ja, &WebError::Panic)
         }
     };
     let status = reply.status;
@@ -281,11 +277,7 @@ fn dispatch(app: &Arc<App>, rq: &mut tiny_http::Request) -> Reply {
             )
         })
         .collect();
-    let kind = if path.starts_with("/api/") || path == "/healthz" || path == "/metrics" {
-        Kind::Api
-    } else {
-        Kind::Page
-    };
+    let kind = router::kind_of(path);
     let cookie = |name: &str| -> Option<String> {
         headers
             .iter()

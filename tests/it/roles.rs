@@ -44,6 +44,7 @@ const API: &[(&str, &str, &[&str])] = &[
             "integration",
         ],
     ),
+    ("GET", "/metrics", &["admin"]),
     ("GET", "/api/v1/sandbox/clock", &["admin"]),
     ("PUT", "/api/v1/sandbox/clock", &["admin"]),
     ("POST", "/api/v1/sandbox/panic", &["admin"]),
