@@ -11,7 +11,7 @@ use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
 use crate::web::views::money::yen;
-use crate::web::views::{Field, Lang, alert, csrf_field, notice};
+use crate::web::views::{Field, Lang, alert, approve_or_reject, csrf_field, notice};
 
 fn status_label(l: Lang, s: &str) -> &'static str {
     match s {
@@ -143,14 +143,7 @@ fn office_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, Web
                     p.small { (s.item) }
                     @if s.has_receipt { p { a href={ "/office/devices/" (s.id) "/receipt" } { (l.t("領収書を見る", "See the receipt")) } } }
                     @if s.status == "applied" {
-                        form method="post" action={ "/office/devices/" (s.id) "/decide" } {
-                            (csrf_field(&csrf))
-                            div.field { label for={ "r-" (s.id) } { (l.t("不承認の理由", "Reason to reject")) } input id={ "r-" (s.id) } name="reason" type="text"; }
-                            div.actions {
-                                button.primary type="submit" name="decision" value="approve" { (l.t("承認", "Approve")) }
-                                button type="submit" name="decision" value="reject" { (l.t("不承認", "Reject")) }
-                            }
-                        }
+                        (approve_or_reject(l, &format!("/office/devices/{}/decide", s.id), s.id, &csrf))
                     }
                 }
             }

@@ -7,7 +7,7 @@ use crate::service::stores;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
-use crate::web::views::{Lang, alert, csrf_field};
+use crate::web::views::{Lang, alert, approve_or_reject, csrf_field};
 
 fn status_label(l: Lang, s: &str) -> &'static str {
     match s {
@@ -94,14 +94,7 @@ fn requests_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, W
                     }
                     @if let Some(n) = &r.note { p.small { (n) } }
                     @if r.status == "pending" {
-                        form method="post" action={ "/office/store-requests/" (r.id) "/decide" } {
-                            (csrf_field(&csrf))
-                            div.field { label for={ "r-" (r.id) } { (l.t("不承認の理由", "Reason to reject")) } input id={ "r-" (r.id) } name="reason" type="text"; }
-                            div.actions {
-                                button.primary type="submit" name="decision" value="approve" { (l.t("承認", "Approve")) }
-                                button type="submit" name="decision" value="reject" { (l.t("不承認", "Reject")) }
-                            }
-                        }
+                        (approve_or_reject(l, &format!("/office/store-requests/{}/decide", r.id), r.id, &csrf))
                     }
                 }
             }

@@ -187,3 +187,18 @@ impl<'a> Field<'a> {
 pub fn csrf_field(token: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(token); }
 }
+
+/// The clerk's approve / reject form under a request in a review list, posting
+/// `decision` and an optional `reason` to `action`.
+pub fn approve_or_reject(l: Lang, action: &str, id: i64, csrf: &str) -> Markup {
+    html! {
+        form method="post" action=(action) {
+            (csrf_field(csrf))
+            div.field { label for={ "r-" (id) } { (l.t("不承認の理由", "Reason to reject")) } input id={ "r-" (id) } name="reason" type="text"; }
+            div.actions {
+                button.primary type="submit" name="decision" value="approve" { (l.t("承認", "Approve")) }
+                button type="submit" name="decision" value="reject" { (l.t("不承認", "Reject")) }
+            }
+        }
+    }
+}
