@@ -327,3 +327,8 @@ CREATE TABLE device_subsidies (
     created_at   INTEGER NOT NULL,
     decided_at   INTEGER
 ) STRICT;
+-- Personal data sealed at rest (db::personal); keyed hashes for lookups.
+ALTER TABLE residents ADD COLUMN phone_index BLOB;
+CREATE INDEX residents_phone_index ON residents (phone_index);
+ALTER TABLE store_applications ADD COLUMN email_index BLOB;
+CREATE INDEX store_applications_email_index ON store_applications (email_index);

@@ -6,7 +6,8 @@
   2. residents pay in a steady stream; every acknowledged payment is remembered;
   3. the primary and Litestream are killed with SIGKILL mid-stream (the machine is gone);
   4. `litestream restore` builds the standby's database from the replica;
-     `meguri verify` must pass on it, and the standby must serve;
+     `meguri verify` must pass on it, and the standby must serve with a copy of the
+     primary's personal data key (residents' names open there);
   5. it counts the acknowledged payments that survived and reports the replication lag
      (RPO): how long before the loss the oldest lost acknowledged payment was made.
 
@@ -20,6 +21,8 @@ meguri, litestream = os.path.abspath(sys.argv[1]), sys.argv[2]
 seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 8.0
 work = tempfile.mkdtemp(prefix="meguri-failover-")
 primary, standby, replica = (os.path.join(work, n) for n in ("primary.db", "standby.db", "replica"))
+# `meguri init` writes the personal data key beside the database; the standby has a copy.
+primary_key, standby_key = os.path.join(work, "primary.key"), os.path.join(work, "standby.key")
 
 
 def run(*args):
@@ -83,6 +86,7 @@ for i in range(4):
                      {"resident_id": r["id"], "amount": 10_000_000, "method": "admin"})
     assert status == 201, c
     people.append(token("resident", r["id"]))
+    a_resident = r["id"]
 
 acked = {}  # payment id -> time the client saw it acknowledged
 lock, stop = threading.Lock(), threading.Event()
@@ -120,7 +124,11 @@ for t in threads:
 
 run(litestream, "restore", "-o", standby, f"file://{replica}")
 print(run(meguri, "verify", "--db", standby).strip().splitlines()[-1])
+shutil.copy2(primary_key, standby_key)  # keeps its mode (600)
 standby_server, standby_base = serve(standby)
+# A resident's sealed name opens on the standby: a token for them reads their user row.
+run(meguri, "token", "create", "--db", standby, "--role", "resident", "--name", "standby-check",
+    "--subject", str(a_resident))
 status, health = call(standby_base, "GET", "/healthz")
 standby_server.send_signal(signal.SIGTERM); standby_server.wait()
 if status != 200:

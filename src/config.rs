@@ -9,6 +9,8 @@ use crate::db::{DbOptions, Synchronous};
 #[derive(Debug, Clone)]
 pub struct Config {
     pub db_path: PathBuf,
+    /// The personal data key file (`db::personal`).
+    pub data_key: PathBuf,
     pub db: DbOptions,
     pub addr: SocketAddr,
     /// Worker threads answering HTTP requests.
@@ -31,6 +33,7 @@ pub struct Config {
 impl Config {
     pub fn new(db_path: PathBuf) -> Config {
         Config {
+            data_key: crate::db::personal::default_key_path(&db_path),
             db_path,
             db: DbOptions::default(),
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),

@@ -11,5 +11,6 @@ pub mod db;
 pub mod domain;
 pub mod export;
 pub mod import;
+pub mod keyfile;
 pub mod service;
 pub mod web;

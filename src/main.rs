@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use meguri::cli::{self, CliError};
 use meguri::config::Config;
 use meguri::db::Synchronous;
+use meguri::db::personal::default_key_path;
 use meguri::service::settings::Branding;
 
 #[derive(Parser)]
@@ -36,6 +37,9 @@ enum Command {
         currency_name: String,
         #[arg(long, default_value = "admin")]
         admin_login: String,
+        /// The personal data key file; made if missing [default: the database's name with .key].
+        #[arg(long)]
+        data_key: Option<PathBuf>,
     },
     /// Serve the web pages and the API until SIGTERM or SIGINT.
     Serve {
@@ -69,6 +73,9 @@ enum Command {
         /// The attribution the tile server requires.
         #[arg(long)]
         map_attribution: Option<String>,
+        /// The personal data key file [default: the database's name with .key].
+        #[arg(long)]
+        data_key: Option<PathBuf>,
     },
     /// Run a ready demo city on localhost with the sandbox clock on.
     Demo {
@@ -76,6 +83,14 @@ enum Command {
         db: PathBuf,
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+    },
+    /// Seal all personal data under a new key; stop the server first.
+    RotateDataKey {
+        #[arg(long, default_value = "meguri.db")]
+        db: PathBuf,
+        /// The personal data key file [default: the database's name with .key].
+        #[arg(long)]
+        data_key: Option<PathBuf>,
     },
     /// The mail outbox for an SMTP relay: list unsent mails, mark one sent.
     Mail {
@@ -114,6 +129,9 @@ enum Command {
     Verify {
         #[arg(long, default_value = "meguri.db")]
         db: PathBuf,
+        /// The personal data key file [default: the database's name with .key].
+        #[arg(long)]
+        data_key: Option<PathBuf>,
     },
 }
 
@@ -123,11 +141,17 @@ enum MailAction {
     List {
         #[arg(long, default_value = "meguri.db")]
         db: PathBuf,
+        /// The personal data key file [default: the database's name with .key].
+        #[arg(long)]
+        data_key: Option<PathBuf>,
     },
     /// Mark a mail as handed to the relay.
     Sent {
         #[arg(long, default_value = "meguri.db")]
         db: PathBuf,
+        /// The personal data key file [default: the database's name with .key].
+        #[arg(long)]
+        data_key: Option<PathBuf>,
         id: i64,
     },
 }
@@ -145,6 +169,9 @@ enum TokenAction {
         /// The user the token acts as (required for resident and merchant tokens).
         #[arg(long)]
         subject: Option<i64>,
+        /// The personal data key file [default: the database's name with .key].
+        #[arg(long)]
+        data_key: Option<PathBuf>,
     },
 }
 
@@ -166,14 +193,20 @@ fn run(args: Args) -> anyhow::Result<()> {
             city_name,
             currency_name,
             admin_login,
+            data_key,
         } => {
+            let data_key = data_key.unwrap_or_else(|| default_key_path(&db));
             let branding = Branding {
                 city_name,
                 currency_name,
                 ..Branding::default()
             };
-            let created = cli::init::run(&db, branding, &admin_login, now)?;
+            let created = cli::init::run(&db, &data_key, branding, &admin_login, now)?;
             println!("created {}", db.display());
+            println!(
+                "personal data key: {} (keep a copy away from the server: without it names and phone numbers cannot be read)",
+                data_key.display()
+            );
             println!("first admin login: {}", created.admin_login);
             println!("one-time password: {}", created.admin_password);
             println!("(a new password is chosen at the first login)");
@@ -189,6 +222,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             synchronous,
             map_tiles,
             map_attribution,
+            data_key,
         } => {
             let sync = Synchronous::parse(&synchronous).with_context(|| {
                 format!("--synchronous must be full or normal, not {synchronous}")
@@ -198,6 +232,9 @@ fn run(args: Args) -> anyhow::Result<()> {
                 "--sandbox needs its own database, e.g. --db meguri-sandbox.db"
             );
             let mut config = Config::new(db).with_synchronous(sync);
+            if let Some(k) = data_key {
+                config.data_key = k;
+            }
             config.addr = addr;
             config.fake_clock = fake_clock || sandbox;
             config.workers = workers.clamp(1, 256);
@@ -229,18 +266,26 @@ fn run(args: Args) -> anyhow::Result<()> {
                     role,
                     name,
                     subject,
+                    data_key,
                 },
         } => {
-            let token = cli::token::create(&db, &role, &name, subject, now)?;
+            let data_key = data_key.unwrap_or_else(|| default_key_path(&db));
+            let token = cli::token::create(&db, &data_key, &role, &name, subject, now)?;
             println!("token for {name} ({role}):");
             println!("{token}");
         }
         Command::Mail {
-            action: MailAction::List { db },
-        } => cli::mail::list(&db, &mut std::io::stdout())?,
+            action: MailAction::List { db, data_key },
+        } => {
+            let data_key = data_key.unwrap_or_else(|| default_key_path(&db));
+            cli::mail::list(&db, &data_key, &mut std::io::stdout())?
+        }
         Command::Mail {
-            action: MailAction::Sent { db, id },
-        } => cli::mail::mark_sent(&db, id, now)?,
+            action: MailAction::Sent { db, data_key, id },
+        } => {
+            let data_key = data_key.unwrap_or_else(|| default_key_path(&db));
+            cli::mail::mark_sent(&db, &data_key, id, now)?
+        }
         Command::Keygen { to } => {
             cli::backup::keygen(&to)?;
             println!("wrote a new backup key to {}", to.display());
@@ -263,10 +308,27 @@ fn run(args: Args) -> anyhow::Result<()> {
                 to.display()
             );
         }
-        Command::Verify { db } => match cli::verify::run(&db, &mut std::io::stdout()) {
-            Err(CliError::VerifyFailed(n)) => anyhow::bail!("verify: {n} invariant(s) broken"),
-            other => other?,
-        },
+        Command::Verify { db, data_key } => {
+            let data_key = data_key.unwrap_or_else(|| default_key_path(&db));
+            match cli::verify::run(&db, &data_key, &mut std::io::stdout()) {
+                Err(CliError::VerifyFailed(n)) => {
+                    anyhow::bail!("verify: {n} invariant(s) broken")
+                }
+                other => other?,
+            }
+        }
+        Command::RotateDataKey { db, data_key } => {
+            let data_key = data_key.unwrap_or_else(|| default_key_path(&db));
+            let r = cli::data_key::rotate(&db, &data_key)?;
+            println!(
+                "sealed {} personal values under key {} (was {}); {} now holds only the new key",
+                r.values,
+                r.new_id,
+                r.old_ids.join(", "),
+                data_key.display()
+            );
+            println!("replace every other copy of the key file (standby, safe) with this one");
+        }
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::db::{self, DbOptions};
 use crate::domain::Role;
 use crate::domain::Yen;
 use crate::service::accounts::{self, NewStaff};
+use crate::service::data_key;
 use crate::service::ledger::{self, ChargeRequest, GrantRequest, Method};
 use crate::service::residents::{self, NewResident};
 use crate::service::settings::{self, Branding};
@@ -102,7 +103,7 @@ struct ResidentFixture {
 pub type DemoLogin = (String, String, String);
 
 /// Creates the demo database at `path` when it does not exist; returns the demo logins.
-pub fn prepare(path: &Path, now: i64) -> Result<Vec<DemoLogin>, CliError> {
+pub fn prepare(path: &Path, opts: &DbOptions, now: i64) -> Result<Vec<DemoLogin>, CliError> {
     let fx: Fixture = serde_json::from_str(FIXTURE)
         .map_err(|e| CliError::Usage(format!("fixtures/demo.json: {e}")))?;
     let mut logins: Vec<DemoLogin> = Vec::new();
@@ -128,7 +129,7 @@ pub fn prepare(path: &Path, now: i64) -> Result<Vec<DemoLogin>, CliError> {
     if path.exists() {
         return Ok(logins);
     }
-    let pool = db::create(path, &DbOptions::default())?;
+    let pool = db::create(path, opts)?;
     {
         let mut conn = pool.get().map_err(db::DbError::from)?;
         settings::initialise(&conn, &fx.branding.clone().validate()?)?;
@@ -149,7 +150,9 @@ pub fn prepare(path: &Path, now: i64) -> Result<Vec<DemoLogin>, CliError> {
         }
     }
     drop(pool);
-    let app = App::open(Config::new(path.to_owned()))?;
+    let mut config = Config::new(path.to_owned());
+    config.db = opts.clone();
+    let app = App::open(config)?;
     let cli = Principal::cli();
     for s in fx.stores {
         let created = stores::create(
@@ -278,12 +281,14 @@ fn label(role: &str) -> String {
 
 /// Prepares the demo database and serves it on the sandbox clock.
 pub fn run(mut config: Config, now: i64) -> Result<(), CliError> {
-    let logins = prepare(&config.db_path, now)?;
+    config.db.personal = Some(data_key::load_or_create(&config.data_key)?);
+    let logins = prepare(&config.db_path, &config.db, now)?;
     println!("demo city: {}", config.db_path.display());
     println!("open http://{} and log in as:", config.addr);
     for (who, login, password) in &logins {
         println!("  {who:<24} login: {login:<12} password: {password}");
     }
     config.fake_clock = true;
+    let _held = data_key::hold(&config.data_key)?;
     super::serve::serve(Arc::new(App::open(config)?))
 }

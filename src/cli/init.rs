@@ -6,6 +6,7 @@ use super::CliError;
 use crate::db::{self, DbOptions};
 use crate::domain::Role;
 use crate::service::accounts::{self, NewStaff};
+use crate::service::data_key;
 use crate::service::settings::{self, Branding};
 
 pub struct Created {
@@ -16,6 +17,7 @@ pub struct Created {
 /// Creates the database. Refuses (and changes nothing) when one exists.
 pub fn run(
     path: &Path,
+    data_key: &Path,
     branding: Branding,
     admin_login: &str,
     now: i64,
@@ -24,7 +26,11 @@ pub fn run(
         return Err(CliError::AlreadyInitialised(path.display().to_string()));
     }
     let branding = branding.validate()?;
-    let pool = db::create(path, &DbOptions::default())?;
+    let opts = DbOptions {
+        personal: Some(data_key::load_or_create(data_key)?),
+        ..DbOptions::default()
+    };
+    let pool = db::create(path, &opts)?;
     let mut conn = pool.get().map_err(db::DbError::from)?;
     settings::initialise(&conn, &branding)?;
     let admin = accounts::create_account(

@@ -4,10 +4,10 @@
 use std::path::Path;
 
 use super::CliError;
-use crate::db::{self, DbOptions, applications};
+use crate::db::{self, applications};
 
-pub fn list(path: &Path, out: &mut impl std::io::Write) -> Result<(), CliError> {
-    let pool = db::open(path, &DbOptions::default())?;
+pub fn list(path: &Path, data_key: &Path, out: &mut impl std::io::Write) -> Result<(), CliError> {
+    let pool = db::open(path, &super::with_key(data_key)?)?;
     let conn = pool.get().map_err(db::DbError::from)?;
     for (id, to, subject, body) in applications::unsent_mail(&conn)? {
         writeln!(
@@ -19,8 +19,8 @@ pub fn list(path: &Path, out: &mut impl std::io::Write) -> Result<(), CliError> 
     Ok(())
 }
 
-pub fn mark_sent(path: &Path, id: i64, now: i64) -> Result<(), CliError> {
-    let pool = db::open(path, &DbOptions::default())?;
+pub fn mark_sent(path: &Path, data_key: &Path, id: i64, now: i64) -> Result<(), CliError> {
+    let pool = db::open(path, &super::with_key(data_key)?)?;
     let conn = pool.get().map_err(db::DbError::from)?;
     if applications::mark_sent(&conn, id, now)? == 0 {
         return Err(CliError::Usage(format!("no unsent mail {id}")));

@@ -2,6 +2,7 @@
 //! `CliError` that `main` prints.
 
 pub mod backup;
+pub mod data_key;
 pub mod demo;
 pub mod init;
 pub mod mail;
@@ -29,6 +30,14 @@ pub enum CliError {
     /// `init` found a database already there; nothing was changed.
     #[error("a database already exists at {0}; nothing was changed")]
     AlreadyInitialised(String),
+}
+
+/// Database options with the personal data keys of the file at `data_key`.
+fn with_key(data_key: &std::path::Path) -> Result<crate::db::DbOptions, CliError> {
+    Ok(crate::db::DbOptions {
+        personal: Some(crate::service::data_key::load(data_key)?),
+        ..crate::db::DbOptions::default()
+    })
 }
 
 impl From<rusqlite::Error> for CliError {

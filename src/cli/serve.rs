@@ -10,10 +10,15 @@ use signal_hook::iterator::Signals;
 
 use super::{CliError, systemd};
 use crate::config::Config;
-use crate::service::{App, jobs};
+use crate::service::{App, data_key, jobs};
 use crate::web;
 
-pub fn run(config: Config) -> Result<(), CliError> {
+pub fn run(mut config: Config) -> Result<(), CliError> {
+    if !config.db_path.exists() {
+        return Err(crate::db::DbError::Missing(config.db_path.display().to_string()).into());
+    }
+    config.db.personal = Some(data_key::load(&config.data_key)?);
+    let _held = data_key::hold(&config.data_key)?;
     let app = Arc::new(App::open(config)?);
     serve(app)
 }

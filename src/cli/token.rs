@@ -3,12 +3,13 @@
 use std::path::Path;
 
 use super::CliError;
-use crate::db::{self, DbOptions};
+use crate::db;
 use crate::domain::Role;
 use crate::service::accounts;
 
 pub fn create(
     path: &Path,
+    data_key: &Path,
     role: &str,
     name: &str,
     subject: Option<i64>,
@@ -20,7 +21,7 @@ pub fn create(
             Role::ALL.map(|r| r.as_str()).join(", ")
         ))
     })?;
-    let pool = db::open(path, &DbOptions::default())?;
+    let pool = db::open(path, &super::with_key(data_key)?)?;
     let mut conn = pool.get().map_err(db::DbError::from)?;
     Ok(accounts::create_token(&mut conn, now, name, role, subject)?.token)
 }

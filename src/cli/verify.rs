@@ -4,10 +4,16 @@ use std::path::Path;
 
 use super::CliError;
 use crate::db::{self, DbOptions};
-use crate::service::verify;
+use crate::service::{data_key, verify};
 
-pub fn run(path: &Path, out: &mut impl std::io::Write) -> Result<(), CliError> {
-    let pool = db::open(path, &DbOptions::default())?;
+/// The personal data key is used when its file is there: a database whose sealed columns
+/// were never written can be migrated without it.
+pub fn run(path: &Path, data_key: &Path, out: &mut impl std::io::Write) -> Result<(), CliError> {
+    let opts = DbOptions {
+        personal: data_key::load_if_present(data_key)?,
+        ..DbOptions::default()
+    };
+    let pool = db::open(path, &opts)?;
     let mut conn = pool.get().map_err(db::DbError::from)?;
     let report = verify::run(&mut conn)?;
     let mut broken = 0;

@@ -28,7 +28,8 @@ pub struct NewUser<'a> {
     pub created_at: i64,
 }
 
-const USER_COLS: &str = "id, login, password_hash, role, display_name, store_id, must_change_password, disabled, created_at";
+const USER_COLS: &str = "id, login, password_hash, role, pii_open('users.display_name', display_name), \
+     store_id, must_change_password, disabled, created_at";
 
 fn user_from_row(r: &rusqlite::Row) -> rusqlite::Result<UserRow> {
     let role: String = r.get(3)?;
@@ -54,7 +55,7 @@ fn user_from_row(r: &rusqlite::Row) -> rusqlite::Result<UserRow> {
 pub fn insert_user(c: &Connection, u: &NewUser) -> rusqlite::Result<i64> {
     c.execute(
         "INSERT INTO users (login, password_hash, role, display_name, store_id, must_change_password, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         VALUES (?1, ?2, ?3, pii_seal('users.display_name', ?4), ?5, ?6, ?7)",
         params![
             u.login,
             u.password_hash,

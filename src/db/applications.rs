@@ -16,8 +16,9 @@ pub struct ApplicationRow {
     pub created_at: i64,
 }
 
-const COLS: &str =
-    "id, status, source, profile, applicant_name, email, reason, store_id, created_at";
+const COLS: &str = "id, status, source, pii_open('store_applications.profile', profile),
+     pii_open('store_applications.applicant_name', applicant_name),
+     pii_open('store_applications.email', email), reason, store_id, created_at";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<ApplicationRow> {
     Ok(ApplicationRow {
@@ -44,8 +45,11 @@ pub struct NewApplication<'a> {
 
 pub fn insert(c: &Connection, a: &NewApplication) -> rusqlite::Result<i64> {
     c.execute(
-        "INSERT INTO store_applications (status, source, profile, applicant_name, email, status_token, created_at)
-         VALUES ('submitted', ?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO store_applications (status, source, profile, applicant_name, email, email_index,
+                                         status_token, created_at)
+         VALUES ('submitted', ?1, pii_seal('store_applications.profile', ?2),
+                 pii_seal('store_applications.applicant_name', ?3),
+                 pii_seal('store_applications.email', ?4), pii_index(?4), ?5, ?6)",
         params![a.source, a.profile, a.applicant_name, a.email, a.status_token, a.now],
     )?;
     Ok(c.last_insert_rowid())
@@ -54,7 +58,8 @@ pub fn insert(c: &Connection, a: &NewApplication) -> rusqlite::Result<i64> {
 /// Whether an application from this address is waiting for review.
 pub fn pending_for(c: &Connection, email: &str) -> rusqlite::Result<bool> {
     c.query_row(
-        "SELECT count(*) > 0 FROM store_applications WHERE email = ?1 AND status = 'submitted'",
+        "SELECT count(*) > 0 FROM store_applications
+         WHERE email_index = pii_index(?1) AND status = 'submitted'",
         [email],
         |r| r.get(0),
     )
@@ -110,7 +115,8 @@ pub fn queue_mail(
     now: i64,
 ) -> rusqlite::Result<()> {
     c.execute(
-        "INSERT INTO mail_outbox (to_addr, subject, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO mail_outbox (to_addr, subject, body, created_at)
+         VALUES (pii_seal('mail_outbox.to_addr', ?1), ?2, pii_seal('mail_outbox.body', ?3), ?4)",
         params![to, subject, body, now],
     )?;
     Ok(())
@@ -119,7 +125,8 @@ pub fn queue_mail(
 /// Mail not yet handed to the relay: (id, to, subject, body).
 pub fn unsent_mail(c: &Connection) -> rusqlite::Result<Vec<(i64, String, String, String)>> {
     let mut st = c.prepare(
-        "SELECT id, to_addr, subject, body FROM mail_outbox WHERE sent_at IS NULL ORDER BY id",
+        "SELECT id, pii_open('mail_outbox.to_addr', to_addr), subject, pii_open('mail_outbox.body', body)
+         FROM mail_outbox WHERE sent_at IS NULL ORDER BY id",
     )?;
     st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect()

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_store_import.sql"),
     include_str!("migrations/0008_store_requests.sql"),
     include_str!("migrations/0009_device_subsidy.sql"),
+    include_str!("migrations/0010_personal_data_sealed.sql"),
 ];
 
 pub fn current_version() -> i64 {
@@ -75,9 +76,16 @@ mod tests {
         .collect()
     }
 
+    /// A database in memory with the functions the migrations call.
+    fn memory() -> Connection {
+        let c = Connection::open_in_memory().unwrap();
+        crate::db::personal::register(&c, None).unwrap();
+        c
+    }
+
     #[test]
     fn migrations_from_empty_equal_schema_sql() {
-        let mut migrated = Connection::open_in_memory().unwrap();
+        let mut migrated = memory();
         run(&mut migrated).unwrap();
         assert_eq!(version(&migrated).unwrap(), current_version());
 
@@ -94,7 +102,7 @@ mod tests {
 
     #[test]
     fn running_twice_changes_nothing() {
-        let mut c = Connection::open_in_memory().unwrap();
+        let mut c = memory();
         run(&mut c).unwrap();
         let before = dump(&c);
         run(&mut c).unwrap();

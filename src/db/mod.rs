@@ -9,12 +9,13 @@ pub mod group;
 pub mod ledger;
 pub mod migrate;
 pub mod notices;
+pub mod personal;
 pub mod residents;
 pub mod settings;
 pub mod stores;
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -71,6 +72,9 @@ pub struct DbOptions {
     /// SQLite checkpoints the WAL itself; off when Litestream replicates the database and
     /// checkpoints in step with its copying (Litestream's advice for busy servers).
     pub autocheckpoint: bool,
+    /// The keys that seal personal data (`db::personal`); tools that never read personal
+    /// data may go without.
+    pub personal: Option<Arc<personal::PersonalKeys>>,
 }
 
 impl Default for DbOptions {
@@ -79,6 +83,7 @@ impl Default for DbOptions {
             synchronous: Synchronous::Full,
             pool_size: 8,
             autocheckpoint: true,
+            personal: None,
         }
     }
 }
@@ -106,33 +111,31 @@ pub fn create(path: &Path, opts: &DbOptions) -> Result<Pool, DbError> {
 /// A connection of its own for the group writer, with the same pragmas as the pool's.
 pub fn writer_connection(path: &Path, opts: &DbOptions) -> Result<Connection, DbError> {
     let mut c = Connection::open(path)?;
-    apply_pragmas(&mut c, opts.synchronous.pragma(), opts.autocheckpoint)?;
+    set_up_connection(&mut c, opts)?;
     Ok(c)
 }
 
 fn pool(path: &Path, opts: &DbOptions) -> Result<Pool, DbError> {
-    let (sync, auto) = (opts.synchronous.pragma(), opts.autocheckpoint);
+    let size = opts.pool_size.max(1);
+    let opts = opts.clone();
     let manager =
-        SqliteConnectionManager::file(path).with_init(move |c| apply_pragmas(c, sync, auto));
-    Ok(r2d2::Pool::builder()
-        .max_size(opts.pool_size.max(1))
-        .build(manager)?)
+        SqliteConnectionManager::file(path).with_init(move |c| set_up_connection(c, &opts));
+    Ok(r2d2::Pool::builder().max_size(size).build(manager)?)
 }
 
-fn apply_pragmas(
-    c: &mut Connection,
-    synchronous: &str,
-    autocheckpoint: bool,
-) -> rusqlite::Result<()> {
+/// Pragmas and the personal data functions, the same on every connection.
+fn set_up_connection(c: &mut Connection, opts: &DbOptions) -> rusqlite::Result<()> {
     // busy_timeout first: switching to WAL itself may wait for another connection.
     c.busy_timeout(std::time::Duration::from_secs(10))?;
     c.execute_batch(&format!(
         "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = {synchronous};
+         PRAGMA synchronous = {};
          PRAGMA foreign_keys = ON;
          PRAGMA wal_autocheckpoint = {};",
-        if autocheckpoint { 1000 } else { 0 }
-    ))
+        opts.synchronous.pragma(),
+        if opts.autocheckpoint { 1000 } else { 0 }
+    ))?;
+    personal::register(c, opts.personal.clone())
 }
 
 /// Writers of this process take turns here before asking SQLite for its write lock: a

@@ -80,7 +80,8 @@ pub fn insert(c: &Connection, s: &NewStore) -> rusqlite::Result<i64> {
     c.execute(
         "INSERT INTO stores (name, name_kana, category, address, phone, hours, holidays, pr, url,
                              keywords, lat, lng, accepts, sells_cards, bank, mpm_code, search_key, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                 pii_seal('stores.bank', ?15), ?16, ?17, ?18)",
         params![
             s.name,
             s.name_kana,
@@ -256,7 +257,8 @@ fn request_from_row(r: &rusqlite::Row) -> rusqlite::Result<RequestRow> {
     })
 }
 
-const REQUEST_COLS: &str = "id, store_id, kind, profile, note, status, reason, created_at";
+const REQUEST_COLS: &str = "id, store_id, kind, pii_open('store_requests.profile', profile), note, \
+     status, reason, created_at";
 
 pub fn insert_request(
     c: &Connection,
@@ -269,7 +271,7 @@ pub fn insert_request(
 ) -> rusqlite::Result<i64> {
     c.execute(
         "INSERT INTO store_requests (store_id, kind, profile, note, status, created_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6)",
+         VALUES (?1, ?2, pii_seal('store_requests.profile', ?3), ?4, 'pending', ?5, ?6)",
         params![store_id, kind, profile, note, by, now],
     )?;
     Ok(c.last_insert_rowid())

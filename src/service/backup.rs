@@ -7,7 +7,6 @@
 //! (JSON, authenticated as associated data), a 24-byte nonce, then the sealed,
 //! deflate-compressed database.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -16,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Result, ServiceError, crypto, verify};
 use crate::db::{self, DbOptions, migrate};
+use crate::keyfile;
 
 const MAGIC: &[u8] = b"MEGURI-BACKUP-1\n";
 
@@ -41,39 +41,15 @@ fn fail(msg: impl Into<String>) -> ServiceError {
     ServiceError::Internal(msg.into())
 }
 
-/// Reads a 32-byte key (64 hex characters) from a file that only its owner can read.
+/// Reads the backup key from its file (which only its owner may read).
 pub fn load_key(path: &Path) -> Result<[u8; 32]> {
-    use std::os::unix::fs::PermissionsExt;
-    let meta =
-        std::fs::metadata(path).map_err(|e| fail(format!("key file {}: {e}", path.display())))?;
-    if meta.permissions().mode() & 0o077 != 0 {
-        return Err(fail(format!(
-            "key file {} must be readable by its owner only (chmod 600)",
-            path.display()
-        )));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| fail(format!("key file {}: {e}", path.display())))?;
-    crypto::unhex(text.trim())
-        .and_then(|v| <[u8; 32]>::try_from(v).ok())
-        .ok_or_else(|| {
-            fail(format!(
-                "key file {} must hold 64 hex characters",
-                path.display()
-            ))
-        })
+    let keys = keyfile::read(path).map_err(|e| fail(e.to_string()))?;
+    Ok(keys[0])
 }
 
-/// Writes a new random key file (mode 600); refuses to replace one.
+/// Writes a new random backup key file (mode 600); refuses to replace one.
 pub fn create_key(path: &Path) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| fail(format!("key file {}: {e}", path.display())))?;
-    writeln!(f, "{}", crypto::hex(&crypto::random_bytes::<32>()))
+    keyfile::create(path, "meguri backup key: keep a copy away from the server")
         .map_err(|e| fail(e.to_string()))?;
     Ok(())
 }

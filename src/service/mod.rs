@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod applications;
 pub mod backup;
 pub mod crypto;
+pub mod data_key;
 pub mod device_subsidy;
 pub mod idempotency;
 pub mod jobs;

@@ -99,6 +99,63 @@ pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<
     })
 }
 
+/// A resident found by the secretariat (for a call from a resident who lost their login).
+pub struct Found {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub phone: Option<String>,
+    /// Registration answers (`line_id`, `age_band`, ...), in key order.
+    pub attributes: Vec<(String, String)>,
+    pub disabled: bool,
+    pub registered_at: i64,
+    pub balance: crate::domain::Yen,
+}
+
+/// Finds residents by phone number through its keyed hash (the number itself is sealed).
+/// Every lookup is in the audit log: personal data is read, so who read it is recorded.
+pub fn find_by_phone(app: &App, who: &Principal, raw_phone: &str) -> Result<Vec<Found>> {
+    require(who, STAFF)?;
+    let phone = normalise_phone(raw_phone)?;
+    let mut conn = app.conn()?;
+    let rows = residents::find_by_phone(&conn, &phone)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.profile.user_id).collect();
+    let now = app.now();
+    db::write(&mut conn, |tx| -> Result<()> {
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            "resident.lookup",
+            "residents",
+            &serde_json::json!({ "by": "phone", "found": ids }),
+        )?;
+        Ok(())
+    })?;
+    drop(conn);
+    rows.into_iter()
+        .map(|r| {
+            let attributes = match r.profile.attributes {
+                Value::Object(m) => m
+                    .into_iter()
+                    .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            Ok(Found {
+                id: r.profile.user_id,
+                balance: super::ledger::balance(app, r.profile.user_id)?.total,
+                login: r.login,
+                display_name: r.display_name,
+                phone: r.profile.phone,
+                attributes,
+                disabled: r.disabled,
+                registered_at: r.created_at,
+            })
+        })
+        .collect()
+}
+
 /// The Japanese name of a registration field.
 pub fn field_label_ja(field: &str) -> &str {
     match field {

@@ -15,15 +15,18 @@ pub fn fresh_app(path: &Path) -> App {
     for ext in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
     }
-    let pool = db::create(path, &db::DbOptions::default()).expect("create database");
+    let mut config = Config::new(path.to_owned());
+    config.fake_clock = true;
+    config.db.personal = Some(std::sync::Arc::new(db::personal::PersonalKeys::new(&[
+        crate::keyfile::random_key(),
+    ])));
+    let pool = db::create(path, &config.db).expect("create database");
     settings::initialise(
         &pool.get().expect("connection"),
         &settings::Branding::default(),
     )
     .expect("settings");
     drop(pool);
-    let mut config = Config::new(path.to_owned());
-    config.fake_clock = true;
     App::open(config).expect("open database")
 }
 

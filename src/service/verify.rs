@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 use super::Result;
-use crate::db::{ledger, migrate};
+use crate::db::{ledger, migrate, personal};
 use crate::domain::journal::{EntryHead, entry_hash, is_balanced};
 
 /// The outcome of one invariant.
@@ -86,6 +86,18 @@ pub fn run(conn: &mut Connection) -> Result<Report> {
             "SELECT 'resident ' || r.user_id FROM residents r LEFT JOIN users u ON u.id = r.user_id
              WHERE u.role IS NOT 'resident'",
         )?,
+    });
+
+    let mut exposed = Vec::new();
+    for (table, column) in personal::SEALED {
+        let n = personal::unsealed(&tx, table, column)?;
+        if n > 0 {
+            exposed.push(format!("{table}.{column}: {n} value(s) stored in clear"));
+        }
+    }
+    checks.push(Check {
+        name: "personal data sealed",
+        problems: exposed,
     });
 
     ledger_checks(&tx, &mut checks)?;

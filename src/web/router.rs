@@ -176,6 +176,7 @@ routes! {
     Get  "/apply/status/{token}"               Page PUBLIC           => pages::applications::status,
     Get  "/office/applications"                Page STAFF            => pages::applications::queue,
     Get  "/office/stores"                      Page STAFF            => pages::stores_office::list,
+    Get  "/office/residents"                   Page STAFF            => pages::residents_office::find,
     Get  "/office/stores/import"               Page STAFF            => pages::store_import::form,
     Get  "/office/store-requests"              Page STAFF            => pages::stores_office::requests,
     Get  "/office/devices"                     Page STAFF            => pages::device::office,

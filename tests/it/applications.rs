@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::accounts::admin_logged_in;
 use crate::support::{Browser, Html, Server, csrf_of};
 
-fn application<'a>(email: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
+pub fn application<'a>(email: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("name", name),
         ("name_kana", "ハナヤ"),
@@ -28,14 +28,20 @@ fn application<'a>(email: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
+/// Unsent mails to `to` as (subject, body), read the way the SMTP relay reads them.
 fn outbox(s: &Server, to: &str) -> Vec<(String, String)> {
-    let db = rusqlite::Connection::open(&s.db).unwrap();
-    let mut st = db
-        .prepare("SELECT subject, body FROM mail_outbox WHERE to_addr = ?1 ORDER BY id")
-        .unwrap();
-    st.query_map([to], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
+    let out = crate::support::meguri(&["mail", "list", "--db", s.db_arg()]);
+    assert!(out.status.success(), "{out:?}");
+    crate::support::stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|m| m["to"] == to)
+        .map(|m| {
+            (
+                m["subject"].as_str().unwrap().into(),
+                m["body"].as_str().unwrap().into(),
+            )
+        })
         .collect()
 }
 

@@ -62,6 +62,12 @@ fn verify_names_each_broken_invariant() {
         "PRAGMA foreign_keys = OFF; INSERT INTO sessions VALUES (x'00', 9999, 0, 0, 0);",
     )
     .unwrap();
+    // Personal data written around the sealing functions.
+    c.execute(
+        "UPDATE residents SET phone = '09011112222' WHERE user_id = ?1",
+        [resident],
+    )
+    .unwrap();
     drop(c);
     let out = meguri(&["verify", "--db", path_of(&copy)]);
     assert_eq!(out.status.code(), Some(1));
@@ -71,6 +77,8 @@ fn verify_names_each_broken_invariant() {
         "{text}"
     );
     assert!(text.contains("BROKEN  foreign keys"), "{text}");
+    assert!(text.contains("BROKEN  personal data sealed"), "{text}");
+    assert!(text.contains("residents.phone: 1 value(s)"), "{text}");
     assert!(text.contains("ok      schema version"), "{text}");
 }
 

@@ -15,6 +15,7 @@ mod hostile;
 mod ledger;
 mod notices;
 mod pages;
+mod personal_data;
 mod resident_app;
 mod roles;
 mod shop;

@@ -151,6 +151,7 @@ const PAGES: &[(&str, &str, &[&str])] = &[
     ("GET", "/apply", &["anon", "admin", "operator"]),
     ("GET", "/office/applications", &["admin", "operator"]),
     ("GET", "/office/stores", &["admin", "operator"]),
+    ("GET", "/office/residents", &["admin", "operator"]),
     ("GET", "/office/stores/import", &["admin", "operator"]),
     ("GET", "/office/store-requests", &["admin", "operator"]),
     ("GET", "/office/devices", &["admin", "operator"]),

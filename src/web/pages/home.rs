@@ -133,6 +133,7 @@ pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
             a.button href="/office/stores" { (l.t("加盟店の管理", "Stores")) }
             a.button href="/office/store-requests" { (l.t("加盟店からの申請", "Store requests")) }
             a.button href="/office/devices" { (l.t("端末購入補助の審査", "Device subsidies")) }
+            a.button href="/office/residents" { (l.t("利用者をさがす(電話番号)", "Find a resident (phone)")) }
             a.button href="/register" { (l.t("利用者を登録する(窓口)", "Register a resident (counter)")) }
             a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
         }

@@ -10,6 +10,7 @@ pub mod home;
 pub mod notices;
 pub mod register;
 pub mod resident;
+pub mod residents_office;
 pub mod shop;
 pub mod store_import;
 pub mod stores_office;

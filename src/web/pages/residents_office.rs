@@ -1,0 +1,67 @@
+//! The secretariat finds a resident by phone number (a call from someone who forgot their
+//! login, or a family member asking about a balance). The number is sealed in the database
+//! and found through its keyed hash.
+
+use maud::html;
+
+use super::{message, render, status_of};
+use crate::domain::time::format_date_ja;
+use crate::service::residents::{self, Found};
+use crate::web::error::WebError;
+use crate::web::reply::Reply;
+use crate::web::request::Ctx;
+use crate::web::views::money::yen;
+use crate::web::views::{Field, Lang, alert, notice};
+
+pub fn find(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let phone = ctx.query_get("phone").unwrap_or("").trim().to_string();
+    let (status, found, error) = if phone.is_empty() {
+        (200, None, None)
+    } else {
+        match residents::find_by_phone(ctx.app, ctx.who()?, &phone) {
+            Ok(f) => (200, Some(f), None),
+            Err(e) if status_of(&e) < 500 => (status_of(&e), None, Some(message(ctx, &e))),
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let body = html! {
+        @if let Some(e) = &error { (alert(e)) }
+        form.card method="get" action="/office/residents" role="search" {
+            (Field::new(l.t("電話番号", "Phone"), "phone").kind("tel").value(&phone).required(true).hint(l.t("例: 090-1234-5678(ハイフンはなくても構いません)", "e.g. 090-1234-5678")).render(l))
+            div.actions { button type="submit" { (l.t("さがす", "Find")) } }
+        }
+        @if let Some(found) = &found {
+            @if found.is_empty() {
+                (notice(l.t("この電話番号で登録している利用者はいません。", "No resident is registered with this number.")))
+            } @else {
+                h2 { (l.t("見つかった利用者", "Residents found")) " (" (found.len()) ")" }
+                ul.notice-admin { @for r in found { (resident_card(l, r)) } }
+            }
+        }
+        p.small { (l.t("電話番号は暗号化して保存しています。検索した記録は操作記録に残ります。", "Phone numbers are stored encrypted; each lookup is recorded in the audit log.")) }
+    };
+    Ok(render(
+        ctx,
+        status,
+        l.t("利用者をさがす", "Find a resident"),
+        body,
+    ))
+}
+
+fn resident_card(l: Lang, r: &Found) -> maud::Markup {
+    html! {
+        li.card {
+            strong { (r.display_name) } " " small { "#" (r.id) @if r.disabled { " · " (l.t("利用停止", "disabled")) } }
+            dl {
+                dt { (l.t("ログインID", "Login ID")) } dd { (r.login) }
+                @if let Some(p) = &r.phone { dt { (l.t("電話番号", "Phone")) } dd { (p) } }
+                @for (k, v) in &r.attributes {
+                    dt { (residents::field_label_ja(k)) } dd { (v) }
+                }
+                dt { (l.t("残高", "Balance")) } dd { (yen(l, r.balance)) }
+                dt { (l.t("登録日", "Registered")) } dd { (format_date_ja(r.registered_at)) }
+            }
+        }
+    }
+}
