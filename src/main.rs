@@ -84,6 +84,14 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
     },
+    /// Maintenance: refuse every change (on) or accept them again (off); a running server
+    /// follows within a second.
+    ReadOnly {
+        #[arg(long, default_value = "meguri.db")]
+        db: PathBuf,
+        /// on or off
+        state: String,
+    },
     /// Seal all personal data under a new key; stop the server first.
     RotateDataKey {
         #[arg(long, default_value = "meguri.db")]
@@ -315,6 +323,15 @@ fn run(args: Args) -> anyhow::Result<()> {
                     anyhow::bail!("verify: {n} invariant(s) broken")
                 }
                 other => other?,
+            }
+        }
+        Command::ReadOnly { db, state } => {
+            if cli::maintenance::read_only(&db, &state, now)? {
+                println!(
+                    "read-only: payments, charges and registrations are refused until `meguri read-only off`"
+                );
+            } else {
+                println!("open: changes are accepted again");
             }
         }
         Command::RotateDataKey { db, data_key } => {

@@ -6,6 +6,7 @@ pub mod data_key;
 pub mod demo;
 pub mod init;
 pub mod mail;
+pub mod maintenance;
 pub mod serve;
 pub mod systemd;
 pub mod token;

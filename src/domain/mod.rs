@@ -5,6 +5,7 @@ pub mod account;
 pub mod journal;
 pub mod kana;
 pub mod lots;
+pub mod maintenance;
 pub mod money;
 pub mod program;
 pub mod ratelimit;

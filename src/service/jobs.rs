@@ -13,6 +13,10 @@ pub struct Ran {
 
 /// Runs everything due at the app's "now".
 pub fn run_due(app: &App) -> Result<Ran> {
+    // Read-only for maintenance: nothing is written; what became due meanwhile runs after.
+    if super::maintenance::read_only(app) {
+        return Ok(Ran::default());
+    }
     let now = app.now();
     let mut conn = app.conn()?;
     // Grants first: a grant scheduled before an expiry instant is handed out, then expires.

@@ -114,6 +114,15 @@ pub fn gauges(app: &App) -> Result<Vec<Gauge>> {
             help: "Size of the write-ahead log.",
             value: size("-wal"),
         },
+        Gauge {
+            name: "meguri_read_only",
+            help: "1 while meguri is read-only for maintenance.",
+            value: if super::maintenance::read_only(app) {
+                1.0
+            } else {
+                0.0
+            },
+        },
     ];
     if let Some(age) = last_backup {
         gauges.push(Gauge {

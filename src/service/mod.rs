@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod ledger;
 #[cfg(test)]
 mod ledger_props;
+pub mod maintenance;
 pub mod metrics;
 pub mod notices;
 pub mod programs;
@@ -56,6 +57,8 @@ pub struct App {
     pub writer: db::group::GroupWriter,
     /// Request counters for `/metrics`.
     pub metrics: metrics::Metrics,
+    /// The maintenance state, read again at most once a second.
+    pub maintenance: maintenance::Cached,
 }
 
 impl App {
@@ -66,6 +69,7 @@ impl App {
         let secret = settings::secret(&conn)?;
         let branding = settings::branding(&conn)?;
         let programs = db::ledger::programs(&conn)?;
+        let maintenance = maintenance::Cached::new(maintenance::load(&conn)?);
         let clock = if config.fake_clock {
             Clock::fake(sandbox::stored_now(&conn)?)
         } else {
@@ -81,6 +85,7 @@ impl App {
             programs: RwLock::new(Arc::new(programs)),
             provider: Box::new(provider::SandboxProvider),
             metrics: metrics::Metrics::default(),
+            maintenance,
             writer: db::group::GroupWriter::new(db::writer_connection(
                 &config.db_path,
                 &config.db,

@@ -23,6 +23,8 @@ pub enum WebError {
     Csrf,
     #[error("an internal error occurred; it has been logged")]
     Panic,
+    #[error("meguri is under maintenance and accepts no changes for now; try again later")]
+    ReadOnly,
 }
 
 impl WebError {
@@ -37,6 +39,7 @@ impl WebError {
             WebError::LoginRequired => (401, "unauthorized"),
             WebError::WrongRole(_) | WebError::Csrf => (403, "forbidden"),
             WebError::Panic => (500, "internal_error"),
+            WebError::ReadOnly => (503, "maintenance"),
         }
     }
 
@@ -65,6 +68,10 @@ impl WebError {
             WebError::Panic => pick(
                 "内部エラーが発生しました(記録済みです)",
                 "An internal error occurred; it has been logged",
+            ),
+            WebError::ReadOnly => pick(
+                "ただいまメンテナンス中のため、お支払い・チャージ・登録などはできません。残高と履歴は見られます。しばらくしてからもう一度お試しください",
+                "Under maintenance: payments, charges and registrations wait until it is over. Balances and history can be viewed. Please try again later",
             ),
         }
     }

@@ -16,7 +16,7 @@ use super::request::{Ctx, LANG_COOKIE, SESSION_COOKIE, VISITOR_COOKIE, parse_url
 use super::router::{self, Found, Kind, Method};
 use super::views::{self, Lang};
 use crate::domain::Text;
-use crate::service::{App, ServiceError, accounts, crypto};
+use crate::service::{App, ServiceError, accounts, crypto, maintenance};
 
 /// A server that is running; `stop` lets in-flight requests finish and joins the workers.
 pub struct Running {
@@ -349,6 +349,12 @@ fn dispatch(app: &Arc<App>, rq: &mut tiny_http::Request) -> Reply {
             });
         }
         check_csrf(&ctx, kind, cookie_auth)?;
+        if method != Method::Get
+            && !ALLOWED_WHILE_READ_ONLY.contains(&route.pattern)
+            && maintenance::read_only(app)
+        {
+            return Err(WebError::ReadOnly);
+        }
         let must_change = ctx
             .principal
             .as_ref()
@@ -381,6 +387,15 @@ fn dispatch(app: &Arc<App>, rq: &mut tiny_http::Request) -> Reply {
     }
     reply
 }
+
+/// What still works while meguri is read-only for maintenance: logging in and out (the
+/// session is not the city's data), the language, and turning read-only off again.
+const ALLOWED_WHILE_READ_ONLY: &[&str] = &[
+    "/login",
+    "/logout",
+    "/api/v1/auth/token",
+    "/admin/maintenance/read-only",
+];
 
 /// Pages a person logged in with a one-time password may see before choosing a new one.
 const ALLOWED_BEFORE_NEW_PASSWORD: &[&str] = &[
@@ -465,7 +480,7 @@ fn read_body(
 /// The error as api.md's JSON body for the API, or as a page in the visitor's language.
 pub fn error_reply(app: &App, kind: Kind, lang: Lang, e: &WebError) -> Reply {
     let (status, code) = e.status_and_code();
-    if status >= 500 {
+    if status >= 500 && !matches!(e, WebError::ReadOnly) {
         eprintln!("error: {e:?}");
     }
     match kind {

@@ -226,6 +226,7 @@ fn metrics_are_for_admins_in_prometheus_text() {
     };
     assert_eq!(value("meguri_payments"), 3.0);
     assert!(value("meguri_db_bytes") > 0.0);
+    assert_eq!(value("meguri_read_only"), 0.0);
     // At least: the two refusals above, the charge and the three payments.
     assert!(value("meguri_http_requests_total{class=\"4xx\"}") >= 2.0);
     assert!(value("meguri_http_requests_total{class=\"2xx\"}") >= 4.0);

@@ -13,6 +13,7 @@ mod crash;
 mod deploy;
 mod hostile;
 mod ledger;
+mod maintenance;
 mod notices;
 mod pages;
 mod personal_data;

@@ -46,6 +46,10 @@ pub fn document() -> Value {
                 .entry(code)
                 .or_insert_with(|| error_response(name));
         }
+        // Read-only for maintenance refuses every change (`maintenance`, 503).
+        if r.method != Method::Get && r.pattern != "/api/v1/auth/token" {
+            responses.insert("503".into(), error_response("maintenance"));
+        }
         paths
             .entry(r.pattern)
             .or_insert_with(|| json!({}))

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod device;
 pub mod directory;
 pub mod home;
+pub mod maintenance;
 pub mod notices;
 pub mod register;
 pub mod resident;
@@ -35,6 +36,15 @@ pub fn render(ctx: &Ctx, status: u16, title: &str, body: Markup) -> Reply {
         csrf: &csrf,
         path: &ctx.path,
         sandbox: ctx.app.config.fake_clock,
+        maintenance: crate::service::maintenance::state(ctx.app)
+            .banner(ctx.app.now())
+            .map(|t| {
+                if ctx.lang == views::Lang::Ja {
+                    t.ja
+                } else {
+                    t.en
+                }
+            }),
     };
     Reply::html(status, views::page(&chrome, title, body))
 }

@@ -48,6 +48,8 @@ pub struct Chrome<'a> {
     pub path: &'a str,
     /// The sandbox (fake clock): every page says that nothing here is real money.
     pub sandbox: bool,
+    /// The maintenance announcement or notice, in the visitor's language.
+    pub maintenance: Option<String>,
 }
 
 /// The page frame: header with the city's name, language switch, logout; then `body`.
@@ -75,6 +77,9 @@ pub fn page(ch: &Chrome, title: &str, body: Markup) -> Markup {
                         (l.t("テスト環境です。ここでの支払いやチャージは本物のお金ではありません。",
                              "This is the test environment: payments and charges here are not real money."))
                     }
+                }
+                @if let Some(m) = &ch.maintenance {
+                    p.maintenance-banner role="status" { (m) }
                 }
                 header.top {
                     a.brand href="/" {
