@@ -69,8 +69,10 @@ try:
     go("/app/history"); shot("04e-history"); logout()
     go("/apply"); shot("03b-store-application")
     login("shop", "demo-shop"); go("/shop"); shot("05-store-menu"); go("/shop/till"); shot("05b-till"); go("/shop/cpm"); shot("05c-take-code"); logout()
-    login("office", "demo-office"); go("/office"); shot("06-secretariat-menu"); go("/office/programs"); shot("07-programs"); go("/office/stores"); shot("07b-stores"); logout()
-    login("admin", "demo-admin"); go("/admin"); shot("08-admin-menu"); go("/admin/accounts"); shot("09-accounts"); logout()
+    login("office", "demo-office"); go("/office"); shot("06-secretariat-menu"); go("/office/programs"); shot("07-programs"); go("/office/stores"); shot("07b-stores")
+    go("/office/residents?phone=090-1111-2222"); shot("07c-find-resident"); logout()
+    login("admin", "demo-admin"); go("/admin"); shot("08-admin-menu"); go("/admin/accounts"); shot("09-accounts")
+    go("/admin/maintenance"); shot("10-maintenance"); logout()
 finally:
     call("DELETE", S)
     driver.terminate()

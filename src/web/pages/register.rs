@@ -12,7 +12,7 @@ use crate::web::request::{Ctx, SESSION_COOKIE, field};
 use crate::web::views::{Field, Lang, alert, notice};
 
 /// Age bands offered on the form (the city's surveys count residents by these).
-const AGE_BANDS: &[(&str, &str)] = &[
+pub const AGE_BANDS: &[(&str, &str)] = &[
     ("10s", "10代"),
     ("20s", "20代"),
     ("30s", "30代"),

@@ -4,6 +4,7 @@
 
 use maud::html;
 
+use super::register::AGE_BANDS;
 use super::{message, render, status_of};
 use crate::domain::time::format_date_ja;
 use crate::service::residents::{self, Found};
@@ -49,15 +50,35 @@ pub fn find(ctx: &mut Ctx) -> Result<Reply, WebError> {
     ))
 }
 
+/// A mobile number as people write it (090-1234-5678); other numbers as stored, since
+/// where a landline's area code ends depends on the area.
+fn shown_phone(digits: &str) -> String {
+    if digits.len() == 11 && digits.is_ascii() {
+        format!("{}-{}-{}", &digits[..3], &digits[3..7], &digits[7..])
+    } else {
+        digits.to_string()
+    }
+}
+
+fn shown_attribute<'a>(l: Lang, key: &str, value: &'a str) -> &'a str {
+    match AGE_BANDS
+        .iter()
+        .find(|(code, _)| key == "age_band" && *code == value)
+    {
+        Some((_, ja)) if l == Lang::Ja => ja,
+        _ => value,
+    }
+}
+
 fn resident_card(l: Lang, r: &Found) -> maud::Markup {
     html! {
         li.card {
             strong { (r.display_name) } " " small { "#" (r.id) @if r.disabled { " · " (l.t("利用停止", "disabled")) } }
             dl {
                 dt { (l.t("ログインID", "Login ID")) } dd { (r.login) }
-                @if let Some(p) = &r.phone { dt { (l.t("電話番号", "Phone")) } dd { (p) } }
+                @if let Some(p) = &r.phone { dt { (l.t("電話番号", "Phone")) } dd { (shown_phone(p)) } }
                 @for (k, v) in &r.attributes {
-                    dt { (residents::field_label_ja(k)) } dd { (v) }
+                    dt { (residents::field_label_ja(k)) } dd { (shown_attribute(l, k, v)) }
                 }
                 dt { (l.t("残高", "Balance")) } dd { (yen(l, r.balance)) }
                 dt { (l.t("登録日", "Registered")) } dd { (format_date_ja(r.registered_at)) }
