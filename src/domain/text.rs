@@ -18,8 +18,27 @@ impl Text {
     }
 }
 
+/// Whether text a person typed holds only what a person types: no control characters
+/// other than line breaks and tabs (they would garble receipts, CSV files and pages).
+pub fn is_typed_text(s: &str) -> bool {
+    !s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.en)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_text_allows_line_breaks_but_not_control_characters() {
+        assert!(is_typed_text("花屋\nはなだ\t(本店)"));
+        assert!(!is_typed_text("花屋\u{13}"));
+        assert!(!is_typed_text("\u{7f}"));
     }
 }

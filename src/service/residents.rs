@@ -7,6 +7,7 @@ use super::{
     require, settings,
 };
 use crate::db::{self, accounts as rows, audit, residents};
+use crate::domain::text::is_typed_text;
 use crate::domain::{Login, Password, Role};
 
 pub struct NewResident {
@@ -27,7 +28,8 @@ pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<
     let login = Login::parse(&new.login).map_err(ServiceError::Invalid)?;
     let password = Password::parse(&new.password).map_err(ServiceError::Invalid)?;
     let display_name = new.display_name.trim();
-    if display_name.is_empty() || display_name.chars().count() > 60 {
+    if display_name.is_empty() || display_name.chars().count() > 60 || !is_typed_text(display_name)
+    {
         return Err(invalid(
             "display_name must be 1 to 60 characters",
             "お名前は1〜60文字で入力してください",
@@ -36,7 +38,7 @@ pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<
     let phone = new.phone.as_deref().map(normalise_phone).transpose()?;
     for (k, v) in &new.attributes {
         match v {
-            Value::String(s) if s.chars().count() <= 100 => {}
+            Value::String(s) if s.chars().count() <= 100 && is_typed_text(s) => {}
             _ => {
                 return Err(invalid(
                     format!("attribute {k} must be a string of at most 100 characters"),

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::db::{self, accounts as users, audit, stores as rows};
 use crate::domain::kana::search_key;
+use crate::domain::text::is_typed_text;
 use crate::domain::{Login, Password, Role};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -110,6 +111,12 @@ pub struct CreatedStore {
 /// visitor's language.
 pub fn validate(s: &NewStore) -> Result<()> {
     let text = |label: &str, v: &str, max: usize| -> Result<()> {
+        if !is_typed_text(v) {
+            return Err(invalid(
+                format!("{label} contains control characters"),
+                format!("{}に使えない文字が含まれています", label_ja(label)),
+            ));
+        }
         let n = v.trim().chars().count();
         if n == 0 || n > max {
             return Err(invalid(

@@ -70,6 +70,7 @@ fn bad_input_gets_the_error_body_and_changes_nothing() {
         ("unknown field", "/api/v1/stores", store.replace("}", ",\"owner\":\"x\"}").into_bytes(), Some(&admin), 400, "invalid_request"),
         ("wrong type", "/api/v1/stores", store.replace("\"店\"", "42").into_bytes(), Some(&admin), 400, "invalid_request"),
         ("empty name", "/api/v1/stores", store.replace("\"店\"", "\"  \"").into_bytes(), Some(&admin), 400, "invalid_request"),
+        ("control character", "/api/v1/stores", store.replace("\"店\"", "\"店\\u0013\"").into_bytes(), Some(&admin), 400, "invalid_request"),
         ("bad bank", "/api/v1/stores", store.replace("}", ",\"bank\":{\"bank_code\":\"12\",\"branch_code\":\"001\",\"account_type\":\"ordinary\",\"account_number\":\"1234567\",\"holder_kana\":\"ミセ\"}}").into_bytes(), Some(&admin), 400, "invalid_request"),
         ("oversize body", "/api/v1/stores", big, Some(&admin), 413, "invalid_request"),
         ("no token", "/api/v1/stores", store.as_bytes().to_vec(), None, 401, "unauthorized"),
@@ -106,6 +107,9 @@ fn bad_input_gets_the_error_body_and_changes_nothing() {
     assert_eq!((r.status, r.code().as_str()), (400, "invalid_request"));
     let r = s.api().get("/api/v1/stores?limit=501");
     assert_eq!(r.status, 400);
+    assert_eq!(s.api().get("/api/v1/stores?limit=").status, 400);
+    assert_eq!(s.api().get("/api/v1/stores?limit=1&limit=2").status, 400);
+    assert_eq!(s.api().get("/api/v1/stores?cursor=").status, 200);
     // A declared length beyond the limit is refused before the body is read.
     let r = raw(
         &s.addr,

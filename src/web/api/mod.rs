@@ -47,8 +47,13 @@ pub struct Paging {
 
 impl Paging {
     pub fn from(ctx: &Ctx) -> Result<Paging, WebError> {
+        for name in ["limit", "cursor"] {
+            if ctx.query.iter().filter(|(k, _)| k == name).count() > 1 {
+                return Err(WebError::BadRequest(format!("{name} is given twice")));
+            }
+        }
         let limit = match ctx.query_get("limit") {
-            None | Some("") => 50,
+            None => 50,
             Some(s) => s
                 .parse::<i64>()
                 .ok()
@@ -57,6 +62,7 @@ impl Paging {
                     WebError::BadRequest("limit must be a whole number from 1 to 500".into())
                 })?,
         };
+        // An empty cursor is the first page (clients often start a loop with `cursor=`).
         let after_id = match ctx.query_get("cursor") {
             None | Some("") => 0,
             Some(s) => s.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {

@@ -186,10 +186,10 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
                 "Register a resident (self-registration, or by the secretariat)",
                 Some(closed(
                     &[
-                        ("login", s()),
-                        ("password", s()),
-                        ("display_name", s()),
-                        ("phone", s()),
+                        ("login", text(3)),
+                        ("password", text(8)),
+                        ("display_name", text(1)),
+                        ("phone", text(10)),
                         (
                             "attributes",
                             json!({ "type": "object", "additionalProperties": { "type": "string" } }),
@@ -239,7 +239,7 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
             op(
                 "Create a merchant login bound to the store",
                 Some(closed(
-                    &[("login", s()), ("password", s())],
+                    &[("login", text(3)), ("password", text(8))],
                     &["login", "password"],
                 )),
                 with_conflict(ok(201, id_only())),
@@ -268,19 +268,22 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
             "/api/v1/charges",
             op(
                 "Charge a wallet; premium programs may add premium",
-                Some(closed(
-                    &[
-                        ("resident_id", int()),
-                        ("card_id", int()),
-                        ("amount", amount()),
-                        (
-                            "method",
-                            json!({ "enum": ["credit_card", "bank", "cash", "admin"] }),
-                        ),
-                        ("program", s()),
-                        ("expires_at", s()),
-                    ],
-                    &["amount", "method"],
+                Some(one_of_required(
+                    closed(
+                        &[
+                            ("resident_id", int()),
+                            ("card_id", int()),
+                            ("amount", amount()),
+                            (
+                                "method",
+                                json!({ "enum": ["credit_card", "bank", "cash", "admin"] }),
+                            ),
+                            ("program", s()),
+                            ("expires_at", s()),
+                        ],
+                        &["amount", "method"],
+                    ),
+                    &["resident_id", "card_id"],
                 )),
                 value_moving(ok(
                     201,
@@ -301,21 +304,24 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
             "/api/v1/grants",
             op(
                 "Grant value of a program to residents, now or at a scheduled time",
-                Some(closed(
-                    &[
-                        ("program", s()),
-                        ("amount", amount()),
-                        (
-                            "resident_ids",
-                            json!({ "type": "array", "items": { "type": "integer" } }),
-                        ),
-                        (
-                            "card_ids",
-                            json!({ "type": "array", "items": { "type": "integer" } }),
-                        ),
-                        ("scheduled_at", datetime()),
-                    ],
-                    &["program", "amount"],
+                Some(any_of_required(
+                    closed(
+                        &[
+                            ("program", s()),
+                            ("amount", amount()),
+                            (
+                                "resident_ids",
+                                json!({ "type": "array", "items": { "type": "integer" } }),
+                            ),
+                            (
+                                "card_ids",
+                                json!({ "type": "array", "items": { "type": "integer" } }),
+                            ),
+                            ("scheduled_at", datetime()),
+                        ],
+                        &["program", "amount"],
+                    ),
+                    &["resident_ids", "card_ids"],
                 )),
                 value_moving(ok(
                     201,
@@ -517,7 +523,7 @@ fn balance() -> Value {
 
 fn new_program_schema() -> Value {
     let ints = || json!({ "type": "array", "items": { "type": "integer" } });
-    closed(
+    let mut schema = closed(
         &[
             ("code", s()),
             ("name", s()),
@@ -548,7 +554,10 @@ fn new_program_schema() -> Value {
             ("charge_unit", int()),
         ],
         &["code", "name", "kind"],
-    )
+    );
+    // An expiry is a date or a number of days, never both.
+    schema["not"] = json!({ "required": ["expires_at", "valid_days"] });
+    schema
 }
 
 fn op(summary: &str, body: Option<Value>, responses: Value) -> Value {
@@ -625,9 +634,43 @@ fn obj(props: &[(&str, Value)], required: &[&str]) -> Value {
     json!({ "type": "object", "properties": p, "required": required })
 }
 
-/// A request body: unknown fields are refused.
+/// A string of at least `min` characters. Schemas here are never stricter than the server
+/// (every request they call invalid is refused), so fuzzing checks that refusal.
+fn text(min: usize) -> Value {
+    json!({ "type": "string", "minLength": min })
+}
+
+fn digits(n: usize) -> Value {
+    json!({ "type": "string", "pattern": format!("^[0-9]{{{n}}}$") })
+}
+
+/// A request body that names its subject in exactly one of `fields`.
+fn one_of_required(mut body: Value, fields: &[&str]) -> Value {
+    body["oneOf"] = fields.iter().map(|f| json!({ "required": [f] })).collect();
+    body
+}
+
+/// A request body that names its subjects in at least one of `fields`.
+fn any_of_required(mut body: Value, fields: &[&str]) -> Value {
+    body["anyOf"] = fields.iter().map(|f| json!({ "required": [f] })).collect();
+    body
+}
+
+/// A request body: unknown fields are refused; optional fields may also be null (as
+/// serde reads a missing and a null field alike).
 fn closed(props: &[(&str, Value)], required: &[&str]) -> Value {
-    let mut o = obj(props, required);
+    let props: Vec<(&str, Value)> = props
+        .iter()
+        .map(|(k, v)| {
+            let v = if required.contains(k) {
+                v.clone()
+            } else {
+                json!({ "anyOf": [v, { "type": "null" }] })
+            };
+            (*k, v)
+        })
+        .collect();
+    let mut o = obj(&props, required);
     o["additionalProperties"] = json!(false);
     o
 }
@@ -646,10 +689,10 @@ fn store_fields() -> Vec<(&'static str, Value)> {
     let opt_s = || json!({ "type": ["string", "null"] });
     let opt_n = || json!({ "type": ["number", "null"] });
     vec![
-        ("name", s()),
-        ("name_kana", s()),
-        ("category", s()),
-        ("address", s()),
+        ("name", text(1)),
+        ("name_kana", text(1)),
+        ("category", text(1)),
+        ("address", text(1)),
         ("phone", opt_s()),
         ("hours", opt_s()),
         ("holidays", opt_s()),
@@ -681,11 +724,11 @@ fn new_store_schema() -> Value {
         "bank",
         closed(
             &[
-                ("bank_code", s()),
-                ("branch_code", s()),
+                ("bank_code", digits(4)),
+                ("branch_code", digits(3)),
                 ("account_type", json!({ "enum": ["ordinary", "current"] })),
-                ("account_number", s()),
-                ("holder_kana", s()),
+                ("account_number", digits(7)),
+                ("holder_kana", text(1)),
             ],
             &[
                 "bank_code",
