@@ -196,7 +196,7 @@ impl Server {
                 "--addr",
                 "127.0.0.1:0",
                 "--workers",
-                "64",
+                &std::env::var("MEGURI_BENCH_WORKERS").unwrap_or_else(|_| "64".into()),
             ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -53,7 +53,7 @@ fn user_from_row(r: &rusqlite::Row) -> rusqlite::Result<UserRow> {
 }
 
 pub fn insert_user(c: &Connection, u: &NewUser) -> rusqlite::Result<i64> {
-    c.execute(
+    super::exec(c,
         "INSERT INTO users (login, password_hash, role, display_name, store_id, must_change_password, created_at)
          VALUES (?1, ?2, ?3, pii_seal('users.display_name', ?4), ?5, ?6, ?7)",
         params![
@@ -70,7 +70,8 @@ pub fn insert_user(c: &Connection, u: &NewUser) -> rusqlite::Result<i64> {
 }
 
 pub fn user_by_login(c: &Connection, login: &str) -> rusqlite::Result<Option<UserRow>> {
-    c.query_row(
+    super::one(
+        c,
         &format!("SELECT {USER_COLS} FROM users WHERE login = ?1"),
         [login],
         user_from_row,
@@ -79,7 +80,8 @@ pub fn user_by_login(c: &Connection, login: &str) -> rusqlite::Result<Option<Use
 }
 
 pub fn user_by_id(c: &Connection, id: i64) -> rusqlite::Result<Option<UserRow>> {
-    c.query_row(
+    super::one(
+        c,
         &format!("SELECT {USER_COLS} FROM users WHERE id = ?1"),
         [id],
         user_from_row,
@@ -101,7 +103,8 @@ pub fn set_password(
     hash: &str,
     must_change: bool,
 ) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",
         params![user_id, hash, must_change],
     )?;
@@ -109,7 +112,7 @@ pub fn set_password(
 }
 
 pub fn count_users(c: &Connection) -> rusqlite::Result<i64> {
-    c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+    super::one(c, "SELECT count(*) FROM users", [], |r| r.get(0))
 }
 
 // --- sessions ---------------------------------------------------------------------
@@ -128,7 +131,8 @@ pub fn insert_session(
     now: i64,
     expires_at: i64,
 ) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
          VALUES (?1, ?2, ?3, ?3, ?4)",
         params![token_hash, user_id, now, expires_at],
@@ -137,7 +141,8 @@ pub fn insert_session(
 }
 
 pub fn session(c: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<SessionRow>> {
-    c.query_row(
+    super::one(
+        c,
         "SELECT user_id, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = ?1",
         [token_hash],
         |r| {
@@ -153,7 +158,8 @@ pub fn session(c: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<Ses
 }
 
 pub fn touch_session(c: &Connection, token_hash: &[u8], now: i64) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
         params![token_hash, now],
     )?;
@@ -161,12 +167,16 @@ pub fn touch_session(c: &Connection, token_hash: &[u8], now: i64) -> rusqlite::R
 }
 
 pub fn delete_session(c: &Connection, token_hash: &[u8]) -> rusqlite::Result<()> {
-    c.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    super::exec(
+        c,
+        "DELETE FROM sessions WHERE token_hash = ?1",
+        [token_hash],
+    )?;
     Ok(())
 }
 
 pub fn delete_expired_sessions(c: &Connection, now: i64) -> rusqlite::Result<usize> {
-    c.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])
+    super::exec(c, "DELETE FROM sessions WHERE expires_at <= ?1", [now])
 }
 
 // --- API tokens -------------------------------------------------------------------
@@ -189,7 +199,8 @@ pub fn insert_token(
     now: i64,
     expires_at: Option<i64>,
 ) -> rusqlite::Result<i64> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO api_tokens (token_hash, name, role, user_id, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![token_hash, name, role.as_str(), user_id, now, expires_at],
@@ -198,7 +209,8 @@ pub fn insert_token(
 }
 
 pub fn token(c: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<TokenRow>> {
-    c.query_row(
+    super::one(
+        c,
         "SELECT id, name, role, user_id, expires_at, revoked_at IS NOT NULL
          FROM api_tokens WHERE token_hash = ?1",
         [token_hash],
@@ -219,7 +231,8 @@ pub fn token(c: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<Token
 
 /// Marks a merchant login as its store's owner (or not).
 pub fn set_store_owner(c: &Connection, user_id: i64, owner: bool) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE users SET store_owner = ?2 WHERE id = ?1",
         params![user_id, owner],
     )?;
@@ -227,7 +240,8 @@ pub fn set_store_owner(c: &Connection, user_id: i64, owner: bool) -> rusqlite::R
 }
 
 pub fn is_store_owner(c: &Connection, user_id: i64) -> rusqlite::Result<bool> {
-    Ok(c.query_row(
+    Ok(super::one(
+        c,
         "SELECT store_owner FROM users WHERE id = ?1",
         [user_id],
         |r| r.get(0),
@@ -246,9 +260,10 @@ pub fn store_staff(c: &Connection, store_id: i64) -> rusqlite::Result<Vec<(UserR
 }
 
 pub fn disable_user(c: &Connection, user_id: i64) -> rusqlite::Result<()> {
-    c.execute("UPDATE users SET disabled = 1 WHERE id = ?1", [user_id])?;
-    c.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
-    c.execute(
+    super::exec(c, "UPDATE users SET disabled = 1 WHERE id = ?1", [user_id])?;
+    super::exec(c, "DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
+    super::exec(
+        c,
         "UPDATE api_tokens SET revoked_at = 0 WHERE user_id = ?1 AND revoked_at IS NULL",
         [user_id],
     )?;

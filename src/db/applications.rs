@@ -44,7 +44,7 @@ pub struct NewApplication<'a> {
 }
 
 pub fn insert(c: &Connection, a: &NewApplication) -> rusqlite::Result<i64> {
-    c.execute(
+    super::exec(c,
         "INSERT INTO store_applications (status, source, profile, applicant_name, email, email_index,
                                          status_token, created_at)
          VALUES ('submitted', ?1, pii_seal('store_applications.profile', ?2),
@@ -57,7 +57,8 @@ pub fn insert(c: &Connection, a: &NewApplication) -> rusqlite::Result<i64> {
 
 /// Whether an application from this address is waiting for review.
 pub fn pending_for(c: &Connection, email: &str) -> rusqlite::Result<bool> {
-    c.query_row(
+    super::one(
+        c,
         "SELECT count(*) > 0 FROM store_applications
          WHERE email_index = pii_index(?1) AND status = 'submitted'",
         [email],
@@ -66,7 +67,8 @@ pub fn pending_for(c: &Connection, email: &str) -> rusqlite::Result<bool> {
 }
 
 pub fn get(c: &Connection, id: i64) -> rusqlite::Result<Option<ApplicationRow>> {
-    c.query_row(
+    super::one(
+        c,
         &format!("SELECT {COLS} FROM store_applications WHERE id = ?1"),
         [id],
         from_row,
@@ -75,7 +77,8 @@ pub fn get(c: &Connection, id: i64) -> rusqlite::Result<Option<ApplicationRow>> 
 }
 
 pub fn by_token(c: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<ApplicationRow>> {
-    c.query_row(
+    super::one(
+        c,
         &format!("SELECT {COLS} FROM store_applications WHERE status_token = ?1"),
         [token_hash],
         from_row,
@@ -100,7 +103,7 @@ pub fn decide(
     by: &str,
     now: i64,
 ) -> rusqlite::Result<usize> {
-    c.execute(
+    super::exec(c,
         "UPDATE store_applications SET status = ?2, reason = ?3, store_id = ?4, decided_by = ?5, decided_at = ?6
          WHERE id = ?1 AND status = 'submitted'",
         params![id, status, reason, store_id, by, now],
@@ -114,7 +117,8 @@ pub fn queue_mail(
     body: &str,
     now: i64,
 ) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO mail_outbox (to_addr, subject, body, created_at)
          VALUES (pii_seal('mail_outbox.to_addr', ?1), ?2, pii_seal('mail_outbox.body', ?3), ?4)",
         params![to, subject, body, now],
@@ -133,7 +137,8 @@ pub fn unsent_mail(c: &Connection) -> rusqlite::Result<Vec<(i64, String, String,
 }
 
 pub fn mark_sent(c: &Connection, id: i64, now: i64) -> rusqlite::Result<usize> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE mail_outbox SET sent_at = ?2 WHERE id = ?1 AND sent_at IS NULL",
         params![id, now],
     )

@@ -20,7 +20,8 @@ pub fn record(
     target: &str,
     detail: &serde_json::Value,
 ) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![at, actor, action, target, detail.to_string()],
     )?;

@@ -139,17 +139,17 @@ fn in_savepoint<T, E>(
 where
     E: From<rusqlite::Error>,
 {
-    tx.execute_batch("SAVEPOINT job")?;
+    super::exec(tx, "SAVEPOINT job", [])?;
     let result = match catch_unwind(AssertUnwindSafe(|| job(tx))) {
         Ok(r) => r,
         Err(_) => Err(E::from(failure(
             "the operation failed unexpectedly (logged)",
         ))),
     };
-    match &result {
-        Ok(_) => tx.execute_batch("RELEASE job")?,
-        Err(_) => tx.execute_batch("ROLLBACK TO job; RELEASE job")?,
+    if result.is_err() {
+        super::exec(tx, "ROLLBACK TO job", [])?;
     }
+    super::exec(tx, "RELEASE job", [])?;
     result
 }
 

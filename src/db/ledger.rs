@@ -53,8 +53,11 @@ pub fn insert_program(c: &Connection, p: &Program, now: i64) -> rusqlite::Result
         Expiry::At(t) => (Some(t), None),
         Expiry::Days(d) => (None, Some(d)),
     };
-    c.execute(
-        &format!("INSERT INTO programs ({PROGRAM_COLS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"),
+    super::exec(
+        c,
+        &format!(
+            "INSERT INTO programs ({PROGRAM_COLS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+        ),
         params![
             p.code,
             p.name,
@@ -79,11 +82,12 @@ pub fn insert_program(c: &Connection, p: &Program, now: i64) -> rusqlite::Result
 }
 
 pub fn payment_count(c: &Connection) -> rusqlite::Result<i64> {
-    c.query_row("SELECT count(*) FROM payments", [], |r| r.get(0))
+    super::one(c, "SELECT count(*) FROM payments", [], |r| r.get(0))
 }
 
 pub fn program(c: &Connection, code: &str) -> rusqlite::Result<Option<Program>> {
-    c.query_row(
+    super::one(
+        c,
         &format!("SELECT {PROGRAM_COLS} FROM programs WHERE code = ?1"),
         [code],
         program_from_row,
@@ -110,7 +114,7 @@ pub fn program_list(c: &Connection) -> rusqlite::Result<Vec<Program>> {
 /// What the city has paid into a program so far: its premium and grant lots as issued
 /// (residents' own charges are not the city's budget).
 pub fn program_city_issued(c: &Connection, code: &str) -> rusqlite::Result<Yen> {
-    c.query_row(
+    super::one(c,
         "SELECT coalesce(sum(amount), 0) FROM lots WHERE program = ?1 AND origin IN ('premium', 'grant')",
         [code],
         |r| r.get(0),
@@ -125,7 +129,7 @@ pub fn received(
     code: &str,
     origin: Option<&str>,
 ) -> rusqlite::Result<Yen> {
-    c.query_row(
+    super::one(c,
         "SELECT coalesce(sum(amount), 0) FROM lots WHERE program = ?1 AND wallet_id = ?2 AND (?3 IS NULL OR origin = ?3)",
         params![code, wallet_id, origin],
         |r| r.get(0),
@@ -136,7 +140,8 @@ pub fn received(
 // --- wallets ----------------------------------------------------------------------
 
 pub fn resident_wallet(c: &Connection, resident_id: i64) -> rusqlite::Result<Option<i64>> {
-    c.query_row(
+    super::one(
+        c,
         "SELECT id FROM wallets WHERE resident_id = ?1",
         [resident_id],
         |r| r.get(0),
@@ -145,7 +150,8 @@ pub fn resident_wallet(c: &Connection, resident_id: i64) -> rusqlite::Result<Opt
 }
 
 pub fn create_resident_wallet(c: &Connection, resident_id: i64, now: i64) -> rusqlite::Result<i64> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO wallets (resident_id, created_at) VALUES (?1, ?2)",
         params![resident_id, now],
     )?;
@@ -213,7 +219,8 @@ pub fn lots_due_to_expire(c: &Connection, now: i64) -> rusqlite::Result<Vec<(Lot
 }
 
 pub fn mark_lot_expired(c: &Connection, lot_id: i64, at: i64) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE lots SET expired_at = ?2 WHERE id = ?1 AND expired_at IS NULL",
         params![lot_id, at],
     )?;
@@ -223,7 +230,8 @@ pub fn mark_lot_expired(c: &Connection, lot_id: i64, at: i64) -> rusqlite::Resul
 /// Whether a lot's value can no longer be spent at `now`: its expiry has come (whether or
 /// not the expiry job has run yet).
 pub fn lot_is_over(c: &Connection, lot_id: i64, now: i64) -> rusqlite::Result<bool> {
-    c.query_row(
+    super::one(
+        c,
         "SELECT expired_at IS NOT NULL OR coalesce(expires_at <= ?2, 0) FROM lots WHERE id = ?1",
         params![lot_id, now],
         |r| r.get(0),
@@ -345,7 +353,7 @@ pub struct NewCharge<'a> {
 }
 
 pub fn insert_charge(c: &Connection, ch: &NewCharge) -> rusqlite::Result<i64> {
-    c.execute(
+    super::exec(c,
         "INSERT INTO charges (wallet_id, program, amount, premium, method, provider, provider_ref, entry_id, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![ch.wallet_id, ch.program, ch.amount.0, ch.premium.0, ch.method, ch.provider, ch.provider_ref, ch.entry_id, ch.at],
@@ -404,7 +412,8 @@ pub fn insert_payment_part(
 }
 
 pub fn payment(c: &Connection, id: i64) -> rusqlite::Result<Option<PaymentRow>> {
-    c.query_row(
+    super::one(
+        c,
         "SELECT id, kind, wallet_id, store_id, amount, refunded, at FROM payments WHERE id = ?1",
         [id],
         |r| {
@@ -452,7 +461,8 @@ pub fn add_part_refund(
     seq: i64,
     amount: Yen,
 ) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE payment_parts SET refunded = refunded + ?3 WHERE payment_id = ?1 AND seq = ?2",
         params![payment_id, seq, amount.0],
     )?;
@@ -460,7 +470,8 @@ pub fn add_part_refund(
 }
 
 pub fn add_payment_refund(c: &Connection, payment_id: i64, amount: Yen) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE payments SET refunded = refunded + ?2 WHERE id = ?1",
         params![payment_id, amount.0],
     )?;
@@ -474,7 +485,8 @@ pub fn insert_refund(
     entry_id: i64,
     at: i64,
 ) -> rusqlite::Result<i64> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO refunds (payment_id, amount, entry_id, at) VALUES (?1, ?2, ?3, ?4)",
         params![payment_id, amount.0, entry_id, at],
     )?;
@@ -491,7 +503,8 @@ pub fn insert_grant(
     actor: &str,
     now: i64,
 ) -> rusqlite::Result<i64> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO grants (program, amount, status, scheduled_at, actor, created_at)
          VALUES (?1, ?2, 'scheduled', ?3, ?4, ?5)",
         params![program, amount.0, scheduled_at, actor, now],
@@ -504,7 +517,8 @@ pub fn insert_grant_recipient(
     grant_id: i64,
     resident_id: i64,
 ) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO grant_recipients (grant_id, resident_id) VALUES (?1, ?2)",
         params![grant_id, resident_id],
     )?;
@@ -524,7 +538,8 @@ pub fn set_recipient_entry(
     resident_id: i64,
     entry_id: i64,
 ) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE grant_recipients SET entry_id = ?3 WHERE grant_id = ?1 AND resident_id = ?2",
         params![grant_id, resident_id, entry_id],
     )?;
@@ -532,7 +547,8 @@ pub fn set_recipient_entry(
 }
 
 pub fn mark_grant_done(c: &Connection, grant_id: i64, at: i64) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE grants SET status = 'done', done_at = ?2 WHERE id = ?1",
         params![grant_id, at],
     )?;
@@ -550,7 +566,7 @@ pub fn due_grants(c: &Connection, now: i64) -> rusqlite::Result<Vec<(i64, String
 
 /// Value a scheduled (not yet done) grant will still issue from a program.
 pub fn scheduled_total(c: &Connection, program: &str) -> rusqlite::Result<Yen> {
-    c.query_row(
+    super::one(c,
         "SELECT coalesce(sum(g.amount), 0) FROM grants g JOIN grant_recipients r ON r.grant_id = g.id
          WHERE g.status = 'scheduled' AND g.program = ?1",
         [program],
@@ -567,7 +583,8 @@ pub fn insert_qr_token(
     resident_id: i64,
     expires_at: i64,
 ) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO qr_tokens (token_hash, resident_id, expires_at) VALUES (?1, ?2, ?3)",
         params![hash, resident_id, expires_at],
     )?;
@@ -576,7 +593,8 @@ pub fn insert_qr_token(
 
 /// (resident id, expires_at, used_at) of a token.
 pub fn qr_token(c: &Connection, hash: &[u8]) -> rusqlite::Result<Option<(i64, i64, Option<i64>)>> {
-    c.query_row(
+    super::one(
+        c,
         "SELECT resident_id, expires_at, used_at FROM qr_tokens WHERE token_hash = ?1",
         [hash],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -585,7 +603,8 @@ pub fn qr_token(c: &Connection, hash: &[u8]) -> rusqlite::Result<Option<(i64, i6
 }
 
 pub fn use_qr_token(c: &Connection, hash: &[u8], at: i64, payment_id: i64) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE qr_tokens SET used_at = ?2, payment_id = ?3 WHERE token_hash = ?1",
         params![hash, at, payment_id],
     )?;
@@ -593,7 +612,8 @@ pub fn use_qr_token(c: &Connection, hash: &[u8], at: i64, payment_id: i64) -> ru
 }
 
 pub fn delete_old_qr_tokens(c: &Connection, before: i64) -> rusqlite::Result<usize> {
-    c.execute(
+    super::exec(
+        c,
         "DELETE FROM qr_tokens WHERE expires_at < ?1 AND used_at IS NULL",
         [before],
     )
@@ -601,7 +621,8 @@ pub fn delete_old_qr_tokens(c: &Connection, before: i64) -> rusqlite::Result<usi
 
 /// Whether a QR token has been used, and by which payment (the resident's page polls this).
 pub fn qr_token_payment(c: &Connection, hash: &[u8]) -> rusqlite::Result<Option<i64>> {
-    Ok(c.query_row(
+    Ok(super::one(
+        c,
         "SELECT payment_id FROM qr_tokens WHERE token_hash = ?1",
         [hash],
         |r| r.get(0),
@@ -618,7 +639,8 @@ pub fn idempotent_response(
     actor: &str,
     key: &str,
 ) -> rusqlite::Result<Option<(Vec<u8>, u16, String)>> {
-    c.query_row(
+    super::one(
+        c,
         "SELECT fingerprint, status, body FROM idempotency WHERE actor = ?1 AND key = ?2",
         params![actor, key],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -761,7 +783,8 @@ pub fn receipt(c: &Connection, payment_id: i64) -> rusqlite::Result<Option<Recei
     let Some(payment) = payment(c, payment_id)? else {
         return Ok(None);
     };
-    let (store_name, resident_id) = c.query_row(
+    let (store_name, resident_id) = super::one(
+        c,
         "SELECT s.name, w.resident_id FROM payments p JOIN wallets w ON w.id = p.wallet_id
          LEFT JOIN stores s ON s.id = p.store_id WHERE p.id = ?1",
         [payment_id],
@@ -786,7 +809,8 @@ pub struct ChargeRow {
 }
 
 pub fn charge_row(c: &Connection, charge_id: i64) -> rusqlite::Result<Option<ChargeRow>> {
-    c.query_row(
+    super::one(
+        c,
         "SELECT w.resident_id, c.program, c.amount, c.premium, c.method, c.provider, c.at
          FROM charges c JOIN wallets w ON w.id = c.wallet_id WHERE c.id = ?1",
         [charge_id],

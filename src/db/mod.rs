@@ -123,6 +123,21 @@ fn pool(path: &Path, opts: &DbOptions) -> Result<Pool, DbError> {
     Ok(r2d2::Pool::builder().max_size(size).build(manager)?)
 }
 
+/// `Connection::execute` through the connection's statement cache: SQLite parses each
+/// statement once per connection instead of once per request.
+pub fn exec<P: rusqlite::Params>(c: &Connection, sql: &str, params: P) -> rusqlite::Result<usize> {
+    c.prepare_cached(sql)?.execute(params)
+}
+
+/// `Connection::query_row` through the statement cache.
+pub fn one<T, P, F>(c: &Connection, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+where
+    P: rusqlite::Params,
+    F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+{
+    c.prepare_cached(sql)?.query_row(params, f)
+}
+
 /// Pragmas and the personal data functions, the same on every connection.
 fn set_up_connection(c: &mut Connection, opts: &DbOptions) -> rusqlite::Result<()> {
     // busy_timeout first: switching to WAL itself may wait for another connection.
@@ -135,6 +150,8 @@ fn set_up_connection(c: &mut Connection, opts: &DbOptions) -> rusqlite::Result<(
         opts.synchronous.pragma(),
         if opts.autocheckpoint { 1000 } else { 0 }
     ))?;
+    // Enough for every statement a busy server repeats (the default is 16).
+    c.set_prepared_statement_cache_capacity(128);
     personal::register(c, opts.personal.clone())
 }
 

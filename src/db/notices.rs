@@ -37,7 +37,8 @@ pub fn insert(
     by: &str,
     now: i64,
 ) -> rusqlite::Result<i64> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO notices (title, body, status, publish_at, created_by, created_at, updated_at)
          VALUES (?1, ?2, 'draft', ?3, ?4, ?5, ?5)",
         params![title, body, publish_at, by, now],
@@ -46,7 +47,8 @@ pub fn insert(
 }
 
 pub fn get(c: &Connection, id: i64) -> rusqlite::Result<Option<NoticeRow>> {
-    c.query_row(
+    super::one(
+        c,
         &format!("SELECT {COLS} FROM notices WHERE id = ?1"),
         [id],
         from_row,
@@ -61,7 +63,8 @@ pub fn set_status(
     approved_by: Option<&str>,
     now: i64,
 ) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE notices SET status = ?2, approved_by = coalesce(?3, approved_by), updated_at = ?4 WHERE id = ?1",
         params![id, status, approved_by, now],
     )?;

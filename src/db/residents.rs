@@ -24,7 +24,8 @@ pub fn insert(
     phone: Option<&str>,
     attributes: &serde_json::Value,
 ) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO residents (user_id, phone, phone_index, attributes)
          VALUES (?1, pii_seal('residents.phone', ?2), pii_index(?2),
                  pii_seal('residents.attributes', ?3))",
@@ -46,7 +47,8 @@ fn profile_from_row(r: &rusqlite::Row) -> rusqlite::Result<ResidentRow> {
 }
 
 pub fn get(c: &Connection, user_id: i64) -> rusqlite::Result<Option<ResidentRow>> {
-    c.query_row(
+    super::one(
+        c,
         &format!("SELECT {PROFILE_COLS} FROM residents r WHERE r.user_id = ?1"),
         [user_id],
         profile_from_row,
@@ -75,5 +77,5 @@ pub fn find_by_phone(c: &Connection, phone: &str) -> rusqlite::Result<Vec<FoundR
 }
 
 pub fn count(c: &Connection) -> rusqlite::Result<i64> {
-    c.query_row("SELECT count(*) FROM residents", [], |r| r.get(0))
+    super::one(c, "SELECT count(*) FROM residents", [], |r| r.get(0))
 }

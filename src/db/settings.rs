@@ -3,14 +3,15 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub fn get(c: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
-    c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+    super::one(c, "SELECT value FROM settings WHERE key = ?1", [key], |r| {
         r.get(0)
     })
     .optional()
 }
 
 pub fn set(c: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO settings (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         params![key, value],

@@ -77,7 +77,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<StoreRow> {
 }
 
 pub fn insert(c: &Connection, s: &NewStore) -> rusqlite::Result<i64> {
-    c.execute(
+    super::exec(c,
         "INSERT INTO stores (name, name_kana, category, address, phone, hours, holidays, pr, url,
                              keywords, lat, lng, accepts, sells_cards, bank, mpm_code, search_key, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
@@ -107,7 +107,8 @@ pub fn insert(c: &Connection, s: &NewStore) -> rusqlite::Result<i64> {
 }
 
 pub fn get(c: &Connection, id: i64) -> rusqlite::Result<Option<StoreRow>> {
-    c.query_row(
+    super::one(
+        c,
         &format!("SELECT {COLS} FROM stores WHERE id = ?1"),
         [id],
         from_row,
@@ -149,7 +150,8 @@ pub fn set_status(
     status: &str,
     reason: Option<&str>,
 ) -> rusqlite::Result<usize> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE stores SET status = ?2, status_reason = ?3 WHERE id = ?1",
         params![id, status, reason],
     )
@@ -186,11 +188,12 @@ pub fn categories(c: &Connection) -> rusqlite::Result<Vec<String>> {
 }
 
 pub fn count(c: &Connection) -> rusqlite::Result<i64> {
-    c.query_row("SELECT count(*) FROM stores", [], |r| r.get(0))
+    super::one(c, "SELECT count(*) FROM stores", [], |r| r.get(0))
 }
 
 pub fn by_external_key(c: &Connection, key: &str) -> rusqlite::Result<Option<i64>> {
-    c.query_row(
+    super::one(
+        c,
         "SELECT id FROM stores WHERE external_key = ?1",
         [key],
         |r| r.get(0),
@@ -199,7 +202,8 @@ pub fn by_external_key(c: &Connection, key: &str) -> rusqlite::Result<Option<i64
 }
 
 pub fn set_external_key(c: &Connection, id: i64, key: &str) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE stores SET external_key = ?2 WHERE id = ?1",
         params![id, key],
     )?;
@@ -208,7 +212,7 @@ pub fn set_external_key(c: &Connection, id: i64, key: &str) -> rusqlite::Result<
 
 /// Replaces a store's public profile (not its codes, bank account or status).
 pub fn update_profile(c: &Connection, id: i64, s: &NewStore) -> rusqlite::Result<()> {
-    c.execute(
+    super::exec(c,
         "UPDATE stores SET name = ?2, name_kana = ?3, category = ?4, address = ?5, phone = ?6, hours = ?7,
                 holidays = ?8, pr = ?9, url = ?10, keywords = ?11, lat = ?12, lng = ?13, search_key = ?14
          WHERE id = ?1",
@@ -269,7 +273,8 @@ pub fn insert_request(
     by: &str,
     now: i64,
 ) -> rusqlite::Result<i64> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO store_requests (store_id, kind, profile, note, status, created_by, created_at)
          VALUES (?1, ?2, pii_seal('store_requests.profile', ?3), ?4, 'pending', ?5, ?6)",
         params![store_id, kind, profile, note, by, now],
@@ -278,7 +283,8 @@ pub fn insert_request(
 }
 
 pub fn request(c: &Connection, id: i64) -> rusqlite::Result<Option<RequestRow>> {
-    c.query_row(
+    super::one(
+        c,
         &format!("SELECT {REQUEST_COLS} FROM store_requests WHERE id = ?1"),
         [id],
         request_from_row,
@@ -308,7 +314,8 @@ pub fn decide_request(
     by: &str,
     now: i64,
 ) -> rusqlite::Result<usize> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE store_requests SET status = ?2, reason = ?3, decided_by = ?4, decided_at = ?5 WHERE id = ?1 AND status = 'pending'",
         params![id, status, reason, by, now],
     )
