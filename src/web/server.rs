@@ -1,11 +1,13 @@
-//! The HTTP server: tiny_http accepts connections; a fixed pool of worker threads takes
+//! The HTTP server: tiny_http accepts connections; a pool of worker threads takes
 //! requests, runs the route's handler under `catch_unwind`, and answers through
-//! `respond`, the one place where bytes go back to the client.
+//! `respond`, the one place where bytes go back to the client. The pool has a fixed core;
+//! when nearly every worker is waiting for a request body that a client sends slowly,
+//! extra workers are started so others are still answered (see `reading_body`).
 
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -29,7 +31,7 @@ impl Running {
     pub fn stop(self) {
         self.http.stopping.store(true, Ordering::SeqCst);
         let current = self.http.current();
-        for _ in &self.workers {
+        for _ in 0..self.http.workers.load(Ordering::SeqCst) {
             current.unblock();
         }
         for w in self.workers {
@@ -49,7 +51,18 @@ struct Listening {
     listener: TcpListener,
     server: RwLock<Arc<tiny_http::Server>>,
     stopping: AtomicBool,
+    /// Workers alive: the core and any extra ones.
+    workers: AtomicUsize,
+    /// Workers waiting for a request body right now.
+    reading: AtomicUsize,
 }
+
+/// Extra workers are started while fewer than this many are free of body reads...
+const SPARE_WORKERS: usize = 2;
+/// ...up to this many workers in all (each blocked one costs a thread, not a core).
+const MAX_WORKERS: usize = 1024;
+/// An extra worker with nothing to do for this long ends.
+const EXTRA_WORKER_IDLE: Duration = Duration::from_secs(10);
 
 impl Listening {
     fn current(&self) -> Arc<tiny_http::Server> {
@@ -61,7 +74,7 @@ impl Listening {
 
     /// Replaces `failed` with a new server on the same socket (once, whoever comes first)
     /// and wakes the workers still waiting on the old one.
-    fn restart(&self, failed: &Arc<tiny_http::Server>, workers: usize) {
+    fn restart(&self, failed: &Arc<tiny_http::Server>) {
         let mut current = self.server.write().unwrap_or_else(|e| e.into_inner());
         if !Arc::ptr_eq(&current, failed) {
             return;
@@ -76,7 +89,7 @@ impl Listening {
                 Ok(fresh) => {
                     eprintln!("accepting connections again");
                     *current = Arc::new(fresh);
-                    for _ in 0..workers {
+                    for _ in 0..self.workers.load(Ordering::SeqCst) {
                         failed.unblock();
                     }
                     return;
@@ -99,20 +112,23 @@ pub fn start(app: Arc<App>) -> std::io::Result<Running> {
         listener,
         server: RwLock::new(Arc::new(server)),
         stopping: AtomicBool::new(false),
+        workers: AtomicUsize::new(0),
+        reading: AtomicUsize::new(0),
     });
     let count = app.config.workers.max(1);
     {
         let http = http.clone();
         std::thread::Builder::new()
             .name("accept-watch".into())
-            .spawn(move || watch_accepting(&http, count))?;
+            .spawn(move || watch_accepting(&http))?;
     }
+    http.workers.store(count, Ordering::SeqCst);
     let workers = (0..count)
         .map(|i| {
             let (app, http) = (app.clone(), http.clone());
             std::thread::Builder::new()
                 .name(format!("http-{i}"))
-                .spawn(move || worker(&app, &http, count))
+                .spawn(move || worker(&app, &http, false))
         })
         .collect::<std::io::Result<Vec<_>>>()?;
     Ok(Running {
@@ -122,26 +138,67 @@ pub fn start(app: Arc<App>) -> std::io::Result<Running> {
     })
 }
 
-fn worker(app: &Arc<App>, http: &Listening, workers: usize) {
+/// Takes requests until the server stops; an extra worker also ends after a quiet spell.
+fn worker(app: &Arc<App>, http: &Arc<Listening>, extra: bool) {
     while !http.stopping.load(Ordering::SeqCst) {
         let server = http.current();
-        match server.recv() {
-            Ok(rq) => handle(app, rq),
+        let next = if extra {
+            server.recv_timeout(EXTRA_WORKER_IDLE)
+        } else {
+            server.recv().map(Some)
+        };
+        match next {
+            Ok(Some(rq)) => handle(app, http, rq),
+            Ok(None) => break,
             // `unblock()` (a restart or a stop) wakes us this way: look again.
             Err(e) if e.to_string() == "thread unblocked" => {}
             Err(e) if !http.stopping.load(Ordering::SeqCst) => {
                 eprintln!("accepting connections failed: {e}");
-                http.restart(&server, workers);
+                http.restart(&server);
             }
             Err(_) => {}
         }
+    }
+    if extra {
+        http.workers.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Marks this worker as waiting for a request body until the guard drops. When that
+/// leaves fewer than `SPARE_WORKERS` free, an extra worker starts: a client trickling its
+/// body then holds one thread until the socket timeout, never the whole service.
+fn reading_body(app: &Arc<App>, http: &Arc<Listening>) -> ReadingBody {
+    let reading = http.reading.fetch_add(1, Ordering::SeqCst) + 1;
+    let add = http
+        .workers
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+            (n.saturating_sub(reading) < SPARE_WORKERS && n < MAX_WORKERS).then_some(n + 1)
+        })
+        .is_ok();
+    if add {
+        let (app, http2) = (app.clone(), http.clone());
+        let started = std::thread::Builder::new()
+            .name("http-extra".into())
+            .spawn(move || worker(&app, &http2, true));
+        if started.is_err() {
+            http.workers.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    ReadingBody(http.clone())
+}
+
+struct ReadingBody(Arc<Listening>);
+
+impl Drop for ReadingBody {
+    fn drop(&mut self) {
+        self.0.reading.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
 /// tiny_http's accept thread can also die without a word (it panics when descriptors run
 /// out at the wrong moment). Connections then wait in the listening socket's queue: when
 /// that queue stays non-empty for three seconds, accepting is started anew.
-fn watch_accepting(http: &Listening, workers: usize) {
+fn watch_accepting(http: &Listening) {
     let mut stuck = 0;
     while !http.stopping.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_secs(1));
@@ -151,7 +208,7 @@ fn watch_accepting(http: &Listening, workers: usize) {
             eprintln!(
                 "{waiting} connection(s) waiting to be accepted for 3 s: restarting the accept loop"
             );
-            http.restart(&http.current(), workers);
+            http.restart(&http.current());
             stuck = 0;
         }
     }
@@ -218,10 +275,10 @@ fn raise_descriptor_limit() {
     }
 }
 
-fn handle(app: &Arc<App>, mut rq: tiny_http::Request) {
+fn handle(app: &Arc<App>, http: &Arc<Listening>, mut rq: tiny_http::Request) {
     let started = Instant::now();
     let (method, url) = (rq.method().to_string(), rq.url().to_owned());
-    let reply = match catch_unwind(AssertUnwindSafe(|| dispatch(app, &mut rq))) {
+    let reply = match catch_unwind(AssertUnwindSafe(|| dispatch(app, http, &mut rq))) {
         Ok(reply) => reply,
         Err(_) => {
             // The panic hook already logged the message and location.
@@ -264,7 +321,7 @@ fn client_address(peer: Option<std::net::IpAddr>, forwarded_for: Option<&str>) -
 
 /// Turns a request into a reply: route, read the body, authenticate, check the role and
 /// the CSRF token, run the handler.
-fn dispatch(app: &Arc<App>, rq: &mut tiny_http::Request) -> Reply {
+fn dispatch(app: &Arc<App>, http: &Arc<Listening>, rq: &mut tiny_http::Request) -> Reply {
     let url = rq.url().to_owned();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     let headers: Vec<(String, String)> = rq
@@ -309,10 +366,12 @@ fn dispatch(app: &Arc<App>, rq: &mut tiny_http::Request) -> Reply {
     };
     let kind = route.kind;
 
+    let reading = reading_body(app, http);
     let body = match read_body(rq, &headers, app.config.max_body) {
         Ok(b) => b,
         Err(e) => return error_reply(app, kind, lang, &e),
     };
+    drop(reading);
     let (visitor_id, new_visitor) = match cookie(VISITOR_COOKIE).filter(|v| v.len() == 64) {
         Some(v) => (v, false),
         None => (crypto::random_token(), true),

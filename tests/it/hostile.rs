@@ -74,3 +74,39 @@ fn running_out_of_descriptors_does_not_stop_accepting_for_good() {
     assert_eq!(health(&s.addr, 30), Some(200));
     s.verify();
 }
+
+#[test]
+fn bodies_sent_slowly_do_not_take_every_worker() {
+    // Four workers; fifty requests whose bodies stop part way, queued before anyone else.
+    let s = Server::start();
+    let (id, token) = s.resident("patient");
+    let mut slow: Vec<TcpStream> = (0..50)
+        .map(|_| {
+            let mut c = TcpStream::connect(&s.addr).unwrap();
+            c.write_all(
+                b"POST /api/v1/residents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"login\":",
+            )
+            .unwrap();
+            c
+        })
+        .collect();
+    for _ in 0..10 {
+        assert_eq!(health(&s.addr, 10), Some(200));
+    }
+    let r = s.as_(&token).post(
+        "/api/v1/charges",
+        &serde_json::json!({ "resident_id": id, "amount": 1000, "method": "credit_card" }),
+    );
+    assert_eq!(r.status, 201);
+    // They were answered while every slow request still waited for its body: none has
+    // been answered or closed (that would only happen at the socket timeout).
+    for c in &mut slow {
+        c.set_nonblocking(true).unwrap();
+        match c.read(&mut [0u8; 1]) {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            other => panic!("a slow request was answered or closed early: {other:?}"),
+        }
+    }
+    drop(slow);
+    s.verify();
+}
