@@ -14,11 +14,17 @@ use super::WRITE_TURN;
 
 type Completer = Box<dyn FnOnce(Option<&str>) + Send>;
 
-/// A queued request: how to run it in a batch, and how to fail it when no batch can run.
+/// A queued request: how to run it in a batch, how to fail it when no batch can run, and
+/// the thread waiting for it (woken when its answer is ready, or when it should lead).
 struct Job {
     run: Box<dyn FnOnce(&Transaction) -> Completer + Send>,
     abort: Box<dyn FnOnce(&str) + Send>,
+    owner: std::thread::Thread,
 }
+
+/// A waiting thread is woken by its answer or by a leader handing on the turn; this only
+/// bounds the wait should a wake-up ever go astray.
+const SAFETY_WAKE: Duration = Duration::from_millis(100);
 
 /// Most jobs in one transaction, so one slow batch cannot hold everyone for long.
 const MAX_BATCH: usize = 256;
@@ -52,7 +58,10 @@ impl GroupWriter {
     {
         let (send, recv) = mpsc::sync_channel::<Result<T, E>>(1);
         let on_abort = send.clone();
+        let owner = std::thread::current();
+        let (wake, wake_on_abort) = (owner.clone(), owner.clone());
         let entry = Job {
+            owner,
             run: Box::new(move |tx: &Transaction| -> Completer {
                 let outcome = in_savepoint(tx, job);
                 Box::new(move |commit_error: Option<&str>| {
@@ -61,10 +70,12 @@ impl GroupWriter {
                         (r, _) => r,
                     };
                     let _ = send.send(result);
+                    wake.unpark();
                 })
             }),
             abort: Box::new(move |why: &str| {
                 let _ = on_abort.send(Err(E::from(failure(why))));
+                wake_on_abort.unpark();
             }),
         };
         lock(&self.queue).push(entry);
@@ -92,18 +103,17 @@ impl GroupWriter {
                         self.write_batch(batch);
                     }
                     drop(turn);
+                    // Hand the turn on: whoever queued first leads next. A job queued
+                    // while we held the turn is either written or still here now.
+                    if let Some(next) = lock(&self.queue).first() {
+                        next.owner.unpark();
+                    }
                 }
                 Err(std::sync::TryLockError::Poisoned(p)) => drop(p.into_inner()),
                 Err(std::sync::TryLockError::WouldBlock) => {
-                    // Someone is writing; the answer comes through the channel. The short
-                    // timeout covers a job queued just as the writer finished.
-                    match recv.recv_timeout(Duration::from_millis(1)) {
-                        Ok(r) => return r,
-                        Err(mpsc::RecvTimeoutError::Disconnected) => {
-                            return Err(E::from(failure("the write was lost")));
-                        }
-                        Err(mpsc::RecvTimeoutError::Timeout) => {}
-                    }
+                    // Someone is writing: sleep until our answer is ready or the writer
+                    // hands us the turn (a wake-up before we sleep is not lost).
+                    std::thread::park_timeout(SAFETY_WAKE);
                 }
             }
         }
