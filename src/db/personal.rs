@@ -61,6 +61,7 @@ struct DerivedKey {
     id: String,
     seal: XChaCha20Poly1305,
     index: [u8; 32],
+    server_secret: [u8; 32],
 }
 
 impl std::fmt::Debug for PersonalKeys {
@@ -90,6 +91,7 @@ impl PersonalKeys {
                 id: hex(&mac(m, b"meguri personal data key id")[..4]),
                 seal: XChaCha20Poly1305::new(&mac(m, b"meguri personal data seal v1").into()),
                 index: mac(m, b"meguri personal data index v1"),
+                server_secret: mac(m, b"meguri server secret v1"),
             })
             .collect();
         PersonalKeys { keys }
@@ -142,6 +144,13 @@ impl PersonalKeys {
             )
             .map_err(|_| unreadable())?;
         String::from_utf8(plain).map_err(|_| unreadable())
+    }
+
+    /// The server's secret for MACs (CSRF tokens, and the codes printed on cards), from
+    /// the current key: it lives in the key file, not in the database, so a copy of the
+    /// database (a replica, a backup) is not enough to forge them.
+    pub fn server_secret(&self) -> [u8; 32] {
+        self.keys[0].server_secret
     }
 
     /// The keyed hash that finds a value without opening every row (16 bytes).

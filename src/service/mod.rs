@@ -44,7 +44,7 @@ pub struct App {
     pub pool: Pool,
     pub clock: Clock,
     pub config: Config,
-    /// Server secret for MACs (CSRF tokens, QR codes); made by `meguri init`.
+    /// Server secret for MACs (CSRF tokens, card codes), derived from the data key file.
     pub secret: [u8; 32],
     pub limiter: Mutex<RateLimiter>,
     /// The city's branding, cached because every page shows it.
@@ -66,7 +66,12 @@ impl App {
     pub fn open(config: Config) -> Result<App> {
         let pool = db::open(&config.db_path, &config.db)?;
         let conn = pool.get().map_err(DbError::from)?;
-        let secret = settings::secret(&conn)?;
+        let secret = config
+            .db
+            .personal
+            .as_ref()
+            .ok_or_else(|| ServiceError::Internal("no personal data key is loaded".into()))?
+            .server_secret();
         let branding = settings::branding(&conn)?;
         let programs = db::ledger::programs(&conn)?;
         let maintenance = maintenance::Cached::new(maintenance::load(&conn)?);

@@ -3,11 +3,10 @@
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use super::{App, Principal, Result, ServiceError, crypto, invalid, require};
+use super::{App, Principal, Result, crypto, invalid, require};
 use crate::db::{self, audit, settings as kv};
 use crate::domain::Role;
 
-const SECRET: &str = "server_secret";
 const BRANDING: &str = "branding";
 const REGISTRATION: &str = "registration_required";
 const LOGO: &str = "logo";
@@ -117,9 +116,8 @@ impl Branding {
 /// Registration fields a city may make required (KUM-イ-b asks for phone and LINE ID).
 pub const REGISTRATION_FIELDS: &[&str] = &["phone", "line_id", "age_band", "area"];
 
-/// Writes the settings a new database needs: a fresh server secret and defaults.
+/// Writes the settings a new database needs (defaults).
 pub fn initialise(c: &Connection, branding: &Branding) -> Result<()> {
-    kv::set(c, SECRET, &crypto::hex(&crypto::random_bytes::<32>()))?;
     kv::set(
         c,
         BRANDING,
@@ -127,14 +125,6 @@ pub fn initialise(c: &Connection, branding: &Branding) -> Result<()> {
     )?;
     kv::set(c, REGISTRATION, "[]")?;
     Ok(())
-}
-
-pub fn secret(c: &Connection) -> Result<[u8; 32]> {
-    let hex = kv::get(c, SECRET)?
-        .ok_or_else(|| ServiceError::Internal("the database has no server secret".into()))?;
-    crypto::unhex(&hex)
-        .and_then(|v| <[u8; 32]>::try_from(v).ok())
-        .ok_or_else(|| ServiceError::Internal("the server secret is malformed".into()))
 }
 
 pub fn branding(c: &Connection) -> Result<Branding> {

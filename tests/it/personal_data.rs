@@ -74,6 +74,16 @@ fn personal_data_is_absent_from_the_database_bytes_yet_found_by_phone() {
         ACCOUNT_NUMBER,
     ];
     assert_absent(&raw_bytes(&s), &secrets);
+    // The server secret (CSRF tokens, card codes) is not in the database either.
+    let in_settings: i64 = rusqlite::Connection::open(&s.db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM settings WHERE key LIKE '%secret%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(in_settings, 0);
 
     let mut office = Browser::new(&s);
     admin_logged_in(&s, &mut office);

@@ -18,3 +18,6 @@ UPDATE store_requests SET profile = pii_seal('store_requests.profile', profile)
     WHERE profile IS NOT NULL;
 UPDATE mail_outbox SET to_addr = pii_seal('mail_outbox.to_addr', to_addr),
     body = pii_seal('mail_outbox.body', body);
+-- The server secret now comes from the key file: a copy of the database must not be
+-- enough to forge what it signs.
+DELETE FROM settings WHERE key = 'server_secret';
