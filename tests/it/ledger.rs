@@ -27,10 +27,6 @@ fn balance(s: &Server, token: &str) -> Value {
     r.json()
 }
 
-fn total(s: &Server, token: &str) -> i64 {
-    balance(s, token)["total"].as_i64().unwrap()
-}
-
 fn program(s: &Server, body: Value) {
     let r = s.as_(&s.admin()).post("/api/v1/programs", &body);
     assert_eq!(r.status, 201, "program: {}", r.text());
@@ -72,7 +68,7 @@ fn charge_then_pay_by_store_code() {
     );
     assert_eq!(p["balance_after"], 8_500);
     assert!(p["paid_at"].as_str().unwrap().ends_with("+09:00"));
-    assert_eq!(total(&s, &me), 8_500);
+    assert_eq!(s.total(&me), 8_500);
     let history = s.as_(&me).get("/api/v1/me/transactions").json();
     let kinds: Vec<&str> = history["items"]
         .as_array()
@@ -240,7 +236,7 @@ fn tax_uses_only_tax_payable_value() {
         &json!({ "amount": 1, "notice_number": "" }),
     );
     assert_eq!(r.status, 400);
-    assert_eq!(total(&s, &me), 5_000);
+    assert_eq!(s.total(&me), 5_000);
     s.verify();
 }
 
@@ -265,7 +261,7 @@ fn value_expires_exactly_at_the_boundary_in_jst() {
         "usable in the last second"
     );
     s.set_clock("2025-01-01T00:00:00+09:00");
-    assert_eq!(total(&s, &me), 0);
+    assert_eq!(s.total(&me), 0);
     let r = pay(&s, &me, &code, 1);
     assert_eq!((r.status, r.code().as_str()), (422, "insufficient_funds"));
     let f = figures(&s, "year-end");
@@ -337,7 +333,7 @@ fn refunds_return_value_to_its_lots() {
     // The gift expired meanwhile: its share of the refund goes to expired, not back.
     s.set_clock("2024-12-11T10:00:00+09:00");
     assert_eq!(refund(&merchant, 1500).status, 201);
-    assert_eq!(total(&s, &me), 2000);
+    assert_eq!(s.total(&me), 2000);
     assert_eq!(figures(&s, "gift")["expired"], 1000);
     assert_eq!(refund(&merchant, 1).code(), "limit_exceeded");
     let _ = store;
@@ -386,7 +382,7 @@ fn cpm_codes_are_short_lived_and_single_use() {
     assert_eq!((r.status, r.code().as_str()), (422, "expired"));
     let r = take(&merchant, store, "RNOTAREALTOKEN", 100);
     assert_eq!(r.status, 400);
-    assert_eq!(total(&s, &me), 3800);
+    assert_eq!(s.total(&me), 3800);
     s.verify();
 }
 
@@ -410,11 +406,11 @@ fn retries_with_an_idempotency_key_move_value_once() {
     let again = send("pay-1", &body);
     assert_eq!((again.status, again.json()), (201, first.json()));
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
-    assert_eq!(total(&s, &me), 4300);
+    assert_eq!(s.total(&me), 4300);
     let other = json!({ "store_code": code, "amount": 800 }).to_string();
     let r = send("pay-1", &other);
     assert_eq!((r.status, r.code().as_str()), (409, "idempotency_conflict"));
-    assert_eq!(total(&s, &me), 4300);
+    assert_eq!(s.total(&me), 4300);
     // A refused request stores nothing: the same key may be used again after topping up.
     let big = json!({ "store_code": code, "amount": 9000 }).to_string();
     assert_eq!(send("pay-2", &big).code(), "insufficient_funds");
@@ -429,7 +425,7 @@ fn retries_with_an_idempotency_key_move_value_once() {
         hs.into_iter().map(|h| h.join().unwrap()).collect()
     });
     assert!(statuses.iter().all(|st| *st == 201), "{statuses:?}");
-    assert_eq!(total(&s, &me), 4300 + 5000 - 9000 - 10);
+    assert_eq!(s.total(&me), 4300 + 5000 - 9000 - 10);
     s.verify();
 }
 
@@ -463,7 +459,7 @@ fn concurrent_payments_never_overdraw_a_wallet() {
         "{results:?}"
     );
     assert_eq!(ok, 33, "10,000 yen pays 33 times 300 yen");
-    assert_eq!(total(&s, &me), 10_000 - ok * 300);
+    assert_eq!(s.total(&me), 10_000 - ok * 300);
     let cash = figures(&s, "cash");
     assert_eq!(cash["redeemed"].as_i64(), Some(ok * 300));
     s.verify();
@@ -495,17 +491,17 @@ fn grants_now_and_on_schedule_with_caps_and_budget() {
         (r.status, r.json()["status"].as_str()),
         (201, Some("scheduled"))
     );
-    assert_eq!(total(&s, &ta), 3000);
+    assert_eq!(s.total(&ta), 3000);
     let (c, _) = s.resident("c-res");
     assert_eq!(
         grant(json!({ "program": "hometown", "amount": 2001, "resident_ids": [c] })).code(),
         "budget_exhausted"
     );
     s.set_clock("2024-12-24T08:59:59+09:00");
-    assert_eq!(total(&s, &tb), 3000);
+    assert_eq!(s.total(&tb), 3000);
     s.set_clock("2024-12-24T09:00:00+09:00");
-    assert_eq!(total(&s, &ta), 4000);
-    assert_eq!(total(&s, &tb), 4000);
+    assert_eq!(s.total(&ta), 4000);
+    assert_eq!(s.total(&tb), 4000);
     // Bad grants change nothing.
     for (body, status) in [
         (
@@ -650,7 +646,7 @@ fn charge_rules_units_caps_and_who_may_charge() {
         &json!({ "card_id": 5, "amount": 1000, "method": "credit_card" }),
     );
     assert_eq!(r.status, 404);
-    assert_eq!(total(&s, &me), 22_000);
+    assert_eq!(s.total(&me), 22_000);
     // A charge may carry its own expiry (KUM-エ-h).
     let r = s.as_(&me).post(
         "/api/v1/charges",

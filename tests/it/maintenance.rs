@@ -14,12 +14,6 @@ fn pay(s: &Server, token: &str, code: &str) -> crate::support::Resp {
     )
 }
 
-fn total(s: &Server, token: &str) -> i64 {
-    s.as_(token).get("/api/v1/me/balance").json()["total"]
-        .as_i64()
-        .unwrap()
-}
-
 #[test]
 fn an_announced_window_then_read_only_refuses_changes_and_keeps_balances_visible() {
     let mut s = Server::start();
@@ -75,12 +69,12 @@ fn an_announced_window_then_read_only_refuses_changes_and_keeps_balances_visible
         &[("read_only", "on")],
     );
     assert_eq!(r.status, 200, "{}", r.text());
-    let before = total(&s, &me);
+    let before = s.total(&me);
     let r = pay(&s, &me, &code);
     assert_eq!(r.status, 503, "{}", r.text());
     assert_eq!(r.code(), "maintenance");
     assert_eq!(
-        total(&s, &me),
+        s.total(&me),
         before,
         "nothing moved; the balance is still visible"
     );

@@ -13,12 +13,6 @@ fn resident_browser<'a>(s: &'a Server, login: &str) -> (Browser<'a>, i64, String
     (b, id, token)
 }
 
-fn total(s: &Server, token: &str) -> i64 {
-    s.as_(token).get("/api/v1/me/balance").json()["total"]
-        .as_i64()
-        .unwrap()
-}
-
 #[test]
 fn charge_shows_the_premium_before_confirming_and_charges_once() {
     let s = Server::start();
@@ -51,7 +45,7 @@ fn charge_shows_the_premium_before_confirming_and_charges_once() {
         confirm.texts("dl.confirm dd"),
         vec!["5,000円", "+1,000円", "6,000円", "クレジットカード"]
     );
-    assert_eq!(total(&s, &token), 0, "the preview moved nothing");
+    assert_eq!(s.total(&token), 0, "the preview moved nothing");
     let key = confirm.attrs("input[name=key]", "value")[0].clone();
     let csrf = csrf_of(&r.text());
     let fields = [
@@ -65,7 +59,7 @@ fn charge_shows_the_premium_before_confirming_and_charges_once() {
     // Pressing the button twice (or reloading the POST) charges once.
     let second = b.post_form("/app/charge", &fields);
     assert_eq!(second.header("location"), first.header("location"));
-    assert_eq!(total(&s, &token), 6000);
+    assert_eq!(s.total(&token), 6000);
     let receipt = Html::parse(&b.get(first.header("location").unwrap()).text());
     assert_eq!(
         receipt.texts("dl.confirm dd")[1..3],
@@ -127,7 +121,7 @@ fn paying_at_a_store_qr_reaches_the_completion_screen_once() {
         done.header("location"),
         "a double tap pays once"
     );
-    assert_eq!(total(&s, &token), 3720);
+    assert_eq!(s.total(&token), 3720);
 
     let screen = b.get(done.header("location").unwrap());
     let html = Html::parse(&screen.text());
@@ -138,7 +132,7 @@ fn paying_at_a_store_qr_reaches_the_completion_screen_once() {
     assert!(html.attrs("section.done", "class")[0].starts_with("done day-"));
     // Reloading the completion screen is harmless; the store sees the same colour.
     assert_eq!(b.get(done.header("location").unwrap()).status, 200);
-    assert_eq!(total(&s, &token), 3720);
+    assert_eq!(s.total(&token), 3720);
     let colour = html
         .text("p.daymark")
         .trim_start_matches("本日の色: ")
@@ -164,7 +158,7 @@ fn paying_at_a_store_qr_reaches_the_completion_screen_once() {
     let r = b.get("/p/NOTASTORE");
     assert_eq!(r.status, 404);
     assert!(r.text().contains("このQRコードのお店は見つかりません"));
-    assert_eq!(total(&s, &token), 3720);
+    assert_eq!(s.total(&token), 3720);
     s.verify();
 }
 

@@ -269,6 +269,13 @@ impl Server {
     }
 
     /// `meguri verify` must pass; every scenario ends with this.
+    /// A resident's whole balance (`GET /api/v1/me/balance`).
+    pub fn total(&self, token: &str) -> i64 {
+        let r = self.as_(token).get("/api/v1/me/balance");
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()["total"].as_i64().unwrap()
+    }
+
     pub fn verify(&self) {
         let out = meguri(&["verify", "--db", self.db_arg()]);
         assert!(
