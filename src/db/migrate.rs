@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_store_requests.sql"),
     include_str!("migrations/0009_device_subsidy.sql"),
     include_str!("migrations/0010_personal_data_sealed.sql"),
+    include_str!("migrations/0011_store_photos.sql"),
 ];
 
 pub fn current_version() -> i64 {

@@ -22,6 +22,8 @@ pub struct StoreRow {
     pub mpm_code: String,
     pub status: String,
     pub created_at: i64,
+    /// When the store's photo was last set, if it has one (also its version in URLs).
+    pub photo_at: Option<i64>,
 }
 
 pub struct NewStore<'a> {
@@ -47,7 +49,8 @@ pub struct NewStore<'a> {
 }
 
 const COLS: &str = "id, name, name_kana, category, address, phone, hours, holidays, pr, url, \
-                    keywords, lat, lng, accepts, sells_cards, mpm_code, status, created_at";
+                    keywords, lat, lng, accepts, sells_cards, mpm_code, status, created_at, \
+                    (SELECT updated_at FROM store_photos p WHERE p.store_id = stores.id)";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<StoreRow> {
     let json_list = |i: usize| -> rusqlite::Result<Vec<String>> {
@@ -73,6 +76,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<StoreRow> {
         mpm_code: r.get(15)?,
         status: r.get(16)?,
         created_at: r.get(17)?,
+        photo_at: r.get(18)?,
     })
 }
 
@@ -163,17 +167,23 @@ pub struct StoreStatus {
     pub name: String,
     pub status: String,
     pub reason: Option<String>,
+    pub has_photo: bool,
 }
 
 /// Every store, whatever its status, for the secretariat.
 pub fn all_with_status(c: &Connection) -> rusqlite::Result<Vec<StoreStatus>> {
-    let mut st = c.prepare("SELECT id, name, status, status_reason FROM stores ORDER BY id")?;
+    let mut st = c.prepare(
+        "SELECT id, name, status, status_reason,
+                EXISTS (SELECT 1 FROM store_photos p WHERE p.store_id = stores.id)
+         FROM stores ORDER BY id",
+    )?;
     st.query_map([], |r| {
         Ok(StoreStatus {
             id: r.get(0)?,
             name: r.get(1)?,
             status: r.get(2)?,
             reason: r.get(3)?,
+            has_photo: r.get(4)?,
         })
     })?
     .collect()
@@ -318,5 +328,42 @@ pub fn decide_request(
         c,
         "UPDATE store_requests SET status = ?2, reason = ?3, decided_by = ?4, decided_at = ?5 WHERE id = ?1 AND status = 'pending'",
         params![id, status, reason, by, now],
+    )
+}
+
+/// Sets (or replaces) a store's photo.
+pub fn set_photo(
+    c: &Connection,
+    store_id: i64,
+    content_type: &str,
+    bytes: &[u8],
+    now: i64,
+) -> rusqlite::Result<()> {
+    super::exec(
+        c,
+        "INSERT INTO store_photos (store_id, content_type, bytes, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (store_id) DO UPDATE SET content_type = excluded.content_type,
+             bytes = excluded.bytes, updated_at = excluded.updated_at",
+        params![store_id, content_type, bytes, now],
+    )?;
+    Ok(())
+}
+
+/// A store's photo: (content type, bytes).
+pub fn photo(c: &Connection, store_id: i64) -> rusqlite::Result<Option<(String, Vec<u8>)>> {
+    super::one(
+        c,
+        "SELECT content_type, bytes FROM store_photos WHERE store_id = ?1",
+        [store_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}
+
+pub fn delete_photo(c: &Connection, store_id: i64) -> rusqlite::Result<usize> {
+    super::exec(
+        c,
+        "DELETE FROM store_photos WHERE store_id = ?1",
+        [store_id],
     )
 }

@@ -158,18 +158,12 @@ pub fn decide(app: &App, who: &Principal, id: i64, approve: bool, reason: &str) 
 /// The store uploads the receipt of an approved subsidy (PNG, JPEG or PDF).
 pub fn upload_receipt(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
     let store = own_store(who)?;
-    let kind = if bytes.starts_with(b"%PDF-") {
-        "application/pdf"
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        "image/png"
-    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        "image/jpeg"
-    } else {
-        return Err(invalid(
+    let kind = crate::domain::image::document_type(bytes).ok_or_else(|| {
+        invalid(
             "the receipt must be a photo (PNG, JPEG) or a PDF",
             "領収書は写真(PNG・JPEG)かPDFにしてください",
-        ));
-    };
+        )
+    })?;
     if bytes.len() > MAX_RECEIPT_BYTES {
         return Err(invalid(
             "the receipt must be at most 800 KB",

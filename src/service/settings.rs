@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{App, Principal, Result, crypto, invalid, require};
 use crate::db::{self, audit, settings as kv};
 use crate::domain::Role;
+use crate::domain::image::picture_type;
 
 const BRANDING: &str = "branding";
 const REGISTRATION: &str = "registration_required";
@@ -17,16 +18,12 @@ pub const MAX_LOGO_BYTES: usize = 512 * 1024;
 /// Stores the city's logo (PNG or JPEG, recognised by content, not by name).
 pub fn set_logo(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
     require(who, &[Role::Admin])?;
-    let kind = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        "image/png"
-    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        "image/jpeg"
-    } else {
-        return Err(invalid(
+    let kind = picture_type(bytes).ok_or_else(|| {
+        invalid(
             "the logo must be a PNG or JPEG image",
             "ロゴはPNGかJPEGの画像にしてください",
-        ));
-    };
+        )
+    })?;
     if bytes.len() > MAX_LOGO_BYTES {
         return Err(invalid(
             "the logo must be at most 512 KB",

@@ -8,6 +8,7 @@ use super::{
     not_found, require,
 };
 use crate::db::{self, accounts as users, audit, stores as rows};
+use crate::domain::image::picture_type;
 use crate::domain::kana::search_key;
 use crate::domain::text::is_typed_text;
 use crate::domain::{Login, Password, Role};
@@ -518,11 +519,80 @@ fn owned_store(app: &App, who: &Principal) -> Result<i64> {
     };
     if !users::is_store_owner(&*app.conn()?, uid)? {
         return Err(ServiceError::Forbidden(crate::domain::Text::new(
-            "only the store's owner manages its staff",
-            "スタッフの管理は店舗の責任者のみ行えます",
+            "only the store's owner may do this",
+            "この操作は店舗の責任者のみ行えます",
         )));
     }
     Ok(store)
+}
+
+/// The largest store photo accepted.
+pub const MAX_PHOTO_BYTES: usize = 800 * 1024;
+
+/// The owner sets the store's photo for the directory (PNG or JPEG, judged by content).
+/// It shows at once; the secretariat can take it down (`remove_photo`). Audited.
+pub fn set_photo(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
+    let store = owned_store(app, who)?;
+    let kind = picture_type(bytes).ok_or_else(|| {
+        invalid(
+            "the photo must be a PNG or JPEG image",
+            "写真はPNGかJPEGの画像にしてください",
+        )
+    })?;
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(invalid(
+            "the photo must be at most 800 KB",
+            "写真は800KB以下にしてください",
+        ));
+    }
+    let now = app.now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        rows::set_photo(tx, store, kind, bytes, now)?;
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            "store.photo",
+            &format!("store:{store}"),
+            &serde_json::json!({ "type": kind, "bytes": bytes.len() }),
+        )?;
+        Ok(())
+    })
+}
+
+/// The secretariat takes a store's photo down (say, one that is not of the store).
+pub fn remove_photo(app: &App, who: &Principal, store_id: i64) -> Result<()> {
+    require(who, STAFF)?;
+    let now = app.now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        if rows::delete_photo(tx, store_id)? == 0 {
+            return Err(not_found(
+                "this store has no photo",
+                "この店舗には写真がありません",
+            ));
+        }
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            "store.photo.remove",
+            &format!("store:{store_id}"),
+            &serde_json::json!({}),
+        )?;
+        Ok(())
+    })
+}
+
+/// An active store's photo for the directory: (content type, bytes).
+pub fn photo(app: &App, store_id: i64) -> Result<(String, Vec<u8>)> {
+    let conn = app.conn()?;
+    let active = rows::get(&conn, store_id)?.is_some_and(|s| s.status == "active");
+    match rows::photo(&conn, store_id)? {
+        Some(p) if active => Ok(p),
+        _ => Err(not_found("no such photo", "写真が見つかりません")),
+    }
 }
 
 /// The owner adds a staff login; it gets a one-time password shown once.

@@ -396,3 +396,63 @@ fn device_subsidy_once_per_store_up_to_20000_with_a_receipt() {
     );
     s.verify();
 }
+
+#[test]
+fn the_owner_sets_the_store_photo_the_directory_shows_it_and_the_office_can_take_it_down() {
+    let s = Server::start();
+    let (id, _, _) = s.store("写真の店", "photo-owner");
+    let mut shop = Browser::new(&s);
+    shop.login("photo-owner", "password-1234");
+    let csrf = csrf_of(&shop.get("/shop/profile").text());
+    let upload = |shop: &mut Browser, name: &str, bytes: &[u8]| {
+        shop.post_multipart(
+            "/shop/photo",
+            &[("csrf", csrf.as_str())],
+            &[("photo", name, "image/png", bytes)],
+        )
+    };
+    // Not a picture (whatever its name says), or too large: refused, nothing shown.
+    let r = upload(&mut shop, "shop.png", b"<svg onload=alert(1)></svg>");
+    assert_eq!(r.status, 400);
+    assert!(Html::parse(&r.text()).text(".alert").contains("PNGかJPEG"));
+    let mut big = b"\x89PNG\r\n\x1a\n".to_vec();
+    big.resize(850 * 1024, 0);
+    let r = upload(&mut shop, "big.png", &big);
+    assert_eq!(r.status, 400);
+    assert!(Html::parse(&r.text()).text(".alert").contains("800KB"));
+    assert!(s.api().get(&format!("/api/v1/stores/{id}")).json()["photo_url"].is_null());
+
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR-a-photo".to_vec();
+    let r = upload(&mut shop, "shop.png", &png);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let page = Html::parse(&shop.get(&format!("/stores/{id}")).text());
+    let src = page.attrs("img.store-photo", "src")[0].clone();
+    assert!(src.starts_with(&format!("/stores/{id}/photo?v=")), "{src}");
+    assert_eq!(
+        s.api().get(&format!("/api/v1/stores/{id}")).json()["photo_url"],
+        src.as_str()
+    );
+    let photo = s.api().get(&src);
+    assert_eq!(photo.status, 200);
+    assert_eq!(photo.header("content-type"), Some("image/png"));
+    assert_eq!(photo.body, png);
+
+    // The secretariat takes it down.
+    let mut office = Browser::new(&s);
+    crate::accounts::admin_logged_in(&s, &mut office);
+    let r = office.submit(
+        "/office/stores",
+        &format!("/office/stores/{id}/photo/remove"),
+        &[],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(s.api().get(&src).status, 404);
+    assert!(
+        Html::parse(&shop.get(&format!("/stores/{id}")).text())
+            .attrs("img.store-photo", "src")
+            .is_empty()
+    );
+    let audit = office.get("/admin/audit").text();
+    assert!(audit.contains("store.photo.remove") && audit.contains("store.photo"));
+    s.verify();
+}

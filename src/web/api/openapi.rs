@@ -715,6 +715,7 @@ fn store_fields() -> Vec<(&'static str, Value)> {
 fn store_schema() -> Value {
     let mut f = store_fields();
     f.push(("id", int()));
+    f.push(("photo_url", json!({ "type": ["string", "null"] })));
     obj(&f, &["id", "name", "name_kana", "category", "address"])
 }
 

@@ -128,5 +128,6 @@ fn public_store(s: &StoreRow) -> Value {
         "lng": s.lng,
         "accepts": s.accepts,
         "sells_cards": s.sells_cards,
+        "photo_url": crate::web::pages::directory::photo_url(s),
     })
 }

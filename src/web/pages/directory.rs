@@ -5,6 +5,7 @@ use maud::html;
 use super::render;
 use crate::db;
 use crate::db::stores::StoreRow;
+use crate::domain::image;
 use crate::service::stores;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -69,6 +70,24 @@ pub fn list(ctx: &mut Ctx) -> Result<Reply, WebError> {
     Ok(render(ctx, 200, l.t("使えるお店", "Stores"), body))
 }
 
+/// Where a store's photo is shown from; the version changes with the photo, so browsers
+/// may keep it.
+pub fn photo_url(s: &StoreRow) -> Option<String> {
+    s.photo_at.map(|v| format!("/stores/{}/photo?v={v}", s.id))
+}
+
+/// A store's photo (active stores only).
+pub fn photo(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let (kind, bytes) = stores::photo(ctx.app, ctx.param_id(0)?)?;
+    // The table allows only these two types.
+    let kind = if kind == image::PNG {
+        image::PNG
+    } else {
+        image::JPEG
+    };
+    Ok(Reply::bytes(200, kind, bytes).cacheable())
+}
+
 pub fn show(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let s: StoreRow = stores::get(ctx.app, ctx.param_id(0)?)?;
@@ -77,6 +96,9 @@ pub fn show(ctx: &mut Ctx) -> Result<Reply, WebError> {
     }
     let body = html! {
         section.card {
+            @if let Some(src) = photo_url(&s) {
+                img.store-photo src=(src) alt=(format!("{}{}", s.name, l.t("の写真", " (photo)")));
+            }
             p.category { (s.category) }
             @if let Some(pr) = &s.pr { p.pr { (pr) } }
             dl {

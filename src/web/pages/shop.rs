@@ -444,6 +444,19 @@ fn profile_page(
                 }
             }
         }
+        form.card method="post" action="/shop/photo" enctype="multipart/form-data" {
+            h2 { (l.t("お店の写真", "Store photo")) }
+            @if let Some(src) = super::directory::photo_url(&s) {
+                p { img.store-photo src=(src) alt=(l.t("いまの写真", "The current photo")); }
+            }
+            p.small { (l.t("お店の一覧に表示されます(PNGまたはJPEG、800KBまで)。責任者のログインで登録できます。", "Shown in the store directory (PNG or JPEG, up to 800 KB). The owner's login can set it.")) }
+            (csrf_field(&csrf))
+            div.field {
+                label for="f-photo" { (l.t("写真を選ぶ", "Choose a photo")) }
+                input #f-photo type="file" name="photo" accept="image/png,image/jpeg" required;
+            }
+            button type="submit" { (l.t("写真を登録する", "Upload the photo")) }
+        }
         form.card method="post" action="/shop/profile" {
             p { (l.t("変更は事務局の確認後に反映されます。", "Changes show once the secretariat has checked them.")) }
             (csrf_field(&csrf))
@@ -482,6 +495,30 @@ pub fn request_update(ctx: &mut Ctx) -> Result<Reply, WebError> {
             200,
             None,
             Some(l.t("変更を申請しました。", "The change was requested.")),
+        ),
+        Err(e) if status_of(&e) < 500 => {
+            profile_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn upload_photo(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let who = ctx.who()?.clone();
+    let result = match ctx.files().into_iter().find(|f| f.name == "photo") {
+        Some(f) if !f.data.is_empty() => crate::service::stores::set_photo(ctx.app, &who, &f.data),
+        _ => {
+            let e = l.t("写真を選んでください", "Choose a photo");
+            return profile_page(ctx, 400, Some(e), None);
+        }
+    };
+    match result {
+        Ok(()) => profile_page(
+            ctx,
+            200,
+            None,
+            Some(l.t("写真を登録しました。", "The photo was uploaded.")),
         ),
         Err(e) if status_of(&e) < 500 => {
             profile_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)

@@ -34,6 +34,13 @@ fn page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebError> 
                 li.card {
                     strong { (name) } " " small { "#" (id) " · " (status_label(l, st)) }
                     @if let Some(r) = reason { p.small { (r) } }
+                    @if s.has_photo {
+                        form.inline method="post" action={ "/office/stores/" (id) "/photo/remove" } {
+                            (csrf_field(&csrf))
+                            a href={ "/stores/" (id) } { (l.t("写真あり", "Has a photo")) } " "
+                            button.link type="submit" { (l.t("写真を取り下げる", "Take the photo down")) }
+                        }
+                    }
                     form method="post" action={ "/office/stores/" (id) "/status" } {
                         (csrf_field(&csrf))
                         @if st == "active" {
@@ -67,6 +74,16 @@ pub fn set_status(ctx: &mut Ctx) -> Result<Reply, WebError> {
         field(&f, "status").unwrap_or(""),
         field(&f, "reason").unwrap_or(""),
     ) {
+        Ok(()) => Ok(Reply::redirect("/office/stores")),
+        Err(e) if status_of(&e) < 500 => page(ctx, status_of(&e), Some(&message(ctx, &e))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn remove_photo(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let who = ctx.who()?.clone();
+    let id = ctx.param_id(0)?;
+    match stores::remove_photo(ctx.app, &who, id) {
         Ok(()) => Ok(Reply::redirect("/office/stores")),
         Err(e) if status_of(&e) < 500 => page(ctx, status_of(&e), Some(&message(ctx, &e))),
         Err(e) => Err(e.into()),
