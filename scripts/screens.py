@@ -55,6 +55,26 @@ def login(user, password):
     call("POST", f"{S}/element/{find('#f-password')}/value", {"text": password})
     call("POST", f"{S}/element/{find('button.primary')}/click", {})
 
+def sample_photo():
+    """A 480x270 PNG (a shop-front-like pattern), written with zlib only."""
+    import struct, zlib
+    w, h = 480, 270
+    rows = []
+    for y in range(h):
+        row = bytearray([0])
+        for x in range(w):
+            awning = y < 60 and (x // 40) % 2 == 0
+            r, g, b = (200, 60, 50) if awning else ((240, 230, 210) if y < 60 else (120 + x // 8, 150 + y // 6, 110))
+            row += bytes([r % 256, g % 256, b % 256])
+        rows.append(bytes(row))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b"")
+    path = os.path.join(tempfile.mkdtemp(), "store.png")
+    open(path, "wb").write(png)
+    return path
+
 def logout():
     call("DELETE", f"{S}/cookie")
 
@@ -68,7 +88,13 @@ try:
     go("/app/qr"); shot("04d-payment-code")
     go("/app/history"); shot("04e-history"); logout()
     go("/apply"); shot("03b-store-application")
-    login("shop", "demo-shop"); go("/shop"); shot("05-store-menu"); go("/shop/till"); shot("05b-till"); go("/shop/cpm"); shot("05c-take-code"); logout()
+    login("shop", "demo-shop"); go("/shop"); shot("05-store-menu"); go("/shop/till"); shot("05b-till"); go("/shop/cpm"); shot("05c-take-code")
+    go("/shop/profile")
+    call("POST", f"{S}/element/{find('#f-photo')}/value", {"text": sample_photo()})
+    upload_button = find("form[action='/shop/photo'] button")
+    call("POST", f"{S}/element/{upload_button}/click", {})
+    shot("05d-store-profile")
+    go("/stores/1"); shot("04f-store-page"); logout()
     login("office", "demo-office"); go("/office"); shot("06-secretariat-menu"); go("/office/programs"); shot("07-programs"); go("/office/stores"); shot("07b-stores")
     go("/office/residents?phone=090-1111-2222"); shot("07c-find-resident"); logout()
     login("admin", "demo-admin"); go("/admin"); shot("08-admin-menu"); go("/admin/accounts"); shot("09-accounts")
