@@ -153,6 +153,20 @@ enum MailAction {
         #[arg(long)]
         data_key: Option<PathBuf>,
     },
+    /// Send unsent mails through an SMTP server (the city's relay); run it from a timer.
+    Send {
+        #[arg(long, default_value = "meguri.db")]
+        db: PathBuf,
+        /// The personal data key file [default: the database's name with .key].
+        #[arg(long)]
+        data_key: Option<PathBuf>,
+        /// The SMTP server, host:port (plain SMTP; typically the local mail server).
+        #[arg(long, default_value = "127.0.0.1:25")]
+        smtp: String,
+        /// The sender address, e.g. noreply@pay.example-city.jp.
+        #[arg(long)]
+        from: String,
+    },
     /// Mark a mail as handed to the relay.
     Sent {
         #[arg(long, default_value = "meguri.db")]
@@ -287,6 +301,27 @@ fn run(args: Args) -> anyhow::Result<()> {
         } => {
             let data_key = data_key.unwrap_or_else(|| default_key_path(&db));
             cli::mail::list(&db, &data_key, &mut std::io::stdout())?
+        }
+        Command::Mail {
+            action:
+                MailAction::Send {
+                    db,
+                    data_key,
+                    smtp,
+                    from,
+                },
+        } => {
+            let data_key = data_key.unwrap_or_else(|| default_key_path(&db));
+            let done = cli::mail::send(&db, &data_key, &smtp, &from, now)?;
+            println!("sent {} mail(s) through {smtp}", done.sent);
+            for (id, why) in &done.refused {
+                eprintln!("mail {id} stays queued: {why}");
+            }
+            anyhow::ensure!(
+                done.refused.is_empty(),
+                "{} mail(s) were refused",
+                done.refused.len()
+            );
         }
         Command::Mail {
             action: MailAction::Sent { db, data_key, id },

@@ -25,6 +25,8 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Mail(#[from] crate::service::smtp::SmtpError),
     /// `verify` found broken invariants; it has printed them.
     #[error("{0} invariant(s) broken")]
     VerifyFailed(usize),

@@ -21,6 +21,7 @@ pub mod provider;
 pub mod residents;
 pub mod sandbox;
 pub mod settings;
+pub mod smtp;
 pub mod store_import;
 pub mod stores;
 #[doc(hidden)]

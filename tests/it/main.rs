@@ -13,6 +13,7 @@ mod crash;
 mod deploy;
 mod hostile;
 mod ledger;
+mod mail;
 mod maintenance;
 mod notices;
 mod pages;
