@@ -2,10 +2,8 @@
 //! 20,000 yen, and only the first 100 applications are taken, in order of arrival; the
 //! secretariat approves; the store uploads its receipt; the city gets the approved list.
 
-use rusqlite::{OptionalExtension, params};
-
 use super::{App, Principal, Result, STAFF, ServiceError, invalid, not_found, require};
-use crate::db::{self, audit};
+use crate::db::{self, audit, device_subsidies as rows};
 use crate::domain::{Role, Text, Yen};
 
 pub const MAX_AMOUNT: Yen = Yen(20_000);
@@ -13,34 +11,7 @@ pub const MAX_APPLICATIONS: i64 = 100;
 /// Receipts are photos or PDFs of at most this size.
 pub const MAX_RECEIPT_BYTES: usize = 800 * 1024;
 
-pub struct Subsidy {
-    pub id: i64,
-    pub store_id: i64,
-    pub store_name: String,
-    pub item: String,
-    pub amount: Yen,
-    pub status: String,
-    pub reason: Option<String>,
-    pub has_receipt: bool,
-    pub created_at: i64,
-}
-
-const SELECT: &str = "SELECT d.id, d.store_id, s.name, d.item, d.amount, d.status, d.reason, d.receipt IS NOT NULL, d.created_at
-                      FROM device_subsidies d JOIN stores s ON s.id = d.store_id";
-
-fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Subsidy> {
-    Ok(Subsidy {
-        id: r.get(0)?,
-        store_id: r.get(1)?,
-        store_name: r.get(2)?,
-        item: r.get(3)?,
-        amount: Yen(r.get(4)?),
-        status: r.get(5)?,
-        reason: r.get(6)?,
-        has_receipt: r.get(7)?,
-        created_at: r.get(8)?,
-    })
-}
+pub use crate::db::device_subsidies::SubsidyRow as Subsidy;
 
 fn own_store(who: &Principal) -> Result<i64> {
     require(who, &[Role::Merchant])?;
@@ -66,40 +37,28 @@ pub fn apply(app: &App, who: &Principal, item: &str, amount: Yen) -> Result<i64>
     let now = app.now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| -> Result<i64> {
-        let already: bool = tx.query_row(
-            "SELECT count(*) > 0 FROM device_subsidies WHERE store_id = ?1",
-            [store],
-            |r| r.get(0),
-        )?;
-        if already {
+        if rows::of_store(tx, store)?.is_some() {
             return Err(ServiceError::Conflict(Text::new(
                 "this store has applied already",
                 "この店舗は既に申請済みです",
             )));
         }
-        let taken: i64 = tx.query_row(
-            "SELECT count(*) FROM device_subsidies WHERE status != 'rejected'",
-            [],
-            |r| r.get(0),
-        )?;
-        if taken >= MAX_APPLICATIONS {
+        if rows::places_taken(tx)? >= MAX_APPLICATIONS {
             return Err(ServiceError::BudgetExhausted(Text::new(
                 "the first 100 applications have been taken",
                 "先着100件の受付を終了しました",
             )));
         }
-        tx.execute(
-            "INSERT INTO device_subsidies (store_id, item, amount, status, created_at) VALUES (?1, ?2, ?3, 'applied', ?4)",
-            params![store, item, amount.0, now],
-        )
-        .map_err(|e| {
+        let id = rows::insert(tx, store, item, amount.0, now).map_err(|e| {
             if db::is_unique_violation(&e) {
-                ServiceError::Conflict(Text::new("this store has applied already", "この店舗は既に申請済みです"))
+                ServiceError::Conflict(Text::new(
+                    "this store has applied already",
+                    "この店舗は既に申請済みです",
+                ))
             } else {
                 e.into()
             }
         })?;
-        let id = tx.last_insert_rowid();
         audit::record(
             tx,
             now,
@@ -114,14 +73,7 @@ pub fn apply(app: &App, who: &Principal, item: &str, amount: Yen) -> Result<i64>
 
 pub fn of_store(app: &App, who: &Principal) -> Result<Option<Subsidy>> {
     let store = own_store(who)?;
-    Ok(app
-        .conn()?
-        .query_row(
-            &format!("{SELECT} WHERE d.store_id = ?1"),
-            [store],
-            from_row,
-        )
-        .optional()?)
+    Ok(rows::of_store(&*app.conn()?, store)?)
 }
 
 pub fn decide(app: &App, who: &Principal, id: i64, approve: bool, reason: &str) -> Result<()> {
@@ -133,10 +85,8 @@ pub fn decide(app: &App, who: &Principal, id: i64, approve: bool, reason: &str) 
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| -> Result<()> {
         let status = if approve { "approved" } else { "rejected" };
-        let n = tx.execute(
-            "UPDATE device_subsidies SET status = ?2, reason = ?3, decided_at = ?4 WHERE id = ?1 AND status = 'applied'",
-            params![id, status, (!reason.trim().is_empty()).then(|| reason.trim()), now],
-        )?;
+        let reason_given = (!reason.trim().is_empty()).then(|| reason.trim());
+        let n = rows::decide(tx, id, status, reason_given, now)?;
         if n == 0 {
             return Err(ServiceError::Conflict(Text::new(
                 "not waiting for a decision",
@@ -170,10 +120,7 @@ pub fn upload_receipt(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
             "領収書のファイルは800KB以下にしてください",
         ));
     }
-    let n = app.conn()?.execute(
-        "UPDATE device_subsidies SET receipt = ?2, receipt_type = ?3 WHERE store_id = ?1 AND status = 'approved'",
-        params![store, bytes, kind],
-    )?;
+    let n = rows::attach_receipt(&*app.conn()?, store, bytes, kind)?;
     if n == 0 {
         return Err(ServiceError::Conflict(Text::new(
             "no approved subsidy to attach it to",
@@ -185,22 +132,13 @@ pub fn upload_receipt(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
 
 pub fn list(app: &App, who: &Principal) -> Result<Vec<Subsidy>> {
     require(who, STAFF)?;
-    let c = app.conn()?;
-    let mut st = c.prepare(&format!("{SELECT} ORDER BY d.id"))?;
-    Ok(st
-        .query_map([], from_row)?
-        .collect::<rusqlite::Result<_>>()?)
+    Ok(rows::all(&*app.conn()?)?)
 }
 
 /// A receipt's bytes and media type, for the secretariat.
 pub fn receipt(app: &App, who: &Principal, id: i64) -> Result<(Vec<u8>, String)> {
     require(who, STAFF)?;
-    app.conn()?
-        .query_row("SELECT receipt, receipt_type FROM device_subsidies WHERE id = ?1 AND receipt IS NOT NULL", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?
-        .ok_or_else(|| not_found("no receipt", "領収書がありません"))
+    rows::receipt(&*app.conn()?, id)?.ok_or_else(|| not_found("no receipt", "領収書がありません"))
 }
 
 #[cfg(test)]
