@@ -16,8 +16,8 @@ use std::sync::Arc;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
-use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, OptionalExtension};
 use sha2::Sha256;
 
 use crate::keyfile::Key;
@@ -226,6 +226,18 @@ pub fn reseal_all(c: &Connection) -> rusqlite::Result<usize> {
         )?;
     }
     Ok(moved)
+}
+
+/// Opens one sealed value (the first user's name), so a server started with the wrong key
+/// file says so at once instead of failing on every request.
+pub fn check_key(c: &Connection) -> rusqlite::Result<()> {
+    c.query_row(
+        "SELECT pii_open('users.display_name', display_name) FROM users ORDER BY id LIMIT 1",
+        [],
+        |_| Ok(()),
+    )
+    .optional()
+    .map(|_| ())
 }
 
 /// Values of a sealed column that are not sealed (for `meguri verify`).

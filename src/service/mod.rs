@@ -73,6 +73,13 @@ impl App {
             .as_ref()
             .ok_or_else(|| ServiceError::Internal("no personal data key is loaded".into()))?
             .server_secret();
+        db::personal::check_key(&conn).map_err(|e| {
+            ServiceError::Internal(format!(
+                "the personal data key {} does not open this database ({e}); start with the key \
+                 file it was created with",
+                config.data_key.display()
+            ))
+        })?;
         let branding = settings::branding(&conn)?;
         let programs = db::ledger::programs(&conn)?;
         let maintenance = maintenance::Cached::new(maintenance::load(&conn)?);

@@ -195,5 +195,24 @@ fn a_key_file_others_can_read_is_refused_at_start() {
         "{out:?}"
     );
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // Another key (a copy mixed up on the standby, say) is named at start, not on every
+    // request.
+    let wrong = s.db.with_extension("wrong-key");
+    std::fs::write(&wrong, format!("{}\n", "ab".repeat(32))).unwrap();
+    std::fs::set_permissions(&wrong, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = meguri(&[
+        "serve",
+        "--db",
+        s.db_arg(),
+        "--data-key",
+        path_of(&wrong),
+        "--addr",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("does not open this database"),
+        "{out:?}"
+    );
     s.verify();
 }
