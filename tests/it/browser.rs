@@ -191,10 +191,19 @@ impl Browser<'_> {
             .unwrap_or_default()
     }
 
+    /// Runs `js` in the page until it calls its callback (`arguments[0]`); returns the value.
+    fn run_until_done(&self, js: &str) -> Value {
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({ "script": js, "args": [] })),
+        )
+    }
+
     /// Saves a screenshot under target/screens for a person to look at.
     fn screenshot(&self, name: &str) {
         let png = self.call("GET", "/screenshot", None);
-        let bytes = decode_base64(png.as_str().unwrap_or_default());
+        let bytes = crate::support::decode_base64(png.as_str().unwrap_or_default());
         let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screens");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{name}.png")), bytes).unwrap();
@@ -215,31 +224,6 @@ impl Drop for Browser<'_> {
             let _ = c.read(&mut [0u8; 512]);
         }
     }
-}
-
-fn decode_base64(s: &str) -> Vec<u8> {
-    let val = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        _ => 63,
-    };
-    let clean: Vec<u8> = s
-        .bytes()
-        .filter(|c| !matches!(c, b'=' | b'\n' | b'\r'))
-        .collect();
-    clean
-        .chunks(4)
-        .flat_map(|ch| {
-            let n = ch
-                .iter()
-                .enumerate()
-                .fold(0u32, |acc, (i, c)| acc | (val(*c) as u32) << (18 - 6 * i));
-            let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-            bytes[..ch.len().saturating_sub(1)].to_vec()
-        })
-        .collect()
 }
 
 #[test]
@@ -415,5 +399,37 @@ fn the_till_reads_a_customers_code_from_a_photo_and_takes_the_payment() {
         s.as_(&token).get("/api/v1/me/balance").json()["total"],
         2520
     );
+    s.verify();
+}
+
+/// A 1×1 PNG.
+const PIXEL_PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+#[test]
+fn the_owner_chooses_a_photo_on_the_phone_and_the_directory_shows_it() {
+    let s = Server::start();
+    let (id, _, _) = s.store("写真のある店", "photoshop");
+    let dir = crate::support::TempDir::new();
+    let photo = dir.0.join("store.png");
+    std::fs::write(&photo, crate::support::decode_base64(PIXEL_PNG)).unwrap();
+    let d = Driver::start();
+    let b = d.session();
+    b.go(&format!("http://{}/login", s.addr));
+    b.type_in("#f-login", "photoshop");
+    b.type_in("#f-password", "password-1234");
+    b.click("button.primary");
+    b.find("section.store-qr");
+    b.go(&format!("http://{}/shop/profile", s.addr));
+    b.type_in("#f-photo", photo.to_str().unwrap());
+    b.click("form[action='/shop/photo'] button");
+    assert!(b.text(".notice").contains("写真を登録しました"));
+    b.go(&format!("http://{}/stores/{id}", s.addr));
+    // The browser decodes the picture: it is served as an image the page can show.
+    let width = b.run_until_done(
+        "const done = arguments[0]; const img = document.querySelector('img.store-photo');
+         if (img.complete) { done(img.naturalWidth); }
+         else { img.onload = () => done(img.naturalWidth); img.onerror = () => done(0); }",
+    );
+    assert_eq!(width, 1, "the photo loads in the store page");
     s.verify();
 }

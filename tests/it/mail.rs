@@ -66,26 +66,6 @@ fn fake_smtp(refuse: &'static str) -> (String, Inbox) {
     (addr, inbox)
 }
 
-fn base64_decode(s: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        _ => 63,
-    };
-    let clean: Vec<u8> = s.bytes().filter(|c| !b"\r\n=".contains(c)).collect();
-    let mut out = Vec::new();
-    for chunk in clean.chunks(4) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &c)| n | (value(c) as u32) << (18 - 6 * i));
-        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
-    }
-    out
-}
-
 #[test]
 fn the_outbox_goes_out_through_smtp_and_refused_mail_stays_queued() {
     let s = Server::start();
@@ -119,7 +99,10 @@ fn the_outbox_goes_out_through_smtp_and_refused_mail_stays_queued() {
     assert!(data.contains("From: noreply@city.example.jp\r\n"));
     assert!(data.contains("Subject: =?UTF-8?B?"));
     assert!(data.contains("Content-Type: text/plain; charset=UTF-8\r\n"));
-    let body = String::from_utf8(base64_decode(data.split("\r\n\r\n").nth(1).unwrap())).unwrap();
+    let body = String::from_utf8(crate::support::decode_base64(
+        data.split("\r\n\r\n").nth(1).unwrap(),
+    ))
+    .unwrap();
     assert!(body.contains("花田 花子"), "{body}");
 
     // Only the refused one is left for the next run.

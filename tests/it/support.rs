@@ -702,3 +702,29 @@ pub fn csrf_of(html: &str) -> String {
 pub fn path_of(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// Standard base64 (line breaks and padding ignored).
+pub fn decode_base64(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let clean: Vec<u8> = s
+        .bytes()
+        .filter(|c| !matches!(c, b'=' | b'\n' | b'\r'))
+        .collect();
+    clean
+        .chunks(4)
+        .flat_map(|ch| {
+            let n = ch
+                .iter()
+                .enumerate()
+                .fold(0u32, |acc, (i, c)| acc | (val(*c) as u32) << (18 - 6 * i));
+            let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+            bytes[..ch.len().saturating_sub(1)].to_vec()
+        })
+        .collect()
+}
