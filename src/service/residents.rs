@@ -28,8 +28,13 @@ pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<
     let login = Login::parse(&new.login).map_err(ServiceError::Invalid)?;
     let password = Password::parse(&new.password).map_err(ServiceError::Invalid)?;
     let display_name = new.display_name.trim();
-    if display_name.is_empty() || display_name.chars().count() > 60 || !is_typed_text(display_name)
-    {
+    if !is_typed_text(display_name) {
+        return Err(invalid(
+            "display_name contains control characters",
+            "お名前に使えない文字が含まれています",
+        ));
+    }
+    if display_name.is_empty() || display_name.chars().count() > 60 {
         return Err(invalid(
             "display_name must be 1 to 60 characters",
             "お名前は1〜60文字で入力してください",
@@ -38,7 +43,13 @@ pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<
     let phone = new.phone.as_deref().map(normalise_phone).transpose()?;
     for (k, v) in &new.attributes {
         match v {
-            Value::String(s) if s.chars().count() <= 100 && is_typed_text(s) => {}
+            Value::String(s) if !is_typed_text(s) => {
+                return Err(invalid(
+                    format!("attribute {k} contains control characters"),
+                    format!("{}に使えない文字が含まれています", field_label_ja(k)),
+                ));
+            }
+            Value::String(s) if s.chars().count() <= 100 => {}
             _ => {
                 return Err(invalid(
                     format!("attribute {k} must be a string of at most 100 characters"),

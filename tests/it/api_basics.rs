@@ -71,6 +71,7 @@ fn bad_input_gets_the_error_body_and_changes_nothing() {
         ("wrong type", "/api/v1/stores", store.replace("\"店\"", "42").into_bytes(), Some(&admin), 400, "invalid_request"),
         ("empty name", "/api/v1/stores", store.replace("\"店\"", "\"  \"").into_bytes(), Some(&admin), 400, "invalid_request"),
         ("control character", "/api/v1/stores", store.replace("\"店\"", "\"店\\u0013\"").into_bytes(), Some(&admin), 400, "invalid_request"),
+        ("control character in a name", "/api/v1/residents", br#"{"login":"bell","password":"password-1234","display_name":"\u0007"}"#.to_vec(), Some(&admin), 400, "invalid_request"),
         ("bad bank", "/api/v1/stores", store.replace("}", ",\"bank\":{\"bank_code\":\"12\",\"branch_code\":\"001\",\"account_type\":\"ordinary\",\"account_number\":\"1234567\",\"holder_kana\":\"ミセ\"}}").into_bytes(), Some(&admin), 400, "invalid_request"),
         ("oversize body", "/api/v1/stores", big, Some(&admin), 413, "invalid_request"),
         ("no token", "/api/v1/stores", store.as_bytes().to_vec(), None, 401, "unauthorized"),
