@@ -40,6 +40,14 @@ impl Reply {
         }
     }
 
+    /// A CSV file to download as `filename`.
+    pub fn csv(filename: &str, body: Vec<u8>) -> Reply {
+        Reply::bytes(200, "text/csv; charset=utf-8", body).header(
+            "Content-Disposition",
+            &format!("attachment; filename=\"{filename}\""),
+        )
+    }
+
     /// 303 See Other: after a form POST the browser GETs the new page.
     pub fn redirect(to: &str) -> Reply {
         Reply::bytes(303, "text/plain; charset=utf-8", Vec::new()).header("Location", to)

@@ -2,7 +2,7 @@
 
 use maud::html;
 
-use super::{message, render, status_of};
+use super::{answer_form, message, render, status_of};
 use crate::db;
 use crate::domain::Role;
 use crate::domain::time::{format_datetime_en, format_datetime_ja};
@@ -159,13 +159,13 @@ pub fn save_settings(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let who = ctx.who()?.clone();
     let result = city::set_branding(ctx.app, &who, branding)
         .and_then(|_| city::set_required_fields(ctx.app, &who, required));
-    match result {
-        Ok(()) => settings_page(ctx, 200, None, Some(l.t("保存しました。", "Saved."))),
-        Err(e) if status_of(&e) < 500 => {
-            settings_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
-        }
-        Err(e) => Err(e.into()),
-    }
+    answer_form(
+        ctx,
+        result,
+        settings_page,
+        200,
+        l.t("保存しました。", "Saved."),
+    )
 }
 
 pub fn audit(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -203,16 +203,11 @@ pub fn upload_logo(ctx: &mut Ctx) -> Result<Reply, WebError> {
             );
         }
     };
-    match result {
-        Ok(()) => settings_page(
-            ctx,
-            200,
-            None,
-            Some(l.t("ロゴを登録しました。", "The logo was uploaded.")),
-        ),
-        Err(e) if status_of(&e) < 500 => {
-            settings_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
-        }
-        Err(e) => Err(e.into()),
-    }
+    answer_form(
+        ctx,
+        result,
+        settings_page,
+        200,
+        l.t("ロゴを登録しました。", "The logo was uploaded."),
+    )
 }

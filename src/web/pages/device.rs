@@ -3,7 +3,7 @@
 
 use maud::html;
 
-use super::{message, render, status_of};
+use super::{answer_form, message, render, status_of};
 use crate::domain::Yen;
 use crate::domain::time::format_datetime_ja;
 use crate::service::device_subsidy as subsidy;
@@ -91,11 +91,13 @@ pub fn apply(ctx: &mut Ctx) -> Result<Reply, WebError> {
         );
     };
     let who = ctx.who()?.clone();
-    match subsidy::apply(ctx.app, &who, field(&f, "item").unwrap_or(""), amount) {
-        Ok(_) => page(ctx, 201, None, Some(l.t("申請しました。", "Applied."))),
-        Err(e) if status_of(&e) < 500 => page(ctx, status_of(&e), Some(&message(ctx, &e)), None),
-        Err(e) => Err(e.into()),
-    }
+    answer_form(
+        ctx,
+        subsidy::apply(ctx.app, &who, field(&f, "item").unwrap_or(""), amount),
+        page,
+        201,
+        l.t("申請しました。", "Applied."),
+    )
 }
 
 pub fn receipt_upload(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -113,16 +115,13 @@ pub fn receipt_upload(ctx: &mut Ctx) -> Result<Reply, WebError> {
         );
     };
     let who = ctx.who()?.clone();
-    match subsidy::upload_receipt(ctx.app, &who, &file.data) {
-        Ok(()) => page(
-            ctx,
-            200,
-            None,
-            Some(l.t("領収書を提出しました。", "The receipt was uploaded.")),
-        ),
-        Err(e) if status_of(&e) < 500 => page(ctx, status_of(&e), Some(&message(ctx, &e)), None),
-        Err(e) => Err(e.into()),
-    }
+    answer_form(
+        ctx,
+        subsidy::upload_receipt(ctx.app, &who, &file.data),
+        page,
+        200,
+        l.t("領収書を提出しました。", "The receipt was uploaded."),
+    )
 }
 
 pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -207,13 +206,8 @@ pub fn csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
         l.t("補助額(円)", "Amount"),
         l.t("領収書", "Receipt"),
     ];
-    Ok(Reply::bytes(
-        200,
-        "text/csv; charset=utf-8",
+    Ok(Reply::csv(
+        "device-subsidies.csv",
         crate::export::csv(&header, &rows),
-    )
-    .header(
-        "Content-Disposition",
-        "attachment; filename=\"device-subsidies.csv\"",
     ))
 }

@@ -3,7 +3,7 @@
 
 use maud::html;
 
-use super::{message, render, status_of};
+use super::{answer_form, render};
 use crate::domain::time::{format_datetime_ja, from_unix, parse_local_datetime};
 use crate::service::maintenance;
 use crate::web::error::WebError;
@@ -101,11 +101,13 @@ pub fn announce(ctx: &mut Ctx) -> Result<Reply, WebError> {
     } else {
         l.t("予告を取り消しました。", "Withdrawn.")
     };
-    match maintenance::announce(ctx.app, &who, window) {
-        Ok(_) => page(ctx, 200, None, Some(done)),
-        Err(e) if status_of(&e) < 500 => page(ctx, status_of(&e), Some(&message(ctx, &e)), None),
-        Err(e) => Err(e.into()),
-    }
+    answer_form(
+        ctx,
+        maintenance::announce(ctx.app, &who, window),
+        page,
+        200,
+        done,
+    )
 }
 
 pub fn set_read_only(ctx: &mut Ctx) -> Result<Reply, WebError> {

@@ -19,6 +19,7 @@ pub mod wallet;
 
 use maud::Markup;
 
+use super::error::WebError;
 use super::reply::Reply;
 use super::request::Ctx;
 use super::views::{self, Chrome};
@@ -65,6 +66,27 @@ pub fn home_of(role: Role) -> &'static str {
 /// site (`//evil.example` or `https://...`).
 pub fn local_path(next: Option<&str>) -> Option<&str> {
     next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+}
+
+/// A page that shows its form again with an error, or a confirmation after success:
+/// (context, status, error, confirmation).
+pub type FormPage = fn(&Ctx, u16, Option<&str>, Option<&str>) -> Result<Reply, WebError>;
+
+/// Answers a form posted to a `FormPage`: the page with the confirmation `done` (and
+/// `status`) on success; a refusal the person can mend shows the page again with the
+/// message and the refusal's status; any other error goes on to the error page.
+pub fn answer_form<T>(
+    ctx: &Ctx,
+    result: Result<T, ServiceError>,
+    page: FormPage,
+    status: u16,
+    done: &str,
+) -> Result<Reply, WebError> {
+    match result {
+        Ok(_) => page(ctx, status, None, Some(done)),
+        Err(e) if status_of(&e) < 500 => page(ctx, status_of(&e), Some(&message(ctx, &e)), None),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A use case's refusal in the visitor's language; 4xx errors are shown on the form.

@@ -5,7 +5,7 @@
 use maud::{Markup, html};
 use serde_json::json;
 
-use super::{message, render, status_of};
+use super::{answer_form, message, render, status_of};
 use crate::db::ledger::PaymentRow;
 use crate::domain::program::start_of_day;
 use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_unix, parse_date};
@@ -149,13 +149,13 @@ pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
         },
         |o| (201, json!({ "refund_id": o.refund_id })),
     );
-    match result {
-        Ok(_) => payment_page(ctx, 200, None, Some(l.t("返金しました。", "Refunded."))),
-        Err(e) if status_of(&e) < 500 => {
-            payment_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
-        }
-        Err(e) => Err(e.into()),
-    }
+    answer_form(
+        ctx,
+        result,
+        payment_page,
+        200,
+        l.t("返金しました。", "Refunded."),
+    )
 }
 
 /// Taking a payment from a resident's code: camera where the browser can, or typed in.
@@ -310,17 +310,9 @@ pub fn payments_csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
         l.t("金額(円)", "Amount"),
         l.t("返金(円)", "Refunded"),
     ];
-    Ok(Reply::bytes(
-        200,
-        "text/csv; charset=utf-8",
+    Ok(Reply::csv(
+        &format!("payments-{}.csv", day.format("%Y-%m-%d")),
         crate::export::csv(&header, &table),
-    )
-    .header(
-        "Content-Disposition",
-        &format!(
-            "attachment; filename=\"payments-{}.csv\"",
-            day.format("%Y-%m-%d")
-        ),
     ))
 }
 
@@ -513,36 +505,26 @@ pub fn upload_photo(ctx: &mut Ctx) -> Result<Reply, WebError> {
             return profile_page(ctx, 400, Some(e), None);
         }
     };
-    match result {
-        Ok(()) => profile_page(
-            ctx,
-            200,
-            None,
-            Some(l.t("写真を登録しました。", "The photo was uploaded.")),
-        ),
-        Err(e) if status_of(&e) < 500 => {
-            profile_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
-        }
-        Err(e) => Err(e.into()),
-    }
+    answer_form(
+        ctx,
+        result,
+        profile_page,
+        200,
+        l.t("写真を登録しました。", "The photo was uploaded."),
+    )
 }
 
 pub fn request_removal(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let f = ctx.form();
     let who = ctx.who()?.clone();
-    match crate::service::stores::request_removal(ctx.app, &who, field(&f, "note").unwrap_or("")) {
-        Ok(_) => profile_page(
-            ctx,
-            200,
-            None,
-            Some(l.t("登録の抹消を申請しました。", "Removal was requested.")),
-        ),
-        Err(e) if status_of(&e) < 500 => {
-            profile_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
-        }
-        Err(e) => Err(e.into()),
-    }
+    answer_form(
+        ctx,
+        crate::service::stores::request_removal(ctx.app, &who, field(&f, "note").unwrap_or("")),
+        profile_page,
+        200,
+        l.t("登録の抹消を申請しました。", "Removal was requested."),
+    )
 }
 
 /// Payments of a chosen day (`?date=2024-12-01`, JST; today when absent).

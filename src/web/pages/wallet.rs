@@ -189,14 +189,9 @@ pub fn history_csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
         l.t("店舗", "Store"),
         l.t("金額(円)", "Amount (yen)"),
     ];
-    Ok(Reply::bytes(
-        200,
-        "text/csv; charset=utf-8",
+    Ok(Reply::csv(
+        "history.csv",
         crate::export::csv(&header, &table),
-    )
-    .header(
-        "Content-Disposition",
-        "attachment; filename=\"history.csv\"",
     ))
 }
 
