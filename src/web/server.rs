@@ -366,7 +366,13 @@ fn dispatch(app: &Arc<App>, http: &Arc<Listening>, rq: &mut tiny_http::Request) 
     };
     let kind = route.kind;
 
-    let reading = reading_body(app, http);
+    // Bodies of up to 1 KiB were read whole by tiny_http before the request reached us;
+    // only larger or chunked ones can keep a worker waiting.
+    let may_wait = headers.iter().any(|(k, v)| {
+        k == "transfer-encoding"
+            || (k == "content-length" && v.trim().parse::<usize>().map_or(true, |n| n > 1024))
+    });
+    let reading = may_wait.then(|| reading_body(app, http));
     let body = match read_body(rq, &headers, app.config.max_body) {
         Ok(b) => b,
         Err(e) => return error_reply(app, kind, lang, &e),
