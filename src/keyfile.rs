@@ -92,24 +92,13 @@ pub fn random_key() -> Key {
 fn write_keys(f: &mut std::fs::File, comment: &str, keys: &[Key]) -> std::io::Result<()> {
     writeln!(f, "# {comment}")?;
     for k in keys {
-        writeln!(
-            f,
-            "{}",
-            k.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        )?;
+        writeln!(f, "{}", crate::hex::encode(k))?;
     }
     Ok(())
 }
 
 fn unhex32(s: &str) -> Option<Key> {
-    if s.len() != 64 || !s.is_ascii() {
-        return None;
-    }
-    let mut k = [0u8; 32];
-    for (i, b) in k.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(k)
+    crate::hex::decode(s).and_then(|v| Key::try_from(v).ok())
 }
 
 fn shown(path: &Path) -> String {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod export;
+pub mod hex;
 pub mod import;
 pub mod keyfile;
 pub mod service;
