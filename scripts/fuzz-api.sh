@@ -14,7 +14,7 @@ trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "
 cd "$work"
 "$meguri" init --db city.db >/dev/null
 # The server prints its address on its first line once it accepts connections.
-exec 3< <(exec "$meguri" serve --db city.db --addr 127.0.0.1:0 --fake-clock 2>server.log)
+exec 3< <(exec "$meguri" serve --db city.db --addr 127.0.0.1:0 --sandbox 2>server.log)
 pid=$!
 read -r line <&3 || { cat server.log; exit 1; }
 base=${line#meguri listening on }

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::db::{DbOptions, Synchronous};
 
@@ -17,9 +18,16 @@ pub struct Config {
     pub workers: usize,
     /// `--fake-clock`: the sandbox clock of the API is enabled.
     pub fake_clock: bool,
+    /// `--sandbox` or `demo`: the city's rehearsal environment. Only here may the sandbox
+    /// payment provider approve card and bank charges without moving real money.
+    pub sandbox: bool,
     /// The address residents and stores use, e.g. `https://pay.example-city.jp`. Cookies
     /// are marked Secure and HSTS is sent when it is https.
     pub public_url: String,
+    /// How long a connection may stay silent (an idle keep-alive connection, or a request
+    /// that stops half way) before it is closed, so slow or hostile clients cannot hold
+    /// threads for ever.
+    pub idle_timeout: Duration,
     /// Largest request body accepted, in bytes.
     pub max_body: usize,
     /// Lifetime of API tokens made by `POST /api/v1/auth/token`, in seconds.
@@ -39,7 +47,9 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             workers: 16,
             fake_clock: false,
+            sandbox: false,
             public_url: "http://localhost:8080".into(),
+            idle_timeout: Duration::from_secs(20),
             max_body: 1024 * 1024,
             token_ttl_secs: 24 * 3600,
             map_tiles: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),

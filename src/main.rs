@@ -60,6 +60,10 @@ enum Command {
         /// Worker threads answering requests.
         #[arg(long, default_value_t = 16)]
         workers: usize,
+        /// Seconds a connection may stay silent (idle keep-alive, or a request stopped half
+        /// way) before it is closed.
+        #[arg(long, default_value_t = 20)]
+        idle_timeout: u64,
         /// Litestream replicates the database: leave WAL checkpoints to it.
         #[arg(long)]
         litestream: bool,
@@ -240,6 +244,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             sandbox,
             public_url,
             workers,
+            idle_timeout,
             litestream,
             synchronous,
             map_tiles,
@@ -259,6 +264,8 @@ fn run(args: Args) -> anyhow::Result<()> {
             }
             config.addr = addr;
             config.fake_clock = fake_clock || sandbox;
+            config.sandbox = sandbox;
+            config.idle_timeout = std::time::Duration::from_secs(idle_timeout.clamp(1, 3600));
             config.workers = workers.clamp(1, 256);
             config.db.pool_size = (config.workers as u32 + 2).min(64);
             config.db.autocheckpoint = !litestream;

@@ -289,6 +289,7 @@ pub fn run(mut config: Config, now: i64) -> Result<(), CliError> {
         println!("  {who:<24} login: {login:<12} password: {password}");
     }
     config.fake_clock = true;
+    config.sandbox = true;
     let _held = data_key::hold(&config.data_key)?;
     super::serve::serve(Arc::new(App::open(config)?))
 }

@@ -28,16 +28,18 @@ pub fn serve(app: Arc<App>) -> Result<(), CliError> {
     // Register before announcing the address, so a signal sent right after is not lost.
     let mut signals = Signals::new([SIGTERM, SIGINT])?;
     let fake = app.clock.is_fake();
-    let provider = app.provider.name();
+    let provider = app.provider.as_ref().map(|p| p.name());
     let (stop_jobs, jobs) = scheduler(app.clone());
     let running = web::start(app)?;
     if fake {
         eprintln!("sandbox clock is on (PUT /api/v1/sandbox/clock)");
     }
-    if provider == "sandbox" {
-        eprintln!(
+    match provider {
+        Some("sandbox") => eprintln!(
             "payment provider: sandbox (card and bank charges are approved; no real money moves)"
-        );
+        ),
+        Some(name) => eprintln!("payment provider: {name}"),
+        None => eprintln!("payment provider: none (card and bank charges are refused)"),
     }
     // The address goes to stdout alone, for scripts and tests that started us. Whoever
     // reads it may close the pipe afterwards; serving goes on regardless.

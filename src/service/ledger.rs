@@ -8,7 +8,7 @@ use rusqlite::{Connection, Transaction};
 
 use super::{
     App, Principal, Result, ServiceError, crypto, idempotency, invalid, not_found, programs,
-    require,
+    provider, require,
 };
 use crate::db::{accounts as users, ledger as db, stores};
 use crate::domain::journal::{Account, EntryHead, Posting, entry_hash, is_balanced};
@@ -216,6 +216,9 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
             "この方法ではチャージできません",
         )));
     }
+    if rq.method.needs_provider() && app.provider.is_none() {
+        return Err(provider::unavailable());
+    }
     if rq.method == Method::Admin && who.role != Role::Admin {
         return Err(ServiceError::Forbidden(Text::new(
             "only an admin may use method admin",
@@ -404,16 +407,19 @@ pub fn charge_paid(
     if let Some(a) = idempotency::stored(app, &scope, key, fingerprint)? {
         return Ok(a);
     }
-    let approval = if rq.method.needs_provider() {
-        let attempt = key.map(str::to_owned).unwrap_or_else(crypto::random_token);
-        Some(
-            app.provider
-                .authorize(rq.method.as_str(), rq.amount, &attempt)?,
-        )
-    } else {
-        None
+    let provider = match (&app.provider, rq.method.needs_provider()) {
+        (Some(p), true) => Some(p),
+        (None, true) => return Err(provider::unavailable()),
+        (_, false) => None,
     };
-    let provider = app.provider.name();
+    let approval = match provider {
+        Some(p) => {
+            let attempt = key.map(str::to_owned).unwrap_or_else(crypto::random_token);
+            Some(p.authorize(rq.method.as_str(), rq.amount, &attempt)?)
+        }
+        None => None,
+    };
+    let provider_name = provider.map_or("", |p| p.name());
     let reference = approval.as_ref().map(|a| a.reference.clone());
     let (shared, who2, rq2) = (app.clone(), who.clone(), rq.clone());
     let result = idempotency::run(
@@ -428,7 +434,7 @@ pub fn charge_paid(
                 &who2,
                 &rq2,
                 &program,
-                reference.as_deref().map(|r| (provider, r)),
+                reference.as_deref().map(|r| (provider_name, r)),
             )
         },
         |o| {
@@ -446,9 +452,9 @@ pub fn charge_paid(
         },
     );
     if result.is_err()
-        && let Some(a) = &approval
+        && let (Some(p), Some(a)) = (provider, &approval)
     {
-        app.provider.void(a);
+        p.void(a);
     }
     result
 }

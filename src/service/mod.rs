@@ -52,8 +52,8 @@ pub struct App {
     pub branding: RwLock<Branding>,
     /// Programs by code, cached because every payment needs their rules.
     pub programs: RwLock<Arc<HashMap<String, Program>>>,
-    /// Takes credit card and bank charges.
-    pub provider: Box<dyn provider::PaymentProvider>,
+    /// Takes credit card and bank charges; none unless configured (`provider::configured`).
+    pub provider: Option<Box<dyn provider::PaymentProvider>>,
     /// Writes value-moving requests in group-committed batches.
     pub writer: db::group::GroupWriter,
     /// Request counters for `/metrics`.
@@ -96,7 +96,7 @@ impl App {
             limiter: Mutex::new(RateLimiter::default()),
             branding: RwLock::new(branding),
             programs: RwLock::new(Arc::new(programs)),
-            provider: Box::new(provider::SandboxProvider),
+            provider: provider::configured(&config),
             metrics: metrics::Metrics::default(),
             maintenance,
             writer: db::group::GroupWriter::new(db::writer_connection(

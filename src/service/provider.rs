@@ -1,9 +1,31 @@
 //! Payment providers: how a resident's credit card or bank account pays for a charge.
-//! The deployment plugs in its provider; the sandbox provider approves everything and
-//! moves no real money, and says so wherever it appears.
+//! A provider is chosen by configuration (`configured`): the sandbox provider, which
+//! approves everything and moves no real money, exists only in the rehearsal environment
+//! (`--sandbox`, `demo`) and says so wherever it appears. A production server without a
+//! real provider refuses card and bank charges (cash charges at stores still work).
+//!
+//! A real provider (a card acquirer or a bank's account transfer service) implements
+//! `PaymentProvider` and is added to `configured`.
 
-use super::Result;
-use crate::domain::Yen;
+use super::{Result, ServiceError};
+use crate::config::Config;
+use crate::domain::{Text, Yen};
+
+/// The provider the configuration asks for, if any.
+pub fn configured(config: &Config) -> Option<Box<dyn PaymentProvider>> {
+    config
+        .sandbox
+        .then(|| Box::new(SandboxProvider) as Box<dyn PaymentProvider>)
+}
+
+/// The refusal of a card or bank charge where no provider is configured.
+pub fn unavailable() -> ServiceError {
+    ServiceError::RuleViolation(Text::new(
+        "card and bank charges are not available on this server (no payment provider is \
+         configured); charge with cash at a store that sells charges",
+        "このサーバーではクレジットカード・銀行口座からのチャージは使えません(決済事業者が設定されていません)。チャージ取扱店で現金でチャージしてください。",
+    ))
+}
 
 /// A provider's approval of one charge.
 pub struct Approval {

@@ -7,8 +7,8 @@
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -30,9 +30,8 @@ pub struct Running {
 impl Running {
     pub fn stop(self) {
         self.http.stopping.store(true, Ordering::SeqCst);
-        let current = self.http.current();
         for _ in 0..self.http.workers.load(Ordering::SeqCst) {
-            current.unblock();
+            self.http.server.unblock();
         }
         for w in self.workers {
             let _ = w.join();
@@ -40,16 +39,9 @@ impl Running {
     }
 }
 
-/// How long a connection may stay silent (idle keep-alive, or a request that stops half
-/// way) before it is closed, so slow or hostile clients cannot hold threads for ever.
-pub const IDLE_TIMEOUT_SECS: i64 = 20;
-
-/// The listening socket and the tiny_http server accepting on it. tiny_http's accept
-/// thread ends at the first accept error (for example when file descriptors run out), so
-/// a new one is started on the same socket when that happens.
+/// The tiny_http server and the pool's counters.
 struct Listening {
-    listener: TcpListener,
-    server: RwLock<Arc<tiny_http::Server>>,
+    server: tiny_http::Server,
     stopping: AtomicBool,
     /// Workers alive: the core and any extra ones.
     workers: AtomicUsize,
@@ -65,37 +57,18 @@ const MAX_WORKERS: usize = 1024;
 const EXTRA_WORKER_IDLE: Duration = Duration::from_secs(10);
 
 impl Listening {
-    fn current(&self) -> Arc<tiny_http::Server> {
-        self.server
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    /// Replaces `failed` with a new server on the same socket (once, whoever comes first)
-    /// and wakes the workers still waiting on the old one.
-    fn restart(&self, failed: &Arc<tiny_http::Server>) {
-        let mut current = self.server.write().unwrap_or_else(|e| e.into_inner());
-        if !Arc::ptr_eq(&current, failed) {
+    /// Starts accepting again if tiny_http's accept thread has ended (a real failure of
+    /// the listening socket, or a panic). Passing failures such as running out of
+    /// descriptors are retried inside the accept loop and never end it; requests of
+    /// connections accepted earlier keep arriving on the same queue.
+    fn keep_accepting(&self) {
+        if self.stopping.load(Ordering::SeqCst) {
             return;
         }
-        while !self.stopping.load(Ordering::SeqCst) {
-            // Back off: while descriptors are exhausted, accepting fails again at once.
-            std::thread::sleep(Duration::from_millis(200));
-            match self.listener.try_clone().and_then(|l| {
-                tiny_http::Server::from_listener(l, None)
-                    .map_err(|e| std::io::Error::other(e.to_string()))
-            }) {
-                Ok(fresh) => {
-                    eprintln!("accepting connections again");
-                    *current = Arc::new(fresh);
-                    for _ in 0..self.workers.load(Ordering::SeqCst) {
-                        failed.unblock();
-                    }
-                    return;
-                }
-                Err(e) => eprintln!("could not restart accepting yet: {e}"),
-            }
+        match self.server.keep_accepting() {
+            Ok(true) => eprintln!("the accept loop had ended: accepting connections again"),
+            Ok(false) => {}
+            Err(e) => eprintln!("could not start accepting again yet: {e}"),
         }
     }
 }
@@ -104,13 +77,15 @@ impl Listening {
 pub fn start(app: Arc<App>) -> std::io::Result<Running> {
     raise_descriptor_limit();
     let listener = TcpListener::bind(app.config.addr)?;
-    set_socket_timeouts(&listener, IDLE_TIMEOUT_SECS)?;
     let addr = listener.local_addr()?;
-    let server = tiny_http::Server::from_listener(listener.try_clone()?, None)
+    let limits = tiny_http::ConnectionLimits {
+        timeout: Some(app.config.idle_timeout),
+        ..tiny_http::ConnectionLimits::default()
+    };
+    let server = tiny_http::Server::from_listener_with(listener, None, limits)
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     let http = Arc::new(Listening {
-        listener,
-        server: RwLock::new(Arc::new(server)),
+        server,
         stopping: AtomicBool::new(false),
         workers: AtomicUsize::new(0),
         reading: AtomicUsize::new(0),
@@ -141,20 +116,19 @@ pub fn start(app: Arc<App>) -> std::io::Result<Running> {
 /// Takes requests until the server stops; an extra worker also ends after a quiet spell.
 fn worker(app: &Arc<App>, http: &Arc<Listening>, extra: bool) {
     while !http.stopping.load(Ordering::SeqCst) {
-        let server = http.current();
         let next = if extra {
-            server.recv_timeout(EXTRA_WORKER_IDLE)
+            http.server.recv_timeout(EXTRA_WORKER_IDLE)
         } else {
-            server.recv().map(Some)
+            http.server.recv().map(Some)
         };
         match next {
             Ok(Some(rq)) => handle(app, http, rq),
             Ok(None) => break,
-            // `unblock()` (a restart or a stop) wakes us this way: look again.
+            // `unblock()` (a stop) wakes us this way: look again.
             Err(e) if e.to_string() == "thread unblocked" => {}
             Err(e) if !http.stopping.load(Ordering::SeqCst) => {
                 eprintln!("accepting connections failed: {e}");
-                http.restart(&server);
+                http.keep_accepting();
             }
             Err(_) => {}
         }
@@ -195,68 +169,13 @@ impl Drop for ReadingBody {
     }
 }
 
-/// tiny_http's accept thread can also die without a word (it panics when descriptors run
-/// out at the wrong moment). Connections then wait in the listening socket's queue: when
-/// that queue stays non-empty for three seconds, accepting is started anew.
+/// tiny_http's accept thread can also die without a word (a panic when descriptors run
+/// out at the wrong moment): look once a second and start it again.
 fn watch_accepting(http: &Listening) {
-    let mut stuck = 0;
     while !http.stopping.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_secs(1));
-        let waiting = accept_queue_len(&http.listener).unwrap_or(0);
-        stuck = if waiting > 0 { stuck + 1 } else { 0 };
-        if stuck >= 3 {
-            eprintln!(
-                "{waiting} connection(s) waiting to be accepted for 3 s: restarting the accept loop"
-            );
-            http.restart(&http.current());
-            stuck = 0;
-        }
+        http.keep_accepting();
     }
-}
-
-/// How many connections wait in a listening socket's accept queue (Linux `TCP_INFO`).
-fn accept_queue_len(listener: &TcpListener) -> Option<u32> {
-    use std::os::fd::AsRawFd;
-    // SAFETY: tcp_info is plain data; the kernel fills at most `len` bytes of it.
-    unsafe {
-        let mut info: libc::tcp_info = std::mem::zeroed();
-        let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
-        let rc = libc::getsockopt(
-            listener.as_raw_fd(),
-            libc::IPPROTO_TCP,
-            libc::TCP_INFO,
-            (&mut info as *mut libc::tcp_info).cast(),
-            &mut len,
-        );
-        // For a listening socket, tcpi_unacked is the current accept queue length.
-        (rc == 0).then_some(info.tcpi_unacked)
-    }
-}
-
-/// Accepted sockets inherit these from the listening socket (Linux): reads and writes
-/// that make no progress for `secs` fail, and the connection is closed.
-fn set_socket_timeouts(listener: &TcpListener, secs: i64) -> std::io::Result<()> {
-    use std::os::fd::AsRawFd;
-    let tv = libc::timeval {
-        tv_sec: secs,
-        tv_usec: 0,
-    };
-    for option in [libc::SO_RCVTIMEO, libc::SO_SNDTIMEO] {
-        // SAFETY: a valid socket descriptor and a correctly sized timeval.
-        let rc = unsafe {
-            libc::setsockopt(
-                listener.as_raw_fd(),
-                libc::SOL_SOCKET,
-                option,
-                (&tv as *const libc::timeval).cast(),
-                std::mem::size_of::<libc::timeval>() as libc::socklen_t,
-            )
-        };
-        if rc != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-    }
-    Ok(())
 }
 
 /// Lets the process use as many descriptors as the system allows it, so many idle
@@ -593,6 +512,20 @@ fn respond(app: &App, rq: tiny_http::Request, reply: Reply) {
     if app.config.https() {
         headers.push(("Strict-Transport-Security", "max-age=31536000".to_owned()));
     }
+    // A header name or value holding CR, LF or NUL would let a request write headers of
+    // its own (a cookie on the city's domain): such a reply is never sent.
+    if let Some((k, _)) = reply.headers.iter().find(|(k, v)| !header_is_safe(k, v)) {
+        eprintln!("error: refused to send a {k} header holding a control character");
+        let body = b"500 Internal Server Error".to_vec();
+        let mut refused = tiny_http::Response::from_data(body).with_status_code(500);
+        for (k, v) in &headers {
+            if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
+                refused.add_header(h);
+            }
+        }
+        let _ = rq.respond(refused);
+        return;
+    }
     let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
     for (k, v) in headers
         .iter()
@@ -609,9 +542,26 @@ fn respond(app: &App, rq: tiny_http::Request, reply: Reply) {
     }
 }
 
+/// Header names and values go on the wire as they are: none may break a line.
+fn header_is_safe(name: &str, value: &str) -> bool {
+    !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_graphic() && b != b':')
+        && !value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::client_address;
+    use super::{client_address, header_is_safe};
+
+    #[test]
+    fn no_header_may_break_a_line() {
+        assert!(header_is_safe("Location", "/app?x=1"));
+        for v in ["/\r\nSet-Cookie: a=b", "/\nx", "/\0"] {
+            assert!(!header_is_safe("Location", v), "{v:?}");
+        }
+        assert!(!header_is_safe("Set-Cookie: a", "b"));
+        assert!(!header_is_safe("", "b"));
+    }
 
     #[test]
     fn only_a_local_proxy_may_name_the_client() {

@@ -124,7 +124,7 @@ fn bad_input_gets_the_error_body_and_changes_nothing() {
 
 #[test]
 fn a_panicking_handler_is_answered_500_and_the_worker_lives_on() {
-    let s = Server::start_with(&["--fake-clock", "--workers", "1"]);
+    let s = Server::start_with(&["--sandbox", "--workers", "1"]);
     let admin = s.admin();
     for _ in 0..3 {
         let r = s.as_(&admin).post("/api/v1/sandbox/panic", &json!({}));

@@ -39,7 +39,7 @@ struct Request {
 
 #[test]
 fn killed_twenty_times_mid_storm_nothing_is_lost_or_doubled() {
-    let mut s = Server::start_with(&["--fake-clock", "--workers", "16"]);
+    let mut s = Server::start_with(&["--sandbox", "--workers", "16"]);
     let (_, code, _) = s.store("めぐり青果店", "seika");
     let admin = s.admin();
     let mut people = Vec::new();

@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use crate::support::Server;
+use crate::support::{Browser, Server, csrf_of, raw};
 
 /// GET /healthz on a fresh connection, waiting up to `secs` for the answer.
 fn health(addr: &str, secs: u64) -> Option<u16> {
@@ -49,13 +49,7 @@ fn a_thousand_idle_connections_do_not_stop_service() {
 #[test]
 fn running_out_of_descriptors_does_not_stop_accepting_for_good() {
     // The server may hold only 64 descriptors.
-    let s = Server::start_with(&[
-        "--fake-clock",
-        "--prefix",
-        "prlimit",
-        "--nofile=64:64",
-        "--",
-    ]);
+    let s = Server::start_with(&["--sandbox", "--prefix", "prlimit", "--nofile=64:64", "--"]);
     assert_eq!(health(&s.addr, 10), Some(200));
     // More connections than it can hold: accepting fails (EMFILE) at some point.
     let hogs: Vec<TcpStream> = (0..120)
@@ -111,5 +105,94 @@ fn bodies_sent_slowly_do_not_take_every_worker() {
         }
     }
     drop(slow);
+    s.verify();
+}
+
+#[test]
+fn links_cannot_write_headers_or_lead_off_the_site() {
+    let s = Server::start();
+    // A CR/LF in `next` would have planted a cookie on the city's domain.
+    let planted = "/lang?to=ja&next=/%0d%0aSet-Cookie:%20meguri_session=planted";
+    let r = Browser::new(&s).get(planted);
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/"));
+    assert!(
+        !r.headers
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case("set-cookie") && v.contains("planted")),
+        "{:?}",
+        r.headers
+    );
+    for off_site in ["/%09/evil.example/", "//evil.example/", "/%5Cevil.example"] {
+        let r = Browser::new(&s).get(&format!("/lang?to=en&next={off_site}"));
+        assert_eq!(r.header("location"), Some("/"), "{off_site}");
+    }
+
+    // The same `next` after a genuine login goes home, not to the other site.
+    s.resident("next-resident");
+    let mut b = Browser::new(&s);
+    let page = b.get("/login?next=/%09/evil.example/");
+    assert_eq!(page.status, 200);
+    let r = b.post_form(
+        "/login",
+        &[
+            ("csrf", &csrf_of(&page.text())),
+            ("login", "next-resident"),
+            ("password", "password-1234"),
+            ("next", "/\t/evil.example/"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(r.header("location"), Some("/app"));
+    // A local `next` is still honoured.
+    let mut b = Browser::new(&s);
+    let page = b.get("/login");
+    let r = b.post_form(
+        "/login",
+        &[
+            ("csrf", &csrf_of(&page.text())),
+            ("login", "next-resident"),
+            ("password", "password-1234"),
+            ("next", "/app/history"),
+        ],
+    );
+    assert_eq!(r.header("location"), Some("/app/history"));
+    s.verify();
+}
+
+#[test]
+fn endless_headers_are_refused_without_holding_memory() {
+    let s = Server::start();
+    // One header line of 64 KiB, then many small ones: 431 each time, and the server
+    // goes on answering.
+    let long = format!(
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Long: {}\r\n\r\n",
+        "a".repeat(64 * 1024)
+    );
+    assert_eq!(raw(&s.addr, long.as_bytes()).status, 431);
+    let many = format!(
+        "GET /healthz HTTP/1.1\r\nHost: x\r\n{}\r\n",
+        (0..200)
+            .map(|i| format!("X-H{i}: v\r\n"))
+            .collect::<String>()
+    );
+    assert_eq!(raw(&s.addr, many.as_bytes()).status, 431);
+    let uri = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "p".repeat(20 * 1024));
+    assert_eq!(raw(&s.addr, uri.as_bytes()).status, 414);
+    // A client that streams a header for ever is cut off after the limit, not read on.
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Endless: ")
+        .unwrap();
+    let chunk = vec![b'a'; 64 * 1024];
+    let mut sent = 0usize;
+    while sent < 256 * 1024 * 1024 && c.write_all(&chunk).is_ok() {
+        sent += chunk.len();
+    }
+    assert!(
+        sent < 256 * 1024 * 1024,
+        "the server read 256 MiB of one header"
+    );
+    assert_eq!(health(&s.addr, 10), Some(200));
     s.verify();
 }

@@ -431,7 +431,7 @@ fn retries_with_an_idempotency_key_move_value_once() {
 
 #[test]
 fn concurrent_payments_never_overdraw_a_wallet() {
-    let s = Server::start_with(&["--fake-clock", "--workers", "16"]);
+    let s = Server::start_with(&["--sandbox", "--workers", "16"]);
     let (id, me) = s.resident("rush");
     let (_, code, _) = s.store("店", "shop");
     charge(&s, &me, id, 10_000);

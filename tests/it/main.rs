@@ -18,6 +18,8 @@ mod maintenance;
 mod notices;
 mod pages;
 mod personal_data;
+mod production;
+mod quiet;
 mod resident_app;
 mod roles;
 mod shop;

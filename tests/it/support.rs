@@ -48,7 +48,7 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// A meguri server on a fresh database with the sandbox clock on.
+/// A meguri server on a fresh database in the rehearsal environment (`--sandbox`: the sandbox clock and payment provider).
 pub struct Server {
     pub addr: String,
     pub db: PathBuf,
@@ -127,7 +127,7 @@ fn spawn_serve(db: &Path, log: &Path, extra: &[&str]) -> (Child, String) {
 
 impl Server {
     pub fn start() -> Server {
-        Server::start_with(&["--fake-clock"])
+        Server::start_with(&["--sandbox"])
     }
 
     pub fn start_with(extra: &[&str]) -> Server {

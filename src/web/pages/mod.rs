@@ -36,7 +36,7 @@ pub fn render(ctx: &Ctx, status: u16, title: &str, body: Markup) -> Reply {
         user_name: ctx.principal.as_ref().map(|p| p.display_name.as_str()),
         csrf: &csrf,
         path: &ctx.path,
-        sandbox: ctx.app.config.fake_clock,
+        sandbox: ctx.app.config.sandbox || ctx.app.config.fake_clock,
         maintenance: crate::service::maintenance::state(ctx.app)
             .banner(ctx.app.now())
             .map(|t| {
@@ -65,7 +65,15 @@ pub fn home_of(role: Role) -> &'static str {
 /// Only paths on this site are followed after login or a language switch, never another
 /// site (`//evil.example` or `https://...`).
 pub fn local_path(next: Option<&str>) -> Option<&str> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+    // Browsers drop tabs and newlines from a URL and read a backslash as a slash, so
+    // `/\t/evil.example` or `/\\evil.example` would leave the site: one leading slash, no
+    // second one, no backslash and no control character at all.
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n[1..].starts_with('/')
+            && !n.contains('\\')
+            && !n.chars().any(char::is_control)
+    })
 }
 
 /// A page that shows its form again with an error, or a confirmation after success:
@@ -97,4 +105,31 @@ pub fn message(ctx: &Ctx, e: &ServiceError) -> String {
 /// The HTTP status a form re-rendered after this error carries.
 pub fn status_of(e: &ServiceError) -> u16 {
     super::error::service_status(e).0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn next_is_a_path_on_this_site_only() {
+        for ok in ["/", "/app", "/stores?q=%E3%81%82", "/p/ABC123"] {
+            assert_eq!(local_path(Some(ok)), Some(ok));
+        }
+        for bad in [
+            "",
+            "app",
+            "//evil.example/",
+            "/\\evil.example",
+            "/\t/evil.example/",
+            "/\r\nSet-Cookie: s=1",
+            "/\n/evil.example",
+            "/\0",
+            "https://evil.example/",
+            "/\u{7f}x",
+        ] {
+            assert_eq!(local_path(Some(bad)), None, "{bad:?}");
+        }
+        assert_eq!(local_path(None), None);
+    }
 }

@@ -69,7 +69,7 @@ const PRESETS: [i64; 6] = [1_000, 3_000, 5_000, 10_000, 20_000, 30_000];
 fn sandbox_notice(ctx: &Ctx) -> Markup {
     let l = ctx.lang;
     html! {
-        @if ctx.app.provider.name() == "sandbox" {
+        @if ctx.app.provider.as_ref().is_some_and(|p| p.name() == "sandbox") {
             p.notice role="note" { (l.t("これはテスト用の決済です。実際のお金は動きません。", "This is a test payment provider: no real money moves.")) }
         }
     }
@@ -85,6 +85,16 @@ fn charge_page(ctx: &Ctx, status: u16, error: Option<&str>, amount: &str) -> Rep
         .get("cash")
         .map(|p| p.charge_unit)
         .unwrap_or(Yen(1));
+    if ctx.app.provider.is_none() {
+        // No provider: say where money can be charged instead of offering a form that
+        // can only be refused.
+        let body = html! {
+            (notice(&message(ctx, &crate::service::provider::unavailable())))
+            p { a.button href="/stores" { (l.t("お店をさがす", "Find a store")) } }
+            p { a href="/app" { (l.t("マイページへ", "Go to My page")) } }
+        };
+        return render(ctx, status, l.t("チャージ", "Charge"), body);
+    }
     let body = html! {
         (sandbox_notice(ctx))
         @if let Some(e) = error { (alert(e)) }

@@ -7,7 +7,7 @@ use std::io::{BufReader, BufWriter, ErrorKind, Read};
 use std::net::SocketAddr;
 use std::str::FromStr;
 
-use crate::common::{HTTPVersion, Method};
+use crate::common::{HTTPVersion, Method, StatusCode};
 use crate::util::RefinedTcpStream;
 use crate::util::{SequentialReader, SequentialReaderBuilder, SequentialWriterBuilder};
 use crate::Request;
@@ -34,6 +34,9 @@ pub struct ClientConnection {
 
     // true if the connection goes through SSL
     secure: bool,
+
+    // meguri: limits on request and header lines
+    limits: crate::ConnectionLimits,
 }
 
 /// Error that can happen when reading a request.
@@ -44,6 +47,8 @@ enum ReadError {
     /// the client sent an unrecognized `Expect` header
     ExpectationFailed(HTTPVersion),
     ReadIoError(IoError),
+    /// meguri: the request line (414) or the headers (431) are longer than the limits.
+    TooLong(StatusCode),
 }
 
 impl ClientConnection {
@@ -51,6 +56,7 @@ impl ClientConnection {
     pub fn new(
         write_socket: RefinedTcpStream,
         mut read_socket: RefinedTcpStream,
+        limits: crate::ConnectionLimits,
     ) -> ClientConnection {
         let remote_addr = read_socket.peer_addr();
         let secure = read_socket.secure();
@@ -65,6 +71,7 @@ impl ClientConnection {
             next_header_source: first_header,
             no_more_requests: false,
             secure,
+            limits,
         }
     }
 
@@ -77,7 +84,9 @@ impl ClientConnection {
     ///
     /// Reads until `CRLF` is reached. The next read will start
     ///  at the first byte of the new line.
-    fn read_next_line(&mut self) -> IoResult<AsciiString> {
+    /// meguri: a line longer than `max` bytes is an `InvalidData` error, so a client
+    /// cannot make the server hold an endless header in memory.
+    fn read_next_line(&mut self, max: usize) -> IoResult<AsciiString> {
         let mut buf = Vec::new();
         let mut prev_byte_was_cr = false;
 
@@ -97,6 +106,9 @@ impl ClientConnection {
 
             prev_byte_was_cr = byte == b'\r';
 
+            if buf.len() > max {
+                return Err(IoError::new(ErrorKind::InvalidData, "line too long"));
+            }
             buf.push(byte);
         }
     }
@@ -107,7 +119,9 @@ impl ClientConnection {
         let (method, path, version, headers) = {
             // reading the request line
             let (method, path, version) = {
-                let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                let line = self
+                    .read_next_line(self.limits.max_line)
+                    .map_err(|e| too_long_as(e, StatusCode(414)))?;
 
                 parse_request_line(
                     line.as_str().trim(), // TODO: remove this conversion
@@ -117,12 +131,20 @@ impl ClientConnection {
             // getting all headers
             let headers = {
                 let mut headers = Vec::new();
+                let mut total = 0;
                 loop {
-                    let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                    let left = self.limits.max_header_bytes.saturating_sub(total);
+                    let line = self
+                        .read_next_line(left.min(self.limits.max_line))
+                        .map_err(|e| too_long_as(e, StatusCode(431)))?;
 
                     if line.is_empty() {
                         break;
                     };
+                    total += line.len() + 2;
+                    if headers.len() >= self.limits.max_headers {
+                        return Err(ReadError::TooLong(StatusCode(431)));
+                    }
                     headers.push(match FromStr::from_str(line.as_str().trim()) {
                         // TODO: remove this conversion
                         Ok(h) => h,
@@ -220,6 +242,15 @@ impl Iterator for ClientConnection {
                     return None; // TODO: should be recoverable, but needs handling in case of body
                 }
 
+                Err(ReadError::TooLong(status)) => {
+                    let writer = self.sink.next().unwrap();
+                    let response = Response::new_empty(status);
+                    response
+                        .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
+                        .ok();
+                    return None; // the rest of the request is not read: close
+                }
+
                 Err(ReadError::ReadIoError(_)) => return None,
 
                 Ok(rq) => rq,
@@ -262,6 +293,15 @@ impl Iterator for ClientConnection {
             // returning the request
             return Some(rq);
         }
+    }
+}
+
+/// meguri: a line over the limit becomes `TooLong(status)`; other errors stay I/O errors.
+fn too_long_as(e: IoError, status: StatusCode) -> ReadError {
+    if e.kind() == ErrorKind::InvalidData {
+        ReadError::TooLong(status)
+    } else {
+        ReadError::ReadIoError(e)
     }
 }
 

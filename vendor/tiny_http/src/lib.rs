@@ -100,7 +100,7 @@ use std::io::ErrorKind as IoErrorKind;
 use std::io::Result as IoResult;
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::sync::atomic::AtomicBool;
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread;
@@ -140,6 +140,208 @@ pub struct Server {
 
     // result of TcpListener::local_addr()
     listening_addr: ListenAddr,
+
+    // meguri: what the accept thread needs, kept so that it can be started again
+    accepting: Arc<Accepting>,
+}
+
+/// meguri: limits applied to every accepted connection.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Reads and writes that make no progress for this long fail and close the
+    /// connection (an idle keep-alive connection, or a client that stops half way).
+    pub timeout: Option<Duration>,
+    /// The longest request line or header line, in bytes (longer: 431 or 414, closed).
+    pub max_line: usize,
+    /// All header lines of one request together, in bytes, and their number.
+    pub max_header_bytes: usize,
+    pub max_headers: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            timeout: None,
+            max_line: 16 * 1024,
+            max_header_bytes: 64 * 1024,
+            max_headers: 100,
+        }
+    }
+}
+
+#[cfg(not(any(feature = "ssl-openssl", feature = "ssl-rustls")))]
+type SslContext = ();
+#[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
+type SslContext = crate::ssl::SslContextImpl;
+
+/// meguri: the listening socket and everything an accept thread works with.
+struct Accepting {
+    listener: Listener,
+    ssl: Option<SslContext>,
+    messages: Arc<MessagesQueue<Message>>,
+    close: Arc<AtomicBool>,
+    limits: ConnectionLimits,
+    /// True while an accept thread runs (cleared when it ends, by panic too).
+    alive: AtomicBool,
+    tasks_pool: util::TaskPool,
+}
+
+/// Clears `alive` when the accept thread ends, however it ends.
+struct AliveGuard(Arc<Accepting>);
+
+impl Drop for AliveGuard {
+    fn drop(&mut self) {
+        self.0.alive.store(false, SeqCst);
+    }
+}
+
+/// Starts an accept thread; `alive` is already set by the caller (so two callers cannot
+/// both start one).
+fn spawn_accept_thread(accepting: &Arc<Accepting>) -> IoResult<()> {
+    let guard = AliveGuard(accepting.clone());
+    thread::Builder::new()
+        .name("http-accept".into())
+        .spawn(move || accept_loop(guard))
+        .map(drop)
+        .map_err(|e| {
+            accepting.alive.store(false, SeqCst);
+            e
+        })
+}
+
+/// meguri: the kinds of `accept` failure that concern one connection or one moment only.
+/// Linux's accept(2) asks servers to retry on the network errors; running out of
+/// descriptors or memory passes once connections close (the kernel keeps new ones
+/// queued meanwhile), so the loop waits a little and tries again instead of ending.
+fn accept_error_is_passing(e: &IoError) -> Option<Duration> {
+    match e.raw_os_error() {
+        Some(libc_codes::EMFILE | libc_codes::ENFILE | libc_codes::ENOBUFS | libc_codes::ENOMEM) => {
+            Some(Duration::from_millis(50))
+        }
+        Some(
+            libc_codes::ECONNABORTED
+            | libc_codes::EINTR
+            | libc_codes::EAGAIN
+            | libc_codes::EPROTO
+            | libc_codes::EPERM
+            | libc_codes::ENETDOWN
+            | libc_codes::ENOPROTOOPT
+            | libc_codes::EHOSTDOWN
+            | libc_codes::ENONET
+            | libc_codes::EHOSTUNREACH
+            | libc_codes::EOPNOTSUPP
+            | libc_codes::ENETUNREACH
+            | libc_codes::ETIMEDOUT,
+        ) => Some(Duration::ZERO),
+        _ => None,
+    }
+}
+
+/// Linux errno values (tiny_http has no libc dependency).
+mod libc_codes {
+    pub const EPERM: i32 = 1;
+    pub const EINTR: i32 = 4;
+    pub const EAGAIN: i32 = 11;
+    pub const ENOMEM: i32 = 12;
+    pub const ENFILE: i32 = 23;
+    pub const EMFILE: i32 = 24;
+    pub const ENONET: i32 = 64;
+    pub const EPROTO: i32 = 71;
+    pub const ENOPROTOOPT: i32 = 92;
+    pub const EOPNOTSUPP: i32 = 95;
+    pub const ENETDOWN: i32 = 100;
+    pub const ENETUNREACH: i32 = 101;
+    pub const ECONNABORTED: i32 = 103;
+    pub const ENOBUFS: i32 = 105;
+    pub const ETIMEDOUT: i32 = 110;
+    pub const EHOSTDOWN: i32 = 112;
+    pub const EHOSTUNREACH: i32 = 113;
+}
+
+fn accept_loop(guard: AliveGuard) {
+    let accepting = &*guard.0;
+    // a tasks pool is used to dispatch the connections into threads
+    let tasks_pool = &accepting.tasks_pool;
+    let limits = accepting.limits;
+
+    log::debug!("Running accept thread");
+    let mut quiet_errors = 0u32;
+    while !accepting.close.load(Relaxed) {
+        let new_client = match accepting.listener.accept() {
+            Ok((sock, _)) => {
+                quiet_errors = 0;
+                // meguri: the timeouts go on the accepted connection, never on the
+                // listening socket (there they would make accept itself time out while
+                // the server is idle).
+                if let Err(e) = sock.set_timeouts(limits.timeout) {
+                    log::error!("Could not set the connection's timeouts: {}", e);
+                    continue;
+                }
+                use util::RefinedTcpStream;
+                let (read_closable, write_closable) = match accepting.ssl {
+                    None => RefinedTcpStream::new(sock),
+                    #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
+                    Some(ref ssl) => {
+                        // trying to apply SSL over the connection
+                        // if an error occurs, we just close the socket and resume listening
+                        let sock = match ssl.accept(sock) {
+                            Ok(s) => s,
+                            Err(_) => continue,
+                        };
+
+                        RefinedTcpStream::new(sock)
+                    }
+                    #[cfg(not(any(feature = "ssl-openssl", feature = "ssl-rustls")))]
+                    Some(ref _ssl) => unreachable!(),
+                };
+
+                Ok(ClientConnection::new(write_closable, read_closable, limits))
+            }
+            Err(e) => Err(e),
+        };
+
+        match new_client {
+            Ok(client) => {
+                let messages = accepting.messages.clone();
+                let mut client = Some(client);
+                tasks_pool.spawn(Box::new(move || {
+                    if let Some(client) = client.take() {
+                        // Synchronization is needed for HTTPS requests to avoid a deadlock
+                        if client.secure() {
+                            let (sender, receiver) = mpsc::channel();
+                            for rq in client {
+                                messages.push(rq.with_notify_sender(sender.clone()).into());
+                                receiver.recv().unwrap();
+                            }
+                        } else {
+                            for rq in client {
+                                messages.push(rq.into());
+                            }
+                        }
+                    }
+                }));
+            }
+
+            Err(e) => match accept_error_is_passing(&e) {
+                Some(pause) => {
+                    // Said once per spell, not once per retry.
+                    if quiet_errors == 0 && !pause.is_zero() {
+                        log::error!("Accepting a client failed, retrying: {}", e);
+                    }
+                    quiet_errors = quiet_errors.saturating_add(1);
+                    if !pause.is_zero() {
+                        thread::sleep(pause);
+                    }
+                }
+                None => {
+                    log::error!("Error accepting new client: {}", e);
+                    accepting.messages.push(e.into());
+                    break;
+                }
+            },
+        }
+    }
+    log::debug!("Terminating accept thread");
 }
 
 enum Message {
@@ -243,6 +445,15 @@ impl Server {
         listener: L,
         ssl_config: Option<SslConfig>,
     ) -> Result<Server, Box<dyn Error + Send + Sync + 'static>> {
+        Self::from_listener_with(listener, ssl_config, ConnectionLimits::default())
+    }
+
+    /// meguri: like `from_listener`, with limits on every connection it accepts.
+    pub fn from_listener_with<L: Into<Listener>>(
+        listener: L,
+        ssl_config: Option<SslConfig>,
+        limits: ConnectionLimits,
+    ) -> Result<Server, Box<dyn Error + Send + Sync + 'static>> {
         let listener = listener.into();
         // building the "close" variable
         let close_trigger = Arc::new(AtomicBool::new(false));
@@ -259,10 +470,6 @@ impl Server {
         compile_error!(
             "Features 'ssl-openssl' and 'ssl-rustls' must not be enabled at the same time"
         );
-        #[cfg(not(any(feature = "ssl-openssl", feature = "ssl-rustls")))]
-        type SslContext = ();
-        #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
-        type SslContext = crate::ssl::SslContextImpl;
         let ssl: Option<SslContext> = {
             match ssl_config {
                 #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
@@ -279,81 +486,42 @@ impl Server {
             }
         };
 
-        // creating a task where server.accept() is continuously called
-        // and ClientConnection objects are pushed in the messages queue
         let messages = MessagesQueue::with_capacity(8);
-
-        let inside_close_trigger = close_trigger.clone();
-        let inside_messages = messages.clone();
-        thread::spawn(move || {
-            // a tasks pool is used to dispatch the connections into threads
-            let tasks_pool = util::TaskPool::new();
-
-            log::debug!("Running accept thread");
-            while !inside_close_trigger.load(Relaxed) {
-                let new_client = match server.accept() {
-                    Ok((sock, _)) => {
-                        use util::RefinedTcpStream;
-                        let (read_closable, write_closable) = match ssl {
-                            None => RefinedTcpStream::new(sock),
-                            #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
-                            Some(ref ssl) => {
-                                // trying to apply SSL over the connection
-                                // if an error occurs, we just close the socket and resume listening
-                                let sock = match ssl.accept(sock) {
-                                    Ok(s) => s,
-                                    Err(_) => continue,
-                                };
-
-                                RefinedTcpStream::new(sock)
-                            }
-                            #[cfg(not(any(feature = "ssl-openssl", feature = "ssl-rustls")))]
-                            Some(ref _ssl) => unreachable!(),
-                        };
-
-                        Ok(ClientConnection::new(write_closable, read_closable))
-                    }
-                    Err(e) => Err(e),
-                };
-
-                match new_client {
-                    Ok(client) => {
-                        let messages = inside_messages.clone();
-                        let mut client = Some(client);
-                        tasks_pool.spawn(Box::new(move || {
-                            if let Some(client) = client.take() {
-                                // Synchronization is needed for HTTPS requests to avoid a deadlock
-                                if client.secure() {
-                                    let (sender, receiver) = mpsc::channel();
-                                    for rq in client {
-                                        messages.push(rq.with_notify_sender(sender.clone()).into());
-                                        receiver.recv().unwrap();
-                                    }
-                                } else {
-                                    for rq in client {
-                                        messages.push(rq.into());
-                                    }
-                                }
-                            }
-                        }));
-                    }
-
-                    Err(e) => {
-                        log::error!("Error accepting new client: {}", e);
-                        inside_messages.push(e.into());
-                        break;
-                    }
-                }
-            }
-            log::debug!("Terminating accept thread");
+        let accepting = Arc::new(Accepting {
+            listener: server,
+            ssl,
+            messages: messages.clone(),
+            close: close_trigger.clone(),
+            limits,
+            alive: AtomicBool::new(true),
+            tasks_pool: util::TaskPool::new(),
         });
+        spawn_accept_thread(&accepting)?;
 
-        // result
         Ok(Server {
             messages,
             close: close_trigger,
             listening_addr: local_addr,
+            accepting,
         })
+    }
+
+    /// meguri: starts accepting again if the accept thread has ended (it panicked, or
+    /// accepting failed for good). Requests of connections accepted before keep arriving
+    /// on the same queue, so nothing already accepted is lost. Returns whether a new
+    /// accept thread was started.
+    pub fn keep_accepting(&self) -> IoResult<bool> {
+        if self.close.load(Relaxed)
+            || self
+                .accepting
+                .alive
+                .compare_exchange(false, true, SeqCst, SeqCst)
+                .is_err()
+        {
+            return Ok(false);
+        }
+        spawn_accept_thread(&self.accepting)?;
+        Ok(true)
     }
 
     /// Returns an iterator for all the incoming requests.

@@ -1,0 +1,236 @@
+//! Quiet spells as a real day has them: the server idle past its connection timeout, then
+//! used again on kept-alive and new connections, directly and through nginx. Nothing may
+//! hang, fail or be dropped, and nothing may be logged as failing.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::support::{Server, TempDir};
+
+/// One kept-alive HTTP/1.1 connection.
+struct KeptAlive {
+    reader: BufReader<TcpStream>,
+}
+
+impl KeptAlive {
+    fn open(addr: &str) -> KeptAlive {
+        let s = TcpStream::connect(addr).unwrap();
+        // A hang (the failure this file is about) shows as an error here, not as a
+        // stuck test.
+        s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        KeptAlive {
+            reader: BufReader::new(s),
+        }
+    }
+
+    /// Sends a request and reads its answer; the connection stays open.
+    fn send(&mut self, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
+        let rq = format!(
+            "{method} {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        self.reader.get_mut().write_all(rq.as_bytes()).unwrap();
+        let mut status_line = String::new();
+        self.reader
+            .read_line(&mut status_line)
+            .unwrap_or_else(|e| panic!("{method} {path}: no answer ({e})"));
+        let status = status_line
+            .split(' ')
+            .nth(1)
+            .unwrap_or_else(|| panic!("{method} {path}: connection closed"))
+            .parse()
+            .unwrap();
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            self.reader.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        self.reader.read_exact(&mut body).unwrap();
+        (status, String::from_utf8(body).unwrap())
+    }
+
+    fn balance(&mut self, token: &str) -> u16 {
+        self.send("GET", "/api/v1/me/balance", token, "").0
+    }
+
+    /// True once the server has closed the connection (it reads end of file).
+    fn closed_by_server(&mut self) -> bool {
+        let mut byte = [0u8; 1];
+        matches!(self.reader.read(&mut byte), Ok(0))
+    }
+}
+
+/// Lets time pass with nobody talking to the server: the quiet spell under test, not a
+/// wait for something to happen.
+fn quiet(d: Duration) {
+    std::thread::sleep(d);
+}
+
+/// A resident with money and a store; returns (resident token, store code).
+fn city(s: &Server) -> (String, String) {
+    let (id, token) = s.resident("quiet-resident");
+    let r = s.as_(&s.admin()).post(
+        "/api/v1/charges",
+        &serde_json::json!({ "resident_id": id, "amount": 100_000, "method": "admin" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let (_, code, _) = s.store("しずか商店", "quiet-clerk");
+    (token, code)
+}
+
+fn failures_in(log: &str) -> Vec<&str> {
+    log.lines()
+        .filter(|l| l.contains("accept") || l.contains(" 500 ") || l.contains("error"))
+        .collect()
+}
+
+#[test]
+fn an_idle_server_answers_kept_alive_and_new_connections_at_once() {
+    // Connections silent for 2 s are closed; the listener itself never times out.
+    let s = Server::start_with(&["--sandbox", "--idle-timeout", "2"]);
+    let (token, code) = city(&s);
+    let pay = serde_json::json!({ "store_code": code, "amount": 100 }).to_string();
+
+    // Three kept-alive connections, each used every 0.7 s, for four times the timeout:
+    // no new connection arrives all that time.
+    let mut kept: Vec<KeptAlive> = (0..3).map(|_| KeptAlive::open(&s.addr)).collect();
+    for round in 0..12 {
+        for (i, c) in kept.iter_mut().enumerate() {
+            if (round + i) % 3 == 0 {
+                let (status, body) = c.send("POST", "/api/v1/payments", &token, &pay);
+                assert_eq!(status, 201, "round {round}: {body}");
+            } else {
+                assert_eq!(c.balance(&token), 200, "round {round}");
+            }
+        }
+        quiet(Duration::from_millis(700));
+    }
+
+    // Then nobody at all, past the timeout: the server closes the idle connections...
+    quiet(Duration::from_secs(3));
+    for c in &mut kept {
+        assert!(c.closed_by_server(), "an idle connection was kept open");
+    }
+    // ...and new ones are answered at once, on kept-alive connections too.
+    let mut fresh = KeptAlive::open(&s.addr);
+    for _ in 0..3 {
+        let (status, body) = fresh.send("POST", "/api/v1/payments", &token, &pay);
+        assert_eq!(status, 201, "{body}");
+    }
+    assert_eq!(s.total(&token), 100_000 - 100 * (12 + 3));
+    let log = s.log();
+    assert!(failures_in(&log).is_empty(), "{log}");
+    s.verify();
+}
+
+/// nginx in front of meguri, as `deploy/nginx.conf` sets it up (kept-alive upstream
+/// connections that nginx lets go before meguri would close them), on a free port.
+struct Nginx {
+    child: Child,
+    port: u16,
+    dir: TempDir,
+}
+
+impl Nginx {
+    fn start(upstream: &str) -> Nginx {
+        let dir = TempDir::new();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let d = dir.0.display();
+        let conf = format!(
+            "daemon off; master_process off; worker_processes 1;\n\
+             pid {d}/nginx.pid; error_log {d}/error.log info;\n\
+             events {{ worker_connections 64; }}\n\
+             http {{\n\
+               access_log {d}/access.log;\n\
+               client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;\n\
+               fastcgi_temp_path {d}/fcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;\n\
+               upstream meguri {{ server {upstream}; keepalive 8; keepalive_timeout 1s; }}\n\
+               server {{\n\
+                 listen 127.0.0.1:{port};\n\
+                 location / {{\n\
+                   proxy_pass http://meguri;\n\
+                   proxy_http_version 1.1;\n\
+                   proxy_set_header Connection \"\";\n\
+                   proxy_set_header Host $host;\n\
+                   proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n\
+                 }}\n\
+               }}\n\
+             }}\n"
+        );
+        std::fs::write(dir.0.join("nginx.conf"), conf).unwrap();
+        let child = Command::new("nginx")
+            .args(["-p", &d.to_string(), "-c", &format!("{d}/nginx.conf")])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("nginx is installed by scripts/test.sh");
+        let n = Nginx { child, port, dir };
+        // nginx says nothing when it listens: connect until it does (bounded).
+        for _ in 0..200 {
+            if TcpStream::connect(n.addr()).is_ok() {
+                return n;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        panic!("nginx did not start:\n{}", n.error_log());
+    }
+
+    fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    fn error_log(&self) -> String {
+        std::fs::read_to_string(self.dir.0.join("error.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn through_nginx_quiet_spells_lose_no_payment() {
+    let s = Server::start_with(&["--sandbox", "--idle-timeout", "2"]);
+    let (token, code) = city(&s);
+    let pay = serde_json::json!({ "store_code": code, "amount": 100 }).to_string();
+    let proxy = Nginx::start(&s.addr);
+
+    // Busy moments and quiet spells longer than meguri's timeout, in turn; a browser's
+    // kept-alive connection to nginx on one side, nginx's pool to meguri on the other.
+    let mut paid = 0;
+    for spell in 0..3 {
+        let mut browser = KeptAlive::open(&proxy.addr());
+        for _ in 0..4 {
+            let (status, body) = browser.send("POST", "/api/v1/payments", &token, &pay);
+            assert_eq!(status, 201, "spell {spell}: {body}\n{}", proxy.error_log());
+            paid += 100;
+        }
+        quiet(Duration::from_secs(3));
+    }
+    assert_eq!(s.total(&token), 100_000 - paid);
+    let said = proxy.error_log();
+    assert!(
+        !said.contains("[error]") && !said.contains("prematurely"),
+        "{said}"
+    );
+    let log = s.log();
+    assert!(failures_in(&log).is_empty(), "{log}");
+    s.verify();
+}
