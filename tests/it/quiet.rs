@@ -133,8 +133,20 @@ fn an_idle_server_answers_kept_alive_and_new_connections_at_once() {
     s.verify();
 }
 
-/// nginx in front of meguri, as `deploy/nginx.conf` sets it up (kept-alive upstream
-/// connections that nginx lets go before meguri would close them), on a free port.
+/// The block `head { ... }` of the shipped `deploy/nginx.conf` (blocks there hold no
+/// nested braces).
+fn shipped_block(head: &str) -> String {
+    let conf = include_str!("../../deploy/nginx.conf");
+    let start = conf
+        .find(head)
+        .unwrap_or_else(|| panic!("no {head} in nginx.conf"));
+    let end = start + conf[start..].find('}').unwrap() + 1;
+    conf[start..end].to_owned()
+}
+
+/// nginx in front of meguri with the upstream and location of `deploy/nginx.conf`
+/// (kept-alive connections that nginx lets go before meguri would close them), on a free
+/// port, its times scaled down with meguri's (20 s there, 2 s here).
 struct Nginx {
     child: Child,
     port: u16,
@@ -150,6 +162,11 @@ impl Nginx {
             .unwrap()
             .port();
         let d = dir.0.display();
+        let upstream_block = shipped_block("upstream meguri {")
+            .replace("127.0.0.1:8080", upstream)
+            .replace("keepalive_timeout 10s", "keepalive_timeout 1s");
+        assert!(upstream_block.contains("keepalive_timeout 1s"));
+        let location = shipped_block("location / {").replace("proxy_read_timeout 30s;", "");
         let conf = format!(
             "daemon off; master_process off; worker_processes 1;\n\
              pid {d}/nginx.pid; error_log {d}/error.log info;\n\
@@ -158,17 +175,8 @@ impl Nginx {
                access_log {d}/access.log;\n\
                client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;\n\
                fastcgi_temp_path {d}/fcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;\n\
-               upstream meguri {{ server {upstream}; keepalive 8; keepalive_timeout 1s; }}\n\
-               server {{\n\
-                 listen 127.0.0.1:{port};\n\
-                 location / {{\n\
-                   proxy_pass http://meguri;\n\
-                   proxy_http_version 1.1;\n\
-                   proxy_set_header Connection \"\";\n\
-                   proxy_set_header Host $host;\n\
-                   proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n\
-                 }}\n\
-               }}\n\
+               {upstream_block}\n\
+               server {{ listen 127.0.0.1:{port};\n{location} }}\n\
              }}\n"
         );
         std::fs::write(dir.0.join("nginx.conf"), conf).unwrap();
