@@ -37,6 +37,19 @@ pub fn stored(
     replay(&*app.conn()?, actor, key, fingerprint)
 }
 
+/// The answer already stored for `key`, whatever request it answered: a confirmation
+/// page bound to a key that was used shows what became of it instead of asking again.
+pub fn answered(app: &App, actor: &str, key: &str) -> Result<Option<Answer>> {
+    check_key(key)?;
+    Ok(
+        ledger::idempotent_response(&*app.conn()?, actor, key)?.map(|(_, status, body)| Answer {
+            status,
+            body,
+            replayed: true,
+        }),
+    )
+}
+
 fn replay(
     c: &rusqlite::Connection,
     actor: &str,

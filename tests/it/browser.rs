@@ -433,3 +433,59 @@ fn the_owner_chooses_a_photo_on_the_phone_and_the_directory_shows_it() {
     assert_eq!(width, 1, "the photo loads in the store page");
     s.verify();
 }
+
+#[test]
+fn back_reload_and_pressing_again_pay_and_charge_once() {
+    let s = Server::start();
+    let (_, code, _) = s.store("めぐり青果店", "seika");
+    let (id, token) = s.resident("modoru");
+    let r = s.as_(&s.admin()).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 5000, "method": "admin" }),
+    );
+    assert_eq!(r.status, 201);
+    let base = format!("http://{}", s.addr);
+    let d = Driver::start();
+    let b = d.session();
+    b.go(&format!("{base}/login"));
+    b.type_in("#f-login", "modoru");
+    b.type_in("#f-password", "password-1234");
+    b.click("button.primary");
+    b.find("p.total");
+
+    b.go(&format!("{base}/p/{code}"));
+    b.type_in("#f-amount", "1200");
+    b.click("button.primary");
+    assert_eq!(b.text("p.big-amount"), "1,200円");
+    b.click("button.primary");
+    assert_eq!(b.text("section.done p.amount"), "1,200円");
+    // Back from the completion screen, reload, and press 支払う if it is offered again.
+    b.call("POST", "/back", Some(json!({})));
+    b.call("POST", "/refresh", Some(json!({})));
+    if b.path().contains("/confirm") {
+        b.click("button.primary");
+    }
+    assert!(b.path().starts_with("/app/payments/"), "{}", b.path());
+    assert!(
+        b.text("main").contains("すでに済んでいます"),
+        "the screen says it was paid already"
+    );
+    b.screenshot("paid-already");
+    assert_eq!(s.total(&token), 3800, "one payment");
+
+    // The same for a charge.
+    b.go(&format!("{base}/app/charge"));
+    b.click("input[name=preset][value='1000']");
+    b.click("button.primary");
+    assert_eq!(b.text("h1"), "チャージの確認");
+    b.click("button.primary");
+    b.find("dl.receipt");
+    b.call("POST", "/back", Some(json!({})));
+    b.call("POST", "/refresh", Some(json!({})));
+    if b.path().contains("/confirm") {
+        b.click("button.primary");
+    }
+    assert!(b.text("main").contains("すでに済んでいます"));
+    assert_eq!(s.total(&token), 4800, "one charge");
+    s.verify();
+}

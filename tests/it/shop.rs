@@ -91,13 +91,38 @@ fn till_cpm_refund_and_csv() {
     // A partial refund from the payment's page.
     let pid = p.json()["payment_id"].as_i64().unwrap();
     let detail = shop.get(&format!("/shop/payments/{pid}"));
-    let key = Html::parse(&detail.text()).attrs("input[name=key]", "value")[0].clone();
+    let form = Html::parse(&detail.text());
+    let key = form.attrs("input[name=key]", "value")[0].clone();
+    let open = form.attrs("input[name=open]", "value")[0].clone();
     let csrf = csrf_of(&detail.text());
-    let r = shop.post_form(
-        &format!("/shop/payments/{pid}/refund"),
-        &[("csrf", &csrf), ("key", &key), ("amount", "280")],
-    );
+    let refund = [
+        ("csrf", csrf.as_str()),
+        ("key", key.as_str()),
+        ("open", open.as_str()),
+        ("amount", "280"),
+    ];
+    let r = shop.post_form(&format!("/shop/payments/{pid}/refund"), &refund);
     assert_eq!(r.status, 200, "{}", r.text());
+    // Reloading the answer sends the same form again: nothing more is refunded.
+    let again = shop.post_form(&format!("/shop/payments/{pid}/refund"), &refund);
+    assert_eq!(again.status, 200, "{}", again.text());
+    // Back to the page as it was, a new key (the form shown again), send: refused,
+    // because the payment changed since that page was opened.
+    let stale = shop.post_form(
+        &format!("/shop/payments/{pid}/refund"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("key", "another-key"),
+            ("open", open.as_str()),
+            ("amount", "280"),
+        ],
+    );
+    assert_eq!(stale.status, 409, "{}", stale.text());
+    assert!(
+        stale
+            .text()
+            .contains("この画面を開いた後に返金がありました")
+    );
     assert!(
         Html::parse(&r.text())
             .texts("dl.confirm dd")

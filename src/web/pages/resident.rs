@@ -1,15 +1,13 @@
 //! What a resident does with the phone: charge, pay by the store's QR (MPM), show a code
 //! to the store (CPM), see receipts, read the first-visit explanation.
 
-use maud::{Markup, html};
+use maud::html;
 use serde_json::Value;
 
 use super::{message, render, status_of};
-use crate::domain::time::{
-    day_colour, format_date_ja, format_datetime_ja, format_time_seconds, from_unix,
-};
+use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_unix};
 use crate::domain::{Text, Yen};
-use crate::service::ledger::{self, ChargeRequest, Method};
+use crate::service::ledger;
 use crate::service::{Principal, ServiceError, crypto, idempotency, programs};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -18,7 +16,7 @@ use crate::web::views::money::yen;
 use crate::web::views::pay::{self, Completion};
 use crate::web::views::{Lang, alert, csrf_field, notice};
 
-fn me(ctx: &Ctx) -> Result<(Principal, i64), WebError> {
+pub(super) fn me(ctx: &Ctx) -> Result<(Principal, i64), WebError> {
     let who = ctx.who()?.clone();
     let id = who.user_id.ok_or(WebError::RouteNotFound)?;
     Ok((who, id))
@@ -32,7 +30,7 @@ fn date_text(l: Lang, t: i64) -> String {
 }
 
 /// The id a stored or fresh answer carries (`payment_id`, `charge_id`).
-fn answer_id(a: &idempotency::Answer, field: &str) -> Option<i64> {
+pub(super) fn answer_id(a: &idempotency::Answer, field: &str) -> Option<i64> {
     serde_json::from_str::<Value>(&a.body)
         .ok()?
         .get(field)?
@@ -62,188 +60,6 @@ pub fn welcome(ctx: &mut Ctx) -> Result<Reply, WebError> {
     ))
 }
 
-// --- charge -----------------------------------------------------------------------
-
-const PRESETS: [i64; 6] = [1_000, 3_000, 5_000, 10_000, 20_000, 30_000];
-
-fn sandbox_notice(ctx: &Ctx) -> Markup {
-    let l = ctx.lang;
-    html! {
-        @if ctx.app.provider.as_ref().is_some_and(|p| p.name() == "sandbox") {
-            p.notice role="note" { (l.t("これはテスト用の決済です。実際のお金は動きません。", "This is a test payment provider: no real money moves.")) }
-        }
-    }
-}
-
-pub fn charge_form(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    Ok(charge_page(ctx, 200, None, ""))
-}
-
-fn charge_page(ctx: &Ctx, status: u16, error: Option<&str>, amount: &str) -> Reply {
-    let l = ctx.lang;
-    let unit = programs::all(ctx.app)
-        .get("cash")
-        .map(|p| p.charge_unit)
-        .unwrap_or(Yen(1));
-    if ctx.app.provider.is_none() {
-        // No provider: say where money can be charged instead of offering a form that
-        // can only be refused.
-        let body = html! {
-            (notice(&message(ctx, &crate::service::provider::unavailable())))
-            p { a.button href="/stores" { (l.t("お店をさがす", "Find a store")) } }
-            p { a href="/app" { (l.t("マイページへ", "Go to My page")) } }
-        };
-        return render(ctx, status, l.t("チャージ", "Charge"), body);
-    }
-    let body = html! {
-        (sandbox_notice(ctx))
-        @if let Some(e) = error { (alert(e)) }
-        form.card method="post" action="/app/charge/confirm" {
-            (csrf_field(&ctx.csrf_token()))
-            fieldset.presets {
-                legend { (l.t("チャージする金額", "Amount to charge")) }
-                @for p in PRESETS {
-                    label.choice { input type="radio" name="preset" value=(p) checked[amount == p.to_string()]; " " (yen(l, Yen(p))) }
-                }
-            }
-            div.field {
-                label for="f-other" { (l.t("その他の金額(円)", "Another amount (yen)")) }
-                @if unit.0 > 1 { small #f-other-hint { (yen(l, unit)) (l.t("単位でチャージできます", " units")) } }
-                input #f-other name="other" type="text" inputmode="numeric" autocomplete="off" value=(if PRESETS.iter().any(|p| p.to_string() == amount) { "" } else { amount });
-            }
-            fieldset {
-                legend { (l.t("お支払い方法", "Pay with")) }
-                label.choice { input type="radio" name="method" value="credit_card" checked; " " (l.t("クレジットカード", "Credit card")) }
-                label.choice { input type="radio" name="method" value="bank"; " " (l.t("銀行口座", "Bank account")) }
-            }
-            button.primary type="submit" { (l.t("確認へ進む", "Continue")) }
-        }
-    };
-    render(ctx, status, l.t("チャージ", "Charge"), body)
-}
-
-fn charge_request(
-    ctx: &Ctx,
-    form: &[(String, String)],
-    resident: i64,
-) -> Result<ChargeRequest, String> {
-    let l = ctx.lang;
-    let typed = field(form, "other")
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let amount = typed
-        .or(field(form, "preset"))
-        .and_then(Yen::parse_typed)
-        .ok_or_else(|| {
-            l.t(
-                "金額を選ぶか、数字で入力してください",
-                "Choose or type an amount",
-            )
-            .to_owned()
-        })?;
-    let method = match field(form, "method") {
-        Some("bank") => Method::Bank,
-        _ => Method::CreditCard,
-    };
-    Ok(ChargeRequest {
-        resident_id: resident,
-        amount,
-        method,
-        program: None,
-        expires_at: None,
-    })
-}
-
-pub fn charge_confirm(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    let l = ctx.lang;
-    let (who, resident) = me(ctx)?;
-    let form = ctx.form();
-    let rq = match charge_request(ctx, &form, resident) {
-        Ok(rq) => rq,
-        Err(e) => return Ok(charge_page(ctx, 400, Some(&e), "")),
-    };
-    let preview = match ledger::preview_charge(ctx.app, &who, &rq) {
-        Ok(p) => p,
-        Err(e) if status_of(&e) < 500 => {
-            return Ok(charge_page(
-                ctx,
-                status_of(&e),
-                Some(&message(ctx, &e)),
-                &rq.amount.0.to_string(),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let body = html! {
-        (sandbox_notice(ctx))
-        form.card method="post" action="/app/charge" {
-            (csrf_field(&ctx.csrf_token()))
-            input type="hidden" name="other" value=(rq.amount.0);
-            input type="hidden" name="method" value=(rq.method.as_str());
-            // One key per confirmation page: pressing twice charges once.
-            input type="hidden" name="key" value=(crypto::random_token());
-            dl.confirm {
-                dt { (l.t("チャージ金額", "Charge")) } dd.num { (yen(l, rq.amount)) }
-                dt { (l.t("プレミアム分", "Premium")) } dd.num { "+" (yen(l, preview.premium_granted)) }
-                dt { (l.t("チャージ後の残高", "Balance after")) } dd.num { (yen(l, preview.balance)) }
-                dt { (l.t("お支払い方法", "Pay with")) } dd { (if rq.method == Method::Bank { l.t("銀行口座", "Bank account") } else { l.t("クレジットカード", "Credit card") }) }
-            }
-            button.primary type="submit" { (l.t("チャージする", "Charge now")) }
-        }
-        p { a href="/app/charge" { (l.t("金額を変える", "Change the amount")) } }
-    };
-    Ok(render(
-        ctx,
-        200,
-        l.t("チャージの確認", "Confirm the charge"),
-        body,
-    ))
-}
-
-pub fn charge(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    let (who, resident) = me(ctx)?;
-    let form = ctx.form();
-    let rq = match charge_request(ctx, &form, resident) {
-        Ok(rq) => rq,
-        Err(e) => return Ok(charge_page(ctx, 400, Some(&e), "")),
-    };
-    let key = field(&form, "key").unwrap_or("").to_owned();
-    let fp =
-        crypto::sha256(format!("page-charge {} {}", rq.amount.0, rq.method.as_str()).as_bytes());
-    match ledger::charge_paid(&ctx.shared, &who, &rq, Some(&key), &fp) {
-        Ok(a) => {
-            let id = answer_id(&a, "charge_id").ok_or(WebError::Panic)?;
-            Ok(Reply::redirect(&format!("/app/charges/{id}")))
-        }
-        Err(e) if status_of(&e) < 500 => Ok(charge_page(
-            ctx,
-            status_of(&e),
-            Some(&message(ctx, &e)),
-            &rq.amount.0.to_string(),
-        )),
-        Err(e) => Err(e.into()),
-    }
-}
-
-pub fn charge_receipt(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    let l = ctx.lang;
-    let (who, _) = me(ctx)?;
-    let c = ledger::charge_receipt(ctx.app, &who, ctx.param_id(0)?)?;
-    let body = html! {
-        (notice(l.t("チャージが完了しました。", "The charge is complete.")))
-        dl.confirm.receipt {
-            dt { (l.t("日時", "When")) } dd { (format_datetime_ja(c.at)) }
-            dt { (l.t("チャージ金額", "Charge")) } dd.num { (yen(l, c.amount)) }
-            dt { (l.t("プレミアム分", "Premium")) } dd.num { "+" (yen(l, c.premium)) }
-            @if c.provider.as_deref() == Some("sandbox") {
-                dt { (l.t("決済", "Provider")) } dd { (l.t("テスト用(実際のお金は動いていません)", "test (no real money moved)")) }
-            }
-        }
-        p { a.button.primary href="/app" { (l.t("マイページへ", "Go to My page")) } }
-    };
-    Ok(render(ctx, 200, l.t("チャージ完了", "Charged"), body))
-}
-
 // --- MPM: pay at the store's QR -----------------------------------------------------
 
 /// The store behind a QR code, or a page saying it is not there.
@@ -261,7 +77,8 @@ fn store_of(ctx: &Ctx) -> Result<crate::db::stores::StoreRow, WebError> {
 
 pub fn pay_form(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let store = store_of(ctx)?;
-    Ok(pay_page(ctx, &store, 200, None, ""))
+    let amount = ctx.query_get("amount").unwrap_or("").to_owned();
+    Ok(pay_page(ctx, &store, 200, None, &amount))
 }
 
 fn pay_page(
@@ -298,27 +115,55 @@ fn typed_amount(ctx: &Ctx, store: &crate::db::stores::StoreRow) -> Result<Yen, R
     })
 }
 
+/// The amount form's answer: checked, then sent on to the confirmation's own address
+/// with a fresh retry key (Post/Redirect/Get), so the confirmation is never the answer
+/// to a POST that Back and reload would send again with a new key.
 pub fn pay_confirm(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    let l = ctx.lang;
     let store = store_of(ctx)?;
-    let (_, resident) = me(ctx)?;
     let amount = match typed_amount(ctx, &store) {
         Ok(a) => a,
         Err(page) => return Ok(page),
     };
+    Ok(Reply::redirect(&format!(
+        "/p/{}/confirm?amount={}&key={}",
+        store.mpm_code,
+        amount.0,
+        crypto::random_token()
+    )))
+}
+
+/// The confirmation, bound to the key in its address: reloaded or reached again with
+/// Back it offers the same key, and once that key paid it shows the completion screen.
+pub fn pay_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let store = store_of(ctx)?;
+    let (who, resident) = me(ctx)?;
+    let key = ctx.query_get("key").unwrap_or("").to_owned();
+    let Some(amount) = ctx.query_get("amount").and_then(Yen::parse_typed) else {
+        return Ok(Reply::redirect(&format!("/p/{}", store.mpm_code)));
+    };
+    if idempotency::check_key(&key).is_err() {
+        return Ok(Reply::redirect(&format!("/p/{}", store.mpm_code)));
+    }
+    if let Some(done) = idempotency::answered(ctx.app, &who.idempotency_scope(), &key)?
+        && let Some(id) = answer_id(&done, "payment_id")
+    {
+        return Ok(Reply::redirect(&format!("/app/payments/{id}?again=1")));
+    }
     let balance = ledger::balance(ctx.app, resident)?.total;
     let body = html! {
         form.card.confirm-pay method="post" action={ "/p/" (store.mpm_code) } {
             (csrf_field(&ctx.csrf_token()))
             input type="hidden" name="amount" value=(amount.0);
-            input type="hidden" name="key" value=(crypto::random_token());
+            // The page's one key: pressing twice, reloading or coming back pays once.
+            input type="hidden" name="key" value=(key);
             p.payee { strong.store { (store.name) } (l.t(" に", "")) }
             p.big-amount { (yen(l, amount)) }
             p { (l.t("を支払います。", "will be paid.")) }
             p.small { (l.t("現在の残高: ", "Balance now: ")) (yen(l, balance)) }
             button.primary type="submit" { (l.t("支払う", "Pay")) }
         }
-        p { a href={ "/p/" (store.mpm_code) } { (l.t("金額を直す", "Change the amount")) } }
+        p { a href={ "/p/" (store.mpm_code) "?amount=" (amount.0) } { (l.t("金額を直す", "Change the amount")) } }
     };
     Ok(render(
         ctx,
@@ -354,8 +199,9 @@ pub fn pay(ctx: &mut Ctx) -> Result<Reply, WebError> {
     );
     match result {
         Ok(a) => Ok(Reply::redirect(&format!(
-            "/app/payments/{}",
-            answer_id(&a, "payment_id").ok_or(WebError::Panic)?
+            "/app/payments/{}{}",
+            answer_id(&a, "payment_id").ok_or(WebError::Panic)?,
+            if a.replayed { "?again=1" } else { "" }
         ))),
         Err(ServiceError::IdempotencyConflict) => {
             Err(WebError::Service(ServiceError::Conflict(Text::new(
@@ -397,6 +243,9 @@ pub fn payment_done(ctx: &mut Ctx) -> Result<Reply, WebError> {
     };
     let refunded = r.payment.refunded;
     let body = html! {
+        @if ctx.query_get("again") == Some("1") {
+            (notice(l.t("このお支払いはすでに済んでいます。二重には支払われていません。", "This payment was already made; nothing was paid twice.")))
+        }
         (pay::completion(l, &c))
         @if refunded.0 > 0 { (notice(&format!("{}{}", l.t("返金済み: ", "Refunded: "), yen(l, refunded)))) }
         p { a.button href="/app" { (l.t("マイページへ", "Go to My page")) } }

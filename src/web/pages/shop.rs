@@ -107,6 +107,9 @@ fn payment_page(
                 h2 { (l.t("返金する", "Refund")) }
                 (csrf_field(&ctx.csrf_token()))
                 input type="hidden" name="key" value=(crypto::random_token());
+                // What was still refundable when this form was shown: a form sent again
+                // after Back, once that changed, is refused instead of refunding twice.
+                input type="hidden" name="open" value=(open.0);
                 div.field {
                     label for="f-amount" { (l.t("返金額(円)", "Amount (yen)")) }
                     small #f-amount-hint { (l.t("全額返金は ", "Full refund: ")) (yen(l, open)) }
@@ -138,6 +141,21 @@ pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let key = field(&form, "key").unwrap_or("").to_owned();
     let who = ctx.who()?.clone();
     let fp = crypto::sha256(format!("page-refund {payment_id} {}", amount.0).as_bytes());
+    let seen = field(&form, "open").and_then(|o| o.parse::<i64>().ok());
+    let (now, _) = ledger::receipt(ctx.app, &who, payment_id)?;
+    let open_now = now.payment.amount - now.payment.refunded;
+    let replay = idempotency::answered(ctx.app, &who.idempotency_scope(), &key)?.is_some();
+    if !replay && seen.is_some_and(|s| s != open_now.0) {
+        return payment_page(
+            ctx,
+            409,
+            Some(l.t(
+                "この画面を開いた後に返金がありました。返金済みの金額を確かめてから、もう一度入力してください。",
+                "This payment was refunded after this page was opened. Check the refunded amount and enter the refund again.",
+            )),
+            None,
+        );
+    }
     let result = idempotency::run(
         ctx.app,
         &who.idempotency_scope(),
