@@ -71,7 +71,10 @@ fn production_refuses_card_and_bank_charges_and_moves_nothing() {
             ("method", "credit_card"),
         ],
     );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let r = b.get(r.header("location").unwrap());
     assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.text().contains("チャージ取扱店で現金で"), "{}", r.text());
     assert!(!r.text().contains("チャージする</button>"));
     assert_eq!(s.total(&token), 0);
 

@@ -267,7 +267,8 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
             Post,
             "/api/v1/charges",
             op(
-                "Charge a wallet; premium programs may add premium",
+                "Charge a wallet; premium programs may add premium. Card and bank charges need \
+                 a configured payment provider, otherwise 422 rule_violation",
                 Some(one_of_required(
                     closed(
                         &[
