@@ -113,12 +113,22 @@ impl Login {
     }
 }
 
-/// A new password: at least 8 characters, at most 256 (hashing cost stays bounded).
+/// A new password: at least 8 characters, at most 256 (hashing cost stays bounded), and
+/// not one a guesser tries first (`weak_passwords`).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
 impl Password {
     pub const MIN_CHARS: usize = 8;
+
+    /// A new password for the account `login`: also refused when made from the login.
+    pub fn parse_for(raw: &str, login: &str) -> Result<Password, AccountRuleError> {
+        let p = Password::parse(raw)?;
+        match super::weak_passwords::weakness(raw, Some(login)) {
+            Some(why) => Err(why),
+            None => Ok(p),
+        }
+    }
 
     pub fn parse(raw: &str) -> Result<Password, AccountRuleError> {
         let n = raw.chars().count();
@@ -133,6 +143,9 @@ impl Password {
                 "password must be at most 256 bytes",
                 "パスワードが長すぎます",
             ));
+        }
+        if let Some(why) = super::weak_passwords::weakness(raw, None) {
+            return Err(why);
         }
         Ok(Password(raw.to_owned()))
     }
@@ -175,8 +188,11 @@ mod tests {
         assert!(Password::parse("short").is_err());
         assert!(Password::parse("ながいパスワード").is_ok());
         assert!(Password::parse(&"p".repeat(257)).is_err());
+        assert!(Password::parse("12345678").is_err(), "a common password");
+        assert!(Password::parse_for("hanako-2024", "hanako").is_err());
+        assert!(Password::parse_for("password-1234", "hanako").is_ok());
         assert_eq!(
-            format!("{:?}", Password::parse("12345678").unwrap()),
+            format!("{:?}", Password::parse("secret-lantern").unwrap()),
             "Password(..)"
         );
     }

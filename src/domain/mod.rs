@@ -12,6 +12,7 @@ pub mod program;
 pub mod ratelimit;
 pub mod text;
 pub mod time;
+pub mod weak_passwords;
 
 pub use account::{Login, Password, Role, SessionPolicy};
 pub use money::{Rate, Yen};
