@@ -5,6 +5,7 @@ pub mod account;
 pub mod image;
 pub mod journal;
 pub mod kana;
+pub mod login_throttle;
 pub mod lots;
 pub mod maintenance;
 pub mod money;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod device;
 pub mod directory;
 pub mod home;
+pub mod logins;
 pub mod maintenance;
 pub mod notices;
 pub mod register;
