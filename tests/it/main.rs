@@ -13,6 +13,7 @@ mod crash;
 mod deploy;
 mod hostile;
 mod ledger;
+mod login_limits;
 mod mail;
 mod maintenance;
 mod notices;

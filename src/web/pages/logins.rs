@@ -54,9 +54,9 @@ fn page(
                 tbody {
                     @for r in &rows {
                         tr {
-                            td { code { (r.login) } }
-                            td { (r.address) }
-                            td { (r.count) }
+                            td.login { code { (r.login) } }
+                            td.address { (r.address) }
+                            td.count { (r.count) }
                             td { (when(r.first_at)) }
                             td { (when(r.last_at)) }
                             td { @if r.retry_at > now { (when(r.retry_at)) } @else { (l.t("すぐ", "now")) } }
