@@ -123,14 +123,14 @@ impl Password {
 
     /// A new password for the account `login`: also refused when made from the login.
     pub fn parse_for(raw: &str, login: &str) -> Result<Password, AccountRuleError> {
-        let p = Password::parse(raw)?;
-        match super::weak_passwords::weakness(raw, Some(login)) {
-            Some(why) => Err(why),
-            None => Ok(p),
-        }
+        Password::check(raw, Some(login))
     }
 
     pub fn parse(raw: &str) -> Result<Password, AccountRuleError> {
+        Password::check(raw, None)
+    }
+
+    fn check(raw: &str, login: Option<&str>) -> Result<Password, AccountRuleError> {
         let n = raw.chars().count();
         if n < Self::MIN_CHARS {
             return Err(AccountRuleError::new(
@@ -144,7 +144,7 @@ impl Password {
                 "パスワードが長すぎます",
             ));
         }
-        if let Some(why) = super::weak_passwords::weakness(raw, None) {
+        if let Some(why) = super::weak_passwords::weakness(raw, login) {
             return Err(why);
         }
         Ok(Password(raw.to_owned()))

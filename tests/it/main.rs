@@ -18,6 +18,7 @@ mod mail;
 mod maintenance;
 mod notices;
 mod pages;
+mod passwords;
 mod personal_data;
 mod resident_app;
 mod roles;
