@@ -199,6 +199,24 @@ enum TokenAction {
         #[arg(long)]
         data_key: Option<PathBuf>,
     },
+    /// List tokens: id, role, name, subject, created, last used, expiry, status (never
+    /// the token itself).
+    List {
+        #[arg(long, default_value = "meguri.db")]
+        db: PathBuf,
+        /// The personal data key file [default: the database's name with .key].
+        #[arg(long)]
+        data_key: Option<PathBuf>,
+    },
+    /// Revoke a token by its id (from `token list`); it stops working at once.
+    Revoke {
+        #[arg(long, default_value = "meguri.db")]
+        db: PathBuf,
+        /// The personal data key file [default: the database's name with .key].
+        #[arg(long)]
+        data_key: Option<PathBuf>,
+        id: i64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -302,6 +320,18 @@ fn run(args: Args) -> anyhow::Result<()> {
             let token = cli::token::create(&db, &data_key, &role, &name, subject, now)?;
             println!("token for {name} ({role}):");
             println!("{token}");
+        }
+        Command::Token {
+            action: TokenAction::List { db, data_key },
+        } => {
+            let data_key = data_key.unwrap_or_else(|| default_key_path(&db));
+            cli::token::list(&db, &data_key, now, &mut std::io::stdout())?;
+        }
+        Command::Token {
+            action: TokenAction::Revoke { db, data_key, id },
+        } => {
+            let data_key = data_key.unwrap_or_else(|| default_key_path(&db));
+            println!("{}", cli::token::revoke(&db, &data_key, id, now)?);
         }
         Command::Mail {
             action: MailAction::List { db, data_key },

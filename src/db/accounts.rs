@@ -186,8 +186,33 @@ pub struct TokenRow {
     pub name: String,
     pub role: Role,
     pub user_id: Option<i64>,
+    pub created_at: i64,
     pub expires_at: Option<i64>,
-    pub revoked: bool,
+    pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+}
+
+impl TokenRow {
+    pub fn revoked(&self) -> bool {
+        self.revoked_at.is_some()
+    }
+}
+
+const TOKEN_COLS: &str =
+    "id, name, role, user_id, created_at, expires_at, revoked_at, last_used_at";
+
+fn token_from_row(r: &rusqlite::Row) -> rusqlite::Result<TokenRow> {
+    let role: String = r.get(2)?;
+    Ok(TokenRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role: Role::parse(&role).unwrap_or(Role::Resident),
+        user_id: r.get(3)?,
+        created_at: r.get(4)?,
+        expires_at: r.get(5)?,
+        revoked_at: r.get(6)?,
+        last_used_at: r.get(7)?,
+    })
 }
 
 pub fn insert_token(
@@ -211,22 +236,98 @@ pub fn insert_token(
 pub fn token(c: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<TokenRow>> {
     super::one(
         c,
-        "SELECT id, name, role, user_id, expires_at, revoked_at IS NOT NULL
-         FROM api_tokens WHERE token_hash = ?1",
+        &format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE token_hash = ?1"),
         [token_hash],
-        |r| {
-            let role: String = r.get(2)?;
-            Ok(TokenRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                role: Role::parse(&role).unwrap_or(Role::Resident),
-                user_id: r.get(3)?,
-                expires_at: r.get(4)?,
-                revoked: r.get(5)?,
-            })
-        },
+        token_from_row,
     )
     .optional()
+}
+
+pub fn token_by_id(c: &Connection, id: i64) -> rusqlite::Result<Option<TokenRow>> {
+    super::one(
+        c,
+        &format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE id = ?1"),
+        [id],
+        token_from_row,
+    )
+    .optional()
+}
+
+/// Every token, oldest first (`meguri token list`).
+pub fn all_tokens(c: &Connection) -> rusqlite::Result<Vec<TokenRow>> {
+    let mut st = c.prepare(&format!("SELECT {TOKEN_COLS} FROM api_tokens ORDER BY id"))?;
+    st.query_map([], token_from_row)?.collect()
+}
+
+pub fn touch_token(c: &Connection, id: i64, now: i64) -> rusqlite::Result<()> {
+    super::exec(
+        c,
+        "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1",
+        params![id, now],
+    )?;
+    Ok(())
+}
+
+pub fn revoke_token(c: &Connection, id: i64, now: i64) -> rusqlite::Result<usize> {
+    super::exec(
+        c,
+        "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+        params![id, now],
+    )
+}
+
+/// Revokes every live token of a user; returns how many.
+pub fn revoke_user_tokens(c: &Connection, user_id: i64, now: i64) -> rusqlite::Result<usize> {
+    super::exec(
+        c,
+        "UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
+        params![user_id, now],
+    )
+}
+
+/// Ends a user's sessions but the one with hash `keep`; returns how many ended.
+pub fn end_other_sessions(
+    c: &Connection,
+    user_id: i64,
+    keep: Option<&[u8]>,
+) -> rusqlite::Result<usize> {
+    super::exec(
+        c,
+        "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2",
+        params![user_id, keep],
+    )
+}
+
+// --- password history -------------------------------------------------------------
+
+/// The hashes of a user's earlier passwords, the latest first.
+pub fn password_history(c: &Connection, user_id: i64) -> rusqlite::Result<Vec<String>> {
+    let mut st = c.prepare(
+        "SELECT password_hash FROM password_history WHERE user_id = ?1 ORDER BY id DESC",
+    )?;
+    st.query_map([user_id], |r| r.get(0))?.collect()
+}
+
+/// Remembers a replaced password's hash, keeping only the latest `keep` of the user.
+pub fn remember_password(
+    c: &Connection,
+    user_id: i64,
+    hash: &str,
+    now: i64,
+    keep: usize,
+) -> rusqlite::Result<()> {
+    super::exec(
+        c,
+        "INSERT INTO password_history (user_id, password_hash, replaced_at) VALUES (?1, ?2, ?3)",
+        params![user_id, hash, now],
+    )?;
+    super::exec(
+        c,
+        "DELETE FROM password_history WHERE user_id = ?1 AND id NOT IN
+           (SELECT id FROM password_history WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2)",
+        params![user_id, keep as i64],
+    )?;
+    Ok(())
 }
 
 /// Marks a merchant login as its store's owner (or not).

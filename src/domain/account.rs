@@ -113,14 +113,24 @@ impl Login {
     }
 }
 
-/// A new password: at least 8 characters, at most 256 (hashing cost stays bounded).
+/// A new password: at least 8 characters, at most 256 (hashing cost stays bounded), and
+/// not one a guesser tries first (`weak_passwords`).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
 impl Password {
     pub const MIN_CHARS: usize = 8;
 
+    /// A new password for the account `login`: also refused when made from the login.
+    pub fn parse_for(raw: &str, login: &str) -> Result<Password, AccountRuleError> {
+        Password::check(raw, Some(login))
+    }
+
     pub fn parse(raw: &str) -> Result<Password, AccountRuleError> {
+        Password::check(raw, None)
+    }
+
+    fn check(raw: &str, login: Option<&str>) -> Result<Password, AccountRuleError> {
         let n = raw.chars().count();
         if n < Self::MIN_CHARS {
             return Err(AccountRuleError::new(
@@ -133,6 +143,9 @@ impl Password {
                 "password must be at most 256 bytes",
                 "パスワードが長すぎます",
             ));
+        }
+        if let Some(why) = super::weak_passwords::weakness(raw, login) {
+            return Err(why);
         }
         Ok(Password(raw.to_owned()))
     }
@@ -175,8 +188,11 @@ mod tests {
         assert!(Password::parse("short").is_err());
         assert!(Password::parse("ながいパスワード").is_ok());
         assert!(Password::parse(&"p".repeat(257)).is_err());
+        assert!(Password::parse("12345678").is_err(), "a common password");
+        assert!(Password::parse_for("hanako-2024", "hanako").is_err());
+        assert!(Password::parse_for("password-1234", "hanako").is_ok());
         assert_eq!(
-            format!("{:?}", Password::parse("12345678").unwrap()),
+            format!("{:?}", Password::parse("secret-lantern").unwrap()),
             "Password(..)"
         );
     }

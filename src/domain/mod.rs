@@ -5,6 +5,7 @@ pub mod account;
 pub mod image;
 pub mod journal;
 pub mod kana;
+pub mod login_throttle;
 pub mod lots;
 pub mod maintenance;
 pub mod money;
@@ -12,6 +13,7 @@ pub mod program;
 pub mod ratelimit;
 pub mod text;
 pub mod time;
+pub mod weak_passwords;
 
 pub use account::{Login, Password, Role, SessionPolicy};
 pub use money::{Rate, Yen};

@@ -17,15 +17,21 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// Whether one more event for `key` at `now` would stay within the limit.
     pub fn allows(&mut self, key: &str, limit: Limit, now: i64) -> bool {
-        match self.events.get_mut(key) {
-            None => true,
-            Some(q) => {
-                while q.front().is_some_and(|&t| t <= now - limit.window_secs) {
-                    q.pop_front();
-                }
-                q.len() < limit.max_events
-            }
+        self.retry_at(key, limit, now).is_none()
+    }
+
+    /// When one more event for `key` will fit in the window again; `None` when it fits now.
+    pub fn retry_at(&mut self, key: &str, limit: Limit, now: i64) -> Option<i64> {
+        let q = self.events.get_mut(key)?;
+        while q.front().is_some_and(|&t| t <= now - limit.window_secs) {
+            q.pop_front();
         }
+        if q.len() < limit.max_events {
+            return None;
+        }
+        // The event whose leaving the window makes room for one more.
+        q.get(q.len() - limit.max_events)
+            .map(|&t| t + limit.window_secs)
     }
 
     pub fn record(&mut self, key: &str, now: i64) {
@@ -59,6 +65,7 @@ mod tests {
         r.record("k", 0);
         r.record("k", 10);
         assert!(!r.allows("k", lim, 59));
+        assert_eq!(r.retry_at("k", lim, 59), Some(60));
         assert!(r.allows("other", lim, 59));
         assert!(
             r.allows("k", lim, 60),

@@ -2,38 +2,23 @@
 
 use rusqlite::Connection;
 
-use super::{App, Principal, Result, STAFF, ServiceError, crypto, invalid, not_found, require};
+use super::{
+    App, Principal, Result, STAFF, ServiceError, crypto, invalid, login_limits, not_found, require,
+};
 use crate::db::{self, accounts as rows, audit};
-use crate::domain::ratelimit::Limit;
 use crate::domain::{Login, Password, Role, Text};
 
-/// Failed logins allowed per login name, and per client address, in 15 minutes.
-const PER_LOGIN: Limit = Limit {
-    max_events: 5,
-    window_secs: 15 * 60,
-};
-const PER_ADDRESS: Limit = Limit {
-    max_events: 30,
-    window_secs: 15 * 60,
-};
-
-/// Checks a login and password. Too many failures for the login or the address lock both
-/// out for a while, even with the right password.
+/// Checks a login and password. Wrong passwords for the login from this address (and,
+/// far more of them, from anywhere) make the next attempt wait, even with the right
+/// password (`login_limits`).
 pub fn authenticate(
     app: &App,
     login: &str,
     password: &str,
     address: &str,
 ) -> Result<rows::UserRow> {
-    let now = app.now();
     let login = login.trim().to_ascii_lowercase();
-    let (login_key, addr_key) = (format!("login:{login}"), format!("addr:{address}"));
-    {
-        let mut lim = app.limiter.lock().unwrap_or_else(|e| e.into_inner());
-        if !lim.allows(&login_key, PER_LOGIN, now) || !lim.allows(&addr_key, PER_ADDRESS, now) {
-            return Err(ServiceError::RateLimited);
-        }
-    }
+    login_limits::check(app, &login, address)?;
     let user = rows::user_by_login(&*app.conn()?, &login)?;
     let ok = match &user {
         Some(u) if !u.disabled => u
@@ -46,21 +31,29 @@ pub fn authenticate(
             false
         }
     };
-    let mut lim = app.limiter.lock().unwrap_or_else(|e| e.into_inner());
     match user {
         Some(u) if ok => {
-            lim.clear(&login_key);
+            login_limits::succeeded(app, &login, address);
             Ok(u)
         }
         _ => {
-            lim.record(&login_key, now);
-            lim.record(&addr_key, now);
+            login_limits::failed(app, &login, address);
             Err(ServiceError::Unauthorized(Text::new(
                 "wrong login or password",
                 "ログインIDまたはパスワードが違います",
             )))
         }
     }
+}
+
+/// The refusal of everything but changing the password while a one-time password is in
+/// use: whoever was handed it (or read it over a shoulder) may do nothing else with it.
+pub fn new_password_first() -> ServiceError {
+    ServiceError::Forbidden(Text::new(
+        "this account still uses a one-time password: change it first with \
+         POST /api/v1/me/password {\"current\", \"new\"} (or on the /password page)",
+        "仮パスワードのままです。先にパスワードを変更してください(/password の画面、または POST /api/v1/me/password)",
+    ))
 }
 
 /// A hash of a random string, checked against when a login does not exist.
@@ -137,6 +130,8 @@ pub struct IssuedToken {
     pub token: String,
     pub role: Role,
     pub subject_id: Option<i64>,
+    /// Obtained with a one-time password: it serves only to choose a new one.
+    pub must_change_password: bool,
 }
 
 /// Exchanges a login and password for a bearer token valid for the configured lifetime.
@@ -149,19 +144,23 @@ pub fn token_for_login(
     let user = authenticate(app, login, password, address)?;
     let now = app.now();
     let token = crypto::random_token();
-    rows::insert_token(
-        &*app.conn()?,
-        &crypto::sha256(token.as_bytes()),
-        &format!("login:{}", user.login),
-        user.role,
-        Some(user.id),
-        now,
-        Some(now + app.config.token_ttl_secs),
-    )?;
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        rows::insert_token(
+            tx,
+            &crypto::sha256(token.as_bytes()),
+            &format!("login:{}", user.login),
+            user.role,
+            Some(user.id),
+            now,
+            Some(now + app.config.token_ttl_secs),
+        )
+    })?;
     Ok(IssuedToken {
         token,
         role: user.role,
         subject_id: Some(user.id),
+        must_change_password: user.must_change_password,
     })
 }
 
@@ -226,17 +225,23 @@ pub fn create_token(
         token,
         role,
         subject_id: subject,
+        must_change_password: false,
     })
 }
 
 /// The principal behind a bearer token; `None` when unknown, expired or revoked.
 pub fn token_principal(app: &App, token: &str) -> Result<Option<Principal>> {
-    let conn = app.conn()?;
+    let mut conn = app.conn()?;
     let Some(t) = rows::token(&conn, &crypto::sha256(token.as_bytes()))? else {
         return Ok(None);
     };
-    if t.revoked || t.expires_at.is_some_and(|e| app.now() >= e) {
+    let now = app.now();
+    if t.revoked() || t.expires_at.is_some_and(|e| now >= e) {
         return Ok(None);
+    }
+    // For `meguri token list`; a minute's precision is plenty, as for sessions.
+    if t.last_used_at.is_none_or(|at| now - at >= 60) {
+        db::write(&mut conn, |tx| rows::touch_token(tx, t.id, now))?;
     }
     match t.user_id {
         Some(uid) => Ok(rows::user_by_id(&conn, uid)?
@@ -303,7 +308,7 @@ pub fn create_account(
     }
     let (password, must_change) = match &new.password {
         Some(p) => (
-            Password::parse(p)
+            Password::parse_for(p, login.as_str())
                 .map_err(ServiceError::Invalid)?
                 .expose()
                 .to_owned(),
@@ -353,49 +358,6 @@ pub fn duplicate_login(e: rusqlite::Error, login: &str) -> ServiceError {
     } else {
         e.into()
     }
-}
-
-/// Sets a new password after checking the current one.
-pub fn change_password(app: &App, who: &Principal, current: &str, new: &str) -> Result<()> {
-    let uid = who.user_id.ok_or_else(|| {
-        ServiceError::Forbidden(Text::new(
-            "this account has no password",
-            "このアカウントにはパスワードがありません",
-        ))
-    })?;
-    let new = Password::parse(new).map_err(ServiceError::Invalid)?;
-    let mut conn = app.conn()?;
-    let user = rows::user_by_id(&conn, uid)?
-        .ok_or_else(|| not_found("no such user", "利用者が見つかりません"))?;
-    if !user
-        .password_hash
-        .as_deref()
-        .is_some_and(|h| crypto::verify_password(h, current))
-    {
-        return Err(invalid(
-            "the current password is wrong",
-            "現在のパスワードが違います",
-        ));
-    }
-    if current == new.expose() {
-        return Err(invalid(
-            "the new password must differ from the current one",
-            "新しいパスワードは現在のものと変えてください",
-        ));
-    }
-    let hash = crypto::hash_password(new.expose())?;
-    db::write(&mut conn, |tx| -> Result<()> {
-        rows::set_password(tx, uid, &hash, false)?;
-        audit::record(
-            tx,
-            app.now(),
-            &who.actor,
-            "account.password",
-            &format!("user:{uid}"),
-            &serde_json::json!({}),
-        )?;
-        Ok(())
-    })
 }
 
 pub fn staff_list(app: &App, who: &Principal) -> Result<Vec<rows::UserRow>> {

@@ -13,9 +13,11 @@ pub mod jobs;
 pub mod ledger;
 #[cfg(test)]
 mod ledger_props;
+pub mod login_limits;
 pub mod maintenance;
 pub mod metrics;
 pub mod notices;
+pub mod passwords;
 pub mod programs;
 pub mod provider;
 pub mod residents;
@@ -26,6 +28,7 @@ pub mod store_import;
 pub mod stores;
 #[doc(hidden)]
 pub mod testkit;
+pub mod tokens;
 pub mod verify;
 
 use std::collections::HashMap;
@@ -34,6 +37,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{self, DbError, Pool};
+use crate::domain::login_throttle::LoginThrottle;
 use crate::domain::program::Program;
 use crate::domain::ratelimit::RateLimiter;
 use crate::domain::{Role, Text};
@@ -47,7 +51,10 @@ pub struct App {
     pub config: Config,
     /// Server secret for MACs (CSRF tokens, card codes), derived from the data key file.
     pub secret: [u8; 32],
+    /// Sliding windows per address (registration).
     pub limiter: Mutex<RateLimiter>,
+    /// Failed password attempts per login and address.
+    pub logins: Mutex<LoginThrottle>,
     /// The city's branding, cached because every page shows it.
     pub branding: RwLock<Branding>,
     /// Programs by code, cached because every payment needs their rules.
@@ -94,6 +101,7 @@ impl App {
             clock,
             secret,
             limiter: Mutex::new(RateLimiter::default()),
+            logins: Mutex::new(LoginThrottle::default()),
             branding: RwLock::new(branding),
             programs: RwLock::new(Arc::new(programs)),
             provider: provider::configured(&config),
@@ -193,6 +201,9 @@ pub enum ServiceError {
     IdempotencyConflict,
     #[error("too many attempts; wait a while and try again")]
     RateLimited,
+    /// Like `RateLimited`, saying when to try again.
+    #[error("{0}")]
+    TooManyAttempts(Text),
     #[error("{0}")]
     Internal(String),
     #[error(transparent)]
@@ -220,7 +231,8 @@ impl ServiceError {
             | ServiceError::Expired(t)
             | ServiceError::BudgetExhausted(t)
             | ServiceError::RuleViolation(t)
-            | ServiceError::CardInvalid(t) => pick(t),
+            | ServiceError::CardInvalid(t)
+            | ServiceError::TooManyAttempts(t) => pick(t),
             ServiceError::IdempotencyConflict => pick(&Text::new(
                 "this Idempotency-Key was used for a different request",
                 "同じ再送キーで別の内容が送られました",

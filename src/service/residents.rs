@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 use super::{
     App, Principal, Result, STAFF, ServiceError, accounts::duplicate_login, crypto, invalid,
-    require, settings,
+    login_limits, require, settings,
 };
 use crate::db::{self, accounts as rows, audit, residents};
 use crate::domain::text::is_typed_text;
@@ -19,14 +19,45 @@ pub struct NewResident {
     pub attributes: Map<String, Value>,
 }
 
-/// Registers a resident. `who` is `None` for self-registration; staff registrations are
-/// audited. Fields the city marks as required must be present.
+/// Registration answers a resident may give besides the phone number (the fields of
+/// `settings::REGISTRATION_FIELDS` the city can require).
+pub const ATTRIBUTES: &[&str] = &["line_id", "age_band", "area"];
+
+/// A visitor registers themself from `address`: limited per address, and answers "this
+/// login is taken" more so, since they tell which logins exist.
+pub fn register_self(app: &App, new: NewResident, address: &str) -> Result<i64> {
+    login_limits::registration_attempt(app, address)?;
+    let result = register(app, None, new);
+    if let Err(ServiceError::Conflict(_)) = &result {
+        login_limits::registration_taken(app, address);
+    }
+    result
+}
+
+/// Registers a resident. `who` is `None` for self-registration (use `register_self` for
+/// a visitor's request); staff registrations are audited. Fields the city marks as
+/// required must be present, and no others but the known ones.
 pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<i64> {
     if let Some(p) = who {
         require(p, STAFF)?;
     }
+    if let Some(k) = new
+        .attributes
+        .keys()
+        .find(|k| !ATTRIBUTES.contains(&k.as_str()))
+    {
+        let k: String = k.chars().take(40).collect();
+        return Err(invalid(
+            format!(
+                "unknown attribute {k}; the known ones are {}",
+                ATTRIBUTES.join(", ")
+            ),
+            format!("不明な登録項目です: {k}({}のみ)", ATTRIBUTES.join("、")),
+        ));
+    }
     let login = Login::parse(&new.login).map_err(ServiceError::Invalid)?;
-    let password = Password::parse(&new.password).map_err(ServiceError::Invalid)?;
+    let password =
+        Password::parse_for(&new.password, login.as_str()).map_err(ServiceError::Invalid)?;
     let display_name = new.display_name.trim();
     if !is_typed_text(display_name) {
         return Err(invalid(
@@ -53,15 +84,12 @@ pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<
             _ => {
                 return Err(invalid(
                     format!("attribute {k} must be a string of at most 100 characters"),
-                    format!("{k}は100文字以内の文字列で入力してください"),
+                    format!(
+                        "{}は100文字以内の文字列で入力してください",
+                        field_label_ja(k)
+                    ),
                 ));
             }
-        }
-        if k.is_empty() || k.len() > 40 {
-            return Err(invalid(
-                "attribute names must be 1 to 40 characters",
-                "属性名は1〜40文字です",
-            ));
         }
     }
     let mut conn = app.conn()?;

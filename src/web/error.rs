@@ -102,7 +102,7 @@ pub fn service_status(e: &ServiceError) -> (u16, &'static str) {
         ServiceError::BudgetExhausted(_) => (422, "budget_exhausted"),
         ServiceError::RuleViolation(_) => (422, "rule_violation"),
         ServiceError::CardInvalid(_) => (422, "card_invalid"),
-        ServiceError::RateLimited => (429, "rate_limited"),
+        ServiceError::RateLimited | ServiceError::TooManyAttempts(_) => (429, "rate_limited"),
         ServiceError::Internal(_) | ServiceError::Db(_) => (500, "internal_error"),
     }
 }

@@ -343,11 +343,11 @@ fn dispatch(app: &Arc<App>, http: &Arc<Listening>, rq: &mut tiny_http::Request) 
             .principal
             .as_ref()
             .is_some_and(|p| p.must_change_password);
-        if kind == Kind::Page
-            && must_change
-            && !ALLOWED_BEFORE_NEW_PASSWORD.contains(&route.pattern)
-        {
-            return Ok(Reply::redirect("/password"));
+        if must_change && !ALLOWED_BEFORE_NEW_PASSWORD.contains(&route.pattern) {
+            return match kind {
+                Kind::Page => Ok(Reply::redirect("/password")),
+                Kind::Api => Err(accounts::new_password_first().into()),
+            };
         }
         (route.handler)(&mut ctx)
     });
@@ -381,9 +381,11 @@ const ALLOWED_WHILE_READ_ONLY: &[&str] = &[
     "/admin/maintenance/read-only",
 ];
 
-/// Pages a person logged in with a one-time password may see before choosing a new one.
+/// What a person logged in with a one-time password (or holding a token obtained with
+/// one) may use before choosing a new password.
 const ALLOWED_BEFORE_NEW_PASSWORD: &[&str] = &[
     "/password",
+    "/api/v1/me/password",
     "/logout",
     "/lang",
     "/assets/brand.css",

@@ -1,4 +1,4 @@
-//! The command line: init, token create, verify (and what it catches), graceful stop,
+//! The command line: init, token create/list/revoke, verify (and what it catches), graceful stop,
 //! systemd notifications.
 
 use crate::support::{Server, TempDir, meguri, path_of, stdout};
@@ -34,6 +34,79 @@ fn token_create_prints_the_token_last_and_checks_its_arguments() {
         let out = meguri(&args);
         assert_eq!(out.status.code(), Some(1), "{bad:?}: {}", stdout(&out));
     }
+    s.verify();
+}
+
+#[test]
+fn token_list_never_shows_a_token_and_revoke_stops_one_at_once() {
+    let s = Server::start();
+    let (id, resident) = s.resident("hanako");
+    let out = meguri(&[
+        "token",
+        "create",
+        "--db",
+        s.db_arg(),
+        "--role",
+        "integration",
+        "--name",
+        "基幹システム",
+    ]);
+    let city = stdout(&out).lines().last().unwrap().trim().to_owned();
+    assert_eq!(s.as_(&city).get("/api/v1/me").status, 200);
+
+    let list = || {
+        let out = meguri(&["token", "list", "--db", s.db_arg()]);
+        assert!(out.status.success(), "{out:?}");
+        stdout(&out)
+    };
+    let row = |text: &str, name: &str| -> Vec<String> {
+        text.lines()
+            .find(|l| l.split('\t').nth(2) == Some(name))
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+            .split('\t')
+            .map(str::to_owned)
+            .collect()
+    };
+    let text = list();
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "id\trole\tname\tsubject\tcreated\tlast_used\texpires\tstatus"
+    );
+    assert!(!text.contains(&city) && !text.contains(&resident), "{text}");
+    let r = row(&text, "基幹システム");
+    assert_eq!(
+        (r[1].as_str(), r[3].as_str(), r[6].as_str(), r[7].as_str()),
+        ("integration", "-", "-", "active")
+    );
+    assert!(r[5].starts_with("20"), "used once: {r:?}");
+    let token_id = r[0].clone();
+    assert!(
+        text.lines()
+            .any(|l| l.split('\t').nth(3) == Some(&id.to_string()))
+    );
+
+    let out = meguri(&["token", "revoke", "--db", s.db_arg(), &token_id]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(s.as_(&city).get("/api/v1/me").status, 401);
+    assert_eq!(
+        s.as_(&resident).get("/api/v1/me").status,
+        200,
+        "only that one"
+    );
+    assert_eq!(row(&list(), "基幹システム")[7], "revoked");
+    for again in [token_id.as_str(), "424242"] {
+        let out = meguri(&["token", "revoke", "--db", s.db_arg(), again]);
+        assert_eq!(out.status.code(), Some(1), "{again}");
+    }
+    let c = rusqlite::Connection::open(&s.db).unwrap();
+    let audited: i64 = c
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'token.revoke' AND target = ?1",
+            [format!("token:{token_id}")],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 1);
     s.verify();
 }
 

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::service::accounts;
+use crate::service::passwords::{self, PasswordChange};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::Ctx;
@@ -20,8 +21,38 @@ pub fn token(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let t = accounts::token_for_login(ctx.app, &rq.login, &rq.password, &ctx.remote)?;
     Ok(Reply::json(
         200,
-        &json!({ "token": t.token, "role": t.role.as_str(), "subject_id": t.subject_id }),
+        &json!({
+            "token": t.token,
+            "role": t.role.as_str(),
+            "subject_id": t.subject_id,
+            "must_change_password": t.must_change_password,
+        }),
     ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordRequest {
+    current: String,
+    new: String,
+}
+
+/// Changes the caller's password; the only call a one-time password allows. Every bearer
+/// token of the account is revoked, the calling one too: log in again with the new one.
+pub fn change_password(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let rq: PasswordRequest = ctx.json()?;
+    let who = ctx.who()?.clone();
+    passwords::change_password(
+        ctx.app,
+        &who,
+        PasswordChange {
+            current: &rq.current,
+            new: &rq.new,
+            address: &ctx.remote,
+            session: ctx.session_token.as_deref(),
+        },
+    )?;
+    Ok(Reply::json(200, &json!({ "changed": true })))
 }
 
 /// Who the caller is: role, subject and, for merchant staff, the store.

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod money;
 pub mod openapi;
+pub mod openapi_accounts;
 pub mod residents;
 pub mod stores;
 pub mod system;

@@ -87,7 +87,8 @@ pub fn document() -> Value {
 /// The documentation of every API operation; a test checks it against the router.
 pub fn operations() -> Vec<(Method, &'static str, Value)> {
     use Method::*;
-    vec![
+    let mut all = super::openapi_accounts::operations();
+    all.extend(vec![
         (
             Get,
             "/healthz",
@@ -135,69 +136,6 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
                 "Sandbox only: a handler that panics, answered with 500",
                 None,
                 ok(500, json!({ "$ref": "#/components/schemas/Error" })),
-            ),
-        ),
-        (
-            Post,
-            "/api/v1/auth/token",
-            op(
-                "Exchange a login and password for a bearer token",
-                Some(closed(
-                    &[("login", s()), ("password", s())],
-                    &["login", "password"],
-                )),
-                ok(
-                    200,
-                    obj(
-                        &[
-                            ("token", s()),
-                            ("role", s()),
-                            ("subject_id", nullable_int()),
-                        ],
-                        &["token", "role", "subject_id"],
-                    ),
-                ),
-            ),
-        ),
-        (
-            Get,
-            "/api/v1/me",
-            op(
-                "Who the caller is",
-                None,
-                ok(
-                    200,
-                    obj(
-                        &[
-                            ("role", s()),
-                            ("subject_id", nullable_int()),
-                            ("display_name", s()),
-                            ("store_id", nullable_int()),
-                        ],
-                        &["role"],
-                    ),
-                ),
-            ),
-        ),
-        (
-            Post,
-            "/api/v1/residents",
-            op(
-                "Register a resident (self-registration, or by the secretariat)",
-                Some(closed(
-                    &[
-                        ("login", text(3)),
-                        ("password", text(8)),
-                        ("display_name", text(1)),
-                        ("phone", text(10)),
-                        (
-                            "attributes",
-                            json!({ "type": "object", "additionalProperties": { "type": "string" } }),
-                        ),
-                    ],
-                    &["login", "password", "display_name"],
-                )),
-                with_conflict(ok(201, id_only())),
             ),
         ),
         (
@@ -466,7 +404,8 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
                 ),
             ),
         ),
-    ]
+    ]);
+    all
 }
 
 /// Value-moving operations refuse with the ledger's codes and honour Idempotency-Key.
@@ -561,7 +500,7 @@ fn new_program_schema() -> Value {
     schema
 }
 
-fn op(summary: &str, body: Option<Value>, responses: Value) -> Value {
+pub(super) fn op(summary: &str, body: Option<Value>, responses: Value) -> Value {
     let mut o = json!({ "summary": summary, "responses": responses });
     if let Some(b) = body {
         o["requestBody"] =
@@ -570,11 +509,11 @@ fn op(summary: &str, body: Option<Value>, responses: Value) -> Value {
     o
 }
 
-fn ok(status: u16, schema: Value) -> Value {
+pub(super) fn ok(status: u16, schema: Value) -> Value {
     json!({ status.to_string(): { "description": "success", "content": { "application/json": { "schema": schema } } } })
 }
 
-fn with_conflict(mut responses: Value) -> Value {
+pub(super) fn with_conflict(mut responses: Value) -> Value {
     responses["409"] = error_response("conflict");
     responses
 }
@@ -603,7 +542,7 @@ fn path_params(r: &Route) -> Vec<Value> {
         .collect()
 }
 
-fn s() -> Value {
+pub(super) fn s() -> Value {
     json!({ "type": "string" })
 }
 
@@ -611,7 +550,7 @@ fn int() -> Value {
     json!({ "type": "integer" })
 }
 
-fn nullable_int() -> Value {
+pub(super) fn nullable_int() -> Value {
     json!({ "type": ["integer", "null"] })
 }
 
@@ -623,11 +562,11 @@ fn clock() -> Value {
     obj(&[("now", datetime())], &["now"])
 }
 
-fn id_only() -> Value {
+pub(super) fn id_only() -> Value {
     obj(&[("id", int())], &["id"])
 }
 
-fn obj(props: &[(&str, Value)], required: &[&str]) -> Value {
+pub(super) fn obj(props: &[(&str, Value)], required: &[&str]) -> Value {
     let p: Map<String, Value> = props
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
@@ -637,7 +576,7 @@ fn obj(props: &[(&str, Value)], required: &[&str]) -> Value {
 
 /// A string of at least `min` characters. Schemas here are never stricter than the server
 /// (every request they call invalid is refused), so fuzzing checks that refusal.
-fn text(min: usize) -> Value {
+pub(super) fn text(min: usize) -> Value {
     json!({ "type": "string", "minLength": min })
 }
 
@@ -659,7 +598,7 @@ fn any_of_required(mut body: Value, fields: &[&str]) -> Value {
 
 /// A request body: unknown fields are refused; optional fields may also be null (as
 /// serde reads a missing and a null field alike).
-fn closed(props: &[(&str, Value)], required: &[&str]) -> Value {
+pub(super) fn closed(props: &[(&str, Value)], required: &[&str]) -> Value {
     let props: Vec<(&str, Value)> = props
         .iter()
         .map(|(k, v)| {

@@ -21,16 +21,16 @@ struct NewResidentWire {
 
 pub fn create(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let w: NewResidentWire = ctx.json()?;
-    let id = residents::register(
-        ctx.app,
-        ctx.principal.as_ref(),
-        NewResident {
-            login: w.login,
-            password: w.password,
-            display_name: w.display_name,
-            phone: w.phone,
-            attributes: w.attributes,
-        },
-    )?;
+    let new = NewResident {
+        login: w.login,
+        password: w.password,
+        display_name: w.display_name,
+        phone: w.phone,
+        attributes: w.attributes,
+    };
+    let id = match &ctx.principal {
+        Some(p) => residents::register(ctx.app, Some(p), new)?,
+        None => residents::register_self(ctx.app, new, &ctx.remote)?,
+    };
     Ok(Reply::json(201, &json!({ "id": id })))
 }

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use super::{home_of, local_path, message, render, status_of};
+use crate::service::passwords::{self, PasswordChange};
 use crate::service::{ServiceError, accounts};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -40,7 +41,11 @@ pub fn login(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let next = field(&form, "next").unwrap_or("").to_owned();
     let user = match accounts::authenticate(ctx.app, &login, password, &ctx.remote) {
         Ok(u) => u,
-        Err(e @ (ServiceError::Unauthorized(_) | ServiceError::RateLimited)) => {
+        Err(
+            e @ (ServiceError::Unauthorized(_)
+            | ServiceError::RateLimited
+            | ServiceError::TooManyAttempts(_)),
+        ) => {
             return Ok(login_page(
                 ctx,
                 status_of(&e),
@@ -95,7 +100,7 @@ fn password_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Reply {
         form.card method="post" action="/password" {
             (csrf_field(&ctx.csrf_token()))
             (Field::new(l.t("現在のパスワード", "Current password"), "current").kind("password").required(true).autocomplete("current-password").render(l))
-            (Field::new(l.t("新しいパスワード", "New password"), "new").kind("password").required(true).autocomplete("new-password").hint(l.t("8文字以上", "At least 8 characters")).render(l))
+            (Field::new(l.t("新しいパスワード", "New password"), "new").kind("password").required(true).autocomplete("new-password").hint(l.t("8文字以上。よく使われるもの、ログインIDをもとにしたもの、以前のものは使えません", "At least 8 characters; not a common one, nor one made from your login ID, nor one used before")).render(l))
             (Field::new(l.t("新しいパスワード(確認)", "New password again"), "again").kind("password").required(true).autocomplete("new-password").render(l))
             button.primary type="submit" { (l.t("変更する", "Change password")) }
         }
@@ -127,7 +132,13 @@ pub fn change_password(ctx: &mut Ctx) -> Result<Reply, WebError> {
         ));
     }
     let who = ctx.who()?.clone();
-    match accounts::change_password(ctx.app, &who, current, new) {
+    let change = PasswordChange {
+        current,
+        new,
+        address: &ctx.remote,
+        session: ctx.session_token.as_deref(),
+    };
+    match passwords::change_password(ctx.app, &who, change) {
         Ok(()) => {
             let body = html! {
                 p.notice role="status" { (l.t("パスワードを変更しました。", "Your password has been changed.")) }
@@ -140,7 +151,9 @@ pub fn change_password(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 body,
             ))
         }
-        Err(e @ ServiceError::Invalid(_)) => Ok(password_page(ctx, 400, Some(&message(ctx, &e)))),
+        Err(e) if status_of(&e) < 500 => {
+            Ok(password_page(ctx, status_of(&e), Some(&message(ctx, &e))))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -157,6 +157,7 @@ pub fn admin(ctx: &mut Ctx) -> Result<Reply, WebError> {
             a.button href="/admin/accounts" { (l.t("管理者・事務局アカウント", "Staff accounts")) }
             a.button href="/admin/settings" { (l.t("市の設定", "City settings")) }
             a.button href="/admin/audit" { (l.t("操作記録", "Audit log")) }
+            a.button href="/admin/logins" { (l.t("ログインの失敗", "Failed logins")) }
             a.button href="/admin/maintenance" { (l.t("メンテナンス", "Maintenance")) }
             a.button href="/office" { (l.t("事務局メニュー", "Secretariat menu")) }
             a.button href="/password" { (l.t("パスワードの変更", "Change password")) }

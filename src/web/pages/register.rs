@@ -45,7 +45,7 @@ fn page(
             (crate::web::views::csrf_field(&ctx.csrf_token()))
             (Field::new(l.t("お名前(ニックネーム可)", "Name (a nickname is fine)"), "display_name").value(&v("display_name")).required(true).autocomplete("nickname").render(l))
             (Field::new(l.t("ログインID", "Login ID"), "login").value(&v("login")).required(true).autocomplete("username").hint(l.t("半角英数字 3〜64文字。メールアドレスも使えます。", "3 to 64 letters or digits; an e-mail address works too.")).render(l))
-            (Field::new(l.t("パスワード", "Password"), "password").kind("password").required(true).autocomplete("new-password").hint(l.t("8文字以上", "At least 8 characters")).render(l))
+            (Field::new(l.t("パスワード", "Password"), "password").kind("password").required(true).autocomplete("new-password").hint(l.t("8文字以上。よく使われるものやログインIDをもとにしたものは使えません", "At least 8 characters; not a common one, nor one made from your login ID")).render(l))
             (Field::new(l.t("電話番号", "Phone"), "phone").kind("tel").value(&v("phone")).required(req("phone")).autocomplete("tel").hint(l.t("例: 090-1234-5678", "e.g. 090-1234-5678")).render(l))
             (Field::new("LINE ID", "line_id").value(&v("line_id")).required(req("line_id")).render(l))
             div.field {
@@ -89,7 +89,11 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let login = new.login.clone();
     let password = new.password.clone();
     let who = ctx.principal.clone();
-    match residents::register(ctx.app, who.as_ref(), new) {
+    let result = match &who {
+        Some(p) => residents::register(ctx.app, Some(p), new),
+        None => residents::register_self(ctx.app, new, &ctx.remote),
+    };
+    match result {
         Ok(id) if who.is_some() => {
             let body = html! {
                 (notice(&format!("{} (ID {id})", l.t("利用者を登録しました。", "The resident has been registered."))))

@@ -1,0 +1,92 @@
+//! The admin's view of failed password attempts of the last day, and the unlock of a
+//! login (after the office has made sure who is asking).
+
+use maud::html;
+
+use super::{answer_form, render};
+use crate::domain::time::{format_datetime_en, format_datetime_ja};
+use crate::service::login_limits;
+use crate::web::error::WebError;
+use crate::web::reply::Reply;
+use crate::web::request::{Ctx, field};
+use crate::web::views::{Lang, alert, csrf_field, notice};
+
+pub fn failures(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    page(ctx, 200, None, None)
+}
+
+fn page(
+    ctx: &Ctx,
+    status: u16,
+    error: Option<&str>,
+    done: Option<&str>,
+) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let rows = login_limits::recent_failures(ctx.app, ctx.who()?)?;
+    let now = ctx.app.now();
+    let when = |t: i64| {
+        if l == Lang::Ja {
+            format_datetime_ja(t)
+        } else {
+            format_datetime_en(t)
+        }
+    };
+    let body = html! {
+        @if let Some(d) = done { (notice(d)) }
+        @if let Some(e) = error { (alert(e)) }
+        p { (l.t(
+            "この1日のパスワードの誤り(ログインと、パスワード変更時の現在のパスワード)です。同じログインIDと接続元で誤りが続くと、次に試せるまでの時間が倍々に延びます。本人と確認できたら、ロックを解除できます。",
+            "Wrong passwords of the last day (at login, and the current password when changing it). Each further failure from the same address makes the next attempt wait twice as long. Once the owner is confirmed, the office can unlock the login.",
+        )) }
+        @if rows.is_empty() {
+            p { (l.t("失敗した試行はありません。", "No failed attempts.")) }
+        } @else {
+            table {
+                thead { tr {
+                    th { (l.t("ログインID", "Login ID")) }
+                    th { (l.t("接続元", "Address")) }
+                    th { (l.t("回数", "Count")) }
+                    th { (l.t("最初", "First")) }
+                    th { (l.t("最後", "Latest")) }
+                    th { (l.t("次に試せる時刻", "Next attempt")) }
+                    th {}
+                } }
+                tbody {
+                    @for r in &rows {
+                        tr {
+                            td.login { code { (r.login) } }
+                            td.address { (r.address) }
+                            td.count { (r.count) }
+                            td { (when(r.first_at)) }
+                            td { (when(r.last_at)) }
+                            td { @if r.retry_at > now { (when(r.retry_at)) } @else { (l.t("すぐ", "now")) } }
+                            td {
+                                form method="post" action="/admin/logins/unlock" {
+                                    (csrf_field(&ctx.csrf_token()))
+                                    input type="hidden" name="login" value=(r.login);
+                                    button type="submit" { (l.t("ロック解除", "Unlock")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(render(
+        ctx,
+        status,
+        l.t("ログインの失敗", "Failed logins"),
+        body,
+    ))
+}
+
+pub fn unlock(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let form = ctx.form();
+    let login = field(&form, "login").unwrap_or("").to_owned();
+    let who = ctx.who()?.clone();
+    let result = login_limits::unlock(ctx.app, &who, &login);
+    let done = format!("{} {login}", l.t("ロックを解除しました:", "Unlocked:"));
+    answer_form(ctx, result, page, 200, &done)
+}
