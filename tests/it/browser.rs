@@ -179,6 +179,32 @@ impl Browser<'_> {
             .to_owned()
     }
 
+    /// Waits (bounded) until the element's text holds `needle`: after Back or a reload
+    /// the old page may still be there for a moment. Read in one script call, so a page
+    /// replaced meanwhile cannot leave a stale element behind.
+    fn wait_text(&self, css: &str, needle: &str) -> String {
+        let mut seen = String::new();
+        for _ in 0..200 {
+            seen = self
+                .call(
+                    "POST",
+                    "/execute/sync",
+                    Some(json!({
+                        "script": "const e = document.querySelector(arguments[0]); return e ? e.innerText : '';",
+                        "args": [css],
+                    })),
+                )
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            if seen.contains(needle) {
+                return seen;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("{css} never said {needle:?}; it says {seen:?}")
+    }
+
     fn path(&self) -> String {
         let url = self
             .call("GET", "/url", None)
@@ -247,7 +273,7 @@ fn a_new_resident_registers_charges_and_pays_by_the_store_qr() {
     b.click("input[name=preset][value='5000']");
     b.click("button.primary");
     b.find("form[action='/app/charge']");
-    assert_eq!(b.text("h1"), "チャージの確認");
+    b.wait_text("h1", "チャージの確認");
     b.click("button.primary");
     b.find("dl.receipt");
     assert_eq!(b.text("h1"), "チャージ完了");
@@ -265,7 +291,7 @@ fn a_new_resident_registers_charges_and_pays_by_the_store_qr() {
     );
     b.screenshot("pay-amount");
     b.click("button.primary");
-    assert_eq!(b.text("p.big-amount"), "1,280円");
+    b.wait_text("p.big-amount", "1,280円");
     b.click("button.primary");
     assert_eq!(b.text("section.done p.amount"), "1,280円");
     assert!(b.path().starts_with("/app/payments/"));
@@ -456,20 +482,18 @@ fn back_reload_and_pressing_again_pay_and_charge_once() {
     b.go(&format!("{base}/p/{code}"));
     b.type_in("#f-amount", "1200");
     b.click("button.primary");
-    assert_eq!(b.text("p.big-amount"), "1,200円");
+    b.wait_text("p.big-amount", "1,200円");
     b.click("button.primary");
-    assert_eq!(b.text("section.done p.amount"), "1,200円");
+    b.wait_text("section.done p.amount", "1,200円");
     // Back from the completion screen, reload, and press 支払う if it is offered again.
     b.call("POST", "/back", Some(json!({})));
     b.call("POST", "/refresh", Some(json!({})));
     if b.path().contains("/confirm") {
         b.click("button.primary");
     }
+    // The screen says it was paid already.
+    b.wait_text("main", "すでに済んでいます");
     assert!(b.path().starts_with("/app/payments/"), "{}", b.path());
-    assert!(
-        b.text("main").contains("すでに済んでいます"),
-        "the screen says it was paid already"
-    );
     b.screenshot("paid-already");
     assert_eq!(s.total(&token), 3800, "one payment");
 
@@ -477,15 +501,15 @@ fn back_reload_and_pressing_again_pay_and_charge_once() {
     b.go(&format!("{base}/app/charge"));
     b.click("input[name=preset][value='1000']");
     b.click("button.primary");
-    assert_eq!(b.text("h1"), "チャージの確認");
+    b.wait_text("h1", "チャージの確認");
     b.click("button.primary");
-    b.find("dl.receipt");
+    b.wait_text("main", "チャージが完了しました");
     b.call("POST", "/back", Some(json!({})));
     b.call("POST", "/refresh", Some(json!({})));
     if b.path().contains("/confirm") {
         b.click("button.primary");
     }
-    assert!(b.text("main").contains("すでに済んでいます"));
+    b.wait_text("main", "すでに済んでいます");
     assert_eq!(s.total(&token), 4800, "one charge");
     s.verify();
 }
