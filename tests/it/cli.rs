@@ -1,7 +1,40 @@
 //! The command line: init, token create, verify (and what it catches), graceful stop,
 //! systemd notifications.
 
-use crate::support::{Server, TempDir, meguri, path_of, stdout};
+use crate::support::{LAX_UMASK, Server, TempDir, meguri, meguri_lax, mode, path_of, stdout};
+
+#[test]
+fn the_database_its_wal_and_shm_are_for_the_owner_alone() {
+    let dir = TempDir::new();
+    let db = dir.0.join("city.db");
+    let out = meguri_lax(&["init", "--db", path_of(&db)]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(mode(&db), 0o600, "init, under umask 022");
+    assert_eq!(mode(db.with_extension("key")), 0o600);
+    // A database an older meguri left readable to others is tightened when next opened.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(
+        meguri_lax(&["verify", "--db", path_of(&db)])
+            .status
+            .success()
+    );
+    assert_eq!(mode(&db), 0o600, "tightened");
+
+    // Served under umask 022: after a write the WAL and shared memory exist, owner-only.
+    let mut extra = vec!["--fake-clock"];
+    extra.extend_from_slice(&LAX_UMASK);
+    let s = Server::start_with(&extra);
+    s.resident("hanako");
+    for ext in ["", "-wal", "-shm"] {
+        assert_eq!(
+            mode(format!("{}{ext}", s.db.display())),
+            0o600,
+            "city.db{ext}"
+        );
+    }
+    s.verify();
+}
 
 #[test]
 fn init_refuses_an_existing_database() {
