@@ -111,6 +111,12 @@ fn apply_approve_log_in_and_take_payments() {
         &[("csrf", &csrf), ("decision", "approve"), ("reason", "")],
     );
     assert_eq!(r.status, 200, "{}", r.text());
+    // The clerk sees the new owner's login: named after the store, not the mail address.
+    let shown = Html::parse(&r.text()).text(".notice dd code");
+    assert!(
+        shown.starts_with('s') && shown.ends_with("-owner") && !shown.contains('@'),
+        "{shown}"
+    );
     assert_eq!(
         office
             .post_form(
@@ -126,18 +132,22 @@ fn apply_approve_log_in_and_take_payments() {
     );
     let mails = outbox(&s, "hanaya@example.jp");
     assert_eq!(mails.len(), 2);
-    let otp = mails[1]
-        .1
-        .lines()
-        .find_map(|l| l.strip_prefix("仮パスワード: "))
-        .unwrap()
-        .to_owned();
+    let mailed = |prefix: &str| {
+        mails[1]
+            .1
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .unwrap()
+            .to_owned()
+    };
+    let (login, otp) = (mailed("ログインID: "), mailed("仮パスワード: "));
+    assert_eq!(login, shown, "the mail tells the same login");
     let stores = s.api().get("/api/v1/stores").json();
     assert_eq!(stores["items"][0]["name"], "花屋はなだ");
     assert_eq!(stores["items"][0]["address"], "〒379-0192 めぐり市本町3-3");
 
     // The shop logs in with the mailed one-time password, chooses its own, takes a payment.
-    assert_eq!(shop.login("hanaya@example.jp", &otp), "/password");
+    assert_eq!(shop.login(&login, &otp), "/password");
     let r = shop.submit(
         "/password",
         "/password",
