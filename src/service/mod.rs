@@ -23,6 +23,7 @@ pub mod sandbox;
 pub mod settings;
 pub mod smtp;
 pub mod store_import;
+pub mod store_requests;
 pub mod stores;
 #[doc(hidden)]
 pub mod testkit;
