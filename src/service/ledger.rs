@@ -634,6 +634,21 @@ fn store_for_payment(s: Option<stores::StoreRow>) -> Result<stores::StoreRow> {
     }
 }
 
+/// A suspended or removed store moves no value, refunds included: the staff hear why.
+pub fn store_moves_value(s: Option<stores::StoreRow>) -> Result<()> {
+    match s {
+        Some(s) if s.status == "active" => Ok(()),
+        Some(s) if s.status == "suspended" => Err(ServiceError::RuleViolation(Text::new(
+            "this store is suspended: it can take no payments and give no refunds until the secretariat reinstates it",
+            "この店舗は利用停止中のため、支払いの受付と返金はできません。事務局にお問い合わせください",
+        ))),
+        _ => Err(ServiceError::RuleViolation(Text::new(
+            "this store has left the scheme: it can take no payments and give no refunds",
+            "この店舗は登録が抹消されているため、支払いの受付と返金はできません",
+        ))),
+    }
+}
+
 /// MPM: the resident scanned the store's code and pays `amount`.
 pub fn pay_at_store_code(
     app: &App,
@@ -895,6 +910,8 @@ pub fn refund(
                 "この店舗の支払いが見つかりません",
             )
         })?;
+    let store_id = p.store_id.unwrap_or_default();
+    store_moves_value(stores::get(tx, store_id)?)?;
     let parts = db::payment_parts(tx, payment_id)?;
     let open: Vec<(i64, Yen)> = parts
         .iter()
@@ -909,7 +926,6 @@ pub fn refund(
             format!("返金できるのは残り{}までです", (p.amount - p.refunded).ja()),
         ))
     })?;
-    let store_id = p.store_id.unwrap_or_default();
     let mut ps = Vec::new();
     for (seq, y) in &split {
         let part = parts

@@ -291,6 +291,83 @@ fn a_suspended_store_takes_no_payments_until_reinstated() {
 }
 
 #[test]
+fn a_suspended_or_removed_store_gives_no_refunds() {
+    let s = Server::start();
+    let (store, code, merchant) = s.store("違反のあった店", "ihan");
+    let (id, token) = s.resident("buyer");
+    s.as_(&token).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 2000, "method": "credit_card" }),
+    );
+    let p = s.as_(&token).post(
+        "/api/v1/payments",
+        &json!({ "store_code": code, "amount": 1000 }),
+    );
+    assert_eq!(p.status, 201, "{}", p.text());
+    let pid = p.json()["payment_id"].as_i64().unwrap();
+    let mut shop = Browser::new(&s);
+    shop.login("ihan", "password-1234");
+    let detail = shop.get(&format!("/shop/payments/{pid}"));
+    let key = Html::parse(&detail.text()).attrs("input[name=key]", "value")[0].clone();
+    let page_csrf = csrf_of(&detail.text());
+
+    let mut office = Browser::new(&s);
+    admin_logged_in(&s, &mut office);
+    let csrf = csrf_of(&office.get("/office/stores").text());
+    let set = |office: &mut Browser, status: &str| {
+        let r = office.post_form(
+            &format!("/office/stores/{store}/status"),
+            &[
+                ("csrf", &csrf),
+                ("status", status),
+                ("reason", "換金目的の取引"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.text());
+    };
+    set(&mut office, "suspended");
+    let refund = || {
+        s.as_(&merchant).post(
+            &format!("/api/v1/payments/{pid}/refunds"),
+            &json!({ "amount": 500 }),
+        )
+    };
+    let r = refund();
+    assert_eq!((r.status, r.code().as_str()), (422, "rule_violation"));
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("suspended")
+    );
+    // The till page says why instead of offering the form, and a form sent from before
+    // the suspension is refused with the reason.
+    let page = Html::parse(&shop.get(&format!("/shop/payments/{pid}")).text());
+    assert!(page.attrs("form[action$='/refund']", "action").is_empty());
+    assert!(
+        page.text(".notice").contains("利用停止中"),
+        "{}",
+        page.text("main")
+    );
+    let r = shop.post_form(
+        &format!("/shop/payments/{pid}/refund"),
+        &[("csrf", &page_csrf), ("key", &key), ("amount", "500")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(Html::parse(&r.text()).text(".alert").contains("利用停止中"));
+    assert_eq!(s.total(&token), 1000, "no value moved");
+
+    set(&mut office, "removed");
+    let r = refund();
+    assert_eq!((r.status, r.code().as_str()), (422, "rule_violation"));
+    assert_eq!(s.total(&token), 1000);
+    set(&mut office, "active");
+    assert_eq!(refund().status, 201);
+    assert_eq!(s.total(&token), 1500);
+    s.verify();
+}
+
+#[test]
 fn the_mail_outbox_is_drained_from_the_command_line() {
     let s = Server::start();
     let mut b = Browser::new(&s);

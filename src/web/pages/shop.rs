@@ -93,6 +93,11 @@ fn payment_page(
     let (r, breakdown) = ledger::receipt(ctx.app, ctx.who()?, ctx.param_id(0)?)?;
     let p = r.payment;
     let open = p.amount - p.refunded;
+    // A suspended or removed store gives no refunds: say so instead of offering the form.
+    let store = crate::service::stores::get(ctx.app, ctx.who()?.store_id.unwrap_or_default())?;
+    let frozen = ledger::store_moves_value(Some(store))
+        .err()
+        .map(|e| message(ctx, &e));
     let body = html! {
         @if let Some(d) = done { (notice(d)) }
         @if let Some(e) = error { (alert(e)) }
@@ -102,7 +107,10 @@ fn payment_page(
             dt { (l.t("返金済み", "Refunded")) } dd.num { (yen(l, p.refunded)) }
             @for (program, y) in &breakdown { dt { (program) } dd.num { (yen(l, *y)) } }
         }
-        @if open.0 > 0 {
+        @if let (true, Some(why), None) = (open.0 > 0, &frozen, error) {
+            (notice(why))
+        }
+        @if open.0 > 0 && frozen.is_none() {
             form.card method="post" action={ "/shop/payments/" (p.id) "/refund" } {
                 h2 { (l.t("返金する", "Refund")) }
                 (csrf_field(&ctx.csrf_token()))
