@@ -340,3 +340,6 @@ CREATE TABLE store_photos (
     bytes        BLOB NOT NULL,
     updated_at   INTEGER NOT NULL
 ) STRICT;
+-- A resident's tax payments by notice number, so a notice already paid is found at once.
+CREATE INDEX payments_tax_notice ON payments (wallet_id, notice_number COLLATE NOCASE)
+    WHERE kind = 'tax';

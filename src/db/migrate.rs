@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_device_subsidy.sql"),
     include_str!("migrations/0010_personal_data_sealed.sql"),
     include_str!("migrations/0011_store_photos.sql"),
+    include_str!("migrations/0012_tax_notices.sql"),
 ];
 
 pub fn current_version() -> i64 {

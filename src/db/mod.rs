@@ -14,6 +14,7 @@ pub mod personal;
 pub mod residents;
 pub mod settings;
 pub mod stores;
+pub mod tax;
 
 use std::io;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};

@@ -1,6 +1,6 @@
-//! The money use cases: charges, grants, payments (MPM, CPM, city tax), refunds, expiry,
-//! balances and history. Each runs inside the caller's write transaction and records one
-//! balanced, hash-chained journal entry per wallet it touches.
+//! The money use cases: charges, grants, payments (MPM, CPM; city tax in `tax`), refunds,
+//! expiry, balances and history. Each runs inside the caller's write transaction and
+//! records one balanced, hash-chained journal entry per wallet it touches.
 
 use std::sync::Arc;
 
@@ -755,40 +755,10 @@ fn pay(
     )
 }
 
-/// City tax paid with tax-payable value only (KUM-ア-h).
-pub fn pay_tax(
-    app: &App,
-    tx: &Transaction,
-    who: &Principal,
-    amount: Yen,
-    notice_number: &str,
-) -> Result<PaymentOutcome> {
-    require(who, &[Role::Resident])?;
-    let n = notice_number.trim();
-    if n.is_empty() || n.len() > 40 || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(invalid(
-            "notice_number must be 1 to 40 letters, digits or hyphens",
-            "納付番号は英数字とハイフン40文字以内です",
-        ));
-    }
-    let resident_id = who
-        .user_id
-        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
-    spend(
-        app,
-        tx,
-        &who.actor,
-        resident_id,
-        "tax",
-        None,
-        Purpose::Tax,
-        amount,
-        Some(n),
-    )
-}
-
+/// Draws `amount` from the resident's lots this purpose allows and records the payment
+/// (to the store, or to the city's tax account).
 #[allow(clippy::too_many_arguments)]
-fn spend(
+pub(super) fn spend(
     app: &App,
     tx: &Transaction,
     actor: &str,

@@ -25,6 +25,7 @@ pub mod smtp;
 pub mod store_import;
 pub mod store_requests;
 pub mod stores;
+pub mod tax;
 #[doc(hidden)]
 pub mod testkit;
 pub mod verify;

@@ -21,3 +21,4 @@ mod personal_data;
 mod resident_app;
 mod roles;
 mod shop;
+mod tax;
