@@ -182,6 +182,26 @@ fn apply_approve_log_in_and_take_payments() {
 }
 
 #[test]
+fn an_owner_login_someone_already_took_gets_another_name() {
+    let s = Server::start();
+    // The first store will be number 1; someone registered its owner's usual login.
+    s.resident("s1-owner");
+    let mut b = Browser::new(&s);
+    b.submit("/apply", "/apply", &application("taken@example.jp", "店T"));
+    let mut office = Browser::new(&s);
+    admin_logged_in(&s, &mut office);
+    let csrf = csrf_of(&office.get("/office/applications/1").text());
+    let r = office.post_form(
+        "/office/applications/1/decide",
+        &[("csrf", &csrf), ("decision", "approve")],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let login = Html::parse(&r.text()).text(".notice dd code");
+    assert!(login.starts_with("s1-owner-") && login.len() > 9, "{login}");
+    s.verify();
+}
+
+#[test]
 fn rejections_and_requests_for_changes_carry_a_reason() {
     let s = Server::start();
     let mut b = Browser::new(&s);

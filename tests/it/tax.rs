@@ -30,14 +30,24 @@ fn a_tax_notice_already_paid_is_refused_but_a_retry_gets_the_first_answer() {
     let first = pay(&me, "k1", "A-77");
     assert_eq!(first.status, 201, "{}", first.text());
     let retry = pay(&me, "k1", "A-77");
-    assert_eq!((retry.status, retry.body.clone()), (201, first.body.clone()));
+    assert_eq!(
+        (retry.status, retry.body.clone()),
+        (201, first.body.clone())
+    );
     assert_eq!(s.total(&me), 4000, "the retry paid nothing");
 
     s.advance(3600);
     for (i, notice) in ["A-77", "a-77", " A-77 "].iter().enumerate() {
         let again = pay(&me, &format!("k2-{i}"), notice);
-        assert_eq!((again.status, again.code().as_str()), (409, "conflict"), "{notice:?}");
-        let message = again.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert_eq!(
+            (again.status, again.code().as_str()),
+            (409, "conflict"),
+            "{notice:?}"
+        );
+        let message = again.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         assert!(
             message.contains("already paid") && message.contains("2024-12-01 10:00"),
             "{message}"
