@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde_json::json;
 
-use crate::support::{Server, TempDir, meguri, meguri_lax, path_of, stdout};
+use crate::cli::{meguri_lax, mode};
+use crate::support::{Server, TempDir, meguri, path_of, stdout};
 
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -115,12 +116,8 @@ fn a_backup_taken_mid_storm_restores_to_a_verified_city() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("every invariant holds"));
-    assert_eq!(
-        crate::support::mode(&restored),
-        0o600,
-        "the ledger, for its owner alone"
-    );
-    assert_eq!(crate::support::mode(&backups[1]), 0o600);
+    assert_eq!(mode(&restored), 0o600, "the ledger, for its owner alone");
+    assert_eq!(mode(&backups[1]), 0o600);
     let out = meguri(&["verify", "--db", path_of(&restored)]);
     assert!(out.status.success(), "{}", stdout(&out));
 

@@ -728,35 +728,3 @@ pub fn decode_base64(s: &str) -> Vec<u8> {
         })
         .collect()
 }
-
-/// A file's permission bits (`0o600`, ...).
-pub fn mode(p: impl AsRef<Path>) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    let p = p.as_ref();
-    std::fs::metadata(p)
-        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-        .permissions()
-        .mode()
-        & 0o777
-}
-
-/// `--prefix` arguments for `Server::start_with` (and `meguri_lax`): run meguri under the
-/// usual permissive umask 022, whatever this test runner's umask is.
-pub const LAX_UMASK: [&str; 5] = [
-    "--prefix",
-    "sh",
-    "-c",
-    "umask 022 && exec \"$0\" \"$@\"",
-    "--",
-];
-
-/// Runs the meguri command under umask 022.
-pub fn meguri_lax(args: &[&str]) -> Output {
-    Command::new(LAX_UMASK[1])
-        .args(&LAX_UMASK[2..4])
-        .arg(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run meguri")
-}
