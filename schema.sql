@@ -352,3 +352,7 @@ CREATE TABLE password_history (
 CREATE INDEX password_history_user ON password_history (user_id, id);
 
 ALTER TABLE api_tokens ADD COLUMN last_used_at INTEGER;
+
+-- A resident's tax payments by notice number, so a notice already paid is found at once.
+CREATE INDEX payments_tax_notice ON payments (wallet_id, notice_number COLLATE NOCASE)
+    WHERE kind = 'tax';

@@ -220,6 +220,12 @@ enum TokenAction {
 }
 
 fn main() -> ExitCode {
+    // Everything meguri writes (the ledger, its WAL, keys, backups) is for its own user
+    // alone, whatever umask the shell or service manager handed down.
+    // SAFETY: umask only swaps the process's file-creation mask; no memory is involved.
+    unsafe {
+        libc::umask(0o077);
+    }
     match run(Args::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

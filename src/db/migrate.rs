@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_personal_data_sealed.sql"),
     include_str!("migrations/0011_store_photos.sql"),
     include_str!("migrations/0012_account_security.sql"),
+    include_str!("migrations/0013_tax_notices.sql"),
 ];
 
 pub fn current_version() -> i64 {

@@ -14,7 +14,10 @@ pub mod personal;
 pub mod residents;
 pub mod settings;
 pub mod stores;
+pub mod tax;
 
+use std::io;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -38,6 +41,8 @@ pub enum DbError {
     Missing(String),
     #[error("a database already exists at {0}")]
     Exists(String),
+    #[error("{0}: {1}")]
+    File(String, io::Error),
 }
 
 /// How hard SQLite works to make a commit survive power loss.
@@ -94,6 +99,7 @@ pub fn open(path: &Path, opts: &DbOptions) -> Result<Pool, DbError> {
     if !path.exists() {
         return Err(DbError::Missing(path.display().to_string()));
     }
+    tighten(path);
     let pool = pool(path, opts)?;
     migrate::run(&mut *pool.get()?)?;
     Ok(pool)
@@ -104,9 +110,41 @@ pub fn create(path: &Path, opts: &DbOptions) -> Result<Pool, DbError> {
     if path.exists() {
         return Err(DbError::Exists(path.display().to_string()));
     }
+    // SQLite gives the -wal and -shm files the main file's mode, so making the main file
+    // owner-only first keeps all three from other users whatever the umask.
+    create_owner_only(path).map_err(|e| match e.kind() {
+        io::ErrorKind::AlreadyExists => DbError::Exists(path.display().to_string()),
+        _ => DbError::File(path.display().to_string(), e),
+    })?;
     let pool = pool(path, opts)?;
     migrate::run(&mut *pool.get()?)?;
     Ok(pool)
+}
+
+/// Creates a new, empty file that only its owner may read or write (mode 600); refuses an
+/// existing one. For the database and everything holding a copy of it.
+pub fn create_owner_only(path: &Path) -> io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+}
+
+/// Takes group and other permissions off a database an older meguri made readable to
+/// other users (and off its -wal and -shm, which SQLite keeps as they are). Best effort:
+/// a file this user may not change is left for the operator.
+fn tighten(path: &Path) {
+    for ext in ["", "-wal", "-shm"] {
+        let file = format!("{}{ext}", path.display());
+        if let Ok(meta) = std::fs::metadata(&file) {
+            let mode = meta.permissions().mode();
+            if mode & 0o077 != 0 {
+                let _ =
+                    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode & 0o700));
+            }
+        }
+    }
 }
 
 /// A connection of its own for the group writer, with the same pragmas as the pool's.

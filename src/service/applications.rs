@@ -2,7 +2,8 @@
 //! types in one that came by post), with the pledge not to move currency without real
 //! trade; the secretariat approves, rejects with a reason, or asks for changes. Every
 //! applicant is told the result on a status page and by mail (queued in the outbox for
-//! the SMTP relay). Approval creates the store, its MPM code and a first staff login.
+//! the SMTP relay). Approval creates the store, its MPM code and a first staff login named
+//! after the store (the mail address, being personal data, stays sealed).
 
 use super::stores::{self, NewStore};
 use super::{App, Principal, Result, STAFF, ServiceError, crypto, invalid, not_found, require};
@@ -162,7 +163,6 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
     }
     let now = app.now();
     let base = app.config.public_url.trim_end_matches('/').to_owned();
-    let login = Login::parse(&a.email).map_err(ServiceError::Invalid)?;
     let otp = crypto::random_code(12);
     let otp_hash = crypto::hash_password(&otp)?;
     let mut conn = app.conn()?;
@@ -173,16 +173,18 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
                 let store: NewStore = serde_json::from_str(&a.profile)
                     .map_err(|e| ServiceError::Internal(e.to_string()))?;
                 let created = stores::insert_store(tx, &who.actor, &store, now)?;
+                let login = owner_login(tx, created.id)?;
                 let owner =
                     stores::insert_staff(tx, &who.actor, created.id, &login, &otp_hash, true, now)?;
                 crate::db::accounts::set_store_owner(tx, owner, true)?;
                 let body = format!(
                     "{} 様\n\n加盟店申請(受付番号 {id})を承認しました。次のログインIDと仮パスワードでログインし、新しいパスワードを設定してください。\nログインID: {}\n仮パスワード: {otp}\n{base}/login\n",
-                    a.applicant_name, a.email
+                    a.applicant_name,
+                    login.as_str()
                 );
                 let approved = Approved {
                     store_id: created.id,
-                    login: a.email.clone(),
+                    login: login.as_str().to_owned(),
                     one_time_password: otp.clone(),
                 };
                 (
@@ -238,6 +240,18 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
         )?;
         Ok(approved)
     })
+}
+
+/// The new owner's login: named after the store (`s12-owner`), never the mail address,
+/// which is personal data and would sit in clear in the logins and the audit log. A name
+/// someone already took gets a random tail.
+fn owner_login(tx: &rusqlite::Transaction, store_id: i64) -> Result<Login> {
+    let mut candidate = format!("s{store_id}-owner");
+    while crate::db::accounts::user_by_login(tx, &candidate)?.is_some() {
+        let tail = crypto::random_upper_code(4).to_ascii_lowercase();
+        candidate = format!("s{store_id}-owner-{tail}");
+    }
+    Login::parse(&candidate).map_err(ServiceError::Invalid)
 }
 
 pub fn status_ja(s: &str) -> &'static str {

@@ -119,6 +119,14 @@ fn temp_beside(path: &Path, tag: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// Writes a new owner-only file: snapshots, backups and restored databases are the ledger.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    db::create_owner_only(path)
+        .and_then(|mut f| f.write_all(bytes))
+        .map_err(|e| fail(format!("{}: {e}", path.display())))
+}
+
 /// Takes a consistent snapshot of the database (the server may keep running) and writes
 /// the sealed backup to `to`.
 /// `progress` hears how far the copy is, every 4096 pages (16 MiB).
@@ -134,6 +142,7 @@ pub fn backup(
         let src = rusqlite::Connection::open(db_path)?;
         src.busy_timeout(std::time::Duration::from_secs(30))?;
         {
+            write_new(&snapshot, b"")?;
             let mut dst = rusqlite::Connection::open(&snapshot)?;
             let b = rusqlite::backup::Backup::new(&src, &mut dst)?;
             b.run_to_completion(4096, std::time::Duration::ZERO, progress)?;
@@ -169,7 +178,7 @@ pub fn backup(
         };
         let sealed = seal(&bytes, &manifest, key)?;
         let part = temp_beside(to, "part");
-        std::fs::write(&part, sealed).map_err(|e| fail(e.to_string()))?;
+        write_new(&part, &sealed)?;
         std::fs::rename(&part, to).map_err(|e| fail(e.to_string()))?;
         // For `/metrics`: an operator's alert fires when backups stop.
         db::settings::set(&src, LAST_BACKUP_AT, now)?;
@@ -191,7 +200,7 @@ pub fn restore(from: &Path, to: &Path, key: &[u8; 32]) -> Result<Manifest> {
     let bytes = std::fs::read(from).map_err(|e| fail(format!("{}: {e}", from.display())))?;
     let (manifest, db_bytes) = unseal(&bytes, key)?;
     let staged = temp_beside(to, "restoring");
-    std::fs::write(&staged, &db_bytes).map_err(|e| fail(e.to_string()))?;
+    write_new(&staged, &db_bytes)?;
     let checked = (|| {
         let pool = db::open(&staged, &DbOptions::default())?;
         let report = verify::run(&mut *pool.get().map_err(db::DbError::from)?)?;

@@ -1,6 +1,6 @@
-//! The money use cases: charges, grants, payments (MPM, CPM, city tax), refunds, expiry,
-//! balances and history. Each runs inside the caller's write transaction and records one
-//! balanced, hash-chained journal entry per wallet it touches.
+//! The money use cases: charges, grants, payments (MPM, CPM; city tax in `tax`), refunds,
+//! expiry, balances and history. Each runs inside the caller's write transaction and
+//! records one balanced, hash-chained journal entry per wallet it touches.
 
 use std::sync::Arc;
 
@@ -640,6 +640,21 @@ fn store_for_payment(s: Option<stores::StoreRow>) -> Result<stores::StoreRow> {
     }
 }
 
+/// A suspended or removed store moves no value, refunds included: the staff hear why.
+pub fn store_moves_value(s: Option<stores::StoreRow>) -> Result<()> {
+    match s {
+        Some(s) if s.status == "active" => Ok(()),
+        Some(s) if s.status == "suspended" => Err(ServiceError::RuleViolation(Text::new(
+            "this store is suspended: it can take no payments and give no refunds until the secretariat reinstates it",
+            "この店舗は利用停止中のため、支払いの受付と返金はできません。事務局にお問い合わせください",
+        ))),
+        _ => Err(ServiceError::RuleViolation(Text::new(
+            "this store has left the scheme: it can take no payments and give no refunds",
+            "この店舗は登録が抹消されているため、支払いの受付と返金はできません",
+        ))),
+    }
+}
+
 /// MPM: the resident scanned the store's code and pays `amount`.
 pub fn pay_at_store_code(
     app: &App,
@@ -746,40 +761,10 @@ fn pay(
     )
 }
 
-/// City tax paid with tax-payable value only (KUM-ア-h).
-pub fn pay_tax(
-    app: &App,
-    tx: &Transaction,
-    who: &Principal,
-    amount: Yen,
-    notice_number: &str,
-) -> Result<PaymentOutcome> {
-    require(who, &[Role::Resident])?;
-    let n = notice_number.trim();
-    if n.is_empty() || n.len() > 40 || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(invalid(
-            "notice_number must be 1 to 40 letters, digits or hyphens",
-            "納付番号は英数字とハイフン40文字以内です",
-        ));
-    }
-    let resident_id = who
-        .user_id
-        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
-    spend(
-        app,
-        tx,
-        &who.actor,
-        resident_id,
-        "tax",
-        None,
-        Purpose::Tax,
-        amount,
-        Some(n),
-    )
-}
-
+/// Draws `amount` from the resident's lots this purpose allows and records the payment
+/// (to the store, or to the city's tax account).
 #[allow(clippy::too_many_arguments)]
-fn spend(
+pub(super) fn spend(
     app: &App,
     tx: &Transaction,
     actor: &str,
@@ -901,6 +886,8 @@ pub fn refund(
                 "この店舗の支払いが見つかりません",
             )
         })?;
+    let store_id = p.store_id.unwrap_or_default();
+    store_moves_value(stores::get(tx, store_id)?)?;
     let parts = db::payment_parts(tx, payment_id)?;
     let open: Vec<(i64, Yen)> = parts
         .iter()
@@ -915,7 +902,6 @@ pub fn refund(
             format!("返金できるのは残り{}までです", (p.amount - p.refunded).ja()),
         ))
     })?;
-    let store_id = p.store_id.unwrap_or_default();
     let mut ps = Vec::new();
     for (seq, y) in &split {
         let part = parts

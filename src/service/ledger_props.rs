@@ -191,8 +191,14 @@ fn apply(c: &mut City, op: &Op) -> Result<(), super::ServiceError> {
             })?;
         }
         Op::Tax { who, amount } => {
+            // A notice of its own each time: one notice is paid once (`tax`).
+            static NOTICES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let notice = format!(
+                "T-{}",
+                NOTICES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            );
             db::write(&mut conn, |tx| {
-                ledger::pay_tax(app, tx, &c.residents[*who], Yen(*amount), "T-1")
+                super::tax::pay_tax(app, tx, &c.residents[*who], Yen(*amount), &notice)
             })?;
         }
         Op::Wait { days } => {

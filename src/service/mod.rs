@@ -25,7 +25,9 @@ pub mod sandbox;
 pub mod settings;
 pub mod smtp;
 pub mod store_import;
+pub mod store_requests;
 pub mod stores;
+pub mod tax;
 #[doc(hidden)]
 pub mod testkit;
 pub mod tokens;

@@ -1,4 +1,6 @@
-//! Stores (加盟店): creating them, binding staff logins, the public directory search.
+//! Stores (加盟店): creating them, binding staff logins, suspension, the owner's photo and
+//! staff, the public directory search. Profile-change and removal requests are in
+//! `store_requests`.
 
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
@@ -293,115 +295,6 @@ pub fn update_profile_in(tx: &Transaction, id: i64, s: &NewStore) -> Result<()> 
     Ok(())
 }
 
-/// A store asks for a new profile; the secretariat approves it before it shows.
-pub fn request_update(app: &App, who: &Principal, profile: NewStore) -> Result<i64> {
-    require(who, &[Role::Merchant])?;
-    let store = who.store_id.ok_or_else(|| no_store(0))?;
-    validate(&profile)?;
-    let json =
-        serde_json::to_string(&profile).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    Ok(rows::insert_request(
-        &*app.conn()?,
-        store,
-        "update",
-        Some(&json),
-        None,
-        &who.actor,
-        app.now(),
-    )?)
-}
-
-/// A store asks to leave the scheme.
-pub fn request_removal(app: &App, who: &Principal, note: &str) -> Result<i64> {
-    require(who, &[Role::Merchant])?;
-    let store = who.store_id.ok_or_else(|| no_store(0))?;
-    let note = note.trim();
-    if note.is_empty() || note.chars().count() > 500 {
-        return Err(invalid(
-            "say why, in at most 500 characters",
-            "理由を500文字以内で入力してください",
-        ));
-    }
-    Ok(rows::insert_request(
-        &*app.conn()?,
-        store,
-        "removal",
-        None,
-        Some(note),
-        &who.actor,
-        app.now(),
-    )?)
-}
-
-/// The secretariat approves (the new profile shows, or the store is removed) or rejects
-/// with a reason.
-pub fn decide_request(
-    app: &App,
-    who: &Principal,
-    id: i64,
-    approve: bool,
-    reason: &str,
-) -> Result<()> {
-    require(who, STAFF)?;
-    let reason = reason.trim();
-    if !approve && reason.is_empty() {
-        return Err(invalid("give the reason", "理由を入力してください"));
-    }
-    let now = app.now();
-    let mut conn = app.conn()?;
-    db::write(&mut conn, |tx| -> Result<()> {
-        let r = rows::request(tx, id)?
-            .ok_or_else(|| crate::service::not_found("no such request", "申請が見つかりません"))?;
-        let status = if approve { "approved" } else { "rejected" };
-        if rows::decide_request(
-            tx,
-            id,
-            status,
-            (!reason.is_empty()).then_some(reason),
-            &who.actor,
-            now,
-        )? == 0
-        {
-            return Err(ServiceError::Conflict(crate::domain::Text::new(
-                "already decided",
-                "既に処理済みです",
-            )));
-        }
-        if approve {
-            match r.kind.as_str() {
-                "update" => {
-                    let p: NewStore = serde_json::from_str(r.profile.as_deref().unwrap_or(""))
-                        .map_err(|e| ServiceError::Internal(e.to_string()))?;
-                    update_profile_in(tx, r.store_id, &p)?;
-                }
-                _ => {
-                    rows::set_status(tx, r.store_id, "removed", r.note.as_deref())?;
-                }
-            }
-        }
-        audit::record(
-            tx,
-            now,
-            &who.actor,
-            &format!("store.request.{status}"),
-            &format!("store:{}", r.store_id),
-            &serde_json::json!({ "request": id, "kind": r.kind, "reason": reason }),
-        )?;
-        Ok(())
-    })
-}
-
-/// Requests of the merchant's own store, or all for the secretariat.
-pub fn requests(app: &App, who: &Principal) -> Result<Vec<rows::RequestRow>> {
-    let store = if who.role.is_staff() {
-        None
-    } else {
-        Some(who.store_id.ok_or_else(|| no_store(0))?)
-    };
-    require(who, &[Role::Admin, Role::Operator, Role::Merchant])?;
-    Ok(rows::requests(&*app.conn()?, store, 200)?)
-}
-
 /// Binds a new merchant login to a store. A one-time password (`must_change`) is replaced
 /// at the first login.
 pub fn add_staff(
@@ -512,7 +405,7 @@ pub fn all_with_status(app: &App, who: &Principal) -> Result<Vec<rows::StoreStat
 }
 
 /// The store an owner manages, or a refusal.
-fn owned_store(app: &App, who: &Principal) -> Result<i64> {
+pub(super) fn owned_store(app: &App, who: &Principal) -> Result<i64> {
     require(who, &[Role::Merchant])?;
     let (Some(uid), Some(store)) = (who.user_id, who.store_id) else {
         return Err(no_store(0));
@@ -524,6 +417,14 @@ fn owned_store(app: &App, who: &Principal) -> Result<i64> {
         )));
     }
     Ok(store)
+}
+
+/// Whether `who` is the owner of their store (pages offer the owner's forms only to them).
+pub fn is_owner(app: &App, who: &Principal) -> Result<bool> {
+    match (who.role, who.user_id, who.store_id) {
+        (Role::Merchant, Some(uid), Some(_)) => Ok(users::is_store_owner(&*app.conn()?, uid)?),
+        _ => Ok(false),
+    }
 }
 
 /// The largest store photo accepted.
@@ -646,7 +547,7 @@ pub fn staff_of_store(app: &App, who: &Principal) -> Result<Vec<(String, bool, b
         .collect())
 }
 
-fn no_store(id: i64) -> ServiceError {
+pub(super) fn no_store(id: i64) -> ServiceError {
     not_found(
         format!("no store {id}"),
         format!("加盟店{id}は見つかりません"),

@@ -111,6 +111,12 @@ fn apply_approve_log_in_and_take_payments() {
         &[("csrf", &csrf), ("decision", "approve"), ("reason", "")],
     );
     assert_eq!(r.status, 200, "{}", r.text());
+    // The clerk sees the new owner's login: named after the store, not the mail address.
+    let shown = Html::parse(&r.text()).text(".notice dd code");
+    assert!(
+        shown.starts_with('s') && shown.ends_with("-owner") && !shown.contains('@'),
+        "{shown}"
+    );
     assert_eq!(
         office
             .post_form(
@@ -126,18 +132,22 @@ fn apply_approve_log_in_and_take_payments() {
     );
     let mails = outbox(&s, "hanaya@example.jp");
     assert_eq!(mails.len(), 2);
-    let otp = mails[1]
-        .1
-        .lines()
-        .find_map(|l| l.strip_prefix("仮パスワード: "))
-        .unwrap()
-        .to_owned();
+    let mailed = |prefix: &str| {
+        mails[1]
+            .1
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .unwrap()
+            .to_owned()
+    };
+    let (login, otp) = (mailed("ログインID: "), mailed("仮パスワード: "));
+    assert_eq!(login, shown, "the mail tells the same login");
     let stores = s.api().get("/api/v1/stores").json();
     assert_eq!(stores["items"][0]["name"], "花屋はなだ");
     assert_eq!(stores["items"][0]["address"], "〒379-0192 めぐり市本町3-3");
 
     // The shop logs in with the mailed one-time password, chooses its own, takes a payment.
-    assert_eq!(shop.login("hanaya@example.jp", &otp), "/password");
+    assert_eq!(shop.login(&login, &otp), "/password");
     let r = shop.submit(
         "/password",
         "/password",
@@ -168,6 +178,26 @@ fn apply_approve_log_in_and_take_payments() {
         Html::parse(&shop.get("/shop/till").text()).text("#takings"),
         "880円"
     );
+    s.verify();
+}
+
+#[test]
+fn an_owner_login_someone_already_took_gets_another_name() {
+    let s = Server::start();
+    // The first store will be number 1; someone registered its owner's usual login.
+    s.resident("s1-owner");
+    let mut b = Browser::new(&s);
+    b.submit("/apply", "/apply", &application("taken@example.jp", "店T"));
+    let mut office = Browser::new(&s);
+    admin_logged_in(&s, &mut office);
+    let csrf = csrf_of(&office.get("/office/applications/1").text());
+    let r = office.post_form(
+        "/office/applications/1/decide",
+        &[("csrf", &csrf), ("decision", "approve")],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let login = Html::parse(&r.text()).text(".notice dd code");
+    assert!(login.starts_with("s1-owner-") && login.len() > 9, "{login}");
     s.verify();
 }
 
@@ -277,6 +307,83 @@ fn a_suspended_store_takes_no_payments_until_reinstated() {
         audit.iter().any(|r| r.contains("store.suspended"))
             && audit.iter().any(|r| r.contains("store.active"))
     );
+    s.verify();
+}
+
+#[test]
+fn a_suspended_or_removed_store_gives_no_refunds() {
+    let s = Server::start();
+    let (store, code, merchant) = s.store("違反のあった店", "ihan");
+    let (id, token) = s.resident("buyer");
+    s.as_(&token).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 2000, "method": "credit_card" }),
+    );
+    let p = s.as_(&token).post(
+        "/api/v1/payments",
+        &json!({ "store_code": code, "amount": 1000 }),
+    );
+    assert_eq!(p.status, 201, "{}", p.text());
+    let pid = p.json()["payment_id"].as_i64().unwrap();
+    let mut shop = Browser::new(&s);
+    shop.login("ihan", "password-1234");
+    let detail = shop.get(&format!("/shop/payments/{pid}"));
+    let key = Html::parse(&detail.text()).attrs("input[name=key]", "value")[0].clone();
+    let page_csrf = csrf_of(&detail.text());
+
+    let mut office = Browser::new(&s);
+    admin_logged_in(&s, &mut office);
+    let csrf = csrf_of(&office.get("/office/stores").text());
+    let set = |office: &mut Browser, status: &str| {
+        let r = office.post_form(
+            &format!("/office/stores/{store}/status"),
+            &[
+                ("csrf", &csrf),
+                ("status", status),
+                ("reason", "換金目的の取引"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.text());
+    };
+    set(&mut office, "suspended");
+    let refund = || {
+        s.as_(&merchant).post(
+            &format!("/api/v1/payments/{pid}/refunds"),
+            &json!({ "amount": 500 }),
+        )
+    };
+    let r = refund();
+    assert_eq!((r.status, r.code().as_str()), (422, "rule_violation"));
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("suspended")
+    );
+    // The till page says why instead of offering the form, and a form sent from before
+    // the suspension is refused with the reason.
+    let page = Html::parse(&shop.get(&format!("/shop/payments/{pid}")).text());
+    assert!(page.attrs("form[action$='/refund']", "action").is_empty());
+    assert!(
+        page.text(".notice").contains("利用停止中"),
+        "{}",
+        page.text("main")
+    );
+    let r = shop.post_form(
+        &format!("/shop/payments/{pid}/refund"),
+        &[("csrf", &page_csrf), ("key", &key), ("amount", "500")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(Html::parse(&r.text()).text(".alert").contains("利用停止中"));
+    assert_eq!(s.total(&token), 1000, "no value moved");
+
+    set(&mut office, "removed");
+    let r = refund();
+    assert_eq!((r.status, r.code().as_str()), (422, "rule_violation"));
+    assert_eq!(s.total(&token), 1000);
+    set(&mut office, "active");
+    assert_eq!(refund().status, 201);
+    assert_eq!(s.total(&token), 1500);
     s.verify();
 }
 

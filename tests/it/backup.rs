@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde_json::json;
 
+use crate::cli::{meguri_lax, mode};
 use crate::support::{Server, TempDir, meguri, path_of, stdout};
 
 fn stderr(o: &std::process::Output) -> String {
@@ -75,7 +76,7 @@ fn a_backup_taken_mid_storm_restores_to_a_verified_city() {
                     std::thread::yield_now();
                 }
                 let file = dir.0.join(format!("city-{i}.backup"));
-                let out = meguri(&[
+                let out = meguri_lax(&[
                     "backup",
                     "--db",
                     s.db_arg(),
@@ -104,7 +105,7 @@ fn a_backup_taken_mid_storm_restores_to_a_verified_city() {
     assert!(!sealed.windows(15).any(|w| w == b"SQLite format 3"));
 
     let restored = dir.0.join("restored.db");
-    let out = meguri(&[
+    let out = meguri_lax(&[
         "restore",
         "--from",
         path_of(&backups[1]),
@@ -115,6 +116,8 @@ fn a_backup_taken_mid_storm_restores_to_a_verified_city() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("every invariant holds"));
+    assert_eq!(mode(&restored), 0o600, "the ledger, for its owner alone");
+    assert_eq!(mode(&backups[1]), 0o600);
     let out = meguri(&["verify", "--db", path_of(&restored)]);
     assert!(out.status.success(), "{}", stdout(&out));
 

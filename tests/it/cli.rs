@@ -1,7 +1,75 @@
 //! The command line: init, token create/list/revoke, verify (and what it catches), graceful stop,
 //! systemd notifications.
 
-use crate::support::{Server, TempDir, meguri, path_of, stdout};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use crate::support::{BIN, Server, TempDir, meguri, path_of, stdout};
+
+/// A file's permission bits (`0o600`, ...).
+pub fn mode(p: impl AsRef<Path>) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    let p = p.as_ref();
+    std::fs::metadata(p)
+        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// `--prefix` arguments for `Server::start_with` (and `meguri_lax`): run meguri under the
+/// usual permissive umask 022, whatever this test runner's umask is.
+pub const LAX_UMASK: [&str; 5] = [
+    "--prefix",
+    "sh",
+    "-c",
+    "umask 022 && exec \"$0\" \"$@\"",
+    "--",
+];
+
+/// Runs the meguri command under umask 022.
+pub fn meguri_lax(args: &[&str]) -> Output {
+    Command::new(LAX_UMASK[1])
+        .args(&LAX_UMASK[2..4])
+        .arg(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run meguri")
+}
+
+#[test]
+fn the_database_its_wal_and_shm_are_for_the_owner_alone() {
+    let dir = TempDir::new();
+    let db = dir.0.join("city.db");
+    let out = meguri_lax(&["init", "--db", path_of(&db)]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(mode(&db), 0o600, "init, under umask 022");
+    assert_eq!(mode(db.with_extension("key")), 0o600);
+    // A database an older meguri left readable to others is tightened when next opened.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(
+        meguri_lax(&["verify", "--db", path_of(&db)])
+            .status
+            .success()
+    );
+    assert_eq!(mode(&db), 0o600, "tightened");
+
+    // Served under umask 022: after a write the WAL and shared memory exist, owner-only.
+    let mut extra = vec!["--fake-clock"];
+    extra.extend_from_slice(&LAX_UMASK);
+    let s = Server::start_with(&extra);
+    s.resident("hanako");
+    for ext in ["", "-wal", "-shm"] {
+        assert_eq!(
+            mode(format!("{}{ext}", s.db.display())),
+            0o600,
+            "city.db{ext}"
+        );
+    }
+    s.verify();
+}
 
 #[test]
 fn init_refuses_an_existing_database() {

@@ -25,3 +25,4 @@ mod quiet;
 mod resident_app;
 mod roles;
 mod shop;
+mod tax;

@@ -116,9 +116,28 @@ fn personal_data_is_absent_from_the_database_bytes_yet_found_by_phone() {
         .get("/office/residents?phone=09087654321");
     assert_eq!(r.status, 403);
 
+    // Approved, the applicant's shop gets a login that is not the mail address, and
+    // neither the logins nor the audit log hold the address.
+    let queue = Html::parse(&office.get("/office/applications").text());
+    let link = queue.attrs("ul.notice-list a", "href")[0].clone();
+    let csrf = crate::support::csrf_of(&office.get(&link).text());
+    let r = office.post_form(
+        &format!("{link}/decide"),
+        &[("csrf", &csrf), ("decision", "approve")],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let audit = office.get("/admin/audit").text();
+    assert!(audit.contains("application.approved") && !audit.contains(EMAIL));
+
     // The mail relay still reads the applicant's mail, opened.
     let out = meguri(&["mail", "list", "--db", s.db_arg()]);
     assert!(stdout(&out).contains(EMAIL), "{}", stdout(&out));
+    assert_absent(&raw_bytes(&s), &secrets);
+    // Nor does any copy left in the WAL once it is checkpointed into the main file.
+    let c = rusqlite::Connection::open(&s.db).unwrap();
+    c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    drop(c);
     assert_absent(&raw_bytes(&s), &secrets);
     s.verify();
 }

@@ -299,6 +299,25 @@ fn history_filters_and_csv_download() {
 }
 
 #[test]
+fn a_store_name_in_full_width_formula_form_downloads_as_text() {
+    let s = Server::start();
+    let (_, code, _) = s.store("＝1+2", "formula");
+    let (mut b, id, token) = resident_browser(&s, "hanako");
+    s.as_(&token).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 1000, "method": "credit_card" }),
+    );
+    let r = s.as_(&token).post(
+        "/api/v1/payments",
+        &json!({ "store_code": code, "amount": 300 }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let text = b.get("/app/history.csv?kind=&month=").text();
+    assert!(text.contains(",お支払い,'＝1+2,-300\r\n"), "{text}");
+    s.verify();
+}
+
+#[test]
 fn the_map_page_lists_placed_stores_and_serves_leaflet() {
     let s = Server::start();
     let admin = s.admin();

@@ -229,6 +229,78 @@ fn the_owner_manages_staff_logins() {
     s.verify();
 }
 
+/// A staff login (not the owner) that `owner` adds to its store, logged in.
+fn staff_member<'a>(s: &'a Server, owner: &str, login: &str) -> Browser<'a> {
+    let mut b = Browser::new(s);
+    b.login(owner, "password-1234");
+    let r = b.submit("/shop/staff", "/shop/staff", &[("login", login)]);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let otp = Html::parse(&r.text()).text("code.secret");
+    let mut part = Browser::new(s);
+    assert_eq!(part.login(login, &otp), "/password");
+    let new = [
+        ("current", otp.as_str()),
+        ("new", "part-password-1"),
+        ("again", "part-password-1"),
+    ];
+    assert_eq!(part.submit("/password", "/password", &new).status, 200);
+    part
+}
+
+#[test]
+fn only_the_owner_asks_for_profile_changes_or_removal() {
+    let s = Server::start();
+    s.store("めぐり青果店", "seika-owner");
+    let mut part = staff_member(&s, "seika-owner", "seika-part");
+    // The page shows the profile but offers none of the owner's forms.
+    let page = Html::parse(&part.get("/shop/profile").text());
+    for form in ["/shop/profile", "/shop/removal", "/shop/photo"] {
+        assert!(
+            page.attrs(&format!("form[action='{form}']"), "action")
+                .is_empty(),
+            "{form} is offered"
+        );
+    }
+    assert!(
+        page.text(".notice").contains("責任者"),
+        "{}",
+        page.text("main")
+    );
+    assert!(page.text("main").contains("めぐり青果店"));
+    // Posted anyway: refused with a message, and nothing is filed.
+    let csrf = csrf_of(&part.get("/shop/profile").text());
+    let r = part.post_form("/shop/removal", &[("csrf", &csrf), ("note", "閉店します")]);
+    assert_eq!(r.status, 403);
+    assert!(Html::parse(&r.text()).text(".alert").contains("責任者"));
+    let r = part.post_form(
+        "/shop/profile",
+        &[
+            ("csrf", &csrf),
+            ("name", "のっとり商店"),
+            ("name_kana", "ノットリ"),
+            ("category", "食料品"),
+            ("address", "めぐり市本町1-1"),
+        ],
+    );
+    assert_eq!(r.status, 403);
+    assert!(Html::parse(&r.text()).text(".alert").contains("責任者"));
+    let mut office = Browser::new(&s);
+    crate::accounts::admin_logged_in(&s, &mut office);
+    let queue = Html::parse(&office.get("/office/store-requests").text());
+    assert!(
+        queue.attrs("form[action$='/decide']", "action").is_empty(),
+        "nothing was filed"
+    );
+    // The owner may.
+    let mut owner = Browser::new(&s);
+    owner.login("seika-owner", "password-1234");
+    let r = owner.submit("/shop/profile", "/shop/removal", &[("note", "閉店します")]);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let queue = Html::parse(&office.get("/office/store-requests").text());
+    assert_eq!(queue.attrs("form[action$='/decide']", "action").len(), 1);
+    s.verify();
+}
+
 #[test]
 fn profile_changes_and_removal_wait_for_the_secretariat() {
     let s = Server::start();

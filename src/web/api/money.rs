@@ -369,7 +369,7 @@ pub fn pay_tax(ctx: &mut Ctx) -> Result<Reply, WebError> {
         &who,
         {
             let (app, who, notice) = (ctx.shared.clone(), who.clone(), w.notice_number.clone());
-            move |tx| ledger::pay_tax(&app, tx, &who, amount, &notice)
+            move |tx| crate::service::tax::pay_tax(&app, tx, &who, amount, &notice)
         },
         move |o| {
             let mut v = payment_json(o);

@@ -321,13 +321,19 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
         (
             Post,
             "/api/v1/tax-payments",
-            op(
-                "Pay city tax with tax-payable value only",
-                Some(closed(
-                    &[("amount", amount()), ("notice_number", s())],
-                    &["amount", "notice_number"],
-                )),
-                value_moving(ok(201, payment())),
+            described(
+                op(
+                    "Pay city tax with tax-payable value only",
+                    Some(closed(
+                        &[("amount", amount()), ("notice_number", s())],
+                        &["amount", "notice_number"],
+                    )),
+                    value_moving(ok(201, payment())),
+                ),
+                "A notice number the resident has already paid (and not been refunded in \
+                 full) is refused with 409 conflict, saying when it was paid; letters compare \
+                 in any case. A retry with the same Idempotency-Key returns the first answer \
+                 and pays nothing again.",
             ),
         ),
         (
@@ -507,6 +513,11 @@ pub(super) fn op(summary: &str, body: Option<Value>, responses: Value) -> Value 
             json!({ "required": true, "content": { "application/json": { "schema": b } } });
     }
     o
+}
+
+fn described(mut op: Value, description: &str) -> Value {
+    op["description"] = json!(description);
+    op
 }
 
 pub(super) fn ok(status: u16, schema: Value) -> Value {

@@ -48,7 +48,7 @@ fn form_page(ctx: &Ctx, status: u16, values: &[(String, String)], error: Option<
             (Field::new(l.t("口座名義(カタカナ)", "Account holder (katakana)"), "holder_kana").value(&v("holder_kana")).required(true).render(l))
             h2 { (l.t("申請者", "Applicant")) }
             (Field::new(l.t("お名前", "Your name"), "applicant_name").value(&v("applicant_name")).required(true).render(l))
-            (Field::new(l.t("メールアドレス(ログインIDになります)", "E-mail (becomes your login)"), "email").kind("email").value(&v("email")).required(true).render(l))
+            (Field::new(l.t("メールアドレス(審査結果とログイン情報のお知らせ先)", "E-mail (for the result and your login)"), "email").kind("email").value(&v("email")).required(true).render(l))
             fieldset {
                 legend { (l.t("誓約と同意", "Pledge and terms")) }
                 label.choice { input type="checkbox" name="pledge" value="1" required; " " (l.t("実際の商品・サービスの提供を伴わない換金目的の取引を行いません", "I will not move the currency without a real sale")) }

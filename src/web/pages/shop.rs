@@ -93,6 +93,11 @@ fn payment_page(
     let (r, breakdown) = ledger::receipt(ctx.app, ctx.who()?, ctx.param_id(0)?)?;
     let p = r.payment;
     let open = p.amount - p.refunded;
+    // A suspended or removed store gives no refunds: say so instead of offering the form.
+    let store = crate::service::stores::get(ctx.app, ctx.who()?.store_id.unwrap_or_default())?;
+    let frozen = ledger::store_moves_value(Some(store))
+        .err()
+        .map(|e| message(ctx, &e));
     let body = html! {
         @if let Some(d) = done { (notice(d)) }
         @if let Some(e) = error { (alert(e)) }
@@ -102,7 +107,10 @@ fn payment_page(
             dt { (l.t("返金済み", "Refunded")) } dd.num { (yen(l, p.refunded)) }
             @for (program, y) in &breakdown { dt { (program) } dd.num { (yen(l, *y)) } }
         }
-        @if open.0 > 0 {
+        @if let (true, Some(why), None) = (open.0 > 0, &frozen, error) {
+            (notice(why))
+        }
+        @if open.0 > 0 && frozen.is_none() {
             form.card method="post" action={ "/shop/payments/" (p.id) "/refund" } {
                 h2 { (l.t("返金する", "Refund")) }
                 (csrf_field(&ctx.csrf_token()))
@@ -438,7 +446,9 @@ fn profile_page(
             .then(|| ("sells_cards".to_owned(), "1".to_owned())),
     )
     .collect();
-    let requests = crate::service::stores::requests(ctx.app, &who)?;
+    let requests = crate::service::store_requests::requests(ctx.app, &who)?;
+    // Other staff see the profile, but the requests and the photo are the owner's.
+    let owner = crate::service::stores::is_owner(ctx.app, &who)?;
     let csrf = ctx.csrf_token();
     let body = html! {
         @if let Some(d) = done { (notice(d)) }
@@ -454,33 +464,42 @@ fn profile_page(
                 }
             }
         }
-        form.card method="post" action="/shop/photo" enctype="multipart/form-data" {
-            h2 { (l.t("お店の写真", "Store photo")) }
-            @if let Some(src) = super::directory::photo_url(&s) {
-                p { img.store-photo src=(src) alt=(l.t("いまの写真", "The current photo")); }
+        @if owner {
+            form.card method="post" action="/shop/photo" enctype="multipart/form-data" {
+                h2 { (l.t("お店の写真", "Store photo")) }
+                @if let Some(src) = super::directory::photo_url(&s) {
+                    p { img.store-photo src=(src) alt=(l.t("いまの写真", "The current photo")); }
+                }
+                p.small { (l.t("お店の一覧に表示されます(PNGまたはJPEG、800KBまで)。責任者のログインで登録できます。", "Shown in the store directory (PNG or JPEG, up to 800 KB). The owner's login can set it.")) }
+                (csrf_field(&csrf))
+                div.field {
+                    label for="f-photo" { (l.t("写真を選ぶ", "Choose a photo")) }
+                    input #f-photo type="file" name="photo" accept="image/png,image/jpeg" required;
+                }
+                button type="submit" { (l.t("写真を登録する", "Upload the photo")) }
             }
-            p.small { (l.t("お店の一覧に表示されます(PNGまたはJPEG、800KBまで)。責任者のログインで登録できます。", "Shown in the store directory (PNG or JPEG, up to 800 KB). The owner's login can set it.")) }
-            (csrf_field(&csrf))
-            div.field {
-                label for="f-photo" { (l.t("写真を選ぶ", "Choose a photo")) }
-                input #f-photo type="file" name="photo" accept="image/png,image/jpeg" required;
+            form.card method="post" action="/shop/profile" {
+                p { (l.t("変更は事務局の確認後に反映されます。", "Changes show once the secretariat has checked them.")) }
+                (csrf_field(&csrf))
+                (super::applications::store_fields(l, &values))
+                button.primary type="submit" { (l.t("変更を申請する", "Ask for the change")) }
             }
-            button type="submit" { (l.t("写真を登録する", "Upload the photo")) }
-        }
-        form.card method="post" action="/shop/profile" {
-            p { (l.t("変更は事務局の確認後に反映されます。", "Changes show once the secretariat has checked them.")) }
-            (csrf_field(&csrf))
-            (super::applications::store_fields(l, &values))
-            button.primary type="submit" { (l.t("変更を申請する", "Ask for the change")) }
-        }
-        form.card method="post" action="/shop/removal" {
-            h2 { (l.t("加盟店をやめる", "Leave the scheme")) }
-            (csrf_field(&csrf))
-            div.field {
-                label for="f-note" { (l.t("理由", "Why")) }
-                textarea #f-note name="note" rows="2" required {}
+            form.card method="post" action="/shop/removal" {
+                h2 { (l.t("加盟店をやめる", "Leave the scheme")) }
+                (csrf_field(&csrf))
+                div.field {
+                    label for="f-note" { (l.t("理由", "Why")) }
+                    textarea #f-note name="note" rows="2" required {}
+                }
+                button type="submit" { (l.t("登録の抹消を申請する", "Ask to be removed")) }
             }
-            button type="submit" { (l.t("登録の抹消を申請する", "Ask to be removed")) }
+        } @else {
+            (notice(l.t("掲載内容の変更・写真の登録・登録の抹消の申請は、店舗の責任者のログインで行えます。", "Only the store's owner login can ask for profile changes or removal, or set the photo.")))
+            dl.confirm {
+                dt { (l.t("店名", "Name")) } dd { (s.name) }
+                dt { (l.t("業種", "Category")) } dd { (s.category) }
+                dt { (l.t("住所", "Address")) } dd { (s.address) }
+            }
         }
     };
     Ok(render(
@@ -495,7 +514,7 @@ pub fn request_update(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let f = ctx.form();
     let who = ctx.who()?.clone();
-    match crate::service::stores::request_update(
+    match crate::service::store_requests::request_update(
         ctx.app,
         &who,
         super::applications::store_from_form(&f),
@@ -538,7 +557,11 @@ pub fn request_removal(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let who = ctx.who()?.clone();
     answer_form(
         ctx,
-        crate::service::stores::request_removal(ctx.app, &who, field(&f, "note").unwrap_or("")),
+        crate::service::store_requests::request_removal(
+            ctx.app,
+            &who,
+            field(&f, "note").unwrap_or(""),
+        ),
         profile_page,
         200,
         l.t("登録の抹消を申請しました。", "Removal was requested."),

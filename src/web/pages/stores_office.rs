@@ -97,7 +97,7 @@ pub fn requests(ctx: &mut Ctx) -> Result<Reply, WebError> {
 
 fn requests_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebError> {
     let l = ctx.lang;
-    let items = stores::requests(ctx.app, ctx.who()?)?;
+    let items = crate::service::store_requests::requests(ctx.app, ctx.who()?)?;
     let csrf = ctx.csrf_token();
     let body = html! {
         @if let Some(e) = error { (alert(e)) }
@@ -129,7 +129,7 @@ pub fn decide_request(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let f = ctx.form();
     let who = ctx.who()?.clone();
     let approve = field(&f, "decision") == Some("approve");
-    match stores::decide_request(
+    match crate::service::store_requests::decide_request(
         ctx.app,
         &who,
         ctx.param_id(0)?,

@@ -1,0 +1,20 @@
+//! City tax payments (rows of `payments` with kind `tax`) by notice number.
+
+use rusqlite::{Connection, params};
+
+/// When the wallet last paid this tax notice (letters in any case), if that payment was
+/// not refunded in full.
+pub fn notice_paid_at(
+    c: &Connection,
+    wallet_id: i64,
+    notice_number: &str,
+) -> rusqlite::Result<Option<i64>> {
+    super::one(
+        c,
+        "SELECT max(at) FROM payments
+         WHERE wallet_id = ?1 AND kind = 'tax' AND notice_number = ?2 COLLATE NOCASE
+           AND refunded < amount",
+        params![wallet_id, notice_number],
+        |r| r.get(0),
+    )
+}

@@ -1,0 +1,58 @@
+//! City tax paid with money (KUM-ア-h): only tax-payable value is used, and a notice
+//! number the resident has already paid is refused, so a second tap or a mixed-up notice
+//! does not pay the same tax twice. (A retry with the same Idempotency-Key is answered from
+//! the idempotency record before this runs, and is not a second payment.)
+
+use rusqlite::Transaction;
+
+use super::ledger::{PaymentOutcome, spend};
+use super::{App, Principal, Result, ServiceError, invalid, not_found, require};
+use crate::db::{ledger as db, tax as rows};
+use crate::domain::program::Purpose;
+use crate::domain::time::{format_datetime_en, format_datetime_ja};
+use crate::domain::{Role, Text, Yen};
+
+pub fn pay_tax(
+    app: &App,
+    tx: &Transaction,
+    who: &Principal,
+    amount: Yen,
+    notice_number: &str,
+) -> Result<PaymentOutcome> {
+    require(who, &[Role::Resident])?;
+    let n = notice_number.trim();
+    if n.is_empty() || n.len() > 40 || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(invalid(
+            "notice_number must be 1 to 40 letters, digits or hyphens",
+            "納付番号は英数字とハイフン40文字以内です",
+        ));
+    }
+    let resident_id = who
+        .user_id
+        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
+    if let Some(wallet) = db::resident_wallet(tx, resident_id)?
+        && let Some(at) = rows::notice_paid_at(tx, wallet, n)?
+    {
+        return Err(ServiceError::Conflict(Text::new(
+            format!(
+                "tax notice {n} was already paid on {} (JST); it is not paid twice",
+                format_datetime_en(at)
+            ),
+            format!(
+                "納付番号 {n} は{}に納付済みです。二重に納付することはできません",
+                format_datetime_ja(at)
+            ),
+        )));
+    }
+    spend(
+        app,
+        tx,
+        &who.actor,
+        resident_id,
+        "tax",
+        None,
+        Purpose::Tax,
+        amount,
+        Some(n),
+    )
+}
