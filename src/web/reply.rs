@@ -48,9 +48,21 @@ impl Reply {
         )
     }
 
-    /// 303 See Other: after a form POST the browser GETs the new page.
+    /// 303 See Other: after a form POST the browser GETs the new page. Characters
+    /// beyond ASCII (a store name in a path) are percent-encoded, as headers are ASCII.
     pub fn redirect(to: &str) -> Reply {
-        Reply::bytes(303, "text/plain; charset=utf-8", Vec::new()).header("Location", to)
+        let mut location = String::with_capacity(to.len());
+        for c in to.chars() {
+            if c.is_ascii() {
+                location.push(c);
+            } else {
+                let mut bytes = [0u8; 4];
+                for b in c.encode_utf8(&mut bytes).bytes() {
+                    location.push_str(&format!("%{b:02X}"));
+                }
+            }
+        }
+        Reply::bytes(303, "text/plain; charset=utf-8", Vec::new()).header("Location", &location)
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Reply {

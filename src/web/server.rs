@@ -517,7 +517,7 @@ fn respond(app: &App, rq: tiny_http::Request, reply: Reply) {
     // A header name or value holding CR, LF or NUL would let a request write headers of
     // its own (a cookie on the city's domain): such a reply is never sent.
     if let Some((k, _)) = reply.headers.iter().find(|(k, v)| !header_is_safe(k, v)) {
-        eprintln!("error: refused to send a {k} header holding a control character");
+        eprintln!("error: refused to send a {k} header holding a control or non-ASCII character");
         let body = b"500 Internal Server Error".to_vec();
         let mut refused = tiny_http::Response::from_data(body).with_status_code(500);
         for (k, v) in &headers {
@@ -544,11 +544,14 @@ fn respond(app: &App, rq: tiny_http::Request, reply: Reply) {
     }
 }
 
-/// Header names and values go on the wire as they are: none may break a line.
+/// Header names and values go on the wire as they are: none may break a line, and all
+/// are ASCII (anything else would be dropped silently on the way out).
 fn header_is_safe(name: &str, value: &str) -> bool {
     !name.is_empty()
         && name.bytes().all(|b| b.is_ascii_graphic() && b != b':')
-        && !value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0))
+        && value
+            .bytes()
+            .all(|b| b.is_ascii() && !matches!(b, b'\r' | b'\n' | 0))
 }
 
 #[cfg(test)]
@@ -562,6 +565,7 @@ mod tests {
             assert!(!header_is_safe("Location", v), "{v:?}");
         }
         assert!(!header_is_safe("Set-Cookie: a", "b"));
+        assert!(!header_is_safe("Location", "/あ"), "not ASCII");
         assert!(!header_is_safe("", "b"));
     }
 

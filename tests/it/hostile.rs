@@ -196,3 +196,67 @@ fn endless_headers_are_refused_without_holding_memory() {
     assert_eq!(health(&s.addr, 10), Some(200));
     s.verify();
 }
+
+#[test]
+fn a_body_announced_but_never_read_neither_kills_nor_bloats_the_server() {
+    let s = Server::start();
+    // Gigabytes announced and refused (413): the server neither allocates them nor
+    // waits for them; it answers and closes the connection.
+    for length in ["99999999999", "4294967296", "18446744073709551615"] {
+        let rq = format!(
+            "POST /api/v1/residents HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n{{"
+        );
+        let r = raw(&s.addr, rq.as_bytes());
+        assert_eq!(r.status, 413, "{length}: {}", r.text());
+        assert_eq!(r.json()["error"]["code"], "invalid_request", "{length}");
+        assert_eq!(health(&s.addr, 10), Some(200), "{length}:\n{}", s.log());
+    }
+    // A small body the server did not read (an unknown path) is skipped, and the next
+    // request on the same kept-alive connection is answered.
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let body = "x".repeat(4000);
+    let two = format!(
+        "POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}\
+         GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    c.write_all(two.as_bytes()).unwrap();
+    let mut out = String::new();
+    c.read_to_string(&mut out).unwrap();
+    assert!(out.starts_with("HTTP/1.1 404"), "{out}");
+    assert!(out.contains("HTTP/1.1 200"), "{out}");
+    assert!(!s.log().contains("panicked"), "{}", s.log());
+    s.verify();
+}
+
+#[test]
+fn requests_the_server_cannot_read_one_way_only_are_refused_in_words() {
+    let s = Server::start();
+    // A body framed two ways (a proxy might read it the other way): 400.
+    for framing in [
+        "Content-Length: 2\r\nContent-Length: 40\r\n",
+        "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n",
+    ] {
+        let rq = format!("POST /api/v1/auth/token HTTP/1.1\r\nHost: x\r\n{framing}\r\n{{}}");
+        assert_eq!(raw(&s.addr, rq.as_bytes()).status, 400, "{framing:?}");
+    }
+    // Bytes that are not ASCII in the request line or a header: 400, not silence.
+    let r = raw(
+        &s.addr,
+        b"GET /stores/\xe3\x81\x82 HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    assert_eq!(r.status, 400);
+    let r = raw(
+        &s.addr,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nCookie: a=\xff\r\n\r\n",
+    );
+    assert_eq!(r.status, 400);
+    // A local `next` beyond ASCII is followed, percent-encoded (it was dropped before,
+    // leaving a redirect with nowhere to go).
+    let r = Browser::new(&s).get("/lang?to=en&next=/stores?q=%E3%81%82");
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/stores?q=%E3%81%82"));
+    assert_eq!(health(&s.addr, 10), Some(200));
+    s.verify();
+}

@@ -37,6 +37,10 @@ pub struct ClientConnection {
 
     // meguri: limits on request and header lines
     limits: crate::ConnectionLimits,
+
+    // meguri: set when a request's body was dropped largely unread; the connection then
+    // cannot find the next request and is closed
+    body_left_unread: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Error that can happen when reading a request.
@@ -72,6 +76,7 @@ impl ClientConnection {
             no_more_requests: false,
             secure,
             limits,
+            body_left_unread: Default::default(),
         }
     }
 
@@ -97,6 +102,19 @@ impl ClientConnection {
                 Some(b) => b?,
                 None => return Err(IoError::new(ErrorKind::ConnectionAborted, "Unexpected EOF")),
             };
+            // meguri: a byte arrives here only once the previous request's body reader
+            // was dropped; if that left its body unread, these are body bytes, not a
+            // request: close the connection without answering them.
+            if buf.is_empty()
+                && self
+                    .body_left_unread
+                    .load(std::sync::atomic::Ordering::SeqCst)
+            {
+                return Err(IoError::new(
+                    ErrorKind::ConnectionAborted,
+                    "the previous request's body was left unread",
+                ));
+            }
 
             if byte == b'\n' && prev_byte_was_cr {
                 buf.pop(); // removing the '\r'
@@ -121,7 +139,12 @@ impl ClientConnection {
             let (method, path, version) = {
                 let line = self
                     .read_next_line(self.limits.max_line)
-                    .map_err(|e| too_long_as(e, StatusCode(414)))?;
+                    .map_err(|e| match e.kind() {
+                        // meguri: a request line that is not ASCII is a bad request (400),
+                        // not a reason to close without a word
+                        ErrorKind::InvalidInput => ReadError::WrongRequestLine,
+                        _ => too_long_as(e, StatusCode(414)),
+                    })?;
 
                 parse_request_line(
                     line.as_str().trim(), // TODO: remove this conversion
@@ -136,7 +159,10 @@ impl ClientConnection {
                     let left = self.limits.max_header_bytes.saturating_sub(total);
                     let line = self
                         .read_next_line(left.min(self.limits.max_line))
-                        .map_err(|e| too_long_as(e, StatusCode(431)))?;
+                        .map_err(|e| match e.kind() {
+                            ErrorKind::InvalidInput => ReadError::WrongHeader(version.clone()),
+                            _ => too_long_as(e, StatusCode(431)),
+                        })?;
 
                     if line.is_empty() {
                         break;
@@ -150,6 +176,21 @@ impl ClientConnection {
                         Ok(h) => h,
                         _ => return Err(ReadError::WrongHeader(version)),
                     });
+                }
+
+                // meguri: a body framed two ways (two Content-Lengths, or a length and a
+                // transfer coding) could be read one way here and another by a proxy in
+                // front: refused (400, connection closed), as RFC 9112 asks.
+                let lengths = headers
+                    .iter()
+                    .filter(|h: &&crate::Header| h.field.equiv("Content-Length"))
+                    .count();
+                let codings = headers
+                    .iter()
+                    .filter(|h: &&crate::Header| h.field.equiv("Transfer-Encoding"))
+                    .count();
+                if lengths > 1 || (lengths == 1 && codings > 0) {
+                    return Err(ReadError::WrongHeader(version));
                 }
 
                 headers
@@ -166,7 +207,7 @@ impl ClientConnection {
         std::mem::swap(&mut self.next_header_source, &mut data_source);
 
         // building the next reader
-        let request = crate::request::new_request(
+        let request = crate::request::new_request_with(
             self.secure,
             method,
             path,
@@ -175,6 +216,7 @@ impl ClientConnection {
             *self.remote_addr.as_ref().unwrap(),
             data_source,
             writer,
+            Some(self.body_left_unread.clone()),
         )
         .map_err(|e| {
             use crate::request;

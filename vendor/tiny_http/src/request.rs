@@ -140,6 +140,35 @@ where
     R: Read + Send + 'static,
     W: Write + Send + 'static,
 {
+    new_request_with(
+        secure,
+        method,
+        path,
+        version,
+        headers,
+        remote_addr,
+        source_data,
+        writer,
+        None,
+    )
+}
+
+/// meguri: `new_request`, with a flag set when a body is dropped largely unread.
+pub fn new_request_with<R, W>(
+    secure: bool,
+    method: Method,
+    path: String,
+    version: HTTPVersion,
+    headers: Vec<Header>,
+    remote_addr: Option<SocketAddr>,
+    mut source_data: R,
+    writer: W,
+    left_unread: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+) -> Result<Request, RequestCreationError>
+where
+    R: Read + Send + 'static,
+    W: Write + Send + 'static,
+{
     // finding the transfer-encoding header
     let transfer_encoding = headers
         .iter()
@@ -212,7 +241,10 @@ where
 
             Box::new(Cursor::new(buffer)) as Box<dyn Read + Send + 'static>
         } else {
-            let (data_reader, _) = EqualReader::new(source_data, content_length); // TODO:
+            let data_reader = match left_unread {
+                Some(flag) => EqualReader::with_unread_flag(source_data, content_length, flag),
+                None => EqualReader::new(source_data, content_length).0,
+            };
             Box::new(FusedReader::new(data_reader)) as Box<dyn Read + Send + 'static>
         }
     } else if transfer_encoding.is_some() {

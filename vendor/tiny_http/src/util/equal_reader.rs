@@ -1,7 +1,14 @@
 use std::io::Read;
 use std::io::Result as IoResult;
 use std::sync::mpsc::channel;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
+use std::sync::Arc;
+
+/// meguri: what the destructor reads and throws away at most; a body left unread beyond
+/// this (a client announcing gigabytes the server refused) is not drained: the flag is
+/// set and the connection closed instead.
+const DRAIN_LIMIT: usize = 64 * 1024;
 
 /// A `Reader` that reads exactly the number of bytes from a sub-reader.
 ///
@@ -15,6 +22,8 @@ where
     reader: R,
     size: usize,
     last_read_signal: Sender<IoResult<()>>,
+    // meguri: set when the body was left unread past DRAIN_LIMIT
+    left_unread: Option<Arc<AtomicBool>>,
 }
 
 impl<R> EqualReader<R>
@@ -28,9 +37,17 @@ where
             reader,
             size,
             last_read_signal: tx,
+            left_unread: None,
         };
 
         (r, rx)
+    }
+
+    /// meguri: like `new`; `flag` is set if the destructor leaves part of the body unread.
+    pub fn with_unread_flag(reader: R, size: usize, flag: Arc<AtomicBool>) -> EqualReader<R> {
+        let (mut r, _) = EqualReader::new(reader, size);
+        r.left_unread = Some(flag);
+        r
     }
 }
 
@@ -65,11 +82,20 @@ where
 {
     fn drop(&mut self) {
         let mut remaining_to_read = self.size;
+        if remaining_to_read > DRAIN_LIMIT {
+            if let Some(flag) = &self.left_unread {
+                // The next request cannot be found: the connection closes.
+                flag.store(true, Ordering::SeqCst);
+                return;
+            }
+        }
+        // meguri: in small pieces, never one buffer the size the client announced.
+        let mut buf = [0u8; 8 * 1024];
 
         while remaining_to_read > 0 {
-            let mut buf = vec![0; remaining_to_read];
+            let buf = &mut buf[..remaining_to_read.min(8 * 1024)];
 
-            match self.reader.read(&mut buf) {
+            match self.reader.read(buf) {
                 Err(e) => {
                     self.last_read_signal.send(Err(e)).ok();
                     break;
