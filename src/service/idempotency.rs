@@ -4,7 +4,7 @@
 
 use rusqlite::Transaction;
 
-use super::{App, Result, ServiceError, invalid};
+use super::{App, Principal, Result, ServiceError, crypto, invalid};
 use crate::db::ledger;
 
 /// An answer to send: fresh, or replayed from the first time.
@@ -35,6 +35,29 @@ pub fn stored(
     let Some(key) = key else { return Ok(None) };
     check_key(key)?;
     replay(&*app.conn()?, actor, key, fingerprint)
+}
+
+/// A retry key for a confirmation page showing `what` (say, "pay SHOP 1200") to `who`:
+/// a fresh nonce and a MAC under the server secret, so a confirmation address can only
+/// come from the person's own form, never from a link someone else made up.
+pub fn confirmation_key(app: &App, who: &Principal, what: &str) -> String {
+    let nonce = crate::hex::encode(&crypto::random_bytes::<16>());
+    format!("{nonce}.{}", confirmation_mac(app, who, what, &nonce))
+}
+
+/// Whether `key` was made by `confirmation_key` for this person and this `what`.
+pub fn confirmation_key_is_ours(app: &App, who: &Principal, what: &str, key: &str) -> bool {
+    key.split_once('.').is_some_and(|(nonce, mac)| {
+        crypto::constant_time_eq(
+            mac.as_bytes(),
+            confirmation_mac(app, who, what, nonce).as_bytes(),
+        )
+    })
+}
+
+fn confirmation_mac(app: &App, who: &Principal, what: &str, nonce: &str) -> String {
+    let data = format!("confirm\n{}\n{what}\n{nonce}", who.idempotency_scope());
+    crate::hex::encode(&crypto::hmac_sha256(&app.secret, data.as_bytes())[..16])
 }
 
 /// The answer already stored for `key`, whatever request it answered: a confirmation

@@ -110,7 +110,18 @@ fn paying_at_a_store_qr_reaches_the_completion_screen_once() {
         &[("csrf", &csrf), ("amount", "１,２８０")],
     );
     assert_eq!(r.status, 303, "{}", r.text());
-    let r = b.get(r.header("location").unwrap());
+    let confirm_at = r.header("location").unwrap().to_owned();
+    // A confirmation address someone else made up, or one with its amount changed,
+    // leads to the empty amount form, never to a 支払う button.
+    for forged in [
+        format!("/p/{code}/confirm?amount=9000&key={}", "a".repeat(64)),
+        confirm_at.replace("amount=1280", "amount=9000"),
+    ] {
+        let r = b.get(&forged);
+        assert_eq!(r.status, 303, "{forged}");
+        assert_eq!(r.header("location"), Some(format!("/p/{code}").as_str()));
+    }
+    let r = b.get(&confirm_at);
     assert_eq!(r.status, 200, "{}", r.text());
     let confirm = Html::parse(&r.text());
     assert_eq!(confirm.text("p.big-amount"), "1,280円");

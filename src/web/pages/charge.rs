@@ -112,18 +112,23 @@ fn charge_request(
 /// The amount form's answer: checked, then sent on to the confirmation's own address
 /// with a fresh retry key (Post/Redirect/Get).
 pub fn charge_confirm(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    let (_, resident) = me(ctx)?;
+    let (who, resident) = me(ctx)?;
     let form = ctx.form();
     let rq = match charge_request(ctx, &form, resident) {
         Ok(rq) => rq,
         Err(e) => return Ok(charge_page(ctx, 400, Some(&e), "")),
     };
+    let key = idempotency::confirmation_key(ctx.app, &who, &charge_purpose(&rq));
     Ok(Reply::redirect(&format!(
-        "/app/charge/confirm?other={}&method={}&key={}",
+        "/app/charge/confirm?other={}&method={}&key={key}",
         rq.amount.0,
         rq.method.as_str(),
-        crypto::random_token()
     )))
+}
+
+/// What a charge confirmation's key is bound to: this amount and this method.
+fn charge_purpose(rq: &ChargeRequest) -> String {
+    format!("charge {} {}", rq.amount.0, rq.method.as_str())
 }
 
 /// The confirmation, bound to the key in its address: reloaded or reached again with
@@ -132,7 +137,13 @@ pub fn charge_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let (who, resident) = me(ctx)?;
     let key = ctx.query_get("key").unwrap_or("").to_owned();
-    if idempotency::check_key(&key).is_err() {
+    let query = ctx.query.clone();
+    let rq = match charge_request(ctx, &query, resident) {
+        Ok(rq) => rq,
+        Err(e) => return Ok(charge_page(ctx, 400, Some(&e), "")),
+    };
+    // Only a confirmation the resident's own form asked for (see `pay_confirm_page`).
+    if !idempotency::confirmation_key_is_ours(ctx.app, &who, &charge_purpose(&rq), &key) {
         return Ok(Reply::redirect("/app/charge"));
     }
     if let Some(done) = idempotency::answered(ctx.app, &who.idempotency_scope(), &key)?
@@ -140,11 +151,6 @@ pub fn charge_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
     {
         return Ok(Reply::redirect(&format!("/app/charges/{id}?again=1")));
     }
-    let query = ctx.query.clone();
-    let rq = match charge_request(ctx, &query, resident) {
-        Ok(rq) => rq,
-        Err(e) => return Ok(charge_page(ctx, 400, Some(&e), "")),
-    };
     let preview = match ledger::preview_charge(ctx.app, &who, &rq) {
         Ok(p) => p,
         Err(e) if status_of(&e) < 500 => {

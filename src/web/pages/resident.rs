@@ -120,16 +120,21 @@ fn typed_amount(ctx: &Ctx, store: &crate::db::stores::StoreRow) -> Result<Yen, R
 /// to a POST that Back and reload would send again with a new key.
 pub fn pay_confirm(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let store = store_of(ctx)?;
+    let (who, _) = me(ctx)?;
     let amount = match typed_amount(ctx, &store) {
         Ok(a) => a,
         Err(page) => return Ok(page),
     };
+    let key = idempotency::confirmation_key(ctx.app, &who, &pay_purpose(&store, amount));
     Ok(Reply::redirect(&format!(
-        "/p/{}/confirm?amount={}&key={}",
-        store.mpm_code,
-        amount.0,
-        crypto::random_token()
+        "/p/{}/confirm?amount={}&key={key}",
+        store.mpm_code, amount.0
     )))
+}
+
+/// What a pay confirmation's key is bound to: this store and this amount.
+fn pay_purpose(store: &crate::db::stores::StoreRow, amount: Yen) -> String {
+    format!("pay {} {}", store.mpm_code, amount.0)
 }
 
 /// The confirmation, bound to the key in its address: reloaded or reached again with
@@ -142,7 +147,9 @@ pub fn pay_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let Some(amount) = ctx.query_get("amount").and_then(Yen::parse_typed) else {
         return Ok(Reply::redirect(&format!("/p/{}", store.mpm_code)));
     };
-    if idempotency::check_key(&key).is_err() {
+    // Only a confirmation the resident's own amount form asked for: a link with an
+    // amount filled in by someone else leads to the empty amount form instead.
+    if !idempotency::confirmation_key_is_ours(ctx.app, &who, &pay_purpose(&store, amount), &key) {
         return Ok(Reply::redirect(&format!("/p/{}", store.mpm_code)));
     }
     if let Some(done) = idempotency::answered(ctx.app, &who.idempotency_scope(), &key)?
