@@ -155,14 +155,20 @@ impl LoginThrottle {
         before - self.pairs.len()
     }
 
-    /// The failures not yet forgotten, the latest first.
-    pub fn recent(&self, now: i64) -> Vec<Failures> {
+    /// The failures not yet forgotten, the latest first. Each row's `retry_at` counts
+    /// every limit that holds that login at that address (the login's ceiling over all
+    /// addresses too), so the office sees why the owner is refused.
+    pub fn recent(&mut self, now: i64) -> Vec<Failures> {
         let mut all: Vec<Failures> = self
             .pairs
             .values()
             .filter(|f| now - f.last_at < self.policy.forget_after_secs)
             .cloned()
             .collect();
+        for f in &mut all {
+            let held = self.retry_at(&f.login, &f.address, now);
+            f.retry_at = f.retry_at.max(held.unwrap_or(f.retry_at));
+        }
         all.sort_by(|a, b| b.last_at.cmp(&a.last_at).then(a.login.cmp(&b.login)));
         all
     }
@@ -284,5 +290,19 @@ mod tests {
         assert_eq!(address_group("::ffff:192.0.2.1"), "192.0.2.1");
         assert_eq!(address_group("192.0.2.1"), "192.0.2.1");
         assert_eq!(address_group(""), "");
+    }
+
+    #[test]
+    fn the_list_shows_a_login_held_by_its_ceiling_at_every_address() {
+        let mut t = LoginThrottle::default();
+        // Many addresses, two failures each: no pair waits, but the login's ceiling does.
+        for i in 0..50 {
+            let address = format!("198.51.100.{i}");
+            t.failed("hanako", &address, 10);
+            t.failed("hanako", &address, 10);
+        }
+        assert!(t.retry_at("hanako", "203.0.113.1", 11).is_some());
+        let rows = t.recent(11);
+        assert!(rows.iter().all(|f| f.retry_at > 11), "{rows:?}");
     }
 }

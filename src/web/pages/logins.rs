@@ -41,30 +41,32 @@ fn page(
         @if rows.is_empty() {
             p { (l.t("失敗した試行はありません。", "No failed attempts.")) }
         } @else {
-            table {
-                thead { tr {
-                    th { (l.t("ログインID", "Login ID")) }
-                    th { (l.t("接続元", "Address")) }
-                    th { (l.t("回数", "Count")) }
-                    th { (l.t("最初", "First")) }
-                    th { (l.t("最後", "Latest")) }
-                    th { (l.t("次に試せる時刻", "Next attempt")) }
-                    th {}
-                } }
-                tbody {
-                    @for r in &rows {
-                        tr {
-                            td.login { code { (r.login) } }
-                            td.address { (r.address) }
-                            td.count { (r.count) }
-                            td { (when(r.first_at)) }
-                            td { (when(r.last_at)) }
-                            td { @if r.retry_at > now { (when(r.retry_at)) } @else { (l.t("すぐ", "now")) } }
-                            td {
-                                form method="post" action="/admin/logins/unlock" {
-                                    (csrf_field(&ctx.csrf_token()))
-                                    input type="hidden" name="login" value=(r.login);
-                                    button type="submit" { (l.t("ロック解除", "Unlock")) }
+            div.table-scroll {
+                table {
+                    thead { tr {
+                        th { (l.t("ログインID", "Login ID")) }
+                        th { (l.t("接続元", "Address")) }
+                        th { (l.t("回数", "Count")) }
+                        th { (l.t("最初", "First")) }
+                        th { (l.t("最後", "Latest")) }
+                        th { (l.t("次に試せる時刻", "Next attempt")) }
+                        th {}
+                    } }
+                    tbody {
+                        @for r in &rows {
+                            tr {
+                                td.login { code { (r.login) } }
+                                td.address { (r.address) }
+                                td.count { (r.count) }
+                                td { (when(r.first_at)) }
+                                td { (when(r.last_at)) }
+                                td { @if r.retry_at > now { (when(r.retry_at)) } @else { (l.t("すぐ", "now")) } }
+                                td {
+                                    form method="post" action="/admin/logins/unlock" {
+                                        (csrf_field(&ctx.csrf_token()))
+                                        input type="hidden" name="login" value=(r.login);
+                                        button type="submit" { (l.t("ロック解除", "Unlock")) }
+                                    }
                                 }
                             }
                         }
