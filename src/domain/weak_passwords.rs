@@ -257,9 +257,24 @@ fn is_pattern(p: &str) -> bool {
     // `!@#$%^&*` is the walk `12345678` with shift held, on either layout.
     let walk = SHIFTED.iter().any(|shifted| {
         let keys: Vec<char> = chars.iter().map(|&c| unshift(shifted, c)).collect();
-        keys.windows(2).all(|w| neighbours(w[0], w[1]))
+        is_walk(&keys) || is_walk_of_walks(&keys)
     });
     distinct.len() < 4 || repeated || walk
+}
+
+fn is_walk(keys: &[char]) -> bool {
+    keys.windows(2).all(|w| neighbours(w[0], w[1]))
+}
+
+/// Walks side by side: `1qaz2wsx3edc` (columns down, one after the other) or
+/// `q1w2e3r4` (pairs along the row): equal pieces that are each a walk, starting on
+/// keys that are themselves a walk.
+fn is_walk_of_walks(keys: &[char]) -> bool {
+    (2..=keys.len() / 2).any(|n| {
+        keys.len().is_multiple_of(n)
+            && keys.chunks(n).all(is_walk)
+            && is_walk(&keys.chunks(n).map(|c| c[0]).collect::<Vec<_>>())
+    })
 }
 
 fn unshift(shifted: &str, c: char) -> char {
@@ -302,6 +317,9 @@ mod tests {
 
     #[test]
     fn refuses_what_guessers_try_first() {
+        for p in ["1qaz2wsx3edc", "!QAZ2wsx", "q1w2e3r4t5", "zaq1xsw2"] {
+            assert!(weakness(p, None).is_some(), "{p}");
+        }
         for weak in [
             "12345678",
             "123456789",
