@@ -80,7 +80,14 @@ pub fn feed(ctx: &mut Ctx) -> Result<Reply, WebError> {
 }
 
 pub fn payment(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    payment_page(ctx, 200, None, None)
+    // After a refund (Post/Redirect/Get): says so; the figures below are the stored ones.
+    let done = (ctx.query_get("refunded") == Some("1")).then(|| {
+        ctx.lang.t(
+            "返金しました。返金済みの金額をご確認ください。",
+            "Refunded. Check the refunded amount below.",
+        )
+    });
+    payment_page(ctx, 200, None, done)
 }
 
 fn payment_page(
@@ -175,13 +182,16 @@ pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
         },
         |o| (201, json!({ "refund_id": o.refund_id })),
     );
-    answer_form(
-        ctx,
-        result,
-        payment_page,
-        200,
-        l.t("返金しました。", "Refunded."),
-    )
+    match result {
+        // Post/Redirect/Get: a reload of the answer sends nothing again.
+        Ok(_) => Ok(Reply::redirect(&format!(
+            "/shop/payments/{payment_id}?refunded=1"
+        ))),
+        Err(e) if status_of(&e) < 500 => {
+            payment_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Taking a payment from a resident's code: camera where the browser can, or typed in.
