@@ -41,6 +41,10 @@ pub struct ClientConnection {
     // meguri: set when a request's body was dropped largely unread; the connection then
     // cannot find the next request and is closed
     body_left_unread: std::sync::Arc<std::sync::atomic::AtomicBool>,
+
+    // meguri: when the request being read must have arrived whole (its request line
+    // and headers), counted from its first byte; see `ConnectionLimits::timeout`
+    header_deadline: Option<std::time::Instant>,
 }
 
 /// Error that can happen when reading a request.
@@ -77,6 +81,7 @@ impl ClientConnection {
             secure,
             limits,
             body_left_unread: Default::default(),
+            header_deadline: None,
         }
     }
 
@@ -105,6 +110,21 @@ impl ClientConnection {
             // meguri: a byte arrives here only once the previous request's body reader
             // was dropped; if that left its body unread, these are body bytes, not a
             // request: close the connection without answering them.
+            // meguri: a client sending its headers a byte at a time, each within the
+            // read timeout, is cut off once the whole request has taken longer than that
+            // timeout (a "slowloris" would otherwise hold a thread for hours).
+            match self.header_deadline {
+                None => {
+                    self.header_deadline = self.limits.timeout.map(|t| std::time::Instant::now() + t)
+                }
+                Some(d) if std::time::Instant::now() > d => {
+                    return Err(IoError::new(
+                        ErrorKind::TimedOut,
+                        "the request's headers took too long",
+                    ))
+                }
+                Some(_) => {}
+            }
             if buf.is_empty()
                 && self
                     .body_left_unread
@@ -165,6 +185,7 @@ impl ClientConnection {
                         })?;
 
                     if line.is_empty() {
+                        self.header_deadline = None;
                         break;
                     };
                     total += line.len() + 2;
