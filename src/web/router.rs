@@ -241,6 +241,40 @@ routes! {
     Get  "/assets/leaflet/images/{name}"       Page PUBLIC           => pages::assets::file,
 }
 
+/// One route of the table as plain data, for tests and tools outside the web layer
+/// (the role-matrix test tries every one of them with every role).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteInfo {
+    /// `GET`, `POST`, `PUT` or `DELETE`.
+    pub method: &'static str,
+    /// The path pattern, with `{param}` segments.
+    pub pattern: &'static str,
+    /// JSON API (`true`) or HTML page (`false`).
+    pub api: bool,
+    /// Whether visitors who are not logged in are admitted.
+    pub anonymous: bool,
+    /// The roles admitted, by `Role::as_str` name, in `Role::ALL` order.
+    pub roles: Vec<&'static str>,
+}
+
+/// Every route of `ROUTES`, in table order, with the roles it admits.
+pub fn table() -> Vec<RouteInfo> {
+    ROUTES
+        .iter()
+        .map(|r| RouteInfo {
+            method: r.method.as_str(),
+            pattern: r.pattern,
+            api: r.kind == Kind::Api,
+            anonymous: r.access.anonymous,
+            roles: Role::ALL
+                .into_iter()
+                .filter(|role| r.access.admits(Some(*role)))
+                .map(Role::as_str)
+                .collect(),
+        })
+        .collect()
+}
+
 pub enum Found {
     Route(&'static Route, Vec<String>),
     /// The path exists, but not with this method.
@@ -335,6 +369,20 @@ mod tests {
             Found::Route(r, _) => assert_eq!(r.pattern, "/assets/brand.css"),
             _ => panic!(),
         }
+    }
+
+    #[test]
+    fn the_table_as_data_names_each_routes_roles() {
+        let t = table();
+        assert_eq!(t.len(), ROUTES.len());
+        let metrics = t.iter().find(|r| r.pattern == "/metrics").unwrap();
+        assert_eq!(
+            (metrics.method, metrics.api, metrics.anonymous),
+            ("GET", true, false)
+        );
+        assert_eq!(metrics.roles, vec!["admin"]);
+        let home = t.iter().find(|r| r.pattern == "/").unwrap();
+        assert!(!home.api && home.anonymous && home.roles.len() == Role::ALL.len());
     }
 
     #[test]
