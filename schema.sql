@@ -356,3 +356,7 @@ ALTER TABLE api_tokens ADD COLUMN last_used_at INTEGER;
 -- A resident's tax payments by notice number, so a notice already paid is found at once.
 CREATE INDEX payments_tax_notice ON payments (wallet_id, notice_number COLLATE NOCASE)
     WHERE kind = 'tax';
+
+-- Which encoding hashed each journal entry (domain::journal::HashVersion): 1 legacy
+-- (Debug output, every entry written before this column), 2 the explicit byte encoding.
+ALTER TABLE entries ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 1;

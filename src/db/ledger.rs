@@ -249,6 +249,8 @@ pub struct EntryRow {
     pub store_id: Option<i64>,
     pub prev_hash: Vec<u8>,
     pub hash: Vec<u8>,
+    /// `domain::journal::HashVersion` as stored.
+    pub hash_version: i64,
 }
 
 /// The id and hash of the newest entry (id 0 and zeros before the first).
@@ -263,8 +265,8 @@ pub fn journal_head(c: &Connection) -> rusqlite::Result<(i64, Vec<u8>)> {
 
 pub fn insert_entry(c: &Connection, e: &EntryRow) -> rusqlite::Result<()> {
     c.prepare_cached(
-        "INSERT INTO entries (id, kind, at, actor, wallet_id, store_id, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO entries (id, kind, at, actor, wallet_id, store_id, prev_hash, hash, hash_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         e.id,
@@ -274,7 +276,8 @@ pub fn insert_entry(c: &Connection, e: &EntryRow) -> rusqlite::Result<()> {
         e.wallet_id,
         e.store_id,
         e.prev_hash,
-        e.hash
+        e.hash,
+        e.hash_version
     ])?;
     Ok(())
 }
@@ -304,7 +307,7 @@ pub fn for_each_entry(
     mut f: impl FnMut(EntryRow, Vec<Posting>),
 ) -> rusqlite::Result<()> {
     let mut entries = c.prepare(
-        "SELECT id, kind, at, actor, wallet_id, store_id, prev_hash, hash FROM entries ORDER BY id",
+        "SELECT id, kind, at, actor, wallet_id, store_id, prev_hash, hash, hash_version FROM entries ORDER BY id",
     )?;
     let mut postings = c.prepare(
         "SELECT account, ref_id, program, amount FROM postings WHERE entry_id = ?1 ORDER BY id",
@@ -320,6 +323,7 @@ pub fn for_each_entry(
             store_id: r.get(5)?,
             prev_hash: r.get(6)?,
             hash: r.get(7)?,
+            hash_version: r.get(8)?,
         };
         let ps = postings
             .query_map([e.id], |r| {

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_store_photos.sql"),
     include_str!("migrations/0012_account_security.sql"),
     include_str!("migrations/0013_tax_notices.sql"),
+    include_str!("migrations/0014_journal_hash_version.sql"),
 ];
 
 pub fn current_version() -> i64 {

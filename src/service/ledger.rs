@@ -11,7 +11,7 @@ use super::{
     provider, require,
 };
 use crate::db::{accounts as users, ledger as db, stores};
-use crate::domain::journal::{Account, EntryHead, Posting, entry_hash, is_balanced};
+use crate::domain::journal::{Account, EntryHead, HashVersion, Posting, entry_hash, is_balanced};
 use crate::domain::lots::{Lot, Shortfall, allocate, refund_split, spending_order};
 use crate::domain::program::{Program, ProgramKind, Purpose, charge_premium};
 use crate::domain::{Role, Text, Yen};
@@ -47,6 +47,7 @@ pub fn post(
             store_id: m.store_id,
             prev_hash: prev_hash.clone(),
             hash: vec![0; 32],
+            hash_version: HashVersion::CURRENT.number(),
         },
     )?;
     let postings = build(id)?;
@@ -67,7 +68,8 @@ pub fn post(
         wallet_id: m.wallet_id,
         store_id: m.store_id,
     };
-    db::set_entry_hash(tx, id, &entry_hash(&prev_hash, &head, &postings))?;
+    let hash = entry_hash(HashVersion::CURRENT, &prev_hash, &head, &postings);
+    db::set_entry_hash(tx, id, &hash)?;
     Ok(id)
 }
 

@@ -5,7 +5,7 @@ use rusqlite::Connection;
 
 use super::Result;
 use crate::db::{ledger, migrate, personal};
-use crate::domain::journal::{EntryHead, entry_hash, is_balanced};
+use crate::domain::journal::{EntryHead, HashVersion, entry_hash, is_balanced};
 
 /// The outcome of one invariant.
 pub struct Check {
@@ -156,11 +156,18 @@ fn ledger_checks(tx: &Connection, checks: &mut Vec<Check>) -> Result<()> {
             wallet_id: e.wallet_id,
             store_id: e.store_id,
         };
-        if entry_hash(&e.prev_hash, &head, &postings).as_slice() != e.hash.as_slice() {
-            chain.push(format!(
-                "entry {} was changed after it was written (hash mismatch)",
-                e.id
-            ));
+        // Each entry is recomputed with the encoding it was written with.
+        match HashVersion::from_number(e.hash_version) {
+            None => chain.push(format!(
+                "entry {} names hash version {}, which this meguri does not know",
+                e.id, e.hash_version
+            )),
+            Some(v) if entry_hash(v, &e.prev_hash, &head, &postings).as_slice() != e.hash => chain
+                .push(format!(
+                    "entry {} was changed after it was written (hash mismatch, version {})",
+                    e.id, e.hash_version
+                )),
+            Some(_) => {}
         }
         prev = e.hash;
         expected_id = e.id + 1;

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::support::{Server, TempDir, meguri, path_of, stdout};
 
-fn charge(s: &Server, token: &str, resident: i64, amount: i64) -> Value {
+pub(crate) fn charge(s: &Server, token: &str, resident: i64, amount: i64) -> Value {
     let r = s.as_(token).post(
         "/api/v1/charges",
         &json!({ "resident_id": resident, "amount": amount, "method": "credit_card" }),
@@ -14,7 +14,7 @@ fn charge(s: &Server, token: &str, resident: i64, amount: i64) -> Value {
     r.json()
 }
 
-fn pay(s: &Server, token: &str, code: &str, amount: i64) -> crate::support::Resp {
+pub(crate) fn pay(s: &Server, token: &str, code: &str, amount: i64) -> crate::support::Resp {
     s.as_(token).post(
         "/api/v1/payments",
         &json!({ "store_code": code, "amount": amount }),

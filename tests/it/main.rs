@@ -12,6 +12,7 @@ mod cli;
 mod crash;
 mod deploy;
 mod hostile;
+mod journal_hash;
 mod ledger;
 mod login_limits;
 mod mail;
