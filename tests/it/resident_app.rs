@@ -76,6 +76,17 @@ fn charge_shows_the_premium_before_confirming_and_charges_once() {
     let r = b.post_form("/app/charge/confirm", &[("csrf", &csrf), ("other", "abc")]);
     assert_eq!(r.status, 400);
     assert!(Html::parse(&r.text()).text(".alert").contains("金額"));
+    // A method the page does not offer is refused, not taken as a card.
+    let r = b.post_form(
+        "/app/charge/confirm",
+        &[("csrf", &csrf), ("preset", "1000"), ("method", "cash")],
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        Html::parse(&r.text())
+            .text(".alert")
+            .contains("お支払い方法")
+    );
     s.verify();
 }
 

@@ -98,7 +98,13 @@ fn charge_request(
         })?;
     let method = match field(form, "method") {
         Some("bank") => Method::Bank,
-        _ => Method::CreditCard,
+        None | Some("credit_card") => Method::CreditCard,
+        // The page offers only these two; anything else is not quietly made a card.
+        Some(_) => {
+            return Err(l
+                .t("お支払い方法を選んでください", "Choose how to pay")
+                .to_owned());
+        }
     };
     Ok(ChargeRequest {
         resident_id: resident,
