@@ -4,11 +4,13 @@ use std::sync::mpsc::channel;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-/// meguri: what the destructor reads and throws away at most; a body left unread beyond
-/// this (a client announcing gigabytes the server refused) is not drained: the flag is
-/// set and the connection closed instead.
-const DRAIN_LIMIT: usize = 64 * 1024;
+/// meguri: what the destructor reads and throws away at most, and for how long; a body
+/// left unread beyond this (a client announcing gigabytes the server refused) is not
+/// drained: the flag is set and the connection closed instead.
+const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
+const DRAIN_TIME: Duration = Duration::from_secs(5);
 
 /// A `Reader` that reads exactly the number of bytes from a sub-reader.
 ///
@@ -81,21 +83,23 @@ where
     R: Read,
 {
     fn drop(&mut self) {
-        let mut remaining_to_read = self.size;
-        if remaining_to_read > DRAIN_LIMIT {
-            if let Some(flag) = &self.left_unread {
-                // The next request cannot be found: the connection closes.
-                flag.store(true, Ordering::SeqCst);
-                return;
-            }
-        }
-        // meguri: in small pieces, never one buffer the size the client announced.
+        // meguri: the rest of an unread body is read and thrown away in small pieces
+        // (never one buffer the size the client announced), so that the client, still
+        // sending, gets the answer already written and the next request on the
+        // connection is found. At most DRAIN_LIMIT bytes and DRAIN_TIME, though: beyond
+        // that the connection is given up (the flag closes it) rather than held.
+        let started = Instant::now();
+        let mut drained = 0usize;
         let mut buf = [0u8; 8 * 1024];
 
-        while remaining_to_read > 0 {
-            let buf = &mut buf[..remaining_to_read.min(8 * 1024)];
-
-            match self.reader.read(buf) {
+        while self.size > 0 {
+            if self.left_unread.is_some()
+                && (drained >= DRAIN_LIMIT || started.elapsed() > DRAIN_TIME)
+            {
+                break;
+            }
+            let n = self.size.min(buf.len());
+            match self.reader.read(&mut buf[..n]) {
                 Err(e) => {
                     self.last_read_signal.send(Err(e)).ok();
                     break;
@@ -104,9 +108,16 @@ where
                     self.last_read_signal.send(Ok(())).ok();
                     break;
                 }
-                Ok(other) => {
-                    remaining_to_read -= other;
+                Ok(read) => {
+                    self.size -= read;
+                    drained += read;
                 }
+            }
+        }
+        if self.size > 0 {
+            if let Some(flag) = &self.left_unread {
+                // The next request cannot be found: the connection closes.
+                flag.store(true, Ordering::SeqCst);
             }
         }
     }
