@@ -179,30 +179,29 @@ impl Browser<'_> {
             .to_owned()
     }
 
-    /// Waits (bounded) until the element's text holds `needle`: after Back or a reload
-    /// the old page may still be there for a moment. Read in one script call, so a page
-    /// replaced meanwhile cannot leave a stale element behind.
-    fn wait_text(&self, css: &str, needle: &str) -> String {
-        let mut seen = String::new();
-        for _ in 0..200 {
-            seen = self
-                .call(
-                    "POST",
-                    "/execute/sync",
-                    Some(json!({
-                        "script": "const e = document.querySelector(arguments[0]); return e ? e.innerText : '';",
-                        "args": [css],
-                    })),
-                )
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            if seen.contains(needle) {
-                return seen;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        panic!("{css} never said {needle:?}; it says {seen:?}")
+    /// Waits (the session's implicit wait, 10 s) until an element matching `css` (a tag
+    /// and optional classes, with descendants) holds `needle`. An XPath with the text in
+    /// it matches only on the page that says it, so a page still being replaced after
+    /// Back or a reload cannot answer instead.
+    fn wait_text(&self, css: &str, needle: &str) {
+        let steps: Vec<String> = css
+            .split_whitespace()
+            .map(|step| {
+                let mut parts = step.split('.');
+                let tag = parts.next().filter(|t| !t.is_empty()).unwrap_or("*");
+                let classes: String = parts
+                    .map(|c| format!("[contains(concat(' ', @class, ' '), ' {c} ')]"))
+                    .collect();
+                format!("{tag}{classes}")
+            })
+            .collect();
+        let xpath = format!("//{}[contains(., '{needle}')]", steps.join("//"));
+        let v = self.call(
+            "POST",
+            "/element",
+            Some(json!({ "using": "xpath", "value": xpath })),
+        );
+        assert!(v[ELEMENT].is_string(), "{css} never said {needle:?}: {v}");
     }
 
     fn path(&self) -> String {

@@ -265,31 +265,27 @@ fn requests_the_server_cannot_read_one_way_only_are_refused_in_words() {
 fn headers_dripped_a_byte_at_a_time_are_cut_off() {
     let s = Server::start_with(&["--sandbox", "--idle-timeout", "2"]);
     let mut c = TcpStream::connect(&s.addr).unwrap();
-    c.set_read_timeout(Some(Duration::from_millis(100)))
+    // Between bytes the client waits for the server's answer for half a second (the
+    // pace of the drip, each byte within the 2 s read timeout): for up to 24 bytes, six
+    // times the timeout. The server must end it on its own, with 408.
+    c.set_read_timeout(Some(Duration::from_millis(500)))
         .unwrap();
     c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
         .unwrap();
-    // A byte every half second: each within the 2 s read timeout, for up to 12 s (six
-    // times the timeout). The server must end it on its own, with 408.
     let mut answer = Vec::new();
     let mut cut_off = false;
     for _ in 0..24 {
-        // The drip itself: the client under test is this slow.
-        std::thread::sleep(Duration::from_millis(500));
-        if c.write_all(b"a").is_err() {
-            cut_off = true;
-            break;
-        }
         let mut buf = [0u8; 256];
         match c.read(&mut buf) {
-            Ok(0) => {
+            Ok(0) => cut_off = true,
+            Ok(n) => {
+                answer.extend_from_slice(&buf[..n]);
                 cut_off = true;
-                break;
             }
-            Ok(n) => answer.extend_from_slice(&buf[..n]),
-            Err(_) => {} // nothing yet
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {} // not yet
+            Err(_) => cut_off = true,
         }
-        if !answer.is_empty() {
+        if cut_off || c.write_all(b"a").is_err() {
             cut_off = true;
             break;
         }

@@ -70,10 +70,30 @@ impl KeptAlive {
     }
 }
 
-/// Lets time pass with nobody talking to the server: the quiet spell under test, not a
-/// wait for something to happen.
-fn quiet(d: Duration) {
-    std::thread::sleep(d);
+/// A connection opened and left silent: the server closing it is the sign that its idle
+/// timeout has passed with no new connection since.
+struct Sentinel(TcpStream);
+
+impl Sentinel {
+    fn open(addr: &str) -> Sentinel {
+        Sentinel(TcpStream::connect(addr).unwrap())
+    }
+
+    /// Waits up to `at_most` for the server to close the connection; true once it has.
+    fn closed_within(&mut self, at_most: Duration) -> bool {
+        self.0.set_read_timeout(Some(at_most)).unwrap();
+        let mut byte = [0u8; 1];
+        matches!(self.0.read(&mut byte), Ok(0))
+    }
+
+    /// Waits (bounded) until the server has closed it: a quiet spell as long as the
+    /// server's idle timeout, measured by the server itself.
+    fn wait_closed(mut self) {
+        assert!(
+            self.closed_within(Duration::from_secs(15)),
+            "the server never closed an idle connection"
+        );
+    }
 }
 
 /// A resident with money and a store; returns (resident token, store code).
@@ -101,23 +121,33 @@ fn an_idle_server_answers_kept_alive_and_new_connections_at_once() {
     let (token, code) = city(&s);
     let pay = serde_json::json!({ "store_code": code, "amount": 100 }).to_string();
 
-    // Three kept-alive connections, each used every 0.7 s, for four times the timeout:
-    // no new connection arrives all that time.
+    // Three kept-alive connections, each used every 0.7 s, while no new connection
+    // arrives: until the server closes an idle one opened last (its timeout has passed
+    // with nothing to accept), then once more.
     let mut kept: Vec<KeptAlive> = (0..3).map(|_| KeptAlive::open(&s.addr)).collect();
-    for round in 0..12 {
+    let mut sentinel = Sentinel::open(&s.addr);
+    let mut payments = 0;
+    let mut rounds = 0;
+    loop {
+        let quiet_past_timeout = sentinel.closed_within(Duration::from_millis(700));
         for (i, c) in kept.iter_mut().enumerate() {
-            if (round + i) % 3 == 0 {
+            if (rounds + i) % 3 == 0 {
                 let (status, body) = c.send("POST", "/api/v1/payments", &token, &pay);
-                assert_eq!(status, 201, "round {round}: {body}");
+                assert_eq!(status, 201, "round {rounds}: {body}");
+                payments += 1;
             } else {
-                assert_eq!(c.balance(&token), 200, "round {round}");
+                assert_eq!(c.balance(&token), 200, "round {rounds}");
             }
         }
-        quiet(Duration::from_millis(700));
+        rounds += 1;
+        assert!(rounds < 40, "the idle connection was never closed");
+        if quiet_past_timeout {
+            break;
+        }
     }
+    assert!(rounds >= 3, "the spell lasted {rounds} rounds");
 
-    // Then nobody at all, past the timeout: the server closes the idle connections...
-    quiet(Duration::from_secs(3));
+    // Then nobody at all: the server closes the idle kept-alive connections...
     for c in &mut kept {
         assert!(c.closed_by_server(), "an idle connection was kept open");
     }
@@ -127,7 +157,7 @@ fn an_idle_server_answers_kept_alive_and_new_connections_at_once() {
         let (status, body) = fresh.send("POST", "/api/v1/payments", &token, &pay);
         assert_eq!(status, 201, "{body}");
     }
-    assert_eq!(s.total(&token), 100_000 - 100 * (12 + 3));
+    assert_eq!(s.total(&token), 100_000 - 100 * (payments + 3));
     let log = s.log();
     assert!(failures_in(&log).is_empty(), "{log}");
     s.verify();
@@ -187,12 +217,14 @@ impl Nginx {
             .spawn()
             .expect("nginx is installed by scripts/test.sh");
         let n = Nginx { child, port, dir };
-        // nginx says nothing when it listens: connect until it does (bounded).
-        for _ in 0..200 {
+        // nginx says nothing when it listens: connect until it does, up to a deadline
+        // (a refused connect answers at once).
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
             if TcpStream::connect(n.addr()).is_ok() {
                 return n;
             }
-            std::thread::sleep(Duration::from_millis(25));
+            std::thread::yield_now();
         }
         panic!("nginx did not start:\n{}", n.error_log());
     }
@@ -230,7 +262,9 @@ fn through_nginx_quiet_spells_lose_no_payment() {
             assert_eq!(status, 201, "spell {spell}: {body}\n{}", proxy.error_log());
             paid += 100;
         }
-        quiet(Duration::from_secs(3));
+        // A quiet spell longer than meguri's timeout (and nginx's 1 s), as meguri
+        // itself measures it.
+        Sentinel::open(&s.addr).wait_closed();
     }
     assert_eq!(s.total(&token), 100_000 - paid);
     let said = proxy.error_log();
