@@ -7,6 +7,12 @@ use rusqlite::Transaction;
 use super::{App, Principal, Result, ServiceError, crypto, invalid};
 use crate::db::ledger;
 
+/// What a value-moving request does, inside the batch's transaction. Callers outside
+/// the service (the web layer) name this, never the transaction type.
+pub trait Effect<T>: FnOnce(&Transaction) -> Result<T> + Send + 'static {}
+
+impl<T, F: FnOnce(&Transaction) -> Result<T> + Send + 'static> Effect<T> for F {}
+
 /// An answer to send: fresh, or replayed from the first time.
 pub struct Answer {
     pub status: u16,

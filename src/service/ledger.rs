@@ -11,6 +11,9 @@ use super::{
     provider, require,
 };
 use crate::db::{accounts as users, ledger as db, stores};
+
+/// Rows the money use cases give out as they are (a payment; a history filter).
+pub use crate::db::ledger::{HistoryFilter, PaymentRow};
 use crate::domain::journal::{Account, EntryHead, HashVersion, Posting, entry_hash, is_balanced};
 use crate::domain::lots::{Lot, Shortfall, allocate, refund_split, spending_order};
 use crate::domain::program::{Program, ProgramKind, Purpose, charge_premium};

@@ -8,6 +8,7 @@ pub mod backup;
 pub mod crypto;
 pub mod data_key;
 pub mod device_subsidy;
+pub mod directory;
 pub mod idempotency;
 pub mod jobs;
 pub mod ledger;
@@ -119,6 +120,11 @@ impl App {
 
     pub fn conn(&self) -> Result<db::Conn> {
         Ok(self.pool.get().map_err(DbError::from)?)
+    }
+
+    /// A trivial query: the database answers (the health check).
+    pub fn database_answers(&self) -> Result<()> {
+        Ok(self.conn()?.query_row("SELECT 1", [], |_| Ok(()))?)
     }
 
     pub fn now(&self) -> i64 {

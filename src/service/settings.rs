@@ -151,6 +151,11 @@ pub fn set_branding(app: &App, who: &Principal, b: Branding) -> Result<Branding>
 }
 
 /// The registration fields this city requires.
+/// The registration fields the city requires (the registration and settings pages).
+pub fn required_registration_fields(app: &App) -> Result<Vec<String>> {
+    required_fields(&*app.conn()?)
+}
+
 pub fn required_fields(c: &Connection) -> Result<Vec<String>> {
     Ok(kv::get(c, REGISTRATION)?
         .and_then(|s| serde_json::from_str(&s).ok())

@@ -5,6 +5,9 @@
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
+/// A store as the use cases give it out (pages and the API render it).
+pub use crate::db::stores::StoreRow;
+
 use super::{
     App, Principal, Result, STAFF, ServiceError, accounts::duplicate_login, crypto, invalid,
     not_found, require,
@@ -554,7 +557,7 @@ pub(super) fn no_store(id: i64) -> ServiceError {
     )
 }
 
-pub fn get(app: &App, id: i64) -> Result<rows::StoreRow> {
+pub fn get(app: &App, id: i64) -> Result<StoreRow> {
     rows::get(&*app.conn()?, id)?.ok_or_else(|| no_store(id))
 }
 

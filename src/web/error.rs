@@ -106,9 +106,3 @@ pub fn service_status(e: &ServiceError) -> (u16, &'static str) {
         ServiceError::Internal(_) | ServiceError::Db(_) => (500, "internal_error"),
     }
 }
-
-impl From<rusqlite::Error> for WebError {
-    fn from(e: rusqlite::Error) -> Self {
-        WebError::Service(e.into())
-    }
-}

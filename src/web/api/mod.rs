@@ -9,12 +9,10 @@ pub mod residents;
 pub mod stores;
 pub mod system;
 
-use rusqlite::Transaction;
-
 use super::error::WebError;
 use super::reply::Reply;
 use super::request::Ctx;
-use crate::service::{self, Principal, idempotency};
+use crate::service::{Principal, idempotency};
 
 /// Runs a value-moving use case (group-committed), honouring `Idempotency-Key`: a retry
 /// with the same key and body gets the first answer again and moves nothing.
@@ -26,7 +24,7 @@ pub fn value_moving<T, F, R>(
 ) -> Result<Reply, WebError>
 where
     T: 'static,
-    F: FnOnce(&Transaction) -> service::Result<T> + Send + 'static,
+    F: idempotency::Effect<T>,
     R: FnOnce(&T) -> (u16, serde_json::Value) + Send + 'static,
 {
     let a = idempotency::run(

@@ -3,7 +3,6 @@
 use maud::html;
 
 use super::{answer_form, message, render, status_of};
-use crate::db;
 use crate::domain::Role;
 use crate::domain::time::{format_datetime_en, format_datetime_ja};
 use crate::service::accounts::{self, CREATABLE_ROLES, NewStaff};
@@ -106,7 +105,7 @@ fn settings_page(
 ) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let b = ctx.app.branding();
-    let required = city::required_fields(&*ctx.app.conn()?)?;
+    let required = city::required_registration_fields(ctx.app)?;
     let body = html! {
         @if let Some(s) = saved { (notice(s)) }
         @if let Some(e) = error { (alert(e)) }
@@ -170,7 +169,7 @@ pub fn save_settings(ctx: &mut Ctx) -> Result<Reply, WebError> {
 
 pub fn audit(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
-    let rows = db::audit::recent(&*ctx.app.conn()?, 200)?;
+    let rows = crate::service::directory::audit_log(ctx.app, ctx.who()?, 200)?;
     let body = html! {
         p { (l.t("管理操作の記録(新しい順、最大200件)", "Administrative changes, newest first (up to 200)")) }
         table {

@@ -3,10 +3,9 @@
 use maud::html;
 
 use super::render;
-use crate::db;
-use crate::db::stores::StoreRow;
 use crate::domain::image;
-use crate::service::stores;
+use crate::service::directory;
+use crate::service::stores::{self, StoreRow};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, percent_encode};
@@ -32,7 +31,7 @@ pub fn list(ctx: &mut Ctx) -> Result<Reply, WebError> {
         .and_then(|s| s.parse::<i64>().ok())
         .unwrap_or(0);
     let found = stores::search(ctx.app, Some(&q), Some(&category), after, PAGE)?;
-    let categories = db::stores::categories(&*ctx.app.conn()?)?;
+    let categories = directory::categories(ctx.app)?;
     let more = (found.len() as i64 == PAGE)
         .then(|| found.last().map(|s| s.id))
         .flatten();

@@ -3,7 +3,6 @@
 use maud::html;
 
 use super::{home_of, local_path, render};
-use crate::db;
 use crate::domain::time::format_datetime_ja;
 use crate::service::stores;
 use crate::web::error::WebError;
@@ -114,11 +113,8 @@ struct Overview {
 }
 
 fn overview(ctx: &Ctx) -> Result<Overview, WebError> {
-    let c = ctx.app.conn()?;
-    Ok(Overview {
-        residents: db::residents::count(&c)?,
-        stores: db::stores::count(&c)?,
-    })
+    let (residents, stores) = crate::service::directory::counts(ctx.app)?;
+    Ok(Overview { residents, stores })
 }
 
 pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {

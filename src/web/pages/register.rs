@@ -34,7 +34,7 @@ fn page(
     error: Option<&str>,
 ) -> Result<Reply, WebError> {
     let l = ctx.lang;
-    let required = settings::required_fields(&*ctx.app.conn()?)?;
+    let required = settings::required_registration_fields(ctx.app)?;
     let req = |f: &str| required.iter().any(|r| r == f);
     let v = |name: &str| field(values, name).unwrap_or("").to_owned();
     let by_staff = ctx.principal.is_some();

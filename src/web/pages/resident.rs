@@ -8,6 +8,7 @@ use super::{message, render, status_of};
 use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_unix};
 use crate::domain::{Text, Yen};
 use crate::service::ledger;
+use crate::service::stores::StoreRow;
 use crate::service::{Principal, ServiceError, crypto, idempotency, programs};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -63,16 +64,9 @@ pub fn welcome(ctx: &mut Ctx) -> Result<Reply, WebError> {
 // --- MPM: pay at the store's QR -----------------------------------------------------
 
 /// The store behind a QR code, or a page saying it is not there.
-fn store_of(ctx: &Ctx) -> Result<crate::db::stores::StoreRow, WebError> {
+fn store_of(ctx: &Ctx) -> Result<StoreRow, WebError> {
     let code = ctx.params.first().map(String::as_str).unwrap_or("");
-    crate::db::stores::by_mpm_code(&*ctx.app.conn()?, code)?
-        .filter(|s| s.status == "active")
-        .ok_or_else(|| {
-            WebError::Service(crate::service::not_found(
-                "no store has this QR code",
-                "このQRコードのお店は見つかりません。お店の方にご確認ください。",
-            ))
-        })
+    Ok(crate::service::directory::payable_store(ctx.app, code)?)
 }
 
 pub fn pay_form(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -81,13 +75,7 @@ pub fn pay_form(ctx: &mut Ctx) -> Result<Reply, WebError> {
     Ok(pay_page(ctx, &store, 200, None, &amount))
 }
 
-fn pay_page(
-    ctx: &Ctx,
-    store: &crate::db::stores::StoreRow,
-    status: u16,
-    error: Option<&str>,
-    amount: &str,
-) -> Reply {
+fn pay_page(ctx: &Ctx, store: &StoreRow, status: u16, error: Option<&str>, amount: &str) -> Reply {
     let l = ctx.lang;
     let body = html! {
         p.payee { span.label { (l.t("お支払い先", "Paying")) } strong.store { (store.name) } }
@@ -103,7 +91,7 @@ fn pay_page(
 }
 
 /// The amount typed on the pay page, or that page again with a message.
-fn typed_amount(ctx: &Ctx, store: &crate::db::stores::StoreRow) -> Result<Yen, Reply> {
+fn typed_amount(ctx: &Ctx, store: &StoreRow) -> Result<Yen, Reply> {
     let l = ctx.lang;
     let typed = field(&ctx.form(), "amount").unwrap_or("").to_owned();
     Yen::parse_typed(&typed).ok_or_else(|| {
@@ -133,7 +121,7 @@ pub fn pay_confirm(ctx: &mut Ctx) -> Result<Reply, WebError> {
 }
 
 /// What a pay confirmation's key is bound to: this store and this amount.
-fn pay_purpose(store: &crate::db::stores::StoreRow, amount: Yen) -> String {
+fn pay_purpose(store: &StoreRow, amount: Yen) -> String {
     format!("pay {} {}", store.mpm_code, amount.0)
 }
 

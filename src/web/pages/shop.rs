@@ -6,11 +6,10 @@ use maud::{Markup, html};
 use serde_json::json;
 
 use super::{message, render, status_of};
-use crate::db::ledger::PaymentRow;
 use crate::domain::program::start_of_day;
 use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_unix, parse_date};
 use crate::domain::{Text, Yen};
-use crate::service::ledger;
+use crate::service::ledger::{self, PaymentRow};
 use crate::service::{ServiceError, crypto, idempotency};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;

@@ -4,12 +4,12 @@
 use maud::html;
 
 use super::render;
-use crate::db::ledger::HistoryFilter;
 use crate::domain::program::{ProgramKind, start_of_day};
 use crate::domain::time::{
     format_date_ja, format_datetime_en, format_datetime_ja, from_unix, parse_date,
 };
-use crate::service::{ledger, programs};
+use crate::service::ledger::{self, HistoryFilter};
+use crate::service::programs;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, percent_encode};
