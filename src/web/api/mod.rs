@@ -5,6 +5,7 @@ pub mod auth;
 pub mod money;
 pub mod openapi;
 pub mod openapi_accounts;
+mod openapi_schema;
 pub mod residents;
 pub mod stores;
 pub mod system;

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::openapi::{closed, id_only, nullable_int, obj, ok, op, s, text, with_conflict};
+use super::openapi_schema::{closed, id_only, nullable_int, obj, ok, op, s, text, with_conflict};
 use crate::web::router::Method;
 
 pub fn operations() -> Vec<(Method, &'static str, Value)> {
