@@ -1,0 +1,31 @@
+//! Storage of the ledger: programs, wallets, lots, journal entries and postings, and the
+//! records of charges, grants, payments and refunds.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::domain::journal::{Account, Posting};
+use crate::domain::lots::Lot;
+use crate::domain::money::{Rate, Yen};
+use crate::domain::program::{ChargePremium, Expiry, Program, ProgramKind};
+
+// One file per table group; their public items are the module's.
+mod programs;
+pub use programs::*;
+mod wallets;
+pub use wallets::*;
+mod lots;
+pub use lots::*;
+mod journal;
+pub use journal::*;
+mod records;
+pub use records::*;
+mod grants;
+pub use grants::*;
+mod qr_tokens;
+pub use qr_tokens::*;
+mod idempotency;
+pub use idempotency::*;
+mod history;
+pub use history::*;

@@ -1,0 +1,130 @@
+//! The ledger's tables: programs (see the parent module).
+
+use super::*;
+
+// --- programs ---------------------------------------------------------------------
+
+pub(super) const PROGRAM_COLS: &str = "code, name, kind, expires_at, valid_days, store_ids, categories, weekdays, \
+     usable_from, usable_until, tax_payable, per_person_cap, budget, premium_rate_bp, premium_cap_per_person, charge_unit";
+
+pub(super) fn program_from_row(r: &rusqlite::Row) -> rusqlite::Result<Program> {
+    let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+    let kind: String = r.get(2)?;
+    let expires_at: Option<i64> = r.get(3)?;
+    let valid_days: Option<u32> = r.get(4)?;
+    let rate: Option<i64> = r.get(13)?;
+    let cap: Option<i64> = r.get(14)?;
+    Ok(Program {
+        code: r.get(0)?,
+        name: r.get(1)?,
+        kind: ProgramKind::parse(&kind).unwrap_or(ProgramKind::Subsidy),
+        expiry: match (expires_at, valid_days) {
+            (Some(t), _) => Expiry::At(t),
+            (None, Some(d)) => Expiry::Days(d),
+            _ => Expiry::Never,
+        },
+        store_ids: serde_json::from_str(&json(5)?).unwrap_or_default(),
+        categories: serde_json::from_str(&json(6)?).unwrap_or_default(),
+        weekdays: serde_json::from_str(&json(7)?).unwrap_or_default(),
+        usable_from: r.get(8)?,
+        usable_until: r.get(9)?,
+        tax_payable: r.get(10)?,
+        per_person_cap: r.get::<_, Option<i64>>(11)?.map(Yen),
+        budget: r.get::<_, Option<i64>>(12)?.map(Yen),
+        charge_premium: rate.map(|bp| ChargePremium {
+            rate: Rate(bp),
+            cap_per_person: cap.map(Yen),
+        }),
+        charge_unit: Yen(r.get(15)?),
+    })
+}
+
+pub fn insert_program(c: &Connection, p: &Program, now: i64) -> rusqlite::Result<()> {
+    let (expires_at, valid_days) = match p.expiry {
+        Expiry::Never => (None, None),
+        Expiry::At(t) => (Some(t), None),
+        Expiry::Days(d) => (None, Some(d)),
+    };
+    crate::db::exec(
+        c,
+        &format!(
+            "INSERT INTO programs ({PROGRAM_COLS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+        ),
+        params![
+            p.code,
+            p.name,
+            p.kind.as_str(),
+            expires_at,
+            valid_days,
+            serde_json::to_string(&p.store_ids).unwrap_or_default(),
+            serde_json::to_string(&p.categories).unwrap_or_default(),
+            serde_json::to_string(&p.weekdays).unwrap_or_default(),
+            p.usable_from,
+            p.usable_until,
+            p.tax_payable,
+            p.per_person_cap.map(|y| y.0),
+            p.budget.map(|y| y.0),
+            p.charge_premium.map(|c| c.rate.0),
+            p.charge_premium.and_then(|c| c.cap_per_person).map(|y| y.0),
+            p.charge_unit.0,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn payment_count(c: &Connection) -> rusqlite::Result<i64> {
+    crate::db::one(c, "SELECT count(*) FROM payments", [], |r| r.get(0))
+}
+
+pub fn program(c: &Connection, code: &str) -> rusqlite::Result<Option<Program>> {
+    crate::db::one(
+        c,
+        &format!("SELECT {PROGRAM_COLS} FROM programs WHERE code = ?1"),
+        [code],
+        program_from_row,
+    )
+    .optional()
+}
+
+pub fn programs(c: &Connection) -> rusqlite::Result<HashMap<String, Program>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {PROGRAM_COLS} FROM programs ORDER BY created_at, code"
+    ))?;
+    st.query_map([], program_from_row)?
+        .map(|p| p.map(|p| (p.code.clone(), p)))
+        .collect()
+}
+
+pub fn program_list(c: &Connection) -> rusqlite::Result<Vec<Program>> {
+    let mut st = c.prepare(&format!(
+        "SELECT {PROGRAM_COLS} FROM programs ORDER BY created_at, code"
+    ))?;
+    st.query_map([], program_from_row)?.collect()
+}
+
+/// What the city has paid into a program so far: its premium and grant lots as issued
+/// (residents' own charges are not the city's budget).
+pub fn program_city_issued(c: &Connection, code: &str) -> rusqlite::Result<Yen> {
+    crate::db::one(c,
+        "SELECT coalesce(sum(amount), 0) FROM lots WHERE program = ?1 AND origin IN ('premium', 'grant')",
+        [code],
+        |r| r.get(0),
+    )
+    .map(Yen)
+}
+
+/// What one wallet has received from a program, all origins or one.
+pub fn received(
+    c: &Connection,
+    wallet_id: i64,
+    code: &str,
+    origin: Option<&str>,
+) -> rusqlite::Result<Yen> {
+    crate::db::one(c,
+        "SELECT coalesce(sum(amount), 0) FROM lots WHERE program = ?1 AND wallet_id = ?2 AND (?3 IS NULL OR origin = ?3)",
+        params![code, wallet_id, origin],
+        |r| r.get(0),
+    )
+    .map(Yen)
+}

@@ -1,0 +1,158 @@
+//! The ledger's tables: records (see the parent module).
+
+use super::*;
+
+// --- records ----------------------------------------------------------------------
+
+pub struct NewCharge<'a> {
+    pub wallet_id: i64,
+    pub program: &'a str,
+    pub amount: Yen,
+    pub premium: Yen,
+    pub method: &'a str,
+    pub provider: Option<&'a str>,
+    pub provider_ref: Option<&'a str>,
+    pub entry_id: i64,
+    pub at: i64,
+}
+
+pub fn insert_charge(c: &Connection, ch: &NewCharge) -> rusqlite::Result<i64> {
+    crate::db::exec(c,
+        "INSERT INTO charges (wallet_id, program, amount, premium, method, provider, provider_ref, entry_id, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![ch.wallet_id, ch.program, ch.amount.0, ch.premium.0, ch.method, ch.provider, ch.provider_ref, ch.entry_id, ch.at],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+pub struct PaymentRow {
+    pub id: i64,
+    pub kind: String,
+    pub wallet_id: i64,
+    pub store_id: Option<i64>,
+    pub amount: Yen,
+    pub refunded: Yen,
+    pub at: i64,
+}
+
+pub struct NewPayment<'a> {
+    pub kind: &'a str,
+    pub wallet_id: i64,
+    pub store_id: Option<i64>,
+    pub amount: Yen,
+    pub notice_number: Option<&'a str>,
+    pub entry_id: i64,
+    pub at: i64,
+}
+
+pub fn insert_payment(c: &Connection, p: &NewPayment) -> rusqlite::Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO payments (kind, wallet_id, store_id, amount, notice_number, entry_id, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        p.kind,
+        p.wallet_id,
+        p.store_id,
+        p.amount.0,
+        p.notice_number,
+        p.entry_id,
+        p.at
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
+pub fn insert_payment_part(
+    c: &Connection,
+    payment_id: i64,
+    seq: i64,
+    lot_id: i64,
+    program: &str,
+    amount: Yen,
+) -> rusqlite::Result<()> {
+    c.prepare_cached("INSERT INTO payment_parts (payment_id, seq, lot_id, program, amount) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![payment_id, seq, lot_id, program, amount.0])?;
+    Ok(())
+}
+
+pub fn payment(c: &Connection, id: i64) -> rusqlite::Result<Option<PaymentRow>> {
+    crate::db::one(
+        c,
+        "SELECT id, kind, wallet_id, store_id, amount, refunded, at FROM payments WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(PaymentRow {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                wallet_id: r.get(2)?,
+                store_id: r.get(3)?,
+                amount: Yen(r.get(4)?),
+                refunded: Yen(r.get(5)?),
+                at: r.get(6)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// One lot's share of a payment.
+pub struct PartRow {
+    pub seq: i64,
+    pub lot_id: i64,
+    pub program: String,
+    pub amount: Yen,
+    pub refunded: Yen,
+}
+
+/// A payment's parts in spending order.
+pub fn payment_parts(c: &Connection, payment_id: i64) -> rusqlite::Result<Vec<PartRow>> {
+    let mut st = c.prepare("SELECT seq, lot_id, program, amount, refunded FROM payment_parts WHERE payment_id = ?1 ORDER BY seq")?;
+    st.query_map([payment_id], |r| {
+        Ok(PartRow {
+            seq: r.get(0)?,
+            lot_id: r.get(1)?,
+            program: r.get(2)?,
+            amount: Yen(r.get(3)?),
+            refunded: Yen(r.get(4)?),
+        })
+    })?
+    .collect()
+}
+
+pub fn add_part_refund(
+    c: &Connection,
+    payment_id: i64,
+    seq: i64,
+    amount: Yen,
+) -> rusqlite::Result<()> {
+    crate::db::exec(
+        c,
+        "UPDATE payment_parts SET refunded = refunded + ?3 WHERE payment_id = ?1 AND seq = ?2",
+        params![payment_id, seq, amount.0],
+    )?;
+    Ok(())
+}
+
+pub fn add_payment_refund(c: &Connection, payment_id: i64, amount: Yen) -> rusqlite::Result<()> {
+    crate::db::exec(
+        c,
+        "UPDATE payments SET refunded = refunded + ?2 WHERE id = ?1",
+        params![payment_id, amount.0],
+    )?;
+    Ok(())
+}
+
+pub fn insert_refund(
+    c: &Connection,
+    payment_id: i64,
+    amount: Yen,
+    entry_id: i64,
+    at: i64,
+) -> rusqlite::Result<i64> {
+    crate::db::exec(
+        c,
+        "INSERT INTO refunds (payment_id, amount, entry_id, at) VALUES (?1, ?2, ?3, ?4)",
+        params![payment_id, amount.0, entry_id, at],
+    )?;
+    Ok(c.last_insert_rowid())
+}

@@ -1,0 +1,320 @@
+//! The ledger's charges (see the parent module).
+
+use super::*;
+
+// --- charges ----------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    CreditCard,
+    Bank,
+    Cash,
+    Admin,
+}
+
+impl Method {
+    pub fn parse(s: &str) -> Option<Method> {
+        Some(match s {
+            "credit_card" => Method::CreditCard,
+            "bank" => Method::Bank,
+            "cash" => Method::Cash,
+            "admin" => Method::Admin,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::CreditCard => "credit_card",
+            Method::Bank => "bank",
+            Method::Cash => "cash",
+            Method::Admin => "admin",
+        }
+    }
+
+    /// Card and bank charges go through the payment provider.
+    pub fn needs_provider(self) -> bool {
+        matches!(self, Method::CreditCard | Method::Bank)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ChargeRequest {
+    pub resident_id: i64,
+    pub amount: Yen,
+    pub method: Method,
+    /// The program charged into; `cash` when not named.
+    pub program: Option<String>,
+    /// An expiry for this charge alone (KUM-エ-h); otherwise the program's.
+    pub expires_at: Option<i64>,
+}
+
+pub struct ChargeOutcome {
+    pub charge_id: i64,
+    pub amount: Yen,
+    pub premium_granted: Yen,
+    pub balance: Yen,
+    /// The payment provider that took the money, if any.
+    pub provider: Option<String>,
+}
+
+/// Who may charge whom, with which method. Checked before any money is taken.
+pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Program> {
+    let allowed = match who.role {
+        Role::Resident => who.user_id == Some(rq.resident_id) && rq.method.needs_provider(),
+        Role::Operator => rq.method == Method::Cash,
+        Role::Admin => true,
+        _ => false,
+    };
+    if !allowed {
+        return Err(ServiceError::Forbidden(Text::new(
+            format!(
+                "the {} role may not charge this wallet with {}",
+                who.role,
+                rq.method.as_str()
+            ),
+            "この方法ではチャージできません",
+        )));
+    }
+    if rq.method.needs_provider() && app.provider.is_none() {
+        return Err(provider::unavailable());
+    }
+    if rq.method == Method::Admin && who.role != Role::Admin {
+        return Err(ServiceError::Forbidden(Text::new(
+            "only an admin may use method admin",
+            "管理者のみ使える方法です",
+        )));
+    }
+    let program = programs::get(app, rq.program.as_deref().unwrap_or("cash"))?;
+    if program.kind == ProgramKind::Subsidy {
+        return Err(invalid(
+            format!("{} is a subsidy: it is granted, not charged", program.code),
+            format!("{}は付与のみの事業です", program.name),
+        ));
+    }
+    if rq.amount.0 % program.charge_unit.0 != 0 {
+        return Err(invalid(
+            format!(
+                "charges to {} are in units of {} yen",
+                program.code, program.charge_unit.0
+            ),
+            format!("{}単位でチャージしてください", program.charge_unit.ja()),
+        ));
+    }
+    let now = app.now();
+    if let Some(e) = rq.expires_at
+        && e <= now
+    {
+        return Err(invalid(
+            "expires_at is already past",
+            "有効期限が過去の日時です",
+        ));
+    }
+    if program.expiry.for_issue(now).is_some_and(|e| e <= now)
+        || program.usable_until.is_some_and(|u| u <= now)
+    {
+        return Err(ServiceError::Expired(Text::new(
+            format!("{} has ended", program.code),
+            format!("{}は終了しました", program.name),
+        )));
+    }
+    Ok(program)
+}
+
+/// Records a charge (after the provider approved it): the charged lot plus any premium
+/// that active premium programs grant on it.
+pub fn charge(
+    app: &App,
+    tx: &Transaction,
+    who: &Principal,
+    rq: &ChargeRequest,
+    program: &Program,
+    approval: Option<(&str, &str)>,
+) -> Result<ChargeOutcome> {
+    let now = app.now();
+    resident(tx, rq.resident_id)?;
+    let wallet = wallet_of(tx, rq.resident_id, now)?;
+
+    // Premium: the charged program's own, or, for plain cash, every running premium
+    // campaign that grants premium on charges.
+    let all = programs::all(app);
+    let sources: Vec<&Program> = if program.charge_premium.is_some() {
+        vec![program]
+    } else if program.kind == ProgramKind::Cash {
+        let mut v: Vec<&Program> = all
+            .values()
+            .filter(|p| p.kind == ProgramKind::Premium && p.charge_premium.is_some())
+            .filter(|p| {
+                p.expiry.for_issue(now).is_none_or(|e| e > now)
+                    && p.usable_until.is_none_or(|u| u > now)
+            })
+            .collect();
+        v.sort_by(|a, b| a.code.cmp(&b.code));
+        v
+    } else {
+        vec![]
+    };
+    let mut premiums: Vec<(&Program, Yen)> = Vec::new();
+    for p in sources {
+        let Some(cp) = p.charge_premium else { continue };
+        let received = db::received(tx, wallet, &p.code, Some("premium"))?;
+        let left = budget_left(tx, p)?;
+        let y = charge_premium(rq.amount, cp, received, left);
+        // Charging into a campaign whose premium budget is spent stops (KUM-エ-d).
+        if p.code == program.code && left.is_some_and(|l| l <= Yen::ZERO) {
+            return Err(exhausted(p));
+        }
+        if y > Yen::ZERO {
+            premiums.push((p, y));
+        }
+    }
+    let own_premium: Yen = premiums
+        .iter()
+        .filter(|(p, _)| p.code == program.code)
+        .map(|(_, y)| *y)
+        .sum();
+    check_cap(
+        program,
+        db::received(tx, wallet, &program.code, None)?,
+        rq.amount + own_premium,
+    )?;
+    for (p, y) in &premiums {
+        if p.code != program.code {
+            check_cap(p, db::received(tx, wallet, &p.code, None)?, *y)?;
+        }
+    }
+
+    let entry = post(
+        tx,
+        &EntryMeta {
+            kind: "charge",
+            at: now,
+            actor: &who.actor,
+            wallet_id: Some(wallet),
+            store_id: None,
+        },
+        |entry_id| {
+            let mut ps = Vec::new();
+            let charged = db::insert_lot(
+                tx,
+                &db::NewLot {
+                    wallet_id: wallet,
+                    program: &program.code,
+                    origin: "charge",
+                    amount: rq.amount,
+                    expires_at: rq.expires_at.or(program.expiry.for_issue(now)),
+                    entry_id,
+                    now,
+                },
+            )?;
+            ps.push(posting(Account::Issue, &program.code, Yen(-rq.amount.0)));
+            ps.push(posting(Account::Lot(charged), &program.code, rq.amount));
+            for (p, y) in &premiums {
+                let lot = db::insert_lot(
+                    tx,
+                    &db::NewLot {
+                        wallet_id: wallet,
+                        program: &p.code,
+                        origin: "premium",
+                        amount: *y,
+                        expires_at: p.expiry.for_issue(now),
+                        entry_id,
+                        now,
+                    },
+                )?;
+                ps.push(posting(Account::Issue, &p.code, Yen(-y.0)));
+                ps.push(posting(Account::Lot(lot), &p.code, *y));
+            }
+            Ok(ps)
+        },
+    )?;
+    let premium_granted: Yen = premiums.iter().map(|(_, y)| *y).sum();
+    let charge_id = db::insert_charge(
+        tx,
+        &db::NewCharge {
+            wallet_id: wallet,
+            program: &program.code,
+            amount: rq.amount,
+            premium: premium_granted,
+            method: rq.method.as_str(),
+            provider: approval.map(|a| a.0),
+            provider_ref: approval.map(|a| a.1),
+            entry_id: entry,
+            at: now,
+        },
+    )?;
+    Ok(ChargeOutcome {
+        charge_id,
+        provider: approval.map(|a| a.0.to_owned()),
+        amount: rq.amount,
+        premium_granted,
+        balance: balance_now(tx, wallet, now)?,
+    })
+}
+
+/// The whole charge: checks, the payment provider (for card and bank), and the ledger,
+/// honouring an Idempotency-Key. The provider takes the money before the ledger records
+/// it; if recording fails the provider gives it back. The answer is the API's body.
+pub fn charge_paid(
+    app: &Arc<App>,
+    who: &Principal,
+    rq: &ChargeRequest,
+    key: Option<&str>,
+    fingerprint: &[u8],
+) -> Result<idempotency::Answer> {
+    let program = check_charge(app, who, rq)?;
+    let scope = who.idempotency_scope();
+    if let Some(a) = idempotency::stored(app, &scope, key, fingerprint)? {
+        return Ok(a);
+    }
+    let provider = match (&app.provider, rq.method.needs_provider()) {
+        (Some(p), true) => Some(p),
+        (None, true) => return Err(provider::unavailable()),
+        (_, false) => None,
+    };
+    let approval = match provider {
+        Some(p) => {
+            let attempt = key.map(str::to_owned).unwrap_or_else(crypto::random_token);
+            Some(p.authorize(rq.method.as_str(), rq.amount, &attempt)?)
+        }
+        None => None,
+    };
+    let provider_name = provider.map_or("", |p| p.name());
+    let reference = approval.as_ref().map(|a| a.reference.clone());
+    let (shared, who2, rq2) = (app.clone(), who.clone(), rq.clone());
+    let result = idempotency::run(
+        app,
+        &scope,
+        key,
+        fingerprint,
+        move |tx| {
+            charge(
+                &shared,
+                tx,
+                &who2,
+                &rq2,
+                &program,
+                reference.as_deref().map(|r| (provider_name, r)),
+            )
+        },
+        |o| {
+            (
+                201,
+                serde_json::json!({
+                    "charge_id": o.charge_id,
+                    "amount": o.amount.0,
+                    "premium_granted": o.premium_granted.0,
+                    "balance": o.balance.0,
+                    // Which provider took the money; "sandbox" means no real money moved.
+                    "provider": o.provider,
+                }),
+            )
+        },
+    );
+    if result.is_err()
+        && let (Some(p), Some(a)) = (provider, &approval)
+    {
+        p.void(a);
+    }
+    result
+}

@@ -1,0 +1,247 @@
+//! The ledger's payments (see the parent module).
+
+use super::*;
+
+// --- payments ---------------------------------------------------------------------
+
+pub struct PaymentOutcome {
+    pub payment_id: i64,
+    pub store: Option<(i64, String)>,
+    pub amount: Yen,
+    pub paid_at: i64,
+    /// Per program, in spending order.
+    pub breakdown: Vec<(String, Yen)>,
+    pub balance_after: Yen,
+}
+
+pub(super) fn store_for_payment(s: Option<stores::StoreRow>) -> Result<stores::StoreRow> {
+    match s {
+        Some(s) if s.status == "active" && s.accepts.iter().any(|m| m == "money") => Ok(s),
+        Some(s) if s.status == "active" => Err(ServiceError::RuleViolation(Text::new(
+            format!("{} does not accept money payments", s.name),
+            format!("{}ではこの支払いはご利用になれません", s.name),
+        ))),
+        _ => Err(not_found(
+            "no such store (check the QR code)",
+            "加盟店が見つかりません(QRコードをご確認ください)",
+        )),
+    }
+}
+
+/// A suspended or removed store moves no value, refunds included: the staff hear why.
+pub fn store_moves_value(s: Option<stores::StoreRow>) -> Result<()> {
+    match s {
+        Some(s) if s.status == "active" => Ok(()),
+        Some(s) if s.status == "suspended" => Err(ServiceError::RuleViolation(Text::new(
+            "this store is suspended: it can take no payments and give no refunds until the secretariat reinstates it",
+            "この店舗は利用停止中のため、支払いの受付と返金はできません。事務局にお問い合わせください",
+        ))),
+        _ => Err(ServiceError::RuleViolation(Text::new(
+            "this store has left the scheme: it can take no payments and give no refunds",
+            "この店舗は登録が抹消されているため、支払いの受付と返金はできません",
+        ))),
+    }
+}
+
+/// MPM: the resident scanned the store's code and pays `amount`.
+pub fn pay_at_store_code(
+    app: &App,
+    tx: &Transaction,
+    who: &Principal,
+    store_code: &str,
+    amount: Yen,
+) -> Result<PaymentOutcome> {
+    require(who, &[Role::Resident])?;
+    let resident_id = who
+        .user_id
+        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
+    let store = store_for_payment(stores::by_mpm_code(tx, store_code.trim())?)?;
+    pay(app, tx, &who.actor, resident_id, "mpm", &store, amount)
+}
+
+/// The life of a resident's CPM code, in seconds: long enough for a slow hand at the till.
+pub const QR_TOKEN_SECS: i64 = 180;
+
+/// A new single-use code for the resident to show at the till.
+pub fn issue_qr_token(app: &App, who: &Principal) -> Result<(String, i64)> {
+    require(who, &[Role::Resident])?;
+    let resident_id = who
+        .user_id
+        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
+    let token = format!("R{}", crypto::random_upper_code(23));
+    let expires_at = app.now() + QR_TOKEN_SECS;
+    let c = app.conn()?;
+    db::delete_old_qr_tokens(&c, app.now() - 86_400)?;
+    db::insert_qr_token(
+        &c,
+        &crypto::sha256(token.as_bytes()),
+        resident_id,
+        expires_at,
+    )?;
+    Ok((token, expires_at))
+}
+
+/// CPM: the store scanned the resident's code and charges `amount` to it.
+pub fn pay_by_token(
+    app: &App,
+    tx: &Transaction,
+    who: &Principal,
+    store_id: i64,
+    token: &str,
+    amount: Yen,
+) -> Result<PaymentOutcome> {
+    require(who, &[Role::Merchant])?;
+    if who.store_id != Some(store_id) {
+        return Err(ServiceError::Forbidden(Text::new(
+            "staff may take payments only for their own store",
+            "自店舗以外の決済はできません",
+        )));
+    }
+    let store = store_for_payment(stores::get(tx, store_id)?)?;
+    let hash = crypto::sha256(token.trim().to_ascii_uppercase().as_bytes());
+    let now = app.now();
+    let (resident_id, expires_at, used_at) = db::qr_token(tx, &hash)?.ok_or_else(|| {
+        invalid(
+            "this is not a valid payment code",
+            "読み取ったコードは使えません",
+        )
+    })?;
+    if used_at.is_some() {
+        return Err(ServiceError::Conflict(Text::new(
+            "this payment code was already used",
+            "このコードは使用済みです",
+        )));
+    }
+    if now >= expires_at {
+        return Err(ServiceError::Expired(Text::new(
+            "this payment code has expired; ask for a new one",
+            "コードの有効期限が切れました。もう一度表示してもらってください",
+        )));
+    }
+    let out = pay(app, tx, &who.actor, resident_id, "cpm", &store, amount)?;
+    db::use_qr_token(tx, &hash, now, out.payment_id)?;
+    Ok(out)
+}
+
+pub(super) fn pay(
+    app: &App,
+    tx: &Transaction,
+    actor: &str,
+    resident_id: i64,
+    kind: &str,
+    store: &stores::StoreRow,
+    amount: Yen,
+) -> Result<PaymentOutcome> {
+    let purpose = Purpose::Payment {
+        store_id: store.id,
+        category: &store.category,
+    };
+    spend(
+        app,
+        tx,
+        actor,
+        resident_id,
+        kind,
+        Some((store.id, store.name.clone())),
+        purpose,
+        amount,
+        None,
+    )
+}
+
+/// Draws `amount` from the resident's lots this purpose allows and records the payment
+/// (to the store, or to the city's tax account).
+#[allow(clippy::too_many_arguments)]
+pub(in crate::service) fn spend(
+    app: &App,
+    tx: &Transaction,
+    actor: &str,
+    resident_id: i64,
+    kind: &str,
+    store: Option<(i64, String)>,
+    purpose: Purpose,
+    amount: Yen,
+    notice_number: Option<&str>,
+) -> Result<PaymentOutcome> {
+    let now = app.now();
+    let wallet = db::resident_wallet(tx, resident_id)?;
+    let lots = match wallet {
+        Some(w) => db::open_lots(tx, w)?,
+        None => Vec::new(),
+    };
+    let programs = programs::all(app);
+    let draws =
+        allocate(&lots, &programs, purpose, now, amount).map_err(|Shortfall { available }| {
+            ServiceError::InsufficientFunds(Text::new(
+                format!(
+                    "the balance usable here is {} yen, less than {}",
+                    available.0, amount.0
+                ),
+                format!("ここで使える残高は{}です(不足しています)", available.ja()),
+            ))
+        })?;
+    let wallet = wallet.ok_or_else(|| ServiceError::Internal("allocated from no wallet".into()))?;
+    let store_id = store.as_ref().map(|s| s.0);
+    let entry = post(
+        tx,
+        &EntryMeta {
+            kind: if kind == "tax" { "tax" } else { "payment" },
+            at: now,
+            actor,
+            wallet_id: Some(wallet),
+            store_id,
+        },
+        |_| {
+            let mut ps: Vec<Posting> = draws
+                .iter()
+                .map(|d| posting(Account::Lot(d.lot_id), &d.program, Yen(-d.amount.0)))
+                .collect();
+            let to = store_id.map_or(Account::Tax, Account::Store);
+            for (program, y) in per_program(draws.iter().map(|d| (d.program.as_str(), d.amount))) {
+                ps.push(posting(to, &program, y));
+            }
+            Ok(ps)
+        },
+    )?;
+    let payment_id = db::insert_payment(
+        tx,
+        &db::NewPayment {
+            kind,
+            wallet_id: wallet,
+            store_id,
+            amount,
+            notice_number,
+            entry_id: entry,
+            at: now,
+        },
+    )?;
+    for (seq, d) in draws.iter().enumerate() {
+        db::insert_payment_part(tx, payment_id, seq as i64, d.lot_id, &d.program, d.amount)?;
+    }
+    let remaining: Yen = lots
+        .iter()
+        .filter(|l| l.is_live(now))
+        .map(|l| l.remaining)
+        .sum::<Yen>()
+        - amount;
+    Ok(PaymentOutcome {
+        payment_id,
+        store,
+        amount,
+        paid_at: now,
+        breakdown: per_program(draws.iter().map(|d| (d.program.as_str(), d.amount))),
+        balance_after: remaining,
+    })
+}
+
+/// Sums amounts per program, keeping the order in which programs first appear.
+pub(super) fn per_program<'a>(items: impl Iterator<Item = (&'a str, Yen)>) -> Vec<(String, Yen)> {
+    let mut out: Vec<(String, Yen)> = Vec::new();
+    for (p, y) in items {
+        match out.iter_mut().find(|(q, _)| q == p) {
+            Some((_, sum)) => *sum += y,
+            None => out.push((p.to_owned(), y)),
+        }
+    }
+    out
+}
