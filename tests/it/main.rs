@@ -14,6 +14,7 @@ mod deploy;
 mod hostile;
 mod journal_hash;
 mod ledger;
+mod ledger_rules;
 mod login_limits;
 mod mail;
 mod maintenance;
