@@ -488,6 +488,21 @@ pub fn error_reply(app: &App, kind: Kind, lang: Lang, e: &WebError) -> Reply {
 
 /// Writes the reply with the security headers every response carries.
 fn respond(app: &App, rq: tiny_http::Request, reply: Reply) {
+    // A header name or value holding CR, LF or NUL would let a request write headers of
+    // its own (a cookie on the city's domain): such a reply is never sent.
+    let reply = match reply.headers.iter().find(|(k, v)| !header_is_safe(k, v)) {
+        Some((k, _)) => {
+            eprintln!(
+                "error: refused to send a {k} header holding a control or non-ASCII character"
+            );
+            Reply::bytes(
+                500,
+                "text/plain; charset=utf-8",
+                b"500 Internal Server Error".to_vec(),
+            )
+        }
+        None => reply,
+    };
     let mut headers = vec![
         ("Content-Type", reply.content_type.to_owned()),
         ("X-Content-Type-Options", "nosniff".to_owned()),
@@ -513,20 +528,6 @@ fn respond(app: &App, rq: tiny_http::Request, reply: Reply) {
     ];
     if app.config.https() {
         headers.push(("Strict-Transport-Security", "max-age=31536000".to_owned()));
-    }
-    // A header name or value holding CR, LF or NUL would let a request write headers of
-    // its own (a cookie on the city's domain): such a reply is never sent.
-    if let Some((k, _)) = reply.headers.iter().find(|(k, v)| !header_is_safe(k, v)) {
-        eprintln!("error: refused to send a {k} header holding a control or non-ASCII character");
-        let body = b"500 Internal Server Error".to_vec();
-        let mut refused = tiny_http::Response::from_data(body).with_status_code(500);
-        for (k, v) in &headers {
-            if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-                refused.add_header(h);
-            }
-        }
-        let _ = rq.respond(refused);
-        return;
     }
     let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
     for (k, v) in headers
