@@ -84,10 +84,49 @@ CREATE TABLE audit_log (
 -- The money ledger: programs, wallets, lots, the double-entry journal, and the records of
 -- charges, grants, payments and refunds that point into it.
 
+-- The ledger's kinds (domain::kinds, domain::money::Unit), one row per code.
+CREATE TABLE units (
+    code TEXT PRIMARY KEY
+) STRICT;
+INSERT INTO units (code) VALUES ('yen'), ('points');
+
+CREATE TABLE program_kinds (
+    code TEXT PRIMARY KEY,
+    unit TEXT NOT NULL REFERENCES units (code)
+) STRICT;
+INSERT INTO program_kinds (code, unit) VALUES
+    ('cash', 'yen'), ('premium', 'yen'), ('subsidy', 'yen'), ('points', 'points');
+
+CREATE TABLE entry_kinds (
+    code TEXT PRIMARY KEY
+) STRICT;
+INSERT INTO entry_kinds (code) VALUES
+    ('charge'), ('grant'), ('payment'), ('refund'), ('expiry'), ('tax');
+
+CREATE TABLE posting_accounts (
+    code TEXT PRIMARY KEY
+) STRICT;
+INSERT INTO posting_accounts (code) VALUES ('issue'), ('lot'), ('store'), ('tax'), ('expired');
+
+CREATE TABLE lot_origins (
+    code TEXT PRIMARY KEY
+) STRICT;
+INSERT INTO lot_origins (code) VALUES ('charge'), ('premium'), ('grant');
+
+CREATE TABLE payment_kinds (
+    code TEXT PRIMARY KEY
+) STRICT;
+INSERT INTO payment_kinds (code) VALUES ('mpm'), ('cpm'), ('tax');
+
+CREATE TABLE charge_methods (
+    code TEXT PRIMARY KEY
+) STRICT;
+INSERT INTO charge_methods (code) VALUES ('credit_card'), ('bank'), ('cash'), ('admin');
+
 CREATE TABLE programs (
     code                   TEXT PRIMARY KEY,
     name                   TEXT NOT NULL,
-    kind                   TEXT NOT NULL CHECK (kind IN ('cash', 'premium', 'subsidy')),
+    kind                   TEXT NOT NULL REFERENCES program_kinds (code),
     expires_at             INTEGER,
     valid_days             INTEGER CHECK (valid_days > 0),
     store_ids              TEXT NOT NULL DEFAULT '[]',
@@ -107,7 +146,7 @@ CREATE TABLE programs (
 
 INSERT INTO programs (code, name, kind, tax_payable, created_at) VALUES ('cash', '通常チャージ', 'cash', 1, 0);
 
--- A wallet belongs to a resident (or, later, to a card).
+-- A wallet belongs to a resident or to a card.
 CREATE TABLE wallets (
     id          INTEGER PRIMARY KEY,
     resident_id INTEGER UNIQUE REFERENCES users (id),
@@ -117,14 +156,16 @@ CREATE TABLE wallets (
 ) STRICT;
 
 CREATE TABLE entries (
-    id        INTEGER PRIMARY KEY,
-    kind      TEXT NOT NULL CHECK (kind IN ('charge', 'grant', 'payment', 'refund', 'expiry', 'tax')),
-    at        INTEGER NOT NULL,
-    actor     TEXT NOT NULL,
-    wallet_id INTEGER REFERENCES wallets (id),
-    store_id  INTEGER REFERENCES stores (id),
-    prev_hash BLOB NOT NULL,
-    hash      BLOB NOT NULL
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT NOT NULL REFERENCES entry_kinds (code),
+    at           INTEGER NOT NULL,
+    actor        TEXT NOT NULL,
+    wallet_id    INTEGER REFERENCES wallets (id),
+    store_id     INTEGER REFERENCES stores (id),
+    prev_hash    BLOB NOT NULL,
+    hash         BLOB NOT NULL,
+    -- domain::journal::HashVersion: 1 legacy (Debug output), 2 the explicit byte encoding.
+    hash_version INTEGER NOT NULL
 ) STRICT;
 
 CREATE INDEX entries_wallet ON entries (wallet_id, id);
@@ -132,7 +173,7 @@ CREATE INDEX entries_wallet ON entries (wallet_id, id);
 CREATE TABLE postings (
     id       INTEGER PRIMARY KEY,
     entry_id INTEGER NOT NULL REFERENCES entries (id),
-    account  TEXT NOT NULL CHECK (account IN ('issue', 'lot', 'store', 'tax', 'expired')),
+    account  TEXT NOT NULL REFERENCES posting_accounts (code),
     ref_id   INTEGER,
     program  TEXT NOT NULL REFERENCES programs (code),
     amount   INTEGER NOT NULL CHECK (amount != 0)
@@ -145,7 +186,7 @@ CREATE TABLE lots (
     id         INTEGER PRIMARY KEY,
     wallet_id  INTEGER NOT NULL REFERENCES wallets (id),
     program    TEXT NOT NULL REFERENCES programs (code),
-    origin     TEXT NOT NULL CHECK (origin IN ('charge', 'premium', 'grant')),
+    origin     TEXT NOT NULL REFERENCES lot_origins (code),
     amount     INTEGER NOT NULL CHECK (amount > 0),
     remaining  INTEGER NOT NULL CHECK (remaining >= 0),
     expires_at INTEGER,
@@ -164,7 +205,7 @@ CREATE TABLE charges (
     program      TEXT NOT NULL REFERENCES programs (code),
     amount       INTEGER NOT NULL CHECK (amount > 0),
     premium      INTEGER NOT NULL CHECK (premium >= 0),
-    method       TEXT NOT NULL CHECK (method IN ('credit_card', 'bank', 'cash', 'admin')),
+    method       TEXT NOT NULL REFERENCES charge_methods (code),
     provider     TEXT,
     provider_ref TEXT,
     entry_id     INTEGER NOT NULL REFERENCES entries (id),
@@ -185,15 +226,15 @@ CREATE TABLE grants (
 CREATE INDEX grants_due ON grants (scheduled_at) WHERE status = 'scheduled';
 
 CREATE TABLE grant_recipients (
-    grant_id    INTEGER NOT NULL REFERENCES grants (id),
-    resident_id INTEGER NOT NULL REFERENCES users (id),
-    entry_id    INTEGER REFERENCES entries (id),
-    PRIMARY KEY (grant_id, resident_id)
+    grant_id  INTEGER NOT NULL REFERENCES grants (id),
+    wallet_id INTEGER NOT NULL REFERENCES wallets (id),
+    entry_id  INTEGER REFERENCES entries (id),
+    PRIMARY KEY (grant_id, wallet_id)
 ) STRICT;
 
 CREATE TABLE payments (
     id            INTEGER PRIMARY KEY,
-    kind          TEXT NOT NULL CHECK (kind IN ('mpm', 'cpm', 'tax')),
+    kind          TEXT NOT NULL REFERENCES payment_kinds (code),
     wallet_id     INTEGER NOT NULL REFERENCES wallets (id),
     store_id      INTEGER REFERENCES stores (id),
     amount        INTEGER NOT NULL CHECK (amount > 0),
@@ -224,13 +265,13 @@ CREATE TABLE refunds (
     at         INTEGER NOT NULL
 ) STRICT;
 
--- Short-lived single-use codes a resident shows at the till (CPM).
+-- Short-lived single-use codes a wallet's holder shows at the till (CPM).
 CREATE TABLE qr_tokens (
-    token_hash  BLOB PRIMARY KEY,
-    resident_id INTEGER NOT NULL REFERENCES users (id),
-    expires_at  INTEGER NOT NULL,
-    used_at     INTEGER,
-    payment_id  INTEGER REFERENCES payments (id)
+    token_hash BLOB PRIMARY KEY,
+    wallet_id  INTEGER NOT NULL REFERENCES wallets (id),
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER,
+    payment_id INTEGER REFERENCES payments (id)
 ) STRICT;
 
 -- The first answer to a value-moving request, replayed when it is retried with the same key.
@@ -356,7 +397,3 @@ ALTER TABLE api_tokens ADD COLUMN last_used_at INTEGER;
 -- A resident's tax payments by notice number, so a notice already paid is found at once.
 CREATE INDEX payments_tax_notice ON payments (wallet_id, notice_number COLLATE NOCASE)
     WHERE kind = 'tax';
-
--- Which encoding hashed each journal entry (domain::journal::HashVersion): 1 legacy
--- (Debug output, every entry written before this column), 2 the explicit byte encoding.
-ALTER TABLE entries ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 1;

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use meguri::db;
 use meguri::domain::program::{ChargePremium, Expiry, ProgramKind};
-use meguri::domain::{Rate, Yen};
+use meguri::domain::{Payer, Rate, Yen};
 use meguri::service::ledger::{self, ChargeRequest, GrantRequest, Method};
 use meguri::service::{Principal, idempotency, programs, testkit};
 
@@ -88,7 +88,7 @@ fn mpm_payments(path: &Path) -> f64 {
             let id = who.user_id.unwrap();
             // Three lots: cash, premium (20% on the charge), and a subsidy.
             let rq = ChargeRequest {
-                resident_id: id,
+                holder: Payer::Resident(id),
                 amount: Yen(500_000),
                 method: Method::Admin,
                 program: None,
@@ -101,8 +101,8 @@ fn mpm_payments(path: &Path) -> f64 {
             .unwrap();
             let g = GrantRequest {
                 program: "gift".into(),
-                amount: Yen(30_000),
-                resident_ids: vec![id],
+                amount: Yen(30_000).into(),
+                recipients: vec![Payer::Resident(id)],
                 scheduled_at: None,
             };
             db::write(&mut conn, |tx| ledger::grant(&app, tx, &admin, &g)).unwrap();

@@ -10,8 +10,7 @@ use serde_json::{Map, Value};
 use super::CliError;
 use crate::config::Config;
 use crate::db::{self, DbOptions};
-use crate::domain::Role;
-use crate::domain::Yen;
+use crate::domain::{Payer, Role, Yen};
 use crate::service::accounts::{self, NewStaff};
 use crate::service::data_key;
 use crate::service::ledger::{self, ChargeRequest, GrantRequest, Method};
@@ -220,7 +219,7 @@ fn play(app: &App, cli: &Principal, a: Activity) -> Result<(), CliError> {
     match a {
         Activity::Charge { login, amount } => {
             let rq = ChargeRequest {
-                resident_id: user_id(app, &login)?,
+                holder: Payer::Resident(user_id(app, &login)?),
                 amount: yen(amount)?,
                 method: Method::Admin,
                 program: None,
@@ -238,10 +237,10 @@ fn play(app: &App, cli: &Principal, a: Activity) -> Result<(), CliError> {
         } => {
             let rq = GrantRequest {
                 program,
-                amount: yen(amount)?,
-                resident_ids: logins
+                amount: yen(amount)?.into(),
+                recipients: logins
                     .iter()
-                    .map(|l| user_id(app, l))
+                    .map(|l| user_id(app, l).map(Payer::Resident))
                     .collect::<Result<_, _>>()?,
                 scheduled_at: None,
             };

@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_account_security.sql"),
     include_str!("migrations/0013_tax_notices.sql"),
     include_str!("migrations/0014_journal_hash_version.sql"),
+    include_str!("migrations/0015_money_core.sql"),
 ];
 
 pub fn current_version() -> i64 {
@@ -39,6 +40,17 @@ pub fn run(conn: &mut Connection) -> Result<(), DbError> {
     if found > supported {
         return Err(DbError::TooNew { found, supported });
     }
+    // A migration may rebuild a table that others reference (SQLite's way to change a
+    // constraint), which needs foreign keys off; they are checked before each commit and
+    // turned on again whatever happens.
+    let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = apply(conn, found);
+    conn.pragma_update(None, "foreign_keys", enforced)?;
+    result
+}
+
+fn apply(conn: &mut Connection, found: i64) -> Result<(), DbError> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Another process may have migrated while we waited for the lock.
@@ -46,6 +58,19 @@ pub fn run(conn: &mut Connection) -> Result<(), DbError> {
             continue;
         }
         tx.execute_batch(sql)?;
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            return Err(DbError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some(format!(
+                    "migration {} leaves {broken} broken references",
+                    i + 1
+                )),
+            )));
+        }
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
     }
@@ -102,6 +127,64 @@ mod tests {
             dump(&fresh),
             "schema.sql must be the whole current schema: update it with the migration"
         );
+    }
+
+    fn codes(c: &Connection, sql: &str) -> Vec<String> {
+        let mut rows: Vec<String> = c
+            .prepare(sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows.sort();
+        rows
+    }
+
+    fn enum_codes<K: crate::domain::Code>() -> Vec<String> {
+        let mut all: Vec<String> = K::ALL.iter().map(|k| k.code().to_owned()).collect();
+        all.sort();
+        all
+    }
+
+    /// Every kind the code knows is a row of its reference table and the reverse, in a
+    /// migrated database and in schema.sql: a new variant without its row (or a row
+    /// without its variant) fails here, not at a city's first payment of that kind.
+    #[test]
+    fn reference_tables_list_exactly_the_enums() {
+        use crate::domain::program::ProgramKind;
+        use crate::domain::{ChargeMethod, Code, EntryKind, LotOrigin, PaymentKind, Unit};
+        let mut migrated = memory();
+        run(&mut migrated).unwrap();
+        let fresh = Connection::open_in_memory().unwrap();
+        fresh
+            .execute_batch(include_str!("../../schema.sql"))
+            .unwrap();
+        for c in [&migrated, &fresh] {
+            let table = |t: &str| codes(c, &format!("SELECT code FROM {t}"));
+            assert_eq!(table(EntryKind::TABLE), enum_codes::<EntryKind>());
+            assert_eq!(table(LotOrigin::TABLE), enum_codes::<LotOrigin>());
+            assert_eq!(table(PaymentKind::TABLE), enum_codes::<PaymentKind>());
+            assert_eq!(table(ChargeMethod::TABLE), enum_codes::<ChargeMethod>());
+            assert_eq!(table(Unit::TABLE), enum_codes::<Unit>());
+            assert_eq!(table(ProgramKind::TABLE), enum_codes::<ProgramKind>());
+            for k in ProgramKind::ALL {
+                let unit: String = c
+                    .query_row(
+                        "SELECT unit FROM program_kinds WHERE code = ?1",
+                        [k.code()],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(unit, k.unit().code(), "unit of {k}");
+            }
+            let mut accounts: Vec<String> = crate::domain::journal::Account::NAMES
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            accounts.sort();
+            assert_eq!(table("posting_accounts"), accounts);
+        }
     }
 
     #[test]

@@ -2,11 +2,13 @@
 
 use rusqlite::{Connection, params};
 
+use crate::domain::WalletId;
+
 /// When the wallet last paid this tax notice (letters in any case), if that payment was
 /// not refunded in full.
 pub fn notice_paid_at(
     c: &Connection,
-    wallet_id: i64,
+    wallet: WalletId,
     notice_number: &str,
 ) -> rusqlite::Result<Option<i64>> {
     super::one(
@@ -14,7 +16,7 @@ pub fn notice_paid_at(
         "SELECT max(at) FROM payments
          WHERE wallet_id = ?1 AND kind = 'tax' AND notice_number = ?2 COLLATE NOCASE
            AND refunded < amount",
-        params![wallet_id, notice_number],
+        params![wallet.0, notice_number],
         |r| r.get(0),
     )
 }

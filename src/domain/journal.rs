@@ -4,7 +4,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::money::Yen;
+use super::money::Amount;
 
 /// Where value sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,6 +22,9 @@ pub enum Account {
 }
 
 impl Account {
+    /// Every account's stored name: the rows of `posting_accounts`.
+    pub const NAMES: &'static [&'static str] = &["issue", "lot", "store", "tax", "expired"];
+
     /// The account's name and reference as stored.
     pub fn parts(self) -> (&'static str, Option<i64>) {
         match self {
@@ -49,12 +52,12 @@ impl Account {
 pub struct Posting {
     pub account: Account,
     pub program: String,
-    pub amount: Yen,
+    pub amount: Amount,
 }
 
 /// Non-empty, no zero postings, and the postings of each program sum to zero.
 pub fn is_balanced(postings: &[Posting]) -> bool {
-    if postings.is_empty() || postings.iter().any(|p| p.amount == Yen::ZERO) {
+    if postings.is_empty() || postings.iter().any(|p| p.amount == Amount::ZERO) {
         return false;
     }
     let mut sums: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
@@ -68,6 +71,7 @@ pub fn is_balanced(postings: &[Posting]) -> bool {
 #[derive(Debug, Clone)]
 pub struct EntryHead<'a> {
     pub id: i64,
+    /// The entry kind's code (`domain::kinds::EntryKind`).
     pub kind: &'a str,
     pub at: i64,
     pub actor: &'a str,
@@ -161,7 +165,7 @@ pub const V2_PREFIX: &[u8; 14] = b"meguri-journal";
 /// 2. `id` (i64), `kind` (str), `at` (i64, Unix seconds), `actor` (str),
 ///    `wallet_id` (opt), `store_id` (opt);
 /// 3. the number of postings as 8-byte unsigned, then each posting in its stored order
-///    (posting id ascending): `account`, `program` (str), `amount` (i64, yen);
+///    (posting id ascending): `account`, `program` (str), `amount` (i64, in the program's unit: yen or points);
 /// 4. the previous entry's hash (bytes; 32 zero bytes before the first entry).
 ///
 /// For example (Python): `b"meguri-journal\x02" + q(id) + s(kind) + q(at) + s(actor) + ...`
@@ -222,11 +226,30 @@ mod tests {
 
     use super::*;
 
+    #[test]
+    fn account_names_are_exactly_the_stored_ones() {
+        let all = [
+            Account::Issue,
+            Account::Lot(1),
+            Account::Store(2),
+            Account::Tax,
+            Account::Expired,
+        ];
+        let mut names: Vec<&str> = all.iter().map(|a| a.parts().0).collect();
+        assert_eq!(names, Account::NAMES);
+        names.dedup();
+        assert_eq!(names.len(), Account::NAMES.len());
+        for a in all {
+            let (name, id) = a.parts();
+            assert_eq!(Account::from_parts(name, id), Some(a));
+        }
+    }
+
     fn p(a: Account, prog: &str, y: i64) -> Posting {
         Posting {
             account: a,
             program: prog.into(),
-            amount: Yen(y),
+            amount: Amount(y),
         }
     }
 
@@ -268,7 +291,7 @@ mod tests {
             };
             assert_ne!(h, entry_hash(v, &[0; 32], &later, &ps), "time");
             let mut other = ps.clone();
-            other[1].amount = Yen(101);
+            other[1].amount = Amount(101);
             assert_ne!(h, entry_hash(v, &[0; 32], &head, &other), "amount");
         }
         assert_ne!(
@@ -444,7 +467,7 @@ mod tests {
             Posting {
                 account,
                 program,
-                amount: Yen(a),
+                amount: Amount(a),
             }
         })
     }

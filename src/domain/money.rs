@@ -8,7 +8,6 @@ use std::ops::{Add, AddAssign, Sub, SubAssign};
 pub struct Yen(pub i64);
 
 impl Yen {
-    pub const ZERO: Yen = Yen(0);
     /// The largest amount one request may move: ten million yen keeps every sum far from
     /// overflow and far above any real payment.
     pub const MAX_PER_REQUEST: Yen = Yen(10_000_000);
@@ -37,14 +36,6 @@ impl Yen {
         Yen::positive(digits.parse().ok()?)
     }
 
-    pub fn min(self, other: Yen) -> Yen {
-        Yen(self.0.min(other.0))
-    }
-
-    pub fn max(self, other: Yen) -> Yen {
-        Yen(self.0.max(other.0))
-    }
-
     /// `1,000円` as the style guide writes amounts.
     pub fn ja(self) -> String {
         format!("{}円", group_thousands(self.0))
@@ -64,41 +55,116 @@ pub fn group_thousands(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
-impl fmt::Display for Yen {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+/// Whole-number arithmetic for the integer amount types: adding, subtracting, summing.
+macro_rules! integer_amount {
+    ($t:ident) => {
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+
+        impl Add for $t {
+            type Output = $t;
+            fn add(self, o: $t) -> $t {
+                $t(self.0 + o.0)
+            }
+        }
+
+        impl Sub for $t {
+            type Output = $t;
+            fn sub(self, o: $t) -> $t {
+                $t(self.0 - o.0)
+            }
+        }
+
+        impl AddAssign for $t {
+            fn add_assign(&mut self, o: $t) {
+                self.0 += o.0;
+            }
+        }
+
+        impl SubAssign for $t {
+            fn sub_assign(&mut self, o: $t) {
+                self.0 -= o.0;
+            }
+        }
+
+        impl std::iter::Sum for $t {
+            fn sum<I: Iterator<Item = $t>>(it: I) -> $t {
+                $t(it.map(|y| y.0).sum())
+            }
+        }
+
+        impl $t {
+            pub const ZERO: $t = $t(0);
+
+            pub fn min(self, other: $t) -> $t {
+                $t(self.0.min(other.0))
+            }
+
+            pub fn max(self, other: $t) -> $t {
+                $t(self.0.max(other.0))
+            }
+        }
+    };
+}
+
+integer_amount!(Yen);
+integer_amount!(Amount);
+
+/// What a program's value is counted in. Money and community points never mix: a lot of
+/// one unit never pays an amount of the other, and balances are summed per unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unit {
+    Yen,
+    Points,
+}
+
+impl Unit {
+    /// `1,000円` or `1,000ポイント`: an amount in this unit, as the style guide writes it.
+    pub fn ja(self, a: Amount) -> String {
+        match self {
+            Unit::Yen => a.yen().ja(),
+            Unit::Points => format!("{}ポイント", group_thousands(a.0)),
+        }
     }
 }
 
-impl Add for Yen {
-    type Output = Yen;
-    fn add(self, o: Yen) -> Yen {
-        Yen(self.0 + o.0)
+/// Stored by code (`units.code`), as api.md writes it (`"unit": "yen"`).
+impl super::kinds::Code for Unit {
+    const ALL: &'static [Unit] = &[Unit::Yen, Unit::Points];
+    const TABLE: &'static str = "units";
+    fn code(self) -> &'static str {
+        match self {
+            Unit::Yen => "yen",
+            Unit::Points => "points",
+        }
     }
 }
 
-impl Sub for Yen {
-    type Output = Yen;
-    fn sub(self, o: Yen) -> Yen {
-        Yen(self.0 - o.0)
+/// A number of a program's unit (yen or points): what lots hold and postings move. Only
+/// where the unit is known to be yen does it become [`Yen`] ([`Amount::yen`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Amount(pub i64);
+
+impl Amount {
+    /// This amount as yen, for value of a yen program.
+    pub fn yen(self) -> Yen {
+        Yen(self.0)
     }
 }
 
-impl AddAssign for Yen {
-    fn add_assign(&mut self, o: Yen) {
-        self.0 += o.0;
+impl From<Yen> for Amount {
+    fn from(y: Yen) -> Amount {
+        Amount(y.0)
     }
 }
 
-impl SubAssign for Yen {
-    fn sub_assign(&mut self, o: Yen) {
-        self.0 -= o.0;
-    }
-}
-
-impl std::iter::Sum for Yen {
-    fn sum<I: Iterator<Item = Yen>>(it: I) -> Yen {
-        Yen(it.map(|y| y.0).sum())
+impl std::ops::Neg for Amount {
+    type Output = Amount;
+    fn neg(self) -> Amount {
+        Amount(-self.0)
     }
 }
 

@@ -3,34 +3,30 @@
 
 use chrono::{Datelike, Days, NaiveDate, TimeZone};
 
-use super::money::{Rate, Yen};
+use super::kinds::{Code, code_enum};
+use super::money::{Amount, Rate, Unit, Yen};
 use super::time::{from_unix, jst};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProgramKind {
-    /// Money residents paid in themselves (通常チャージ).
-    Cash,
-    /// Bonus value paid by the city (プレミアム).
-    Premium,
-    /// A subsidy or gift handed out by the city (補助金, 出産・子育て応援ギフト, ...).
-    Subsidy,
+code_enum! {
+    /// What a program's value is, which decides its unit and how it is handed out.
+    ProgramKind in "program_kinds" {
+        /// Money residents paid in themselves (通常チャージ).
+        Cash = "cash",
+        /// Bonus value paid by the city (プレミアム).
+        Premium = "premium",
+        /// A subsidy or gift handed out by the city (補助金, 出産・子育て応援ギフト, ...).
+        Subsidy = "subsidy",
+        /// Community points (地域ポイント): counted in points, never mixed with money.
+        Points = "points",
+    }
 }
 
 impl ProgramKind {
-    pub fn parse(s: &str) -> Option<ProgramKind> {
-        match s {
-            "cash" => Some(ProgramKind::Cash),
-            "premium" => Some(ProgramKind::Premium),
-            "subsidy" => Some(ProgramKind::Subsidy),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
+    /// What value of this kind is counted in.
+    pub fn unit(self) -> Unit {
         match self {
-            ProgramKind::Cash => "cash",
-            ProgramKind::Premium => "premium",
-            ProgramKind::Subsidy => "subsidy",
+            ProgramKind::Points => Unit::Points,
+            ProgramKind::Cash | ProgramKind::Premium | ProgramKind::Subsidy => Unit::Yen,
         }
     }
 }
@@ -93,10 +89,11 @@ pub struct Program {
     /// Spendable strictly before this instant.
     pub usable_until: Option<i64>,
     pub tax_payable: bool,
-    /// Most value one person may receive from this program (charges and grants).
-    pub per_person_cap: Option<Yen>,
-    /// Most value the program may issue in total.
-    pub budget: Option<Yen>,
+    /// Most value one person may receive from this program (charges and grants), in the
+    /// program's unit.
+    pub per_person_cap: Option<Amount>,
+    /// Most value the program may issue in total, in the program's unit.
+    pub budget: Option<Amount>,
     pub charge_premium: Option<ChargePremium>,
     /// Charges must be a multiple of this (最低チャージ単位).
     pub charge_unit: Yen,
@@ -110,6 +107,11 @@ pub enum Purpose<'a> {
 }
 
 impl Program {
+    /// What this program's value is counted in.
+    pub fn unit(&self) -> Unit {
+        self.kind.unit()
+    }
+
     /// Restricted lots (a store or category list) are spent before free ones.
     pub fn is_restricted(&self) -> bool {
         !self.store_ids.is_empty() || !self.categories.is_empty()

@@ -1,7 +1,8 @@
 //! Property test of the whole ledger: random sequences of charges, grants, payments,
 //! refunds, tax payments and time passing, run through the real use cases on a real
-//! database. After every step a refused operation has changed nothing, and at the end
-//! every invariant of `meguri verify` holds.
+//! database. After every step a refused operation has changed nothing, points and yen
+//! never mix (a points grant leaves the yen total alone, nothing else moves points), and
+//! at the end every invariant of `meguri verify` holds.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -11,7 +12,7 @@ use super::ledger::{self, ChargeRequest, GrantRequest, Method};
 use super::{App, Principal, programs, testkit, verify};
 use crate::db;
 use crate::domain::program::{ChargePremium, Expiry, ProgramKind};
-use crate::domain::{Rate, Yen};
+use crate::domain::{Payer, Rate, Yen};
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -22,7 +23,7 @@ enum Op {
     Grant {
         who: usize,
         amount: i64,
-        restricted: bool,
+        program: Granted,
     },
     Pay {
         who: usize,
@@ -42,14 +43,33 @@ enum Op {
     },
 }
 
+#[derive(Debug, Clone, Copy)]
+enum Granted {
+    /// Yen, spendable at the first store only.
+    Gift,
+    /// Yen, spendable anywhere.
+    General,
+    /// Community points.
+    Points,
+}
+
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         (0..2usize, 1..20_000i64).prop_map(|(who, amount)| Op::Charge { who, amount }),
-        (0..2usize, 1..5_000i64, any::<bool>()).prop_map(|(who, amount, restricted)| Op::Grant {
-            who,
-            amount,
-            restricted
-        }),
+        (
+            0..2usize,
+            1..5_000i64,
+            prop_oneof![
+                Just(Granted::Gift),
+                Just(Granted::General),
+                Just(Granted::Points)
+            ]
+        )
+            .prop_map(|(who, amount, program)| Op::Grant {
+                who,
+                amount,
+                program
+            }),
         (0..2usize, 0..2usize, 1..15_000i64).prop_map(|(who, store, amount)| Op::Pay {
             who,
             store,
@@ -93,7 +113,7 @@ fn city() -> City {
         .collect();
     let admin = Principal::cli();
     let with_budget = |mut p: programs::NewProgram| {
-        p.budget = Some(Yen(100_000));
+        p.budget = Some(Yen(100_000).into());
         p
     };
     let mut premium = with_budget(testkit::program(
@@ -111,12 +131,17 @@ fn city() -> City {
         Expiry::Days(20),
     ));
     gift.store_ids = vec![shops[0].0];
-    let points = with_budget(testkit::program(
-        "points",
+    let general = with_budget(testkit::program(
+        "general",
         ProgramKind::Subsidy,
         Expiry::Days(60),
     ));
-    for p in [premium, gift, points] {
+    let points = with_budget(testkit::program(
+        "points",
+        ProgramKind::Points,
+        Expiry::Days(45),
+    ));
+    for p in [premium, gift, general, points] {
         programs::create(&app, &admin, p).unwrap();
     }
     let people = vec![
@@ -132,10 +157,14 @@ fn city() -> City {
     }
 }
 
-fn totals(c: &City) -> Vec<i64> {
+/// Each resident's (yen, points).
+fn totals(c: &City) -> Vec<(i64, i64)> {
     c.residents
         .iter()
-        .map(|r| ledger::balance(&c.app, r.user_id.unwrap()).unwrap().total.0)
+        .map(|r| {
+            let b = ledger::balance(&c.app, Payer::Resident(r.user_id.unwrap())).unwrap();
+            (b.total.0, b.points.0)
+        })
         .collect()
 }
 
@@ -145,7 +174,7 @@ fn apply(c: &mut City, op: &Op) -> Result<(), super::ServiceError> {
     match op {
         Op::Charge { who, amount } => {
             let rq = ChargeRequest {
-                resident_id: c.residents[*who].user_id.unwrap(),
+                holder: Payer::Resident(c.residents[*who].user_id.unwrap()),
                 amount: Yen(*amount),
                 method: Method::Admin,
                 program: None,
@@ -159,12 +188,17 @@ fn apply(c: &mut City, op: &Op) -> Result<(), super::ServiceError> {
         Op::Grant {
             who,
             amount,
-            restricted,
+            program,
         } => {
             let rq = GrantRequest {
-                program: if *restricted { "gift" } else { "points" }.into(),
-                amount: Yen(*amount),
-                resident_ids: vec![c.residents[*who].user_id.unwrap()],
+                program: match program {
+                    Granted::Gift => "gift",
+                    Granted::General => "general",
+                    Granted::Points => "points",
+                }
+                .into(),
+                amount: Yen(*amount).into(),
+                recipients: vec![Payer::Resident(c.residents[*who].user_id.unwrap())],
                 scheduled_at: None,
             };
             db::write(&mut conn, |tx| {
@@ -220,6 +254,20 @@ proptest! {
             if let Err(e) = apply(&mut c, op) {
                 prop_assert!(!matches!(e, super::ServiceError::Internal(_) | super::ServiceError::Db(_)), "{op:?}: {e:?}");
                 prop_assert_eq!(totals(&c), before, "a refused {:?} changed balances", op);
+                continue;
+            }
+            let after = totals(&c);
+            for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+                match op {
+                    Op::Grant { who, amount, program: Granted::Points } => {
+                        prop_assert_eq!(a.0, b.0, "a points grant changed yen");
+                        let got = if *who == i { *amount } else { 0 };
+                        prop_assert_eq!(a.1, b.1 + got, "points granted");
+                    }
+                    // Only time passing (expiry) moves points otherwise.
+                    Op::Wait { .. } => prop_assert!(a.1 <= b.1),
+                    _ => prop_assert_eq!(a.1, b.1, "{:?} moved points", op),
+                }
             }
         }
         let report = verify::run(&mut c.app.conn().unwrap()).unwrap();

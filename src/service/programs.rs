@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{App, Principal, Result, ServiceError, invalid, require};
 use crate::db::{self, audit, ledger, stores};
 use crate::domain::program::{ChargePremium, Expiry, Program, ProgramKind};
-use crate::domain::{Role, Text, Yen};
+use crate::domain::{Amount, Code, Role, Text, Yen};
 
 /// A program as an admin describes it; checked by `create`.
 pub struct NewProgram {
@@ -20,8 +20,9 @@ pub struct NewProgram {
     pub usable_from: Option<i64>,
     pub usable_until: Option<i64>,
     pub tax_payable: Option<bool>,
-    pub per_person_cap: Option<Yen>,
-    pub budget: Option<Yen>,
+    /// In the program's unit (yen, or points for a points program).
+    pub per_person_cap: Option<Amount>,
+    pub budget: Option<Amount>,
     pub charge_premium: Option<ChargePremium>,
     pub charge_unit: Option<Yen>,
 }
@@ -83,6 +84,13 @@ pub fn create(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
             "通常チャージの事業にはプレミアムを設定できません",
         ));
     }
+    if n.kind == ProgramKind::Points && (n.charge_premium.is_some() || n.tax_payable == Some(true))
+    {
+        return Err(invalid(
+            "points are not money: a points program has no charge premium and pays no tax",
+            "ポイントはお金ではないため、チャージのプレミアムや納税には使えません",
+        ));
+    }
     let program = Program {
         code: n.code.clone(),
         name: name.to_owned(),
@@ -126,7 +134,7 @@ pub fn create(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
             &who.actor,
             "program.create",
             &format!("program:{}", program.code),
-            &serde_json::json!({ "name": program.name, "kind": program.kind.as_str() }),
+            &serde_json::json!({ "name": program.name, "kind": program.kind.code() }),
         )?;
         Ok(())
     })?;

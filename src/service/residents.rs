@@ -185,7 +185,11 @@ pub fn find_by_phone(app: &App, who: &Principal, raw_phone: &str) -> Result<Vec<
             };
             Ok(Found {
                 id: r.profile.user_id,
-                balance: super::ledger::balance(app, r.profile.user_id)?.total,
+                balance: super::ledger::balance(
+                    app,
+                    crate::domain::Payer::Resident(r.profile.user_id),
+                )?
+                .total,
                 login: r.login,
                 display_name: r.display_name,
                 phone: r.profile.phone,

@@ -5,12 +5,12 @@
 
 use rusqlite::Transaction;
 
-use super::ledger::{PaymentOutcome, spend};
-use super::{App, Principal, Result, ServiceError, invalid, not_found, require};
-use crate::db::{ledger as db, tax as rows};
+use super::ledger::{PaymentOutcome, own_wallet, spend};
+use super::{App, Principal, Result, ServiceError, invalid, require};
+use crate::db::tax as rows;
 use crate::domain::program::Purpose;
 use crate::domain::time::{format_datetime_en, format_datetime_ja};
-use crate::domain::{Role, Text, Yen};
+use crate::domain::{PaymentKind, Role, Text, Yen};
 
 pub fn pay_tax(
     app: &App,
@@ -27,10 +27,8 @@ pub fn pay_tax(
             "納付番号は英数字とハイフン40文字以内です",
         ));
     }
-    let resident_id = who
-        .user_id
-        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
-    if let Some(wallet) = db::resident_wallet(tx, resident_id)?
+    let wallet = own_wallet(tx, who)?;
+    if let Some(wallet) = wallet
         && let Some(at) = rows::notice_paid_at(tx, wallet, n)?
     {
         return Err(ServiceError::Conflict(Text::new(
@@ -48,8 +46,8 @@ pub fn pay_tax(
         app,
         tx,
         &who.actor,
-        resident_id,
-        "tax",
+        wallet,
+        PaymentKind::Tax,
         None,
         Purpose::Tax,
         amount,

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use meguri::domain::Yen;
+use meguri::domain::Amount;
 use meguri::domain::journal::{Account, EntryHead, HashVersion, Posting, entry_hash};
 
 use crate::ledger::{charge, pay};
@@ -14,6 +14,7 @@ use crate::support::{Server, TempDir, meguri, path_of, stdout};
 /// Turns the database into what the meguri before version 2 left behind: every entry
 /// hashed (and chained) with the legacy encoding, no `hash_version` column, schema 13.
 fn make_legacy(db: &Path) {
+    crate::migration::as_schema(db, 13);
     let c = rusqlite::Connection::open(db).unwrap();
     type Head = (i64, String, i64, String, Option<i64>, Option<i64>);
     let heads: Vec<Head> = c
@@ -45,7 +46,7 @@ fn make_legacy(db: &Path) {
                 Ok(Posting {
                     account: Account::from_parts(&name, r.get(1)?).unwrap(),
                     program: r.get(2)?,
-                    amount: Yen(r.get(3)?),
+                    amount: Amount(r.get(3)?),
                 })
             })
             .unwrap()
@@ -67,9 +68,6 @@ fn make_legacy(db: &Path) {
         .unwrap();
         prev = hash.to_vec();
     }
-    // Schema 13 is the one before migration 0014 added `hash_version`.
-    c.execute_batch("ALTER TABLE entries DROP COLUMN hash_version; PRAGMA user_version = 13;")
-        .unwrap();
 }
 
 fn versions(db: &Path) -> Vec<(i64, i64)> {

@@ -325,7 +325,7 @@ fn refunds_return_value_to_its_lots() {
     let lots = balance(&s, &me)["lots"].clone();
     assert_eq!(
         lots,
-        json!([{ "program": "cash", "program_name": "通常チャージ", "amount": 1500, "expires_at": null, "restricted": false }])
+        json!([{ "program": "cash", "program_name": "通常チャージ", "amount": 1500, "expires_at": null, "restricted": false, "unit": "yen" }])
     );
     // Over the rest: refused, nothing changes.
     let r = refund(&merchant, 1501);
@@ -462,5 +462,57 @@ fn concurrent_payments_never_overdraw_a_wallet() {
     assert_eq!(s.total(&me), 10_000 - ok * 300);
     let cash = figures(&s, "cash");
     assert_eq!(cash["redeemed"].as_i64(), Some(ok * 300));
+    s.verify();
+}
+
+/// Community points sit in the same wallet and never mix with yen: the balance's `total`
+/// is yen only, `points` the live point lots, each lot names its unit, and a yen payment
+/// never spends points.
+#[test]
+fn points_are_shown_beside_yen_and_never_pay_yen() {
+    let s = Server::start();
+    program(
+        &s,
+        json!({ "code": "civic", "name": "地域ポイント", "kind": "points", "valid_days": 90 }),
+    );
+    let (id, me) = s.resident("volunteer");
+    let (_, code, _) = s.store("店", "shop");
+    charge(&s, &me, id, 1000);
+    let r = s.as_(&s.admin()).post(
+        "/api/v1/grants",
+        &json!({ "program": "civic", "amount": 300, "resident_ids": [id] }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let b = balance(&s, &me);
+    assert_eq!(
+        (b["total"].as_i64(), b["points"].as_i64()),
+        (Some(1000), Some(300))
+    );
+    let units: Vec<(&str, i64)> = b["lots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["unit"].as_str().unwrap(), l["amount"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(units.len(), 2);
+    assert!(
+        units.contains(&("yen", 1000)) && units.contains(&("points", 300)),
+        "{units:?}"
+    );
+    // 1,300 would need the points: refused, nothing moves.
+    let r = pay(&s, &me, &code, 1300);
+    assert_eq!((r.status, r.code().as_str()), (422, "insufficient_funds"));
+    assert_eq!(pay(&s, &me, &code, 1000).status, 201);
+    let b = balance(&s, &me);
+    assert_eq!(
+        (b["total"].as_i64(), b["points"].as_i64()),
+        (Some(0), Some(300))
+    );
+    // A points program is granted, never charged or bought with a premium.
+    let r = s.as_(&s.admin()).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 500, "method": "admin", "program": "civic" }),
+    );
+    assert_eq!((r.status, r.code().as_str()), (400, "invalid_request"));
     s.verify();
 }

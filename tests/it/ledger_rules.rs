@@ -186,7 +186,8 @@ fn charge_rules_units_caps_and_who_may_charge() {
         "/api/v1/charges",
         &json!({ "card_id": 5, "amount": 1000, "method": "credit_card" }),
     );
-    assert_eq!(r.status, 404);
+    // A resident charges only their own wallet: any card is refused, known or not.
+    assert_eq!(r.status, 403);
     assert_eq!(s.total(&me), 22_000);
     // A charge may carry its own expiry (KUM-エ-h).
     let r = s.as_(&me).post(

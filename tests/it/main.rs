@@ -18,6 +18,7 @@ mod ledger_rules;
 mod login_limits;
 mod mail;
 mod maintenance;
+mod migration;
 mod notices;
 mod pages;
 mod passwords;

@@ -28,7 +28,7 @@ pub struct HistoryFilter {
 /// A wallet's history, newest first, before entry `before_id` (keyset pagination).
 pub fn history(
     c: &Connection,
-    wallet_id: i64,
+    wallet: WalletId,
     filter: &HistoryFilter,
     before_id: i64,
     limit: i64,
@@ -45,7 +45,7 @@ pub fn history(
     )?;
     st.query_map(
         params![
-            wallet_id,
+            wallet.0,
             before_id,
             limit,
             filter.kind,
@@ -101,8 +101,8 @@ pub fn store_payments_between(
 pub(super) fn payment_from_row(r: &rusqlite::Row) -> rusqlite::Result<PaymentRow> {
     Ok(PaymentRow {
         id: r.get(0)?,
-        kind: r.get(1)?,
-        wallet_id: r.get(2)?,
+        kind: code_at(r, 1)?,
+        wallet: WalletId(r.get(2)?),
         store_id: r.get(3)?,
         amount: Yen(r.get(4)?),
         refunded: Yen(r.get(5)?),
@@ -114,34 +114,35 @@ pub(super) fn payment_from_row(r: &rusqlite::Row) -> rusqlite::Result<PaymentRow
 pub struct Receipt {
     pub payment: PaymentRow,
     pub store_name: Option<String>,
-    pub resident_id: Option<i64>,
+    /// Who paid: a resident or a card.
+    pub holder: Option<Payer>,
 }
 
 pub fn receipt(c: &Connection, payment_id: i64) -> rusqlite::Result<Option<Receipt>> {
     let Some(payment) = payment(c, payment_id)? else {
         return Ok(None);
     };
-    let (store_name, resident_id) = crate::db::one(
+    let store_name = crate::db::one(
         c,
-        "SELECT s.name, w.resident_id FROM payments p JOIN wallets w ON w.id = p.wallet_id
-         LEFT JOIN stores s ON s.id = p.store_id WHERE p.id = ?1",
+        "SELECT s.name FROM payments p LEFT JOIN stores s ON s.id = p.store_id WHERE p.id = ?1",
         [payment_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| r.get(0),
     )?;
     Ok(Some(Receipt {
+        holder: wallet_holder(c, payment.wallet)?,
         payment,
         store_name,
-        resident_id,
     }))
 }
 
-/// A charge as its receipt shows it: (resident id, program, amount, premium, method, at).
+/// A charge as its receipt shows it.
 pub struct ChargeRow {
-    pub resident_id: Option<i64>,
+    /// Whose wallet was charged: a resident's or a card's.
+    pub holder: Option<Payer>,
     pub program: String,
     pub amount: Yen,
     pub premium: Yen,
-    pub method: String,
+    pub method: ChargeMethod,
     pub provider: Option<String>,
     pub at: i64,
 }
@@ -149,16 +150,17 @@ pub struct ChargeRow {
 pub fn charge_row(c: &Connection, charge_id: i64) -> rusqlite::Result<Option<ChargeRow>> {
     crate::db::one(
         c,
-        "SELECT w.resident_id, c.program, c.amount, c.premium, c.method, c.provider, c.at
+        "SELECT w.resident_id, c.program, c.amount, c.premium, c.method, c.provider, c.at, w.card_id
          FROM charges c JOIN wallets w ON w.id = c.wallet_id WHERE c.id = ?1",
         [charge_id],
         |r| {
+            let (resident, card): (Option<i64>, Option<i64>) = (r.get(0)?, r.get(7)?);
             Ok(ChargeRow {
-                resident_id: r.get(0)?,
+                holder: resident.map(Payer::Resident).or(card.map(Payer::Card)),
                 program: r.get(1)?,
                 amount: Yen(r.get(2)?),
                 premium: Yen(r.get(3)?),
-                method: r.get(4)?,
+                method: code_at(r, 4)?,
                 provider: r.get(5)?,
                 at: r.get(6)?,
             })
@@ -170,10 +172,12 @@ pub fn charge_row(c: &Connection, charge_id: i64) -> rusqlite::Result<Option<Cha
 /// A program's figures from the journal (L4): issued = outstanding + redeemed + expired.
 pub struct Figures {
     pub code: String,
-    pub issued: Yen,
-    pub outstanding: Yen,
-    pub redeemed: Yen,
-    pub expired: Yen,
+    /// What the amounts are counted in.
+    pub unit: Unit,
+    pub issued: Amount,
+    pub outstanding: Amount,
+    pub redeemed: Amount,
+    pub expired: Amount,
 }
 
 pub fn program_figures(c: &Connection) -> rusqlite::Result<Vec<Figures>> {
@@ -182,17 +186,20 @@ pub fn program_figures(c: &Connection) -> rusqlite::Result<Vec<Figures>> {
                 coalesce(-sum(CASE WHEN p.account = 'issue' THEN p.amount END), 0),
                 coalesce(sum(CASE WHEN p.account = 'lot' THEN p.amount END), 0),
                 coalesce(sum(CASE WHEN p.account IN ('store', 'tax') THEN p.amount END), 0),
-                coalesce(sum(CASE WHEN p.account = 'expired' THEN p.amount END), 0)
-         FROM programs pr LEFT JOIN postings p ON p.program = pr.code
+                coalesce(sum(CASE WHEN p.account = 'expired' THEN p.amount END), 0),
+                k.unit
+         FROM programs pr JOIN program_kinds k ON k.code = pr.kind
+         LEFT JOIN postings p ON p.program = pr.code
          GROUP BY pr.code ORDER BY pr.created_at, pr.code",
     )?;
     st.query_map([], |r| {
         Ok(Figures {
             code: r.get(0)?,
-            issued: Yen(r.get(1)?),
-            outstanding: Yen(r.get(2)?),
-            redeemed: Yen(r.get(3)?),
-            expired: Yen(r.get(4)?),
+            unit: code_at(r, 5)?,
+            issued: Amount(r.get(1)?),
+            outstanding: Amount(r.get(2)?),
+            redeemed: Amount(r.get(3)?),
+            expired: Amount(r.get(4)?),
         })
     })?
     .collect()

@@ -97,7 +97,7 @@ pub fn for_each_entry(
                     // An unknown account name cannot be stored (CHECK); Issue is a safe stand-in.
                     account: Account::from_parts(&name, id).unwrap_or(Account::Issue),
                     program: r.get(2)?,
-                    amount: Yen(r.get(3)?),
+                    amount: Amount(r.get(3)?),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

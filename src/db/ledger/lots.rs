@@ -6,16 +6,16 @@ use super::*;
 
 /// Lots of a wallet that still hold value and have not been expired by the job (their
 /// expiry instant may have passed: callers check it against their "now").
-pub fn open_lots(c: &Connection, wallet_id: i64) -> rusqlite::Result<Vec<Lot>> {
+pub fn open_lots(c: &Connection, wallet: WalletId) -> rusqlite::Result<Vec<Lot>> {
     let mut st = c.prepare_cached(
         "SELECT id, program, remaining, expires_at FROM lots
          WHERE wallet_id = ?1 AND remaining > 0 AND expired_at IS NULL ORDER BY id",
     )?;
-    st.query_map([wallet_id], |r| {
+    st.query_map([wallet.0], |r| {
         Ok(Lot {
             id: r.get(0)?,
             program: r.get(1)?,
-            remaining: Yen(r.get(2)?),
+            remaining: Amount(r.get(2)?),
             expires_at: r.get(3)?,
         })
     })?
@@ -23,10 +23,10 @@ pub fn open_lots(c: &Connection, wallet_id: i64) -> rusqlite::Result<Vec<Lot>> {
 }
 
 pub struct NewLot<'a> {
-    pub wallet_id: i64,
+    pub wallet: WalletId,
     pub program: &'a str,
-    pub origin: &'a str,
-    pub amount: Yen,
+    pub origin: LotOrigin,
+    pub amount: Amount,
     pub expires_at: Option<i64>,
     pub entry_id: i64,
     pub now: i64,
@@ -38,12 +38,12 @@ pub fn insert_lot(c: &Connection, l: &NewLot) -> rusqlite::Result<i64> {
         "INSERT INTO lots (wallet_id, program, origin, amount, remaining, expires_at, entry_id, created_at)
          VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7)",
     )?
-    .execute(params![l.wallet_id, l.program, l.origin, l.amount.0, l.expires_at, l.entry_id, l.now])?;
+    .execute(params![l.wallet.0, l.program, l.origin.code(), l.amount.0, l.expires_at, l.entry_id, l.now])?;
     Ok(c.last_insert_rowid())
 }
 
 /// Lots whose expiry instant has come and that still hold value.
-pub fn lots_due_to_expire(c: &Connection, now: i64) -> rusqlite::Result<Vec<(Lot, i64)>> {
+pub fn lots_due_to_expire(c: &Connection, now: i64) -> rusqlite::Result<Vec<(Lot, WalletId)>> {
     let mut st = c.prepare(
         "SELECT id, program, remaining, expires_at, wallet_id FROM lots
          WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?1 ORDER BY id",
@@ -53,10 +53,10 @@ pub fn lots_due_to_expire(c: &Connection, now: i64) -> rusqlite::Result<Vec<(Lot
             Lot {
                 id: r.get(0)?,
                 program: r.get(1)?,
-                remaining: Yen(r.get(2)?),
+                remaining: Amount(r.get(2)?),
                 expires_at: r.get(3)?,
             },
-            r.get(4)?,
+            WalletId(r.get(4)?),
         ))
     })?
     .collect()

@@ -6,9 +6,12 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::domain::journal::{Account, Posting};
+use crate::domain::kinds::{ChargeMethod, Code, LotOrigin, PaymentKind};
 use crate::domain::lots::Lot;
+use crate::domain::money::{Amount, Unit};
 use crate::domain::money::{Rate, Yen};
 use crate::domain::program::{ChargePremium, Expiry, Program, ProgramKind};
+use crate::domain::wallet::{Payer, WalletId};
 
 // One file per table group; their public items are the module's.
 mod programs;
@@ -29,3 +32,15 @@ mod idempotency;
 pub use idempotency::*;
 mod history;
 pub use history::*;
+
+/// A kind stored by its code; a code this meguri does not know is a read error.
+pub(crate) fn code_at<K: Code>(r: &rusqlite::Row, i: usize) -> rusqlite::Result<K> {
+    let s: String = r.get(i)?;
+    K::parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown {} code {s:?}", K::TABLE).into(),
+        )
+    })
+}

@@ -17,7 +17,13 @@ pub(super) fn program_from_row(r: &rusqlite::Row) -> rusqlite::Result<Program> {
     Ok(Program {
         code: r.get(0)?,
         name: r.get(1)?,
-        kind: ProgramKind::parse(&kind).unwrap_or(ProgramKind::Subsidy),
+        kind: ProgramKind::parse(&kind).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                2,
+                rusqlite::types::Type::Text,
+                format!("unknown program kind {kind:?}").into(),
+            )
+        })?,
         expiry: match (expires_at, valid_days) {
             (Some(t), _) => Expiry::At(t),
             (None, Some(d)) => Expiry::Days(d),
@@ -29,8 +35,8 @@ pub(super) fn program_from_row(r: &rusqlite::Row) -> rusqlite::Result<Program> {
         usable_from: r.get(8)?,
         usable_until: r.get(9)?,
         tax_payable: r.get(10)?,
-        per_person_cap: r.get::<_, Option<i64>>(11)?.map(Yen),
-        budget: r.get::<_, Option<i64>>(12)?.map(Yen),
+        per_person_cap: r.get::<_, Option<i64>>(11)?.map(Amount),
+        budget: r.get::<_, Option<i64>>(12)?.map(Amount),
         charge_premium: rate.map(|bp| ChargePremium {
             rate: Rate(bp),
             cap_per_person: cap.map(Yen),
@@ -53,7 +59,7 @@ pub fn insert_program(c: &Connection, p: &Program, now: i64) -> rusqlite::Result
         params![
             p.code,
             p.name,
-            p.kind.as_str(),
+            p.kind.code(),
             expires_at,
             valid_days,
             serde_json::to_string(&p.store_ids).unwrap_or_default(),
@@ -105,26 +111,26 @@ pub fn program_list(c: &Connection) -> rusqlite::Result<Vec<Program>> {
 
 /// What the city has paid into a program so far: its premium and grant lots as issued
 /// (residents' own charges are not the city's budget).
-pub fn program_city_issued(c: &Connection, code: &str) -> rusqlite::Result<Yen> {
+pub fn program_city_issued(c: &Connection, code: &str) -> rusqlite::Result<Amount> {
     crate::db::one(c,
         "SELECT coalesce(sum(amount), 0) FROM lots WHERE program = ?1 AND origin IN ('premium', 'grant')",
         [code],
         |r| r.get(0),
     )
-    .map(Yen)
+    .map(Amount)
 }
 
 /// What one wallet has received from a program, all origins or one.
 pub fn received(
     c: &Connection,
-    wallet_id: i64,
+    wallet: WalletId,
     code: &str,
-    origin: Option<&str>,
-) -> rusqlite::Result<Yen> {
+    origin: Option<LotOrigin>,
+) -> rusqlite::Result<Amount> {
     crate::db::one(c,
         "SELECT coalesce(sum(amount), 0) FROM lots WHERE program = ?1 AND wallet_id = ?2 AND (?3 IS NULL OR origin = ?3)",
-        params![code, wallet_id, origin],
+        params![code, wallet.0, origin.map(LotOrigin::code)],
         |r| r.get(0),
     )
-    .map(Yen)
+    .map(Amount)
 }

@@ -7,24 +7,27 @@ use super::*;
 pub fn insert_qr_token(
     c: &Connection,
     hash: &[u8],
-    resident_id: i64,
+    wallet: WalletId,
     expires_at: i64,
 ) -> rusqlite::Result<()> {
     crate::db::exec(
         c,
-        "INSERT INTO qr_tokens (token_hash, resident_id, expires_at) VALUES (?1, ?2, ?3)",
-        params![hash, resident_id, expires_at],
+        "INSERT INTO qr_tokens (token_hash, wallet_id, expires_at) VALUES (?1, ?2, ?3)",
+        params![hash, wallet.0, expires_at],
     )?;
     Ok(())
 }
 
-/// (resident id, expires_at, used_at) of a token.
-pub fn qr_token(c: &Connection, hash: &[u8]) -> rusqlite::Result<Option<(i64, i64, Option<i64>)>> {
+/// (wallet, expires_at, used_at) of a token.
+pub fn qr_token(
+    c: &Connection,
+    hash: &[u8],
+) -> rusqlite::Result<Option<(WalletId, i64, Option<i64>)>> {
     crate::db::one(
         c,
-        "SELECT resident_id, expires_at, used_at FROM qr_tokens WHERE token_hash = ?1",
+        "SELECT wallet_id, expires_at, used_at FROM qr_tokens WHERE token_hash = ?1",
         [hash],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| Ok((WalletId(r.get(0)?), r.get(1)?, r.get(2)?)),
     )
     .optional()
 }

@@ -5,11 +5,11 @@ use super::*;
 // --- records ----------------------------------------------------------------------
 
 pub struct NewCharge<'a> {
-    pub wallet_id: i64,
+    pub wallet: WalletId,
     pub program: &'a str,
     pub amount: Yen,
     pub premium: Yen,
-    pub method: &'a str,
+    pub method: ChargeMethod,
     pub provider: Option<&'a str>,
     pub provider_ref: Option<&'a str>,
     pub entry_id: i64,
@@ -20,15 +20,15 @@ pub fn insert_charge(c: &Connection, ch: &NewCharge) -> rusqlite::Result<i64> {
     crate::db::exec(c,
         "INSERT INTO charges (wallet_id, program, amount, premium, method, provider, provider_ref, entry_id, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![ch.wallet_id, ch.program, ch.amount.0, ch.premium.0, ch.method, ch.provider, ch.provider_ref, ch.entry_id, ch.at],
+        params![ch.wallet.0, ch.program, ch.amount.0, ch.premium.0, ch.method.code(), ch.provider, ch.provider_ref, ch.entry_id, ch.at],
     )?;
     Ok(c.last_insert_rowid())
 }
 
 pub struct PaymentRow {
     pub id: i64,
-    pub kind: String,
-    pub wallet_id: i64,
+    pub kind: PaymentKind,
+    pub wallet: WalletId,
     pub store_id: Option<i64>,
     pub amount: Yen,
     pub refunded: Yen,
@@ -36,8 +36,8 @@ pub struct PaymentRow {
 }
 
 pub struct NewPayment<'a> {
-    pub kind: &'a str,
-    pub wallet_id: i64,
+    pub kind: PaymentKind,
+    pub wallet: WalletId,
     pub store_id: Option<i64>,
     pub amount: Yen,
     pub notice_number: Option<&'a str>,
@@ -51,8 +51,8 @@ pub fn insert_payment(c: &Connection, p: &NewPayment) -> rusqlite::Result<i64> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
-        p.kind,
-        p.wallet_id,
+        p.kind.code(),
+        p.wallet.0,
         p.store_id,
         p.amount.0,
         p.notice_number,
@@ -68,7 +68,7 @@ pub fn insert_payment_part(
     seq: i64,
     lot_id: i64,
     program: &str,
-    amount: Yen,
+    amount: Amount,
 ) -> rusqlite::Result<()> {
     c.prepare_cached("INSERT INTO payment_parts (payment_id, seq, lot_id, program, amount) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![payment_id, seq, lot_id, program, amount.0])?;
@@ -83,8 +83,8 @@ pub fn payment(c: &Connection, id: i64) -> rusqlite::Result<Option<PaymentRow>> 
         |r| {
             Ok(PaymentRow {
                 id: r.get(0)?,
-                kind: r.get(1)?,
-                wallet_id: r.get(2)?,
+                kind: code_at(r, 1)?,
+                wallet: WalletId(r.get(2)?),
                 store_id: r.get(3)?,
                 amount: Yen(r.get(4)?),
                 refunded: Yen(r.get(5)?),
@@ -100,8 +100,8 @@ pub struct PartRow {
     pub seq: i64,
     pub lot_id: i64,
     pub program: String,
-    pub amount: Yen,
-    pub refunded: Yen,
+    pub amount: Amount,
+    pub refunded: Amount,
 }
 
 /// A payment's parts in spending order.
@@ -112,8 +112,8 @@ pub fn payment_parts(c: &Connection, payment_id: i64) -> rusqlite::Result<Vec<Pa
             seq: r.get(0)?,
             lot_id: r.get(1)?,
             program: r.get(2)?,
-            amount: Yen(r.get(3)?),
-            refunded: Yen(r.get(4)?),
+            amount: Amount(r.get(3)?),
+            refunded: Amount(r.get(4)?),
         })
     })?
     .collect()
@@ -123,7 +123,7 @@ pub fn add_part_refund(
     c: &Connection,
     payment_id: i64,
     seq: i64,
-    amount: Yen,
+    amount: Amount,
 ) -> rusqlite::Result<()> {
     crate::db::exec(
         c,

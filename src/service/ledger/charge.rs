@@ -4,43 +4,13 @@ use super::*;
 
 // --- charges ----------------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    CreditCard,
-    Bank,
-    Cash,
-    Admin,
-}
-
-impl Method {
-    pub fn parse(s: &str) -> Option<Method> {
-        Some(match s {
-            "credit_card" => Method::CreditCard,
-            "bank" => Method::Bank,
-            "cash" => Method::Cash,
-            "admin" => Method::Admin,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::CreditCard => "credit_card",
-            Method::Bank => "bank",
-            Method::Cash => "cash",
-            Method::Admin => "admin",
-        }
-    }
-
-    /// Card and bank charges go through the payment provider.
-    pub fn needs_provider(self) -> bool {
-        matches!(self, Method::CreditCard | Method::Bank)
-    }
-}
+/// How a charge is paid for (`domain::kinds::ChargeMethod`).
+pub use crate::domain::ChargeMethod as Method;
 
 #[derive(Debug, Clone)]
 pub struct ChargeRequest {
-    pub resident_id: i64,
+    /// Whose wallet is charged.
+    pub holder: Payer,
     pub amount: Yen,
     pub method: Method,
     /// The program charged into; `cash` when not named.
@@ -61,7 +31,9 @@ pub struct ChargeOutcome {
 /// Who may charge whom, with which method. Checked before any money is taken.
 pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Program> {
     let allowed = match who.role {
-        Role::Resident => who.user_id == Some(rq.resident_id) && rq.method.needs_provider(),
+        Role::Resident => {
+            rq.holder == Payer::Resident(who.user_id.unwrap_or(-1)) && rq.method.needs_provider()
+        }
         Role::Operator => rq.method == Method::Cash,
         Role::Admin => true,
         _ => false,
@@ -71,7 +43,7 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
             format!(
                 "the {} role may not charge this wallet with {}",
                 who.role,
-                rq.method.as_str()
+                rq.method.code()
             ),
             "この方法ではチャージできません",
         )));
@@ -86,9 +58,13 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
         )));
     }
     let program = programs::get(app, rq.program.as_deref().unwrap_or("cash"))?;
-    if program.kind == ProgramKind::Subsidy {
+    if matches!(program.kind, ProgramKind::Subsidy | ProgramKind::Points) {
         return Err(invalid(
-            format!("{} is a subsidy: it is granted, not charged", program.code),
+            format!(
+                "{} is a {} program: it is granted, not charged",
+                program.code,
+                program.kind.code()
+            ),
             format!("{}は付与のみの事業です", program.name),
         ));
     }
@@ -132,8 +108,7 @@ pub fn charge(
     approval: Option<(&str, &str)>,
 ) -> Result<ChargeOutcome> {
     let now = app.now();
-    resident(tx, rq.resident_id)?;
-    let wallet = wallet_of(tx, rq.resident_id, now)?;
+    let wallet = holder_wallet(tx, rq.holder, now)?;
 
     // Premium: the charged program's own, or, for plain cash, every running premium
     // campaign that grants premium on charges.
@@ -157,11 +132,11 @@ pub fn charge(
     let mut premiums: Vec<(&Program, Yen)> = Vec::new();
     for p in sources {
         let Some(cp) = p.charge_premium else { continue };
-        let received = db::received(tx, wallet, &p.code, Some("premium"))?;
+        let received = db::received(tx, wallet, &p.code, Some(LotOrigin::Premium))?.yen();
         let left = budget_left(tx, p)?;
-        let y = charge_premium(rq.amount, cp, received, left);
+        let y = charge_premium(rq.amount, cp, received, left.map(Amount::yen));
         // Charging into a campaign whose premium budget is spent stops (KUM-エ-d).
-        if p.code == program.code && left.is_some_and(|l| l <= Yen::ZERO) {
+        if p.code == program.code && left.is_some_and(|l| l <= Amount::ZERO) {
             return Err(exhausted(p));
         }
         if y > Yen::ZERO {
@@ -176,54 +151,50 @@ pub fn charge(
     check_cap(
         program,
         db::received(tx, wallet, &program.code, None)?,
-        rq.amount + own_premium,
+        (rq.amount + own_premium).into(),
     )?;
     for (p, y) in &premiums {
         if p.code != program.code {
-            check_cap(p, db::received(tx, wallet, &p.code, None)?, *y)?;
+            check_cap(p, db::received(tx, wallet, &p.code, None)?, (*y).into())?;
         }
     }
 
     let entry = post(
         tx,
         &EntryMeta {
-            kind: "charge",
+            kind: EntryKind::Charge,
             at: now,
             actor: &who.actor,
-            wallet_id: Some(wallet),
+            wallet: Some(wallet),
             store_id: None,
         },
         |entry_id| {
             let mut ps = Vec::new();
-            let charged = db::insert_lot(
+            ps.extend(issue_lot(
                 tx,
-                &db::NewLot {
-                    wallet_id: wallet,
-                    program: &program.code,
-                    origin: "charge",
-                    amount: rq.amount,
+                entry_id,
+                now,
+                &Issue {
+                    wallet,
+                    program,
+                    amount: rq.amount.into(),
+                    origin: LotOrigin::Charge,
                     expires_at: rq.expires_at.or(program.expiry.for_issue(now)),
+                },
+            )?);
+            for (p, y) in &premiums {
+                ps.extend(issue_lot(
+                    tx,
                     entry_id,
                     now,
-                },
-            )?;
-            ps.push(posting(Account::Issue, &program.code, Yen(-rq.amount.0)));
-            ps.push(posting(Account::Lot(charged), &program.code, rq.amount));
-            for (p, y) in &premiums {
-                let lot = db::insert_lot(
-                    tx,
-                    &db::NewLot {
-                        wallet_id: wallet,
-                        program: &p.code,
-                        origin: "premium",
-                        amount: *y,
+                    &Issue {
+                        wallet,
+                        program: p,
+                        amount: (*y).into(),
+                        origin: LotOrigin::Premium,
                         expires_at: p.expiry.for_issue(now),
-                        entry_id,
-                        now,
                     },
-                )?;
-                ps.push(posting(Account::Issue, &p.code, Yen(-y.0)));
-                ps.push(posting(Account::Lot(lot), &p.code, *y));
+                )?);
             }
             Ok(ps)
         },
@@ -232,11 +203,11 @@ pub fn charge(
     let charge_id = db::insert_charge(
         tx,
         &db::NewCharge {
-            wallet_id: wallet,
+            wallet,
             program: &program.code,
             amount: rq.amount,
             premium: premium_granted,
-            method: rq.method.as_str(),
+            method: rq.method,
             provider: approval.map(|a| a.0),
             provider_ref: approval.map(|a| a.1),
             entry_id: entry,
@@ -248,7 +219,7 @@ pub fn charge(
         provider: approval.map(|a| a.0.to_owned()),
         amount: rq.amount,
         premium_granted,
-        balance: balance_now(tx, wallet, now)?,
+        balance: balance_now(app, tx, wallet, Unit::Yen, now)?.yen(),
     })
 }
 
@@ -275,7 +246,7 @@ pub fn charge_paid(
     let approval = match provider {
         Some(p) => {
             let attempt = key.map(str::to_owned).unwrap_or_else(crypto::random_token);
-            Some(p.authorize(rq.method.as_str(), rq.amount, &attempt)?)
+            Some(p.authorize(rq.method.code(), rq.amount, &attempt)?)
         }
         None => None,
     };

@@ -12,15 +12,15 @@ pub fn expire_due(tx: &Transaction, now: i64) -> Result<usize> {
         post(
             tx,
             &EntryMeta {
-                kind: "expiry",
+                kind: EntryKind::Expiry,
                 at: now,
                 actor: "job:expiry",
-                wallet_id: Some(*wallet),
+                wallet: Some(*wallet),
                 store_id: None,
             },
             |_| {
                 Ok(vec![
-                    posting(Account::Lot(lot.id), &lot.program, Yen(-lot.remaining.0)),
+                    posting(Account::Lot(lot.id), &lot.program, -lot.remaining),
                     posting(Account::Expired, &lot.program, lot.remaining),
                 ])
             },

@@ -6,8 +6,9 @@ use super::*;
 
 pub struct GrantRequest {
     pub program: String,
-    pub amount: Yen,
-    pub resident_ids: Vec<i64>,
+    /// Per recipient, in the program's unit.
+    pub amount: Amount,
+    pub recipients: Vec<Payer>,
     pub scheduled_at: Option<i64>,
 }
 
@@ -20,8 +21,8 @@ pub struct GrantOutcome {
 /// At most this many residents in one grant request.
 pub const MAX_RECIPIENTS: usize = 100_000;
 
-/// Grants value of a program to residents now, or schedules it. All or nothing: a missing
-/// resident, a cap or the budget refuses the whole grant.
+/// Grants value of a program to residents (or cards) now, or schedules it. All or nothing:
+/// a missing recipient, a cap or the budget refuses the whole grant.
 pub fn grant(
     app: &App,
     tx: &Transaction,
@@ -37,34 +38,42 @@ pub fn grant(
             "通常チャージの事業は付与できません",
         ));
     }
-    if rq.resident_ids.is_empty() || rq.resident_ids.len() > MAX_RECIPIENTS {
+    if rq.amount <= Amount::ZERO || rq.amount > Amount::from(Yen::MAX_PER_REQUEST) {
+        return Err(invalid(
+            "amount must be a positive whole number",
+            "金額は1以上の整数で指定してください",
+        ));
+    }
+    if rq.recipients.is_empty() || rq.recipients.len() > MAX_RECIPIENTS {
         return Err(invalid(
             format!("name 1 to {MAX_RECIPIENTS} recipients"),
             "付与先を1人以上指定してください",
         ));
     }
     let mut seen = std::collections::HashSet::new();
-    if let Some(dup) = rq.resident_ids.iter().find(|id| !seen.insert(**id)) {
+    if let Some(dup) = rq.recipients.iter().find(|p| !seen.insert(**p)) {
+        let n = dup.id();
         return Err(invalid(
-            format!("resident {dup} is named twice"),
-            format!("利用者{dup}が重複しています"),
+            format!("recipient {n} is named twice"),
+            format!("付与先{n}が重複しています"),
         ));
     }
-    for id in &rq.resident_ids {
-        resident(tx, *id)?;
+    let mut wallets = Vec::with_capacity(rq.recipients.len());
+    for p in &rq.recipients {
+        wallets.push(holder_wallet(tx, *p, now)?);
     }
-    let total = Yen(rq.amount.0 * rq.resident_ids.len() as i64);
+    let total = Amount(rq.amount.0 * rq.recipients.len() as i64);
     if budget_left(tx, &program)?.is_some_and(|left| total > left) {
         return Err(exhausted(&program));
     }
     let scheduled = rq.scheduled_at.is_some_and(|t| t > now);
     if !scheduled {
-        for id in &rq.resident_ids {
-            let received = match db::resident_wallet(tx, *id)? {
-                Some(w) => db::received(tx, w, &program.code, None)?,
-                None => Yen::ZERO,
-            };
-            check_cap(&program, received, rq.amount)?;
+        for w in &wallets {
+            check_cap(
+                &program,
+                db::received(tx, *w, &program.code, None)?,
+                rq.amount,
+            )?;
         }
     }
     let grant_id = db::insert_grant(
@@ -75,8 +84,8 @@ pub fn grant(
         &who.actor,
         now,
     )?;
-    for id in &rq.resident_ids {
-        db::insert_grant_recipient(tx, grant_id, *id)?;
+    for w in &wallets {
+        db::insert_grant_recipient(tx, grant_id, *w)?;
     }
     crate::db::audit::record(
         tx,
@@ -88,14 +97,14 @@ pub fn grant(
             "grant.execute"
         },
         &format!("grant:{grant_id}"),
-        &serde_json::json!({ "program": program.code, "amount": rq.amount.0, "count": rq.resident_ids.len(), "scheduled_at": rq.scheduled_at }),
+        &serde_json::json!({ "program": program.code, "amount": rq.amount.0, "count": rq.recipients.len(), "scheduled_at": rq.scheduled_at }),
     )?;
     if !scheduled {
         execute_grant(tx, now, &who.actor, grant_id, &program, rq.amount)?;
     }
     Ok(GrantOutcome {
         grant_id,
-        count: rq.resident_ids.len(),
+        count: rq.recipients.len(),
         scheduled,
     })
 }
@@ -108,11 +117,10 @@ pub fn execute_grant(
     actor: &str,
     grant_id: i64,
     program: &Program,
-    amount: Yen,
+    amount: Amount,
 ) -> Result<usize> {
     let mut done = 0;
-    for resident_id in db::grant_recipients(tx, grant_id)? {
-        let wallet = wallet_of(tx, resident_id, now)?;
+    for wallet in db::grant_recipients(tx, grant_id)? {
         if check_cap(
             program,
             db::received(tx, wallet, &program.code, None)?,
@@ -122,35 +130,25 @@ pub fn execute_grant(
         {
             continue;
         }
+        let issue = Issue {
+            wallet,
+            program,
+            amount,
+            origin: LotOrigin::Grant,
+            expires_at: program.expiry.for_issue(now),
+        };
         let entry = post(
             tx,
             &EntryMeta {
-                kind: "grant",
+                kind: EntryKind::Grant,
                 at: now,
                 actor,
-                wallet_id: Some(wallet),
+                wallet: Some(wallet),
                 store_id: None,
             },
-            |entry_id| {
-                let lot = db::insert_lot(
-                    tx,
-                    &db::NewLot {
-                        wallet_id: wallet,
-                        program: &program.code,
-                        origin: "grant",
-                        amount,
-                        expires_at: program.expiry.for_issue(now),
-                        entry_id,
-                        now,
-                    },
-                )?;
-                Ok(vec![
-                    posting(Account::Issue, &program.code, Yen(-amount.0)),
-                    posting(Account::Lot(lot), &program.code, amount),
-                ])
-            },
+            |entry_id| Ok(issue_lot(tx, entry_id, now, &issue)?.to_vec()),
         )?;
-        db::set_recipient_entry(tx, grant_id, resident_id, entry)?;
+        db::set_recipient_entry(tx, grant_id, wallet, entry)?;
         done += 1;
     }
     db::mark_grant_done(tx, grant_id, now)?;

@@ -15,9 +15,11 @@ use crate::db::{accounts as users, ledger as db, stores};
 /// Rows the money use cases give out as they are (a payment; a history filter).
 pub use crate::db::ledger::{HistoryFilter, PaymentRow};
 use crate::domain::journal::{Account, EntryHead, HashVersion, Posting, entry_hash, is_balanced};
-use crate::domain::lots::{Lot, Shortfall, allocate, refund_split, spending_order};
+use crate::domain::lots::{Lot, Shortfall, allocate, live_total, refund_split, spending_order};
 use crate::domain::program::{Program, ProgramKind, Purpose, charge_premium};
-use crate::domain::{Role, Text, Yen};
+use crate::domain::{
+    Amount, Code, EntryKind, LotOrigin, Payer, PaymentKind, Role, Text, Unit, WalletId, Yen,
+};
 
 // The use cases, one file each; their public items are the ledger's.
 mod charge;
@@ -37,10 +39,10 @@ pub use read::*;
 
 /// Who and what an entry is about.
 pub struct EntryMeta<'a> {
-    pub kind: &'a str,
+    pub kind: EntryKind,
     pub at: i64,
     pub actor: &'a str,
-    pub wallet_id: Option<i64>,
+    pub wallet: Option<WalletId>,
     pub store_id: Option<i64>,
 }
 
@@ -57,10 +59,10 @@ pub fn post(
         tx,
         &db::EntryRow {
             id,
-            kind: m.kind.to_owned(),
+            kind: m.kind.code().to_owned(),
             at: m.at,
             actor: m.actor.to_owned(),
-            wallet_id: m.wallet_id,
+            wallet_id: m.wallet.map(|w| w.0),
             store_id: m.store_id,
             prev_hash: prev_hash.clone(),
             hash: vec![0; 32],
@@ -79,10 +81,10 @@ pub fn post(
     }
     let head = EntryHead {
         id,
-        kind: m.kind,
+        kind: m.kind.code(),
         at: m.at,
         actor: m.actor,
-        wallet_id: m.wallet_id,
+        wallet_id: m.wallet.map(|w| w.0),
         store_id: m.store_id,
     };
     let hash = entry_hash(HashVersion::CURRENT, &prev_hash, &head, &postings);
@@ -90,20 +92,87 @@ pub fn post(
     Ok(id)
 }
 
-fn posting(account: Account, program: &str, amount: Yen) -> Posting {
+fn posting(account: Account, program: &str, amount: impl Into<Amount>) -> Posting {
     Posting {
         account,
         program: program.to_owned(),
-        amount,
+        amount: amount.into(),
     }
 }
 
-/// A resident's wallet, made on first use.
-pub fn wallet_of(tx: &Connection, resident_id: i64, now: i64) -> Result<i64> {
-    match db::resident_wallet(tx, resident_id)? {
-        Some(w) => Ok(w),
-        None => Ok(db::create_resident_wallet(tx, resident_id, now)?),
+/// New value: a lot of `program` in `wallet`, as issued by the program.
+pub struct Issue<'a> {
+    pub wallet: WalletId,
+    pub program: &'a Program,
+    pub amount: Amount,
+    pub origin: LotOrigin,
+    /// Usable strictly before this instant (`None`: no expiry).
+    pub expires_at: Option<i64>,
+}
+
+/// The one way value is created: inserts the lot (empty) for entry `entry_id` and gives
+/// the two postings that fill it from the program's issue account. Called inside
+/// `post`'s builder, so the lot and its entry are written together or not at all.
+pub fn issue_lot(tx: &Transaction, entry_id: i64, now: i64, i: &Issue) -> Result<[Posting; 2]> {
+    if i.amount <= Amount::ZERO {
+        return Err(ServiceError::Internal(format!(
+            "a lot of {} must hold value",
+            i.program.code
+        )));
     }
+    let lot = db::insert_lot(
+        tx,
+        &db::NewLot {
+            wallet: i.wallet,
+            program: &i.program.code,
+            origin: i.origin,
+            amount: i.amount,
+            expires_at: i.expires_at,
+            entry_id,
+            now,
+        },
+    )?;
+    Ok([
+        posting(Account::Issue, &i.program.code, -i.amount),
+        posting(Account::Lot(lot), &i.program.code, i.amount),
+    ])
+}
+
+/// The wallet of a resident or a card, made on first use. The holder must have been
+/// checked where the request came in ([`resident_wallet`] for residents).
+pub fn wallet_of(tx: &Connection, holder: Payer, now: i64) -> Result<WalletId> {
+    match db::wallet_of(tx, holder)? {
+        Some(w) => Ok(w),
+        None => Ok(db::create_wallet(tx, holder, now)?),
+    }
+}
+
+/// A resident's wallet, made on first use, after checking that the resident exists and
+/// may hold value.
+pub fn resident_wallet(tx: &Connection, resident_id: i64, now: i64) -> Result<WalletId> {
+    resident(tx, resident_id)?;
+    wallet_of(tx, Payer::Resident(resident_id), now)
+}
+
+/// The wallet of a holder named in a request: a resident is checked to exist and be
+/// active; cards come with the cards of the card batches (none can be named yet).
+pub fn holder_wallet(tx: &Connection, holder: Payer, now: i64) -> Result<WalletId> {
+    match holder {
+        Payer::Resident(id) => resident_wallet(tx, id, now),
+        Payer::Card(id) => Err(not_found(
+            format!("no card {id}"),
+            format!("カード{id}は見つかりません"),
+        )),
+    }
+}
+
+/// The wallet of the resident acting, if any value ever reached it.
+pub fn own_wallet(c: &Connection, who: &Principal) -> Result<Option<WalletId>> {
+    require(who, &[Role::Resident])?;
+    let id = who
+        .user_id
+        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
+    Ok(db::wallet_of(c, Payer::Resident(id))?)
 }
 
 fn resident(c: &Connection, id: i64) -> Result<()> {
@@ -116,36 +185,46 @@ fn resident(c: &Connection, id: i64) -> Result<()> {
     }
 }
 
-/// Spendable value of a wallet now.
-fn balance_now(c: &Connection, wallet_id: i64, now: i64) -> Result<Yen> {
-    Ok(db::open_lots(c, wallet_id)?
-        .iter()
-        .filter(|l| l.is_live(now))
-        .map(|l| l.remaining)
-        .sum())
+/// Spendable value of a wallet in `unit` now.
+fn balance_now(
+    app: &App,
+    c: &Connection,
+    wallet: WalletId,
+    unit: Unit,
+    now: i64,
+) -> Result<Amount> {
+    Ok(live_total(
+        &db::open_lots(c, wallet)?,
+        &programs::all(app),
+        unit,
+        now,
+    ))
 }
 
-fn check_cap(p: &Program, received: Yen, adding: Yen) -> Result<()> {
+fn check_cap(p: &Program, received: Amount, adding: Amount) -> Result<()> {
     if let Some(cap) = p.per_person_cap
         && received + adding > cap
     {
         return Err(ServiceError::LimitExceeded(Text::new(
             format!(
-                "{} allows at most {} yen per person ({} received)",
-                p.code, cap.0, received.0
+                "{} allows at most {} {} per person ({} received)",
+                p.code,
+                cap.0,
+                p.unit().code(),
+                received.0
             ),
             format!(
                 "{}は1人あたり{}までです(受取済み{})",
                 p.name,
-                cap.ja(),
-                received.ja()
+                p.unit().ja(cap),
+                p.unit().ja(received)
             ),
         )));
     }
     Ok(())
 }
 
-fn budget_left(tx: &Connection, p: &Program) -> Result<Option<Yen>> {
+fn budget_left(tx: &Connection, p: &Program) -> Result<Option<Amount>> {
     match p.budget {
         None => Ok(None),
         Some(b) => Ok(Some(

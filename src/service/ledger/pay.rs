@@ -52,11 +52,17 @@ pub fn pay_at_store_code(
     amount: Yen,
 ) -> Result<PaymentOutcome> {
     require(who, &[Role::Resident])?;
-    let resident_id = who
-        .user_id
-        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
+    let wallet = own_wallet(tx, who)?;
     let store = store_for_payment(stores::by_mpm_code(tx, store_code.trim())?)?;
-    pay(app, tx, &who.actor, resident_id, "mpm", &store, amount)
+    pay(
+        app,
+        tx,
+        &who.actor,
+        wallet,
+        PaymentKind::Mpm,
+        &store,
+        amount,
+    )
 }
 
 /// The life of a resident's CPM code, in seconds: long enough for a slow hand at the till.
@@ -69,15 +75,15 @@ pub fn issue_qr_token(app: &App, who: &Principal) -> Result<(String, i64)> {
         .user_id
         .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
     let token = format!("R{}", crypto::random_upper_code(23));
-    let expires_at = app.now() + QR_TOKEN_SECS;
-    let c = app.conn()?;
-    db::delete_old_qr_tokens(&c, app.now() - 86_400)?;
-    db::insert_qr_token(
-        &c,
-        &crypto::sha256(token.as_bytes()),
-        resident_id,
-        expires_at,
-    )?;
+    let now = app.now();
+    let expires_at = now + QR_TOKEN_SECS;
+    let mut c = app.conn()?;
+    crate::db::write(&mut c, |tx| {
+        let wallet = resident_wallet(tx, resident_id, now)?;
+        db::delete_old_qr_tokens(tx, now - 86_400)?;
+        db::insert_qr_token(tx, &crypto::sha256(token.as_bytes()), wallet, expires_at)?;
+        Ok::<_, ServiceError>(())
+    })?;
     Ok((token, expires_at))
 }
 
@@ -100,7 +106,7 @@ pub fn pay_by_token(
     let store = store_for_payment(stores::get(tx, store_id)?)?;
     let hash = crypto::sha256(token.trim().to_ascii_uppercase().as_bytes());
     let now = app.now();
-    let (resident_id, expires_at, used_at) = db::qr_token(tx, &hash)?.ok_or_else(|| {
+    let (wallet, expires_at, used_at) = db::qr_token(tx, &hash)?.ok_or_else(|| {
         invalid(
             "this is not a valid payment code",
             "読み取ったコードは使えません",
@@ -118,7 +124,15 @@ pub fn pay_by_token(
             "コードの有効期限が切れました。もう一度表示してもらってください",
         )));
     }
-    let out = pay(app, tx, &who.actor, resident_id, "cpm", &store, amount)?;
+    let out = pay(
+        app,
+        tx,
+        &who.actor,
+        Some(wallet),
+        PaymentKind::Cpm,
+        &store,
+        amount,
+    )?;
     db::use_qr_token(tx, &hash, now, out.payment_id)?;
     Ok(out)
 }
@@ -127,8 +141,8 @@ pub(super) fn pay(
     app: &App,
     tx: &Transaction,
     actor: &str,
-    resident_id: i64,
-    kind: &str,
+    wallet: Option<WalletId>,
+    kind: PaymentKind,
     store: &stores::StoreRow,
     amount: Yen,
 ) -> Result<PaymentOutcome> {
@@ -140,7 +154,7 @@ pub(super) fn pay(
         app,
         tx,
         actor,
-        resident_id,
+        wallet,
         kind,
         Some((store.id, store.name.clone())),
         purpose,
@@ -149,55 +163,60 @@ pub(super) fn pay(
     )
 }
 
-/// Draws `amount` from the resident's lots this purpose allows and records the payment
-/// (to the store, or to the city's tax account).
+/// Draws `amount` of yen from the wallet's lots this purpose allows and records the
+/// payment (to the store, or to the city's tax account). No wallet: nothing to draw from.
 #[allow(clippy::too_many_arguments)]
 pub(in crate::service) fn spend(
     app: &App,
     tx: &Transaction,
     actor: &str,
-    resident_id: i64,
-    kind: &str,
+    wallet: Option<WalletId>,
+    kind: PaymentKind,
     store: Option<(i64, String)>,
     purpose: Purpose,
     amount: Yen,
     notice_number: Option<&str>,
 ) -> Result<PaymentOutcome> {
     let now = app.now();
-    let wallet = db::resident_wallet(tx, resident_id)?;
     let lots = match wallet {
         Some(w) => db::open_lots(tx, w)?,
         None => Vec::new(),
     };
     let programs = programs::all(app);
-    let draws =
-        allocate(&lots, &programs, purpose, now, amount).map_err(|Shortfall { available }| {
+    let draws = allocate(&lots, &programs, purpose, Unit::Yen, now, amount.into()).map_err(
+        |Shortfall { available }| {
             ServiceError::InsufficientFunds(Text::new(
                 format!(
                     "the balance usable here is {} yen, less than {}",
                     available.0, amount.0
                 ),
-                format!("ここで使える残高は{}です(不足しています)", available.ja()),
+                format!(
+                    "ここで使える残高は{}です(不足しています)",
+                    available.yen().ja()
+                ),
             ))
-        })?;
+        },
+    )?;
     let wallet = wallet.ok_or_else(|| ServiceError::Internal("allocated from no wallet".into()))?;
     let store_id = store.as_ref().map(|s| s.0);
     let entry = post(
         tx,
         &EntryMeta {
-            kind: if kind == "tax" { "tax" } else { "payment" },
+            kind: kind.entry_kind(),
             at: now,
             actor,
-            wallet_id: Some(wallet),
+            wallet: Some(wallet),
             store_id,
         },
         |_| {
             let mut ps: Vec<Posting> = draws
                 .iter()
-                .map(|d| posting(Account::Lot(d.lot_id), &d.program, Yen(-d.amount.0)))
+                .map(|d| posting(Account::Lot(d.lot_id), &d.program, -d.amount))
                 .collect();
             let to = store_id.map_or(Account::Tax, Account::Store);
-            for (program, y) in per_program(draws.iter().map(|d| (d.program.as_str(), d.amount))) {
+            for (program, y) in
+                per_program(draws.iter().map(|d| (d.program.as_str(), d.amount.yen())))
+            {
                 ps.push(posting(to, &program, y));
             }
             Ok(ps)
@@ -207,7 +226,7 @@ pub(in crate::service) fn spend(
         tx,
         &db::NewPayment {
             kind,
-            wallet_id: wallet,
+            wallet,
             store_id,
             amount,
             notice_number,
@@ -218,18 +237,13 @@ pub(in crate::service) fn spend(
     for (seq, d) in draws.iter().enumerate() {
         db::insert_payment_part(tx, payment_id, seq as i64, d.lot_id, &d.program, d.amount)?;
     }
-    let remaining: Yen = lots
-        .iter()
-        .filter(|l| l.is_live(now))
-        .map(|l| l.remaining)
-        .sum::<Yen>()
-        - amount;
+    let remaining = live_total(&lots, &programs, Unit::Yen, now).yen() - amount;
     Ok(PaymentOutcome {
         payment_id,
         store,
         amount,
         paid_at: now,
-        breakdown: per_program(draws.iter().map(|d| (d.program.as_str(), d.amount))),
+        breakdown: per_program(draws.iter().map(|d| (d.program.as_str(), d.amount.yen()))),
         balance_after: remaining,
     })
 }

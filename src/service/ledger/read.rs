@@ -7,22 +7,26 @@ use super::*;
 pub struct BalanceLot {
     pub program: String,
     pub program_name: String,
-    pub amount: Yen,
+    pub unit: Unit,
+    pub amount: Amount,
     pub expires_at: Option<i64>,
     pub restricted: bool,
 }
 
 pub struct Balance {
+    /// Money only: points are never added to it.
     pub total: Yen,
+    /// Community points, counted apart from money.
+    pub points: Amount,
     /// In the order a payment would spend them.
     pub lots: Vec<BalanceLot>,
 }
 
-pub fn balance(app: &App, resident_id: i64) -> Result<Balance> {
+/// What a holder has now, money and points apart.
+pub fn balance(app: &App, holder: Payer) -> Result<Balance> {
     let c = app.conn()?;
-    resident(&c, resident_id)?;
     let now = app.now();
-    let mut lots: Vec<Lot> = match db::resident_wallet(&c, resident_id)? {
+    let mut lots: Vec<Lot> = match existing_wallet(&c, holder)? {
         Some(w) => db::open_lots(&c, w)?
             .into_iter()
             .filter(|l| l.is_live(now))
@@ -32,7 +36,8 @@ pub fn balance(app: &App, resident_id: i64) -> Result<Balance> {
     let programs = programs::all(app);
     spending_order(&mut lots, &programs);
     Ok(Balance {
-        total: lots.iter().map(|l| l.remaining).sum(),
+        total: live_total(&lots, &programs, Unit::Yen, now).yen(),
+        points: live_total(&lots, &programs, Unit::Points, now),
         lots: lots
             .into_iter()
             .map(|l| {
@@ -42,6 +47,7 @@ pub fn balance(app: &App, resident_id: i64) -> Result<Balance> {
                         .map(|p| p.name.clone())
                         .unwrap_or_else(|| l.program.clone()),
                     restricted: p.is_some_and(Program::is_restricted),
+                    unit: p.map_or(Unit::Yen, Program::unit),
                     program: l.program,
                     amount: l.remaining,
                     expires_at: l.expires_at,
@@ -51,19 +57,33 @@ pub fn balance(app: &App, resident_id: i64) -> Result<Balance> {
     })
 }
 
-/// A resident's history, newest first; `before` is the cursor (an entry id).
+/// A holder's history, newest first; `before` is the cursor (an entry id).
 pub fn history(
     app: &App,
-    resident_id: i64,
+    holder: Payer,
     filter: &db::HistoryFilter,
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<db::HistoryRow>> {
     let c = app.conn()?;
-    Ok(match db::resident_wallet(&c, resident_id)? {
+    Ok(match existing_wallet(&c, holder)? {
         Some(w) => db::history(&c, w, filter, before.unwrap_or(i64::MAX), limit)?,
         None => Vec::new(),
     })
+}
+
+/// A holder's wallet for reading: the holder must exist; no wallet yet reads as empty.
+fn existing_wallet(c: &Connection, holder: Payer) -> Result<Option<WalletId>> {
+    match holder {
+        Payer::Resident(id) => resident(c, id)?,
+        Payer::Card(id) => {
+            return Err(not_found(
+                format!("no card {id}"),
+                format!("カード{id}は見つかりません"),
+            ));
+        }
+    }
+    Ok(db::wallet_of(c, holder)?)
 }
 
 /// What a charge would earn, worked out by running it and rolling it back, so the
@@ -87,7 +107,7 @@ pub fn receipt(
     let c = app.conn()?;
     let r = db::receipt(&c, payment_id)?
         .filter(|r| match who.role {
-            Role::Resident => r.resident_id.is_some() && r.resident_id == who.user_id,
+            Role::Resident => r.holder.is_some() && r.holder == who.user_id.map(Payer::Resident),
             Role::Merchant => r.payment.store_id.is_some() && r.payment.store_id == who.store_id,
             Role::Admin | Role::Operator => true,
             _ => false,
@@ -99,7 +119,7 @@ pub fn receipt(
             )
         })?;
     let parts = db::payment_parts(&c, payment_id)?;
-    let breakdown = per_program(parts.iter().map(|p| (p.program.as_str(), p.amount)));
+    let breakdown = per_program(parts.iter().map(|p| (p.program.as_str(), p.amount.yen())));
     Ok((r, breakdown))
 }
 
@@ -107,7 +127,8 @@ pub fn receipt(
 pub fn charge_receipt(app: &App, who: &Principal, charge_id: i64) -> Result<db::ChargeRow> {
     db::charge_row(&*app.conn()?, charge_id)?
         .filter(|c| {
-            who.role.is_staff() || (c.resident_id.is_some() && c.resident_id == who.user_id)
+            who.role.is_staff()
+                || (c.holder.is_some() && c.holder == who.user_id.map(Payer::Resident))
         })
         .ok_or_else(|| not_found(format!("no charge {charge_id}"), "チャージが見つかりません"))
 }
@@ -153,7 +174,7 @@ pub fn qr_status(app: &App, who: &Principal, token: &str) -> Result<Option<i64>>
     let c = app.conn()?;
     let hash = crypto::sha256(token.trim().as_bytes());
     match db::qr_token(&c, &hash)? {
-        Some((resident, _, _)) if Some(resident) == who.user_id => {
+        Some((wallet, _, _)) if Some(wallet) == own_wallet(&c, who)? => {
             Ok(db::qr_token_payment(&c, &hash)?)
         }
         _ => Err(not_found("no such code", "コードが見つかりません")),

@@ -33,11 +33,11 @@ pub fn refund(
     let store_id = p.store_id.unwrap_or_default();
     store_moves_value(stores::get(tx, store_id)?)?;
     let parts = db::payment_parts(tx, payment_id)?;
-    let open: Vec<(i64, Yen)> = parts
+    let open: Vec<(i64, Amount)> = parts
         .iter()
         .map(|p| (p.seq, p.amount - p.refunded))
         .collect();
-    let split = refund_split(&open, amount).ok_or_else(|| {
+    let split = refund_split(&open, amount.into()).ok_or_else(|| {
         ServiceError::LimitExceeded(Text::new(
             format!(
                 "at most {} yen of this payment can still be refunded",
@@ -52,7 +52,7 @@ pub fn refund(
             .iter()
             .find(|p| p.seq == *seq)
             .ok_or_else(|| ServiceError::Internal("refund part vanished".into()))?;
-        ps.push(posting(Account::Store(store_id), &part.program, Yen(-y.0)));
+        ps.push(posting(Account::Store(store_id), &part.program, -*y));
         let to = if db::lot_is_over(tx, part.lot_id, now)? {
             Account::Expired
         } else {
@@ -64,10 +64,10 @@ pub fn refund(
     let entry = post(
         tx,
         &EntryMeta {
-            kind: "refund",
+            kind: EntryKind::Refund,
             at: now,
             actor: &who.actor,
-            wallet_id: Some(p.wallet_id),
+            wallet: Some(p.wallet),
             store_id: Some(store_id),
         },
         |_| Ok(ps),

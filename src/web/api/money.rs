@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::{Paging, value_moving};
 use crate::domain::program::{ChargePremium, Expiry, Program, ProgramKind, start_of_day};
 use crate::domain::time::{parse_date, parse_rfc3339, rfc3339};
-use crate::domain::{Rate, Yen};
+use crate::domain::{Amount, Code, Payer, Rate, Yen};
 use crate::service::ledger::{self, ChargeRequest, GrantRequest, Method, PaymentOutcome};
 use crate::service::{idempotency, programs};
 use crate::web::error::WebError;
@@ -76,9 +76,7 @@ fn positive(field: &str, v: Option<i64>) -> Result<Option<Yen>, WebError> {
     v.map(|n| {
         (n > 0 && n <= 1_000_000_000_000)
             .then_some(Yen(n))
-            .ok_or_else(|| {
-                WebError::BadRequest(format!("{field} must be a positive whole number of yen"))
-            })
+            .ok_or_else(|| WebError::BadRequest(format!("{field} must be a positive whole number")))
     })
     .transpose()
 }
@@ -98,8 +96,9 @@ pub fn program_from_json(v: Value) -> Result<programs::NewProgram, WebError> {
 }
 
 fn new_program(w: NewProgramWire) -> Result<programs::NewProgram, WebError> {
-    let kind = ProgramKind::parse(&w.kind)
-        .ok_or_else(|| WebError::BadRequest("kind must be premium, subsidy or cash".into()))?;
+    let kind = ProgramKind::parse(&w.kind).ok_or_else(|| {
+        WebError::BadRequest("kind must be premium, subsidy, cash or points".into())
+    })?;
     let expiry = match (w.expires_at.as_deref(), w.valid_days) {
         (Some(_), Some(_)) => {
             return Err(WebError::BadRequest(
@@ -148,8 +147,8 @@ fn new_program(w: NewProgramWire) -> Result<programs::NewProgram, WebError> {
             .map(|s| end_instant("usable_until", s))
             .transpose()?,
         tax_payable: w.tax_payable,
-        per_person_cap: positive("per_person_cap", w.per_person_cap)?,
-        budget: positive("budget", w.budget)?,
+        per_person_cap: positive("per_person_cap", w.per_person_cap)?.map(Amount::from),
+        budget: positive("budget", w.budget)?.map(Amount::from),
         charge_premium,
         charge_unit: positive("charge_unit", w.charge_unit)?,
     })
@@ -180,7 +179,7 @@ fn program_json(p: &Program) -> Value {
     json!({
         "code": p.code,
         "name": p.name,
-        "kind": p.kind.as_str(),
+        "kind": p.kind.code(),
         "expires_at": match p.expiry { Expiry::At(t) => Some(rfc3339(t)), _ => None },
         "valid_days": match p.expiry { Expiry::Days(d) => Some(d), _ => None },
         "store_ids": p.store_ids,
@@ -213,18 +212,13 @@ struct ChargeWire {
 pub fn charge(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let w: ChargeWire = ctx.json()?;
     let who = ctx.who()?.clone();
-    let resident_id = match (w.resident_id, w.card_id) {
-        (Some(r), None) => r,
-        (None, Some(_)) => {
-            return Err(WebError::Service(crate::service::not_found(
-                "no such card",
-                "カードが見つかりません",
-            )));
-        }
+    let holder = match (w.resident_id, w.card_id) {
+        (Some(r), None) => Payer::Resident(r),
+        (None, Some(c)) => Payer::Card(c),
         _ => return Err(WebError::BadRequest("give resident_id or card_id".into())),
     };
     let rq = ChargeRequest {
-        resident_id,
+        holder,
         amount: amount(w.amount)?,
         method: Method::parse(&w.method).ok_or_else(|| {
             WebError::BadRequest("method must be credit_card, bank, cash or admin".into())
@@ -260,16 +254,12 @@ struct GrantWire {
 
 pub fn grant(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let w: GrantWire = ctx.json()?;
-    if !w.card_ids.is_empty() {
-        return Err(WebError::Service(crate::service::not_found(
-            "no such card",
-            "カードが見つかりません",
-        )));
-    }
     let rq = GrantRequest {
         program: w.program,
-        amount: amount(w.amount)?,
-        resident_ids: w.resident_ids,
+        amount: amount(w.amount)?.into(),
+        recipients: (w.resident_ids.iter().map(|id| Payer::Resident(*id)))
+            .chain(w.card_ids.iter().map(|id| Payer::Card(*id)))
+            .collect(),
         scheduled_at: w
             .scheduled_at
             .as_deref()
@@ -408,17 +398,18 @@ pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
 
 // --- reading ----------------------------------------------------------------------
 
-fn balance_json(ctx: &Ctx, resident_id: i64) -> Result<Reply, WebError> {
-    let b = ledger::balance(ctx.app, resident_id)?;
+fn balance_json(ctx: &Ctx, holder: Payer) -> Result<Reply, WebError> {
+    let b = ledger::balance(ctx.app, holder)?;
     Ok(Reply::json(
         200,
         &json!({
             "total": b.total.0,
-            "points": 0,
+            "points": b.points.0,
             "lots": b.lots.iter().map(|l| json!({
                 "program": l.program,
                 "program_name": l.program_name,
                 "amount": l.amount.0,
+                "unit": l.unit.code(),
                 "expires_at": l.expires_at.map(rfc3339),
                 "restricted": l.restricted,
             })).collect::<Vec<_>>(),
@@ -431,17 +422,23 @@ fn me(ctx: &Ctx) -> Result<i64, WebError> {
 }
 
 pub fn my_balance(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    balance_json(ctx, me(ctx)?)
+    balance_json(ctx, Payer::Resident(me(ctx)?))
 }
 
 pub fn resident_balance(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    balance_json(ctx, ctx.param_id(0)?)
+    balance_json(ctx, Payer::Resident(ctx.param_id(0)?))
 }
 
 pub fn my_transactions(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let paging = Paging::from(ctx)?;
     let before = (paging.after_id > 0).then_some(paging.after_id);
-    let rows = ledger::history(ctx.app, me(ctx)?, &Default::default(), before, paging.limit)?;
+    let rows = ledger::history(
+        ctx.app,
+        Payer::Resident(me(ctx)?),
+        &Default::default(),
+        before,
+        paging.limit,
+    )?;
     let last = rows.last().map(|r| r.entry_id);
     let items = rows
         .iter()

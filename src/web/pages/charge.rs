@@ -6,8 +6,8 @@ use maud::{Markup, html};
 
 use super::resident::{answer_id, me};
 use super::{message, render, status_of};
-use crate::domain::Yen;
 use crate::domain::time::format_datetime_ja;
+use crate::domain::{Code, Payer, Yen};
 use crate::service::ledger::{self, ChargeRequest, Method};
 use crate::service::{crypto, idempotency, programs};
 use crate::web::error::WebError;
@@ -107,7 +107,7 @@ fn charge_request(
         }
     };
     Ok(ChargeRequest {
-        resident_id: resident,
+        holder: Payer::Resident(resident),
         amount,
         method,
         program: None,
@@ -128,13 +128,13 @@ pub fn charge_confirm(ctx: &mut Ctx) -> Result<Reply, WebError> {
     Ok(Reply::redirect(&format!(
         "/app/charge/confirm?other={}&method={}&key={key}",
         rq.amount.0,
-        rq.method.as_str(),
+        rq.method.code(),
     )))
 }
 
 /// What a charge confirmation's key is bound to: this amount and this method.
 fn charge_purpose(rq: &ChargeRequest) -> String {
-    format!("charge {} {}", rq.amount.0, rq.method.as_str())
+    format!("charge {} {}", rq.amount.0, rq.method.code())
 }
 
 /// The confirmation, bound to the key in its address: reloaded or reached again with
@@ -174,7 +174,7 @@ pub fn charge_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
         form.card method="post" action="/app/charge" {
             (csrf_field(&ctx.csrf_token()))
             input type="hidden" name="other" value=(rq.amount.0);
-            input type="hidden" name="method" value=(rq.method.as_str());
+            input type="hidden" name="method" value=(rq.method.code());
             // The page's one key: pressing twice, reloading or coming back charges once.
             input type="hidden" name="key" value=(key);
             dl.confirm {
@@ -203,8 +203,7 @@ pub fn charge(ctx: &mut Ctx) -> Result<Reply, WebError> {
         Err(e) => return Ok(charge_page(ctx, 400, Some(&e), "")),
     };
     let key = field(&form, "key").unwrap_or("").to_owned();
-    let fp =
-        crypto::sha256(format!("page-charge {} {}", rq.amount.0, rq.method.as_str()).as_bytes());
+    let fp = crypto::sha256(format!("page-charge {} {}", rq.amount.0, rq.method.code()).as_bytes());
     match ledger::charge_paid(&ctx.shared, &who, &rq, Some(&key), &fp) {
         Ok(a) => {
             let id = answer_id(&a, "charge_id").ok_or(WebError::Panic)?;

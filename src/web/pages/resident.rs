@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{message, render, status_of};
 use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_unix};
-use crate::domain::{Text, Yen};
+use crate::domain::{Payer, Text, Yen};
 use crate::service::ledger;
 use crate::service::stores::StoreRow;
 use crate::service::{Principal, ServiceError, crypto, idempotency, programs};
@@ -145,7 +145,7 @@ pub fn pay_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
     {
         return Ok(Reply::redirect(&format!("/app/payments/{id}?again=1")));
     }
-    let balance = ledger::balance(ctx.app, resident)?.total;
+    let balance = ledger::balance(ctx.app, Payer::Resident(resident))?.total;
     let body = html! {
         form.card.confirm-pay method="post" action={ "/p/" (store.mpm_code) } {
             (csrf_field(&ctx.csrf_token()))
@@ -234,7 +234,7 @@ pub fn payment_done(ctx: &mut Ctx) -> Result<Reply, WebError> {
             .into_iter()
             .map(|(p, y)| (names.get(&p).map(|p| p.name.clone()).unwrap_or(p), y))
             .collect(),
-        balance_after: Some(ledger::balance(ctx.app, resident)?.total),
+        balance_after: Some(ledger::balance(ctx.app, Payer::Resident(resident))?.total),
     };
     let refunded = r.payment.refunded;
     let body = html! {
@@ -255,7 +255,7 @@ pub fn show_code(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let (who, resident) = me(ctx)?;
     let (token, expires_at) = ledger::issue_qr_token(ctx.app, &who)?;
     let ttl = expires_at - ctx.app.now();
-    let balance = ledger::balance(ctx.app, resident)?.total;
+    let balance = ledger::balance(ctx.app, Payer::Resident(resident))?.total;
     let body = html! {
         section.cpm data-token=(token) data-ttl=(ttl) {
             p { (l.t("お店の方にこのコードを読み取ってもらってください。", "Let the store scan this code.")) }

@@ -8,7 +8,7 @@ use serde_json::json;
 use super::{message, render, status_of};
 use crate::domain::program::start_of_day;
 use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_unix, parse_date};
-use crate::domain::{Text, Yen};
+use crate::domain::{PaymentKind, Text, Yen};
 use crate::service::ledger::{self, PaymentRow};
 use crate::service::{ServiceError, crypto, idempotency};
 use crate::web::error::WebError;
@@ -29,7 +29,7 @@ fn line(l: Lang, p: &PaymentRow) -> Markup {
         li data-id=(p.id) {
             a href={ "/shop/payments/" (p.id) } {
                 span.when { (format_time_seconds(p.at)) }
-                span.what { (if p.kind == "cpm" { l.t("コード読取", "Scanned code") } else { l.t("QR支払い", "QR payment") }) }
+                span.what { (if p.kind == PaymentKind::Cpm { l.t("コード読取", "Scanned code") } else { l.t("QR支払い", "QR payment") }) }
                 span.delta { (yen(l, p.amount)) @if p.refunded.0 > 0 { small { " (" (l.t("返金 ", "refunded ")) (yen(l, p.refunded)) ")" } } }
             }
         }
@@ -332,7 +332,12 @@ pub fn payments_csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
             vec![
                 p.id.to_string(),
                 format!("{} {}", day.format("%Y-%m-%d"), format_time_seconds(p.at)),
-                if p.kind == "cpm" { "CPM" } else { "MPM" }.to_owned(),
+                if p.kind == PaymentKind::Cpm {
+                    "CPM"
+                } else {
+                    "MPM"
+                }
+                .to_owned(),
                 p.amount.0.to_string(),
                 p.refunded.0.to_string(),
             ]

@@ -4,6 +4,7 @@
 use maud::html;
 
 use super::render;
+use crate::domain::Payer;
 use crate::domain::program::{ProgramKind, start_of_day};
 use crate::domain::time::{
     format_date_ja, format_datetime_en, format_datetime_ja, from_unix, parse_date,
@@ -39,7 +40,7 @@ fn history_lines(
     before: Option<i64>,
     limit: i64,
 ) -> Result<(Vec<HistoryLine>, Option<i64>), WebError> {
-    let rows = ledger::history(ctx.app, resident, filter, before, limit)?;
+    let rows = ledger::history(ctx.app, Payer::Resident(resident), filter, before, limit)?;
     let next = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|r| r.entry_id))
         .flatten();
@@ -60,14 +61,16 @@ pub fn home(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let who = ctx.who()?.clone();
     let resident = who.user_id.ok_or(WebError::RouteNotFound)?;
-    let b = ledger::balance(ctx.app, resident)?;
+    let b = ledger::balance(ctx.app, Payer::Resident(resident))?;
     let view = BalanceView {
         total: b.total,
+        points: b.points,
         lots: b
             .lots
             .into_iter()
             .map(|lot| LotLine {
                 program_name: lot.program_name,
+                unit: lot.unit,
                 amount: lot.amount,
                 until: lot.expires_at.map(|e| until(l, e)),
                 restricted: lot.restricted,
@@ -171,7 +174,7 @@ pub fn history_csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let resident = ctx.who()?.user_id.ok_or(WebError::RouteNotFound)?;
     let (filter, _, _) = filter_of(ctx)?;
-    let rows = ledger::history(ctx.app, resident, &filter, None, 100_000)?;
+    let rows = ledger::history(ctx.app, Payer::Resident(resident), &filter, None, 100_000)?;
     let table: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -209,10 +212,12 @@ pub fn programs_summary(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 kind: match p.map(|p| p.kind) {
                     Some(ProgramKind::Cash) => l.t("通常チャージ", "cash"),
                     Some(ProgramKind::Premium) => l.t("プレミアム", "premium"),
+                    Some(ProgramKind::Points) => l.t("地域ポイント", "community points"),
                     _ => l.t("補助・給付", "subsidy"),
                 }
                 .to_owned(),
                 code: f.code,
+                unit: f.unit,
                 issued: f.issued,
                 outstanding: f.outstanding,
                 redeemed: f.redeemed,

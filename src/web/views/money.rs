@@ -3,13 +3,14 @@
 use maud::{Markup, html};
 
 use super::Lang;
-use crate::domain::Yen;
 use crate::domain::money::group_thousands;
+use crate::domain::{Amount, Unit, Yen};
 
 /// One slice of a balance as a resident sees it.
 pub struct LotLine {
     pub program_name: String,
-    pub amount: Yen,
+    pub unit: Unit,
+    pub amount: Amount,
     /// "until" date text, already in the visitor's language; `None` for no expiry.
     pub until: Option<String>,
     pub restricted: bool,
@@ -17,6 +18,8 @@ pub struct LotLine {
 
 pub struct BalanceView {
     pub total: Yen,
+    /// Community points, shown beside money and never added to it.
+    pub points: Amount,
     /// In spending order: the soonest to expire first.
     pub lots: Vec<LotLine>,
 }
@@ -33,11 +36,23 @@ pub fn yen(l: Lang, y: Yen) -> String {
     }
 }
 
+/// An amount in its unit: money as [`yen`], points as `1,000ポイント` / `1,000 pt`.
+pub fn amount(l: Lang, unit: Unit, a: Amount) -> String {
+    match (unit, l) {
+        (Unit::Yen, _) => yen(l, a.yen()),
+        (Unit::Points, Lang::Ja) => unit.ja(a),
+        (Unit::Points, Lang::En) => format!("{} pt", group_thousands(a.0)),
+    }
+}
+
 pub fn balance(l: Lang, b: &BalanceView) -> Markup {
     html! {
         section.balance aria-labelledby="balance-h" {
             h2 #balance-h { (l.t("残高", "Balance")) }
             p.total { (yen(l, b.total)) }
+            @if b.points > Amount::ZERO || b.lots.iter().any(|x| x.unit == Unit::Points) {
+                p.points { (l.t("ポイント ", "Points ")) (amount(l, Unit::Points, b.points)) }
+            }
             @if b.lots.is_empty() {
                 p { (l.t("まだ残高はありません。", "No balance yet.")) }
             } @else {
@@ -45,7 +60,7 @@ pub fn balance(l: Lang, b: &BalanceView) -> Markup {
                     @for lot in &b.lots {
                         li {
                             span.name { (lot.program_name) @if lot.restricted { small.tag { (l.t("使えるお店が限られます", "Selected stores only")) } } }
-                            span.amount { (yen(l, lot.amount)) }
+                            span.amount { (amount(l, lot.unit, lot.amount)) }
                             span.until { @match &lot.until { Some(u) => (u), None => (l.t("有効期限なし", "No expiry")) } }
                         }
                     }
@@ -101,10 +116,11 @@ pub struct ProgramLine {
     pub code: String,
     pub name: String,
     pub kind: String,
-    pub issued: Yen,
-    pub outstanding: Yen,
-    pub redeemed: Yen,
-    pub expired: Yen,
+    pub unit: Unit,
+    pub issued: Amount,
+    pub outstanding: Amount,
+    pub redeemed: Amount,
+    pub expired: Amount,
 }
 
 /// One card per program (readable on a phone): issued = outstanding + redeemed + expired.
@@ -116,10 +132,10 @@ pub fn programs(l: Lang, rows: &[ProgramLine]) -> Markup {
                 h2 #{ "p-" (r.code) } { (r.name) }
                 p.meta { small { (r.code) " · " (r.kind) } }
                 dl.figures-list {
-                    dt { (l.t("発行額", "Issued")) } dd.num { (yen(l, r.issued)) }
-                    dt { (l.t("未使用残高", "Outstanding")) } dd.num { (yen(l, r.outstanding)) }
-                    dt { (l.t("利用額", "Redeemed")) } dd.num { (yen(l, r.redeemed)) }
-                    dt { (l.t("失効額", "Expired")) } dd.num { (yen(l, r.expired)) }
+                    dt { (l.t("発行額", "Issued")) } dd.num { (amount(l, r.unit, r.issued)) }
+                    dt { (l.t("未使用残高", "Outstanding")) } dd.num { (amount(l, r.unit, r.outstanding)) }
+                    dt { (l.t("利用額", "Redeemed")) } dd.num { (amount(l, r.unit, r.redeemed)) }
+                    dt { (l.t("失効額", "Expired")) } dd.num { (amount(l, r.unit, r.expired)) }
                 }
             }
         }
