@@ -14,8 +14,8 @@ use std::time::Instant;
 use meguri::db;
 use meguri::domain::program::{ChargePremium, Expiry, ProgramKind};
 use meguri::domain::{Payer, Rate, Yen};
-use meguri::service::ledger::{self, ChargeRequest, GrantRequest, Method};
-use meguri::service::{Principal, idempotency, programs, testkit};
+use meguri::service::money::ledger::{self, ChargeRequest, GrantRequest, Method};
+use meguri::service::{Principal, money::idempotency, money::programs, testkit};
 
 const COMMITS: usize = 3000;
 const PAYMENTS: usize = 3000;
@@ -132,7 +132,7 @@ fn mpm_payments(path: &Path) -> f64 {
     }
     let rate = PAYMENTS as f64 / started.elapsed().as_secs_f64();
     let mut c = app.conn().unwrap();
-    let report = meguri::service::verify::run(&mut c).unwrap();
+    let report = meguri::service::operations::verify::run(&mut c).unwrap();
     assert!(report.ok(), "the ledger must verify after the benchmark");
     rate
 }

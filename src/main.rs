@@ -10,7 +10,7 @@ use meguri::cli::{self, CliError};
 use meguri::config::Config;
 use meguri::db::Synchronous;
 use meguri::db::personal::default_key_path;
-use meguri::service::settings::Branding;
+use meguri::service::operations::settings::Branding;
 
 #[derive(Parser)]
 #[command(

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use super::CliError;
-use crate::service::backup::{self, Manifest};
+use crate::service::operations::backup::{self, Manifest};
 
 /// Writes a new random backup key (mode 0600); refuses to replace an existing one, since
 /// every backup sealed with it would become unreadable.

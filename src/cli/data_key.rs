@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::CliError;
-use crate::service::data_key::{self, Rotated};
+use crate::service::operations::data_key::{self, Rotated};
 
 pub fn rotate(db: &Path, key: &Path) -> Result<Rotated, CliError> {
     Ok(data_key::rotate(db, key)?)

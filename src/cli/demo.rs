@@ -11,13 +11,13 @@ use super::CliError;
 use crate::config::Config;
 use crate::db::{self, DbOptions};
 use crate::domain::{Payer, Role, Yen};
-use crate::service::accounts::{self, NewStaff};
-use crate::service::data_key;
-use crate::service::ledger::{self, ChargeRequest, GrantRequest, Method};
-use crate::service::residents::{self, NewResident};
-use crate::service::settings::{self, Branding};
-use crate::service::stores::{self, BankAccount, NewStore};
-use crate::service::{App, Principal, programs};
+use crate::service::identity::accounts::{self, NewStaff};
+use crate::service::identity::residents::{self, NewResident};
+use crate::service::merchants::stores::{self, BankAccount, NewStore};
+use crate::service::money::ledger::{self, ChargeRequest, GrantRequest, Method};
+use crate::service::operations::data_key;
+use crate::service::operations::settings::{self, Branding};
+use crate::service::{App, Principal, money::programs};
 
 const FIXTURE: &str = include_str!("../../fixtures/demo.json");
 

@@ -5,9 +5,9 @@ use std::path::Path;
 use super::CliError;
 use crate::db::{self, DbOptions};
 use crate::domain::Role;
-use crate::service::accounts::{self, NewStaff};
-use crate::service::data_key;
-use crate::service::settings::{self, Branding};
+use crate::service::identity::accounts::{self, NewStaff};
+use crate::service::operations::data_key;
+use crate::service::operations::settings::{self, Branding};
 
 pub struct Created {
     pub admin_login: String,

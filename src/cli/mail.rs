@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::CliError;
 use crate::db::{self, applications};
-use crate::service::smtp::{Message, Smtp, SmtpError};
+use crate::service::adapters::smtp::{Message, Smtp, SmtpError};
 
 pub fn list(path: &Path, data_key: &Path, out: &mut impl std::io::Write) -> Result<(), CliError> {
     let pool = db::open(path, &super::with_key(data_key)?)?;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::CliError;
 use crate::db::{self, DbOptions};
-use crate::service::maintenance;
+use crate::service::operations::maintenance;
 
 pub fn read_only(path: &Path, state: &str, now: i64) -> Result<bool, CliError> {
     let on = match state {

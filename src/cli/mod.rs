@@ -26,7 +26,7 @@ pub enum CliError {
     #[error("{0}")]
     Usage(String),
     #[error(transparent)]
-    Mail(#[from] crate::service::smtp::SmtpError),
+    Mail(#[from] crate::service::adapters::smtp::SmtpError),
     /// `verify` found broken invariants; it has printed them.
     #[error("{0} invariant(s) broken")]
     VerifyFailed(usize),
@@ -38,7 +38,7 @@ pub enum CliError {
 /// Database options with the personal data keys of the file at `data_key`.
 fn with_key(data_key: &std::path::Path) -> Result<crate::db::DbOptions, CliError> {
     Ok(crate::db::DbOptions {
-        personal: Some(crate::service::data_key::load(data_key)?),
+        personal: Some(crate::service::operations::data_key::load(data_key)?),
         ..crate::db::DbOptions::default()
     })
 }

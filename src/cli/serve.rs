@@ -10,7 +10,7 @@ use signal_hook::iterator::Signals;
 
 use super::{CliError, systemd};
 use crate::config::Config;
-use crate::service::{App, data_key, jobs};
+use crate::service::{App, operations::data_key, operations::jobs};
 use crate::web;
 
 pub fn run(mut config: Config) -> Result<(), CliError> {

@@ -6,7 +6,7 @@ use super::CliError;
 use crate::db;
 use crate::domain::Role;
 use crate::domain::time::rfc3339;
-use crate::service::{accounts, tokens};
+use crate::service::{identity::accounts, identity::tokens};
 
 pub fn create(
     path: &Path,

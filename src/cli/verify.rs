@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::CliError;
 use crate::db::{self, DbOptions};
-use crate::service::{data_key, verify};
+use crate::service::{operations::data_key, operations::verify};
 
 /// The personal data key is used when its file is there: a database whose sealed columns
 /// were never written can be migrated without it.

@@ -7,7 +7,7 @@ pub struct ApplicationRow {
     pub id: i64,
     pub status: String,
     pub source: String,
-    /// The store profile as JSON (`service::stores::NewStore`).
+    /// The store profile as JSON (`service::merchants::stores::NewStore`).
     pub profile: String,
     pub applicant_name: String,
     pub email: String,

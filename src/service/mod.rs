@@ -2,37 +2,15 @@
 //! decision, stores the result and writes the audit log, so a request commits whole or
 //! changes nothing.
 
-pub mod accounts;
-pub mod applications;
-pub mod backup;
+pub mod adapters;
+pub mod communication;
 pub mod crypto;
-pub mod data_key;
-pub mod device_subsidy;
-pub mod directory;
-pub mod idempotency;
-pub mod jobs;
-pub mod ledger;
-#[cfg(test)]
-mod ledger_props;
-pub mod login_limits;
-pub mod maintenance;
-pub mod metrics;
-pub mod notices;
-pub mod passwords;
-pub mod programs;
-pub mod provider;
-pub mod residents;
-pub mod sandbox;
-pub mod settings;
-pub mod smtp;
-pub mod store_import;
-pub mod store_requests;
-pub mod stores;
-pub mod tax;
+pub mod identity;
+pub mod merchants;
+pub mod money;
+pub mod operations;
 #[doc(hidden)]
 pub mod testkit;
-pub mod tokens;
-pub mod verify;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -45,7 +23,7 @@ use crate::domain::program::Program;
 use crate::domain::ratelimit::RateLimiter;
 use crate::domain::{Role, Text};
 
-pub use settings::Branding;
+pub use operations::settings::Branding;
 
 /// Everything a use case needs: storage, time, the server secret and shared state.
 pub struct App {
@@ -62,14 +40,14 @@ pub struct App {
     pub branding: RwLock<Branding>,
     /// Programs by code, cached because every payment needs their rules.
     pub programs: RwLock<Arc<HashMap<String, Program>>>,
-    /// Takes credit card and bank charges; none unless configured (`provider::configured`).
-    pub provider: Option<Box<dyn provider::PaymentProvider>>,
+    /// Takes credit card and bank charges; none unless configured (`adapters::provider::configured`).
+    pub provider: Option<Box<dyn adapters::provider::PaymentProvider>>,
     /// Writes value-moving requests in group-committed batches.
     pub writer: db::group::GroupWriter,
     /// Request counters for `/metrics`.
-    pub metrics: metrics::Metrics,
+    pub metrics: operations::metrics::Metrics,
     /// The maintenance state, read again at most once a second.
-    pub maintenance: maintenance::Cached,
+    pub maintenance: operations::maintenance::Cached,
 }
 
 impl App {
@@ -90,11 +68,12 @@ impl App {
                 config.data_key.display()
             ))
         })?;
-        let branding = settings::branding(&conn)?;
+        let branding = operations::settings::branding(&conn)?;
         let programs = db::ledger::programs(&conn)?;
-        let maintenance = maintenance::Cached::new(maintenance::load(&conn)?);
+        let maintenance =
+            operations::maintenance::Cached::new(operations::maintenance::load(&conn)?);
         let clock = if config.fake_clock {
-            Clock::fake(sandbox::stored_now(&conn)?)
+            Clock::fake(adapters::sandbox::stored_now(&conn)?)
         } else {
             Clock::System
         };
@@ -107,8 +86,8 @@ impl App {
             logins: Mutex::new(LoginThrottle::default()),
             branding: RwLock::new(branding),
             programs: RwLock::new(Arc::new(programs)),
-            provider: provider::configured(&config),
-            metrics: metrics::Metrics::default(),
+            provider: adapters::provider::configured(&config),
+            metrics: operations::metrics::Metrics::default(),
             maintenance,
             writer: db::group::GroupWriter::new(db::writer_connection(
                 &config.db_path,

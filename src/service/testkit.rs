@@ -4,11 +4,13 @@
 
 use std::path::Path;
 
-use super::{App, Principal, Result, programs, settings, stores};
 use crate::config::Config;
 use crate::db;
 use crate::domain::Role;
 use crate::domain::program::{Expiry, ProgramKind};
+use crate::service::{
+    App, Principal, Result, merchants::stores, money::programs, operations::settings,
+};
 
 /// A new database at `path` (replacing any) opened with the sandbox clock.
 pub fn fresh_app(path: &Path) -> App {

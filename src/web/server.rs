@@ -18,7 +18,7 @@ use super::request::{Ctx, LANG_COOKIE, SESSION_COOKIE, VISITOR_COOKIE, parse_url
 use super::router::{self, Found, Kind, Method};
 use super::views::{self, Lang};
 use crate::domain::Text;
-use crate::service::{App, ServiceError, accounts, crypto, maintenance};
+use crate::service::{App, ServiceError, crypto, identity::accounts, operations::maintenance};
 
 /// A server that is running; `stop` lets in-flight requests finish and joins the workers.
 pub struct Running {

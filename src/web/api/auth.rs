@@ -3,8 +3,8 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::service::accounts;
-use crate::service::passwords::{self, PasswordChange};
+use crate::service::identity::accounts;
+use crate::service::identity::passwords::{self, PasswordChange};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::Ctx;

@@ -13,7 +13,7 @@ pub mod system;
 use super::error::WebError;
 use super::reply::Reply;
 use super::request::Ctx;
-use crate::service::{Principal, idempotency};
+use crate::service::{Principal, money::idempotency};
 
 /// Runs a value-moving use case (group-committed), honouring `Idempotency-Key`: a retry
 /// with the same key and body gets the first answer again and moves nothing.

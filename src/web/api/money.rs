@@ -8,8 +8,8 @@ use super::{Paging, value_moving};
 use crate::domain::program::{ChargePremium, Expiry, Program, ProgramKind, start_of_day};
 use crate::domain::time::{parse_date, parse_rfc3339, rfc3339};
 use crate::domain::{Amount, Code, Payer, Rate, Yen};
-use crate::service::ledger::{self, ChargeRequest, GrantRequest, Method, PaymentOutcome};
-use crate::service::{idempotency, programs};
+use crate::service::money::ledger::{self, ChargeRequest, GrantRequest, Method, PaymentOutcome};
+use crate::service::{money::idempotency, money::programs};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::Ctx;
@@ -359,7 +359,7 @@ pub fn pay_tax(ctx: &mut Ctx) -> Result<Reply, WebError> {
         &who,
         {
             let (app, who, notice) = (ctx.shared.clone(), who.clone(), w.notice_number.clone());
-            move |tx| crate::service::tax::pay_tax(&app, tx, &who, amount, &notice)
+            move |tx| crate::service::money::tax::pay_tax(&app, tx, &who, amount, &notice)
         },
         move |o| {
             let mut v = payment_json(o);

@@ -100,7 +100,7 @@ fn attributes() -> Value {
     let answer = json!({ "type": "string", "maxLength": 100 });
     json!({
         "type": "object",
-        "properties": crate::service::residents::ATTRIBUTES
+        "properties": crate::service::identity::residents::ATTRIBUTES
             .iter()
             .map(|k| (k.to_string(), answer.clone()))
             .collect::<serde_json::Map<String, Value>>(),

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::service::residents::{self, NewResident};
+use crate::service::identity::residents::{self, NewResident};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::Ctx;

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::Paging;
-use crate::service::stores::{self, BankAccount, NewStore, StoreRow};
+use crate::service::merchants::stores::{self, BankAccount, NewStore, StoreRow};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::Ctx;

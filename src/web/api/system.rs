@@ -4,8 +4,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::domain::time::parse_rfc3339;
-use crate::service::metrics;
-use crate::service::sandbox;
+use crate::service::adapters::sandbox;
+use crate::service::operations::metrics;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::Ctx;
@@ -76,17 +76,19 @@ pub fn panic(ctx: &mut Ctx) -> Result<Reply, WebError> {
 
 /// Published notices, newest first.
 pub fn notices(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    let items: Vec<serde_json::Value> = crate::service::notices::published(ctx.app, 100)?
-        .into_iter()
-        .map(|n| {
-            json!({
-                "id": n.id,
-                "title": n.title,
-                "body": n.body,
-                "published_at": crate::domain::time::rfc3339(n.publish_at.unwrap_or(n.created_at)),
-            })
+    let items: Vec<serde_json::Value> = crate::service::communication::notices::published(
+        ctx.app, 100,
+    )?
+    .into_iter()
+    .map(|n| {
+        json!({
+            "id": n.id,
+            "title": n.title,
+            "body": n.body,
+            "published_at": crate::domain::time::rfc3339(n.publish_at.unwrap_or(n.created_at)),
         })
-        .collect();
+    })
+    .collect();
     Ok(Reply::json(
         200,
         &json!({ "items": items, "next_cursor": null }),

@@ -5,9 +5,9 @@ use maud::html;
 use super::{answer_form, message, render, status_of};
 use crate::domain::Role;
 use crate::domain::time::{format_datetime_en, format_datetime_ja};
-use crate::service::accounts::{self, CREATABLE_ROLES, NewStaff};
-use crate::service::residents::field_label_ja;
-use crate::service::settings::{self as city, Branding, REGISTRATION_FIELDS};
+use crate::service::identity::accounts::{self, CREATABLE_ROLES, NewStaff};
+use crate::service::identity::residents::field_label_ja;
+use crate::service::operations::settings::{self as city, Branding, REGISTRATION_FIELDS};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
@@ -169,7 +169,7 @@ pub fn save_settings(ctx: &mut Ctx) -> Result<Reply, WebError> {
 
 pub fn audit(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
-    let rows = crate::service::directory::audit_log(ctx.app, ctx.who()?, 200)?;
+    let rows = crate::service::merchants::directory::audit_log(ctx.app, ctx.who()?, 200)?;
     let body = html! {
         p { (l.t("管理操作の記録(新しい順、最大200件)", "Administrative changes, newest first (up to 200)")) }
         table {

@@ -5,8 +5,8 @@ use maud::{Markup, html};
 
 use super::{message, render, status_of};
 use crate::domain::time::format_datetime_ja;
-use crate::service::applications::{self, Application, Decision};
-use crate::service::stores::{BankAccount, NewStore};
+use crate::service::merchants::applications::{self, Application, Decision};
+use crate::service::merchants::stores::{BankAccount, NewStore};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};

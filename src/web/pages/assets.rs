@@ -102,7 +102,7 @@ pub fn logo(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let b = ctx.app.branding();
     match (
         b.logo_type.as_deref(),
-        crate::service::settings::logo(ctx.app)?,
+        crate::service::operations::settings::logo(ctx.app)?,
     ) {
         (Some("image/png"), Some(bytes)) => Ok(Reply::bytes(200, "image/png", bytes).cacheable()),
         (Some("image/jpeg"), Some(bytes)) => Ok(Reply::bytes(200, "image/jpeg", bytes).cacheable()),

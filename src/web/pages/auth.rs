@@ -3,8 +3,8 @@
 use maud::{Markup, html};
 
 use super::{home_of, local_path, message, render, status_of};
-use crate::service::passwords::{self, PasswordChange};
-use crate::service::{ServiceError, accounts};
+use crate::service::identity::passwords::{self, PasswordChange};
+use crate::service::{ServiceError, identity::accounts};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, SESSION_COOKIE, field};

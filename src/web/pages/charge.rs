@@ -8,8 +8,8 @@ use super::resident::{answer_id, me};
 use super::{message, render, status_of};
 use crate::domain::time::format_datetime_ja;
 use crate::domain::{Code, Payer, Yen};
-use crate::service::ledger::{self, ChargeRequest, Method};
-use crate::service::{crypto, idempotency, programs};
+use crate::service::money::ledger::{self, ChargeRequest, Method};
+use crate::service::{crypto, money::idempotency, money::programs};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
@@ -44,7 +44,7 @@ fn charge_page(ctx: &Ctx, status: u16, error: Option<&str>, amount: &str) -> Rep
         // No provider: say where money can be charged instead of offering a form that
         // can only be refused.
         let body = html! {
-            (notice(&message(ctx, &crate::service::provider::unavailable())))
+            (notice(&message(ctx, &crate::service::adapters::provider::unavailable())))
             p { a.button href="/stores" { (l.t("お店をさがす", "Find a store")) } }
             p { a href="/app" { (l.t("マイページへ", "Go to My page")) } }
         };

@@ -6,7 +6,7 @@ use maud::html;
 use super::{answer_form, message, render, status_of};
 use crate::domain::Yen;
 use crate::domain::time::format_datetime_ja;
-use crate::service::device_subsidy as subsidy;
+use crate::service::money::device_subsidy as subsidy;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};

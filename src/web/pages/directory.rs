@@ -4,8 +4,8 @@ use maud::html;
 
 use super::render;
 use crate::domain::image;
-use crate::service::directory;
-use crate::service::stores::{self, StoreRow};
+use crate::service::merchants::directory;
+use crate::service::merchants::stores::{self, StoreRow};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, percent_encode};

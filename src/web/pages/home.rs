@@ -4,7 +4,7 @@ use maud::html;
 
 use super::{home_of, local_path, render};
 use crate::domain::time::format_datetime_ja;
-use crate::service::stores;
+use crate::service::merchants::stores;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, LANG_COOKIE};
@@ -113,7 +113,7 @@ struct Overview {
 }
 
 fn overview(ctx: &Ctx) -> Result<Overview, WebError> {
-    let (residents, stores) = crate::service::directory::counts(ctx.app)?;
+    let (residents, stores) = crate::service::merchants::directory::counts(ctx.app)?;
     Ok(Overview { residents, stores })
 }
 

@@ -5,7 +5,7 @@ use maud::html;
 
 use super::{answer_form, render};
 use crate::domain::time::{format_datetime_en, format_datetime_ja};
-use crate::service::login_limits;
+use crate::service::identity::login_limits;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};

@@ -5,7 +5,7 @@ use maud::html;
 
 use super::{answer_form, render};
 use crate::domain::time::{format_datetime_ja, from_unix, parse_local_datetime};
-use crate::service::maintenance;
+use crate::service::operations::maintenance;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};

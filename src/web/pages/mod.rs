@@ -40,7 +40,7 @@ pub fn render(ctx: &Ctx, status: u16, title: &str, body: Markup) -> Reply {
         csrf: &csrf,
         path: &ctx.path,
         sandbox: ctx.app.config.sandbox || ctx.app.config.fake_clock,
-        maintenance: crate::service::maintenance::state(ctx.app)
+        maintenance: crate::service::operations::maintenance::state(ctx.app)
             .banner(ctx.app.now())
             .map(|t| {
                 if ctx.lang == views::Lang::Ja {

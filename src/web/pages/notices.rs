@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use super::{message, render, status_of};
 use crate::domain::Role;
 use crate::domain::time::{format_datetime_en, format_datetime_ja, parse_local_datetime};
-use crate::service::notices::{self, NoticeRow};
+use crate::service::communication::notices::{self, NoticeRow};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};

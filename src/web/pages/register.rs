@@ -5,7 +5,7 @@ use maud::html;
 use serde_json::{Map, Value};
 
 use super::{message, render, status_of};
-use crate::service::{accounts, residents, settings};
+use crate::service::{identity::accounts, identity::residents, operations::settings};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, SESSION_COOKIE, field};

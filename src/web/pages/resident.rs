@@ -7,9 +7,9 @@ use serde_json::Value;
 use super::{message, render, status_of};
 use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_unix};
 use crate::domain::{Payer, Text, Yen};
-use crate::service::ledger;
-use crate::service::stores::StoreRow;
-use crate::service::{Principal, ServiceError, crypto, idempotency, programs};
+use crate::service::merchants::stores::StoreRow;
+use crate::service::money::ledger;
+use crate::service::{Principal, ServiceError, crypto, money::idempotency, money::programs};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
@@ -66,7 +66,9 @@ pub fn welcome(ctx: &mut Ctx) -> Result<Reply, WebError> {
 /// The store behind a QR code, or a page saying it is not there.
 fn store_of(ctx: &Ctx) -> Result<StoreRow, WebError> {
     let code = ctx.params.first().map(String::as_str).unwrap_or("");
-    Ok(crate::service::directory::payable_store(ctx.app, code)?)
+    Ok(crate::service::merchants::directory::payable_store(
+        ctx.app, code,
+    )?)
 }
 
 pub fn pay_form(ctx: &mut Ctx) -> Result<Reply, WebError> {

@@ -7,7 +7,7 @@ use maud::html;
 use super::register::AGE_BANDS;
 use super::{message, render, status_of};
 use crate::domain::time::format_date_ja;
-use crate::service::residents::{self, Found};
+use crate::service::identity::residents::{self, Found};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::Ctx;

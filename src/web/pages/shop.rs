@@ -9,8 +9,8 @@ use super::{message, render, status_of};
 use crate::domain::program::start_of_day;
 use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_unix, parse_date};
 use crate::domain::{PaymentKind, Text, Yen};
-use crate::service::ledger::{self, PaymentRow};
-use crate::service::{ServiceError, crypto, idempotency};
+use crate::service::money::ledger::{self, PaymentRow};
+use crate::service::{ServiceError, crypto, money::idempotency};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
@@ -100,7 +100,8 @@ fn payment_page(
     let p = r.payment;
     let open = p.amount - p.refunded;
     // A suspended or removed store gives no refunds: say so instead of offering the form.
-    let store = crate::service::stores::get(ctx.app, ctx.who()?.store_id.unwrap_or_default())?;
+    let store =
+        crate::service::merchants::stores::get(ctx.app, ctx.who()?.store_id.unwrap_or_default())?;
     let frozen = ledger::store_moves_value(Some(store))
         .err()
         .map(|e| message(ctx, &e));

@@ -21,7 +21,7 @@ fn staff_page(
     created: Option<(String, String)>,
 ) -> Result<Reply, WebError> {
     let l = ctx.lang;
-    let list = crate::service::stores::staff_of_store(ctx.app, ctx.who()?)?;
+    let list = crate::service::merchants::stores::staff_of_store(ctx.app, ctx.who()?)?;
     let csrf = ctx.csrf_token();
     let body = html! {
         @if let Some((login, otp)) = &created {
@@ -58,8 +58,11 @@ fn staff_page(
 pub fn add_staff(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let f = ctx.form();
     let who = ctx.who()?.clone();
-    match crate::service::stores::owner_adds_staff(ctx.app, &who, field(&f, "login").unwrap_or(""))
-    {
+    match crate::service::merchants::stores::owner_adds_staff(
+        ctx.app,
+        &who,
+        field(&f, "login").unwrap_or(""),
+    ) {
         Ok(created) => staff_page(ctx, 201, None, Some(created)),
         Err(e) if status_of(&e) < 500 => {
             staff_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
@@ -70,7 +73,7 @@ pub fn add_staff(ctx: &mut Ctx) -> Result<Reply, WebError> {
 
 pub fn remove_staff(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let who = ctx.who()?.clone();
-    match crate::service::stores::owner_removes_staff(ctx.app, &who, ctx.param_id(0)?) {
+    match crate::service::merchants::stores::owner_removes_staff(ctx.app, &who, ctx.param_id(0)?) {
         Ok(()) => Ok(Reply::redirect("/shop/staff")),
         Err(e) if status_of(&e) < 500 => {
             staff_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
@@ -92,7 +95,10 @@ fn profile_page(
 ) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let who = ctx.who()?.clone();
-    let s = crate::service::stores::get(ctx.app, who.store_id.ok_or(WebError::RouteNotFound)?)?;
+    let s = crate::service::merchants::stores::get(
+        ctx.app,
+        who.store_id.ok_or(WebError::RouteNotFound)?,
+    )?;
     let values: Vec<(String, String)> = [
         ("name", s.name.clone()),
         ("name_kana", s.name_kana.clone()),
@@ -113,9 +119,9 @@ fn profile_page(
             .then(|| ("sells_cards".to_owned(), "1".to_owned())),
     )
     .collect();
-    let requests = crate::service::store_requests::requests(ctx.app, &who)?;
+    let requests = crate::service::merchants::store_requests::requests(ctx.app, &who)?;
     // Other staff see the profile, but the requests and the photo are the owner's.
-    let owner = crate::service::stores::is_owner(ctx.app, &who)?;
+    let owner = crate::service::merchants::stores::is_owner(ctx.app, &who)?;
     let csrf = ctx.csrf_token();
     let body = html! {
         @if let Some(d) = done { (notice(d)) }
@@ -181,7 +187,7 @@ pub fn request_update(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let f = ctx.form();
     let who = ctx.who()?.clone();
-    match crate::service::store_requests::request_update(
+    match crate::service::merchants::store_requests::request_update(
         ctx.app,
         &who,
         super::applications::store_from_form(&f),
@@ -203,7 +209,9 @@ pub fn upload_photo(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let who = ctx.who()?.clone();
     let result = match ctx.files().into_iter().find(|f| f.name == "photo") {
-        Some(f) if !f.data.is_empty() => crate::service::stores::set_photo(ctx.app, &who, &f.data),
+        Some(f) if !f.data.is_empty() => {
+            crate::service::merchants::stores::set_photo(ctx.app, &who, &f.data)
+        }
         _ => {
             let e = l.t("写真を選んでください", "Choose a photo");
             return profile_page(ctx, 400, Some(e), None);
@@ -224,7 +232,7 @@ pub fn request_removal(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let who = ctx.who()?.clone();
     answer_form(
         ctx,
-        crate::service::store_requests::request_removal(
+        crate::service::merchants::store_requests::request_removal(
             ctx.app,
             &who,
             field(&f, "note").unwrap_or(""),

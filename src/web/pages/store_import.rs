@@ -3,7 +3,7 @@
 use maud::html;
 
 use super::{message, render, status_of};
-use crate::service::store_import::{self, Row};
+use crate::service::merchants::store_import::{self, Row};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};

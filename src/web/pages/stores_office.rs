@@ -3,7 +3,7 @@
 use maud::html;
 
 use super::{message, render, status_of};
-use crate::service::stores;
+use crate::service::merchants::stores;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
@@ -97,7 +97,7 @@ pub fn requests(ctx: &mut Ctx) -> Result<Reply, WebError> {
 
 fn requests_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebError> {
     let l = ctx.lang;
-    let items = crate::service::store_requests::requests(ctx.app, ctx.who()?)?;
+    let items = crate::service::merchants::store_requests::requests(ctx.app, ctx.who()?)?;
     let csrf = ctx.csrf_token();
     let body = html! {
         @if let Some(e) = error { (alert(e)) }
@@ -106,7 +106,7 @@ fn requests_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, W
                 li.card {
                     strong { "#" (r.store_id) " " (if r.kind == "update" { l.t("掲載内容の変更", "profile change") } else { l.t("登録の抹消", "removal") }) }
                     " " small { (r.status) }
-                    @if let Some(p) = r.profile.as_deref().and_then(|p| serde_json::from_str::<crate::service::stores::NewStore>(p).ok()) {
+                    @if let Some(p) = r.profile.as_deref().and_then(|p| serde_json::from_str::<crate::service::merchants::stores::NewStore>(p).ok()) {
                         p.small { (p.name) " / " (p.address) " / " (p.hours.unwrap_or_default()) }
                     }
                     @if let Some(n) = &r.note { p.small { (n) } }
@@ -129,7 +129,7 @@ pub fn decide_request(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let f = ctx.form();
     let who = ctx.who()?.clone();
     let approve = field(&f, "decision") == Some("approve");
-    match crate::service::store_requests::decide_request(
+    match crate::service::merchants::store_requests::decide_request(
         ctx.app,
         &who,
         ctx.param_id(0)?,

@@ -9,8 +9,8 @@ use crate::domain::program::{ProgramKind, start_of_day};
 use crate::domain::time::{
     format_date_ja, format_datetime_en, format_datetime_ja, from_unix, parse_date,
 };
-use crate::service::ledger::{self, HistoryFilter};
-use crate::service::programs;
+use crate::service::money::ledger::{self, HistoryFilter};
+use crate::service::money::programs;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, percent_encode};
@@ -78,7 +78,7 @@ pub fn home(ctx: &mut Ctx) -> Result<Reply, WebError> {
             .collect(),
     };
     let (recent, _) = history_lines(ctx, resident, &HistoryFilter::default(), None, 10)?;
-    let news = crate::service::notices::published(ctx.app, 3)?;
+    let news = crate::service::communication::notices::published(ctx.app, 3)?;
     let body = html! {
         p.lead { (who.display_name) (l.t(" さん、こんにちは。", ", welcome.")) }
         (money::balance(l, &view))

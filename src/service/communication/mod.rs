@@ -1,0 +1,3 @@
+//! Communication: notices to residents and stores.
+
+pub mod notices;

@@ -1,0 +1,152 @@
+//! Limits on guessing: wrong passwords (at login and when changing one) per login and
+//! address (`domain::login_throttle`), the office's view of them and its unlock, and
+//! self-registration per address.
+
+use crate::db::{self, audit};
+use crate::domain::login_throttle::{Failures, LoginThrottle, address_group};
+use crate::domain::ratelimit::{Limit, RateLimiter};
+use crate::domain::time::format_time_seconds;
+use crate::domain::{Role, Text};
+use crate::service::{App, Principal, Result, ServiceError, invalid, require};
+
+/// Self-registrations from one address (an event's shared Wi-Fi still fits), and among
+/// them answers "this login is taken", which would otherwise tell which logins exist.
+const REGISTRATIONS: Limit = Limit {
+    max_events: 30,
+    window_secs: 3600,
+};
+const TAKEN: Limit = Limit {
+    max_events: 10,
+    window_secs: 3600,
+};
+
+fn throttle(app: &App) -> std::sync::MutexGuard<'_, LoginThrottle> {
+    app.logins.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn windows(app: &App) -> std::sync::MutexGuard<'_, RateLimiter> {
+    app.limiter.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Refuses when `login` may not be tried from `address` yet, saying when it may.
+pub fn check(app: &App, login: &str, address: &str) -> Result<()> {
+    let now = app.now();
+    match throttle(app).retry_at(login, address, now) {
+        Some(at) => Err(try_again(now, at)),
+        None => Ok(()),
+    }
+}
+
+pub fn failed(app: &App, login: &str, address: &str) {
+    throttle(app).failed(login, address, app.now());
+}
+
+pub fn succeeded(app: &App, login: &str, address: &str) {
+    throttle(app).succeeded(login, address);
+}
+
+/// Wrong passwords: when to try again, in both languages.
+pub fn try_again(now: i64, at: i64) -> ServiceError {
+    let (en, ja) = when(now, at);
+    ServiceError::TooManyAttempts(Text::new(
+        format!(
+            "too many wrong passwords; try again {en}, or ask the office to unlock the account"
+        ),
+        format!(
+            "パスワードの誤りが続いたため、しばらくお試しいただけません。{ja}にもう一度お試しいただくか、\
+             事務局にロックの解除を依頼してください"
+        ),
+    ))
+}
+
+fn too_many_registrations(now: i64, at: i64) -> ServiceError {
+    let (en, ja) = when(now, at);
+    ServiceError::TooManyAttempts(Text::new(
+        format!("too many registrations from this network; try again {en}"),
+        format!("この回線からの登録が多すぎます。{ja}にもう一度お試しください"),
+    ))
+}
+
+/// "in 2 minutes (after 10:15:30 JST)" and "2分後(10:15:30以降)".
+fn when(now: i64, at: i64) -> (String, String) {
+    let wait = (at - now).max(1);
+    let (en, ja) = if wait < 120 {
+        (format!("{wait} seconds"), format!("{wait}秒"))
+    } else if wait < 2 * 3600 {
+        let m = (wait + 59) / 60;
+        (format!("{m} minutes"), format!("{m}分"))
+    } else {
+        let h = (wait + 3599) / 3600;
+        (format!("{h} hours"), format!("{h}時間"))
+    };
+    let clock = format_time_seconds(at);
+    (
+        format!("in {en} (after {clock} JST)"),
+        format!("{ja}後({clock}以降)"),
+    )
+}
+
+/// The failed attempts of the last day, the latest first (the admin's page).
+pub fn recent_failures(app: &App, who: &Principal) -> Result<Vec<Failures>> {
+    require(who, &[Role::Admin])?;
+    Ok(throttle(app).recent(app.now()))
+}
+
+/// The office lets a login in again from every address, after checking who asks (by
+/// phone, at the counter). Audited; returns how many addresses were held back.
+pub fn unlock(app: &App, who: &Principal, login: &str) -> Result<usize> {
+    require(who, &[Role::Admin])?;
+    let login = login.trim().to_ascii_lowercase();
+    if login.is_empty() {
+        return Err(invalid(
+            "name the login to unlock",
+            "解除するログインIDを指定してください",
+        ));
+    }
+    let now = app.now();
+    let held: Vec<String> = throttle(app)
+        .recent(now)
+        .into_iter()
+        .filter(|f| f.login == login)
+        .map(|f| f.address)
+        .collect();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            "account.unlock",
+            &format!("login:{login}"),
+            &serde_json::json!({ "addresses": held }),
+        )?;
+        Ok(())
+    })?;
+    Ok(throttle(app).unlock(&login))
+}
+
+/// Counts one self-registration from `address`; refuses past the limits.
+pub fn registration_attempt(app: &App, address: &str) -> Result<()> {
+    let now = app.now();
+    let group = address_group(address);
+    let (all, taken) = (format!("register:{group}"), format!("taken:{group}"));
+    let mut w = windows(app);
+    let wait = [
+        w.retry_at(&all, REGISTRATIONS, now),
+        w.retry_at(&taken, TAKEN, now),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    if let Some(at) = wait {
+        return Err(too_many_registrations(now, at));
+    }
+    w.record(&all, now);
+    Ok(())
+}
+
+/// A self-registration from `address` was told its login is taken.
+pub fn registration_taken(app: &App, address: &str) {
+    let key = format!("taken:{}", address_group(address));
+    windows(app).record(&key, app.now());
+}

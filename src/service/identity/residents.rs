@@ -1,0 +1,253 @@
+//! Residents (利用者): self-registration and registration by staff.
+
+use serde_json::{Map, Value};
+
+use crate::db::{self, accounts as rows, audit, residents};
+use crate::domain::text::is_typed_text;
+use crate::domain::{Login, Password, Role};
+use crate::service::{
+    App, Principal, Result, STAFF, ServiceError, crypto, identity::accounts::duplicate_login,
+    identity::login_limits, invalid, operations::settings, require,
+};
+
+pub struct NewResident {
+    pub login: String,
+    pub password: String,
+    pub display_name: String,
+    pub phone: Option<String>,
+    /// Free attributes such as `age_band`, `area`, `line_id` (strings).
+    pub attributes: Map<String, Value>,
+}
+
+/// Registration answers a resident may give besides the phone number (the fields of
+/// `settings::REGISTRATION_FIELDS` the city can require).
+pub const ATTRIBUTES: &[&str] = &["line_id", "age_band", "area"];
+
+/// A visitor registers themself from `address`: limited per address, and answers "this
+/// login is taken" more so, since they tell which logins exist.
+pub fn register_self(app: &App, new: NewResident, address: &str) -> Result<i64> {
+    login_limits::registration_attempt(app, address)?;
+    let result = register(app, None, new);
+    if let Err(ServiceError::Conflict(_)) = &result {
+        login_limits::registration_taken(app, address);
+    }
+    result
+}
+
+/// Registers a resident. `who` is `None` for self-registration (use `register_self` for
+/// a visitor's request); staff registrations are audited. Fields the city marks as
+/// required must be present, and no others but the known ones.
+pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<i64> {
+    if let Some(p) = who {
+        require(p, STAFF)?;
+    }
+    if let Some(k) = new
+        .attributes
+        .keys()
+        .find(|k| !ATTRIBUTES.contains(&k.as_str()))
+    {
+        let k: String = k.chars().take(40).collect();
+        return Err(invalid(
+            format!(
+                "unknown attribute {k}; the known ones are {}",
+                ATTRIBUTES.join(", ")
+            ),
+            format!("不明な登録項目です: {k}({}のみ)", ATTRIBUTES.join("、")),
+        ));
+    }
+    let login = Login::parse(&new.login).map_err(ServiceError::Invalid)?;
+    let password =
+        Password::parse_for(&new.password, login.as_str()).map_err(ServiceError::Invalid)?;
+    let display_name = new.display_name.trim();
+    if !is_typed_text(display_name) {
+        return Err(invalid(
+            "display_name contains control characters",
+            "お名前に使えない文字が含まれています",
+        ));
+    }
+    if display_name.is_empty() || display_name.chars().count() > 60 {
+        return Err(invalid(
+            "display_name must be 1 to 60 characters",
+            "お名前は1〜60文字で入力してください",
+        ));
+    }
+    let phone = new.phone.as_deref().map(normalise_phone).transpose()?;
+    for (k, v) in &new.attributes {
+        match v {
+            Value::String(s) if !is_typed_text(s) => {
+                return Err(invalid(
+                    format!("attribute {k} contains control characters"),
+                    format!("{}に使えない文字が含まれています", field_label_ja(k)),
+                ));
+            }
+            Value::String(s) if s.chars().count() <= 100 => {}
+            _ => {
+                return Err(invalid(
+                    format!("attribute {k} must be a string of at most 100 characters"),
+                    format!(
+                        "{}は100文字以内の文字列で入力してください",
+                        field_label_ja(k)
+                    ),
+                ));
+            }
+        }
+    }
+    let mut conn = app.conn()?;
+    for field in settings::required_fields(&conn)? {
+        let present = match field.as_str() {
+            "phone" => phone.is_some(),
+            other => new
+                .attributes
+                .get(other)
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.trim().is_empty()),
+        };
+        if !present {
+            return Err(invalid(
+                format!("{field} is required"),
+                format!("{}は必須です", field_label_ja(&field)),
+            ));
+        }
+    }
+    let hash = crypto::hash_password(password.expose())?;
+    let now = app.now();
+    db::write(&mut conn, |tx| -> Result<i64> {
+        let id = rows::insert_user(
+            tx,
+            &rows::NewUser {
+                login: login.as_str(),
+                password_hash: &hash,
+                role: Role::Resident,
+                display_name,
+                store_id: None,
+                must_change_password: false,
+                created_at: now,
+            },
+        )
+        .map_err(|e| duplicate_login(e, login.as_str()))?;
+        residents::insert(tx, id, phone.as_deref(), &Value::Object(new.attributes))?;
+        if let Some(p) = who {
+            audit::record(
+                tx,
+                now,
+                &p.actor,
+                "resident.create",
+                &format!("user:{id}"),
+                &serde_json::json!({}),
+            )?;
+        }
+        Ok(id)
+    })
+}
+
+/// A resident found by the secretariat (for a call from a resident who lost their login).
+pub struct Found {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub phone: Option<String>,
+    /// Registration answers (`line_id`, `age_band`, ...), in key order.
+    pub attributes: Vec<(String, String)>,
+    pub disabled: bool,
+    pub registered_at: i64,
+    pub balance: crate::domain::Yen,
+}
+
+/// Finds residents by phone number through its keyed hash (the number itself is sealed).
+/// Every lookup is in the audit log: personal data is read, so who read it is recorded.
+pub fn find_by_phone(app: &App, who: &Principal, raw_phone: &str) -> Result<Vec<Found>> {
+    require(who, STAFF)?;
+    let phone = normalise_phone(raw_phone)?;
+    let mut conn = app.conn()?;
+    let rows = residents::find_by_phone(&conn, &phone)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.profile.user_id).collect();
+    let now = app.now();
+    db::write(&mut conn, |tx| -> Result<()> {
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            "resident.lookup",
+            "residents",
+            &serde_json::json!({ "by": "phone", "found": ids }),
+        )?;
+        Ok(())
+    })?;
+    drop(conn);
+    rows.into_iter()
+        .map(|r| {
+            let attributes = match r.profile.attributes {
+                Value::Object(m) => m
+                    .into_iter()
+                    .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            Ok(Found {
+                id: r.profile.user_id,
+                balance: crate::service::money::ledger::balance(
+                    app,
+                    crate::domain::Payer::Resident(r.profile.user_id),
+                )?
+                .total,
+                login: r.login,
+                display_name: r.display_name,
+                phone: r.profile.phone,
+                attributes,
+                disabled: r.disabled,
+                registered_at: r.created_at,
+            })
+        })
+        .collect()
+}
+
+/// The Japanese name of a registration field.
+pub fn field_label_ja(field: &str) -> &str {
+    match field {
+        "phone" => "電話番号",
+        "line_id" => "LINE ID",
+        "age_band" => "年代",
+        "area" => "お住まいの地区",
+        other => other,
+    }
+}
+
+/// A Japanese phone number: 10 or 11 digits, hyphens and spaces allowed, stored as digits.
+pub fn normalise_phone(raw: &str) -> Result<String> {
+    let digits: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '(' | ')' | 'ー' | '−'))
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    if (10..=11).contains(&digits.len())
+        && digits.starts_with('0')
+        && digits.chars().all(|c| c.is_ascii_digit())
+    {
+        Ok(digits)
+    } else {
+        Err(invalid(
+            "phone must be a Japanese phone number such as 090-1234-5678",
+            "電話番号は 090-1234-5678 のような形で入力してください",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones() {
+        assert_eq!(normalise_phone("090-1234-5678").unwrap(), "09012345678");
+        assert_eq!(
+            normalise_phone("０２７(３８２)１１１１").unwrap(),
+            "0273821111"
+        );
+        assert!(normalise_phone("12345").is_err());
+        assert!(normalise_phone("190-1234-5678").is_err());
+        assert!(normalise_phone("090-1234-567a").is_err());
+    }
+}

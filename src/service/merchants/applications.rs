@@ -1,0 +1,282 @@
+//! Merchant applications (加盟店申請, S2): a shop applies on the web (or the secretariat
+//! types in one that came by post), with the pledge not to move currency without real
+//! trade; the secretariat approves, rejects with a reason, or asks for changes. Every
+//! applicant is told the result on a status page and by mail (queued in the outbox for
+//! the SMTP relay). Approval creates the store, its MPM code and a first staff login named
+//! after the store (the mail address, being personal data, stays sealed).
+
+use crate::db::{self, applications as rows, audit};
+use crate::domain::{Login, Text};
+use crate::service::merchants::stores::{self, NewStore};
+use crate::service::{
+    App, Principal, Result, STAFF, ServiceError, crypto, invalid, not_found, require,
+};
+
+pub use rows::ApplicationRow;
+
+pub struct Application {
+    pub store: NewStore,
+    pub applicant_name: String,
+    pub email: String,
+    /// The pledge not to move currency without real trade (換金目的の取引をしない誓約).
+    pub pledge: bool,
+    /// 郵便番号, `123-4567`; it heads the store's address.
+    pub postal_code: String,
+}
+
+/// A Japanese postal code in the form `123-4567` (full-width digits and no hyphen taken).
+pub fn normalise_postal_code(raw: &str) -> Result<String> {
+    let digits: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '-' | 'ー' | '−' | '－' | ' ' | '〒'))
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    if digits.len() == 7 && digits.chars().all(|c| c.is_ascii_digit()) {
+        Ok(format!("{}-{}", &digits[..3], &digits[3..]))
+    } else {
+        Err(invalid(
+            "postal_code must look like 123-4567",
+            "郵便番号は 123-4567 の形で入力してください",
+        ))
+    }
+}
+
+/// What an applicant keeps: the number and the secret address of the status page.
+pub struct Submitted {
+    pub id: i64,
+    pub status_token: String,
+}
+
+pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<Submitted> {
+    if let Some(p) = who {
+        require(p, STAFF)?;
+    }
+    if !a.pledge {
+        return Err(invalid(
+            "the pledge not to move currency without real trade is required",
+            "換金目的の取引を行わない旨の誓約が必要です",
+        ));
+    }
+    let name = a.applicant_name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(invalid(
+            "applicant name must be 1 to 60 characters",
+            "申請者名は1〜60文字で入力してください",
+        ));
+    }
+    let email = a.email.trim().to_ascii_lowercase();
+    if rows::pending_for(&*app.conn()?, &email)? {
+        return Err(ServiceError::Conflict(Text::new(
+            "an application from this e-mail address is already being reviewed",
+            "このメールアドレスの申請は審査中です。結果をお待ちください",
+        )));
+    }
+    if Login::parse(&email).is_err() || !email.contains('@') || !email.contains('.') {
+        return Err(invalid(
+            "email must be an e-mail address",
+            "メールアドレスを正しく入力してください",
+        ));
+    }
+    let postal = normalise_postal_code(&a.postal_code)?;
+    if !a.store.address.starts_with('〒') {
+        a.store.address = format!("〒{postal} {}", a.store.address.trim());
+    }
+    stores::validate(&a.store)?;
+    if a.store.bank.is_none() {
+        return Err(invalid(
+            "the bank account for settlement is required",
+            "精算金の振込口座は必須です",
+        ));
+    }
+    let token = crypto::random_token();
+    let now = app.now();
+    let profile =
+        serde_json::to_string(&a.store).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let mut conn = app.conn()?;
+    let id = db::write(&mut conn, |tx| -> Result<i64> {
+        let id = rows::insert(
+            tx,
+            &rows::NewApplication {
+                source: if who.is_some() { "post" } else { "web" },
+                profile: &profile,
+                applicant_name: name,
+                email: &email,
+                status_token: &crypto::sha256(token.as_bytes()),
+                now,
+            },
+        )?;
+        rows::queue_mail(
+            tx,
+            &email,
+            "加盟店申請を受け付けました",
+            &format!(
+                "{name} 様\n\n加盟店の申請(受付番号 {id})を受け付けました。審査の結果はメールと次のページでお知らせします。\n{}/apply/status/{token}\n",
+                app.config.public_url.trim_end_matches('/')
+            ),
+            now,
+        )?;
+        if let Some(p) = who {
+            audit::record(
+                tx,
+                now,
+                &p.actor,
+                "application.enter",
+                &format!("application:{id}"),
+                &serde_json::json!({}),
+            )?;
+        }
+        Ok(id)
+    })?;
+    Ok(Submitted {
+        id,
+        status_token: token,
+    })
+}
+
+pub enum Decision {
+    Approve,
+    Reject(String),
+    AskForChanges(String),
+}
+
+/// What approval made: the store and its first login with a one-time password.
+pub struct Approved {
+    pub store_id: i64,
+    pub login: String,
+    pub one_time_password: String,
+}
+
+pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option<Approved>> {
+    require(who, STAFF)?;
+    let a = get(app, id)?;
+    if a.status != "submitted" {
+        return Err(ServiceError::Conflict(Text::new(
+            format!("application {id} was already decided ({})", a.status),
+            format!("申請{id}は既に{}です", status_ja(&a.status)),
+        )));
+    }
+    if let Decision::Reject(r) | Decision::AskForChanges(r) = &d
+        && r.trim().is_empty()
+    {
+        return Err(invalid("give the reason", "理由を入力してください"));
+    }
+    let now = app.now();
+    let base = app.config.public_url.trim_end_matches('/').to_owned();
+    let otp = crypto::random_code(12);
+    let otp_hash = crypto::hash_password(&otp)?;
+    let mut conn = app.conn()?;
+    // The decision, the store, its login and the mail are one write: all or nothing.
+    db::write(&mut conn, |tx| -> Result<Option<Approved>> {
+        let (status, reason, approved, subject, body) = match &d {
+            Decision::Approve => {
+                let store: NewStore = serde_json::from_str(&a.profile)
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                let created = stores::insert_store(tx, &who.actor, &store, now)?;
+                let login = owner_login(tx, created.id)?;
+                let owner =
+                    stores::insert_staff(tx, &who.actor, created.id, &login, &otp_hash, true, now)?;
+                crate::db::accounts::set_store_owner(tx, owner, true)?;
+                let body = format!(
+                    "{} 様\n\n加盟店申請(受付番号 {id})を承認しました。次のログインIDと仮パスワードでログインし、新しいパスワードを設定してください。\nログインID: {}\n仮パスワード: {otp}\n{base}/login\n",
+                    a.applicant_name,
+                    login.as_str()
+                );
+                let approved = Approved {
+                    store_id: created.id,
+                    login: login.as_str().to_owned(),
+                    one_time_password: otp.clone(),
+                };
+                (
+                    "approved",
+                    None,
+                    Some(approved),
+                    "加盟店申請を承認しました",
+                    body,
+                )
+            }
+            Decision::Reject(reason) => {
+                let body = format!(
+                    "{} 様\n\n加盟店申請(受付番号 {id})は承認できませんでした。\n理由: {reason}\n",
+                    a.applicant_name
+                );
+                (
+                    "rejected",
+                    Some(reason.trim().to_owned()),
+                    None,
+                    "加盟店申請の審査結果",
+                    body,
+                )
+            }
+            Decision::AskForChanges(reason) => {
+                let body = format!(
+                    "{} 様\n\n加盟店申請(受付番号 {id})の内容について修正をお願いします。\n{reason}\n修正のうえ、改めて申請してください: {base}/apply\n",
+                    a.applicant_name
+                );
+                (
+                    "changes_requested",
+                    Some(reason.trim().to_owned()),
+                    None,
+                    "加盟店申請の修正のお願い",
+                    body,
+                )
+            }
+        };
+        let store_id = approved.as_ref().map(|x| x.store_id);
+        if rows::decide(tx, id, status, reason.as_deref(), store_id, &who.actor, now)? == 0 {
+            return Err(ServiceError::Conflict(Text::new(
+                "decided meanwhile",
+                "他の担当者が先に審査しました",
+            )));
+        }
+        rows::queue_mail(tx, &a.email, subject, &body, now)?;
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            &format!("application.{status}"),
+            &format!("application:{id}"),
+            &serde_json::json!({ "reason": reason, "store_id": store_id }),
+        )?;
+        Ok(approved)
+    })
+}
+
+/// The new owner's login: named after the store (`s12-owner`), never the mail address,
+/// which is personal data and would sit in clear in the logins and the audit log. A name
+/// someone already took gets a random tail.
+fn owner_login(tx: &rusqlite::Transaction, store_id: i64) -> Result<Login> {
+    let mut candidate = format!("s{store_id}-owner");
+    while crate::db::accounts::user_by_login(tx, &candidate)?.is_some() {
+        let tail = crypto::random_upper_code(4).to_ascii_lowercase();
+        candidate = format!("s{store_id}-owner-{tail}");
+    }
+    Login::parse(&candidate).map_err(ServiceError::Invalid)
+}
+
+pub fn status_ja(s: &str) -> &'static str {
+    match s {
+        "submitted" => "審査中",
+        "approved" => "承認",
+        "rejected" => "不承認",
+        _ => "修正依頼",
+    }
+}
+
+pub fn get(app: &App, id: i64) -> Result<ApplicationRow> {
+    rows::get(&*app.conn()?, id)?
+        .ok_or_else(|| not_found(format!("no application {id}"), "申請が見つかりません"))
+}
+
+/// The application behind a status-page token.
+pub fn by_token(app: &App, token: &str) -> Result<ApplicationRow> {
+    rows::by_token(&*app.conn()?, &crypto::sha256(token.as_bytes()))?
+        .ok_or_else(|| not_found("no such application", "申請が見つかりません"))
+}
+
+pub fn list(app: &App, who: &Principal) -> Result<Vec<ApplicationRow>> {
+    require(who, STAFF)?;
+    Ok(rows::list(&*app.conn()?, 500)?)
+}

@@ -1,0 +1,39 @@
+//! Reads that pages show as they are: the store directory's categories, the store behind
+//! a QR code (only an active one can be paid), the office's first figures and the
+//! admin's audit log. Pages reach the database only through use cases like these.
+
+use crate::db;
+use crate::domain::Role;
+use crate::service::{App, Principal, Result, not_found, require};
+
+pub use crate::db::audit::AuditRow;
+
+/// The categories stores are listed under.
+pub fn categories(app: &App) -> Result<Vec<String>> {
+    Ok(db::stores::categories(&*app.conn()?)?)
+}
+
+/// The active store whose MPM code this is; a store that is suspended or gone is not
+/// found, so nobody is led to pay it.
+pub fn payable_store(app: &App, code: &str) -> Result<db::stores::StoreRow> {
+    db::stores::by_mpm_code(&*app.conn()?, code)?
+        .filter(|s| s.status == "active")
+        .ok_or_else(|| {
+            not_found(
+                "no store has this QR code",
+                "このQRコードのお店は見つかりません。お店の方にご確認ください。",
+            )
+        })
+}
+
+/// How many residents and stores the scheme has (the office's home page).
+pub fn counts(app: &App) -> Result<(i64, i64)> {
+    let c = app.conn()?;
+    Ok((db::residents::count(&c)?, db::stores::count(&c)?))
+}
+
+/// The latest administrative changes, newest first.
+pub fn audit_log(app: &App, who: &Principal, limit: i64) -> Result<Vec<AuditRow>> {
+    require(who, &[Role::Admin])?;
+    Ok(db::audit::recent(&*app.conn()?, limit)?)
+}

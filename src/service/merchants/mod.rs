@@ -1,0 +1,8 @@
+//! Merchants: stores, their applications and change requests, the bulk import and the
+//! public directory.
+
+pub mod applications;
+pub mod directory;
+pub mod store_import;
+pub mod store_requests;
+pub mod stores;

@@ -1,0 +1,188 @@
+//! Importing the city's store list (KAR-3-③) from its Excel or CSV file: every row is
+//! checked and shown first; then all rows are written in one transaction, or none.
+//! A row whose 管理番号 (external key) is already known updates that store.
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::{self, audit, stores as rows};
+use crate::service::merchants::stores::{self, NewStore};
+use crate::service::{App, Principal, Result, STAFF, invalid, require};
+
+/// One row of the file as understood.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Row {
+    /// Line in the file (the header is line 1).
+    pub line: usize,
+    pub key: String,
+    pub store: NewStore,
+}
+
+/// A row with what importing would do, or why it cannot.
+pub struct Checked {
+    pub row: Row,
+    pub update: bool,
+    pub error: Option<String>,
+}
+
+/// Column headings the file may use (Japanese as the city writes them, or English).
+const COLUMNS: &[(&str, &[&str])] = &[
+    ("key", &["管理番号", "店舗番号", "key", "external_key"]),
+    ("name", &["店名", "店舗名", "name"]),
+    (
+        "name_kana",
+        &["店名カナ", "店名(カナ)", "フリガナ", "name_kana"],
+    ),
+    ("category", &["業種", "category"]),
+    ("address", &["住所", "所在地", "address"]),
+    ("phone", &["電話番号", "電話", "phone"]),
+    ("hours", &["営業時間", "hours"]),
+    ("holidays", &["定休日", "holidays"]),
+    ("pr", &["PR", "紹介文", "pr"]),
+    ("url", &["URL", "ホームページ", "url"]),
+    ("keywords", &["キーワード", "keywords"]),
+    ("lat", &["緯度", "lat"]),
+    ("lng", &["経度", "lng"]),
+];
+
+/// Reads the rows of a table whose first row holds the headings.
+pub fn parse(table: &[Vec<String>]) -> Result<Vec<Row>> {
+    let Some(header) = table.first() else {
+        return Err(invalid("the file is empty", "ファイルが空です"));
+    };
+    let col = |name: &str| -> Option<usize> {
+        let names = COLUMNS.iter().find(|(n, _)| *n == name)?.1;
+        header
+            .iter()
+            .position(|h| names.iter().any(|x| h.trim().eq_ignore_ascii_case(x)))
+    };
+    for required in ["key", "name", "name_kana", "category", "address"] {
+        if col(required).is_none() {
+            let label = COLUMNS
+                .iter()
+                .find(|(n, _)| *n == required)
+                .map(|c| c.1[0])
+                .unwrap_or(required);
+            return Err(invalid(
+                format!("the column {label} is missing"),
+                format!("列「{label}」がありません"),
+            ));
+        }
+    }
+    let mut rows = Vec::new();
+    for (i, cells) in table.iter().enumerate().skip(1) {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let get = |name: &str| {
+            col(name)
+                .and_then(|i| cells.get(i))
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+        };
+        let num = |name: &str| get(name).and_then(|s| s.parse::<f64>().ok());
+        rows.push(Row {
+            line: i + 1,
+            key: get("key").unwrap_or_default(),
+            store: NewStore {
+                name: get("name").unwrap_or_default(),
+                name_kana: get("name_kana").unwrap_or_default(),
+                category: get("category").unwrap_or_default(),
+                address: get("address").unwrap_or_default(),
+                phone: get("phone"),
+                hours: get("hours"),
+                holidays: get("holidays"),
+                pr: get("pr"),
+                url: get("url"),
+                keywords: get("keywords")
+                    .map(|k| {
+                        k.split([',', '、', '，'])
+                            .map(|w| w.trim().to_owned())
+                            .filter(|w| !w.is_empty())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                lat: num("lat"),
+                lng: num("lng"),
+                accepts: vec![],
+                sells_cards: false,
+                bank: None,
+            },
+        });
+    }
+    if rows.is_empty() {
+        return Err(invalid(
+            "the file has no store rows",
+            "店舗の行がありません",
+        ));
+    }
+    Ok(rows)
+}
+
+/// What importing would do with each row.
+pub fn check(app: &App, who: &Principal, rows: Vec<Row>, ja: bool) -> Result<Vec<Checked>> {
+    require(who, STAFF)?;
+    let conn = app.conn()?;
+    let mut seen = std::collections::HashSet::new();
+    rows.into_iter()
+        .map(|row| {
+            let mut error = stores::validate(&row.store).err().map(|e| e.text(ja));
+            if row.key.is_empty() {
+                error = Some(if ja {
+                    "管理番号がありません".into()
+                } else {
+                    "the key is missing".into()
+                });
+            } else if !seen.insert(row.key.clone()) {
+                error = Some(if ja {
+                    "管理番号が重複しています".into()
+                } else {
+                    "the key appears twice".into()
+                });
+            }
+            let update = rows::by_external_key(&conn, &row.key)?.is_some();
+            Ok(Checked { row, update, error })
+        })
+        .collect()
+}
+
+/// Writes every row in one transaction; any bad row refuses the whole file.
+pub fn apply(app: &App, who: &Principal, rows: Vec<Row>) -> Result<(usize, usize)> {
+    let checked = check(app, who, rows, true)?;
+    if let Some(bad) = checked.iter().find(|c| c.error.is_some()) {
+        return Err(invalid(
+            format!(
+                "line {} cannot be imported; nothing was imported",
+                bad.row.line
+            ),
+            format!("{}行目に誤りがあるため、取り込みませんでした", bad.row.line),
+        ));
+    }
+    let now = app.now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<(usize, usize)> {
+        let (mut added, mut updated) = (0, 0);
+        for c in &checked {
+            let s = &c.row.store;
+            match rows::by_external_key(tx, &c.row.key)? {
+                Some(id) => {
+                    stores::update_profile_in(tx, id, s)?;
+                    updated += 1;
+                }
+                None => {
+                    let created = stores::insert_store(tx, &who.actor, s, now)?;
+                    rows::set_external_key(tx, created.id, &c.row.key)?;
+                    added += 1;
+                }
+            }
+        }
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            "store.import",
+            "stores",
+            &serde_json::json!({ "added": added, "updated": updated }),
+        )?;
+        Ok((added, updated))
+    })
+}

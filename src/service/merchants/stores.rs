@@ -1,0 +1,582 @@
+//! Stores (加盟店): creating them, binding staff logins, suspension, the owner's photo and
+//! staff, the public directory search. Profile-change and removal requests are in
+//! `store_requests`.
+
+use rusqlite::Transaction;
+use serde::{Deserialize, Serialize};
+
+/// A store as the use cases give it out (pages and the API render it).
+pub use crate::db::stores::StoreRow;
+
+use crate::db::{self, accounts as users, audit, stores as rows};
+use crate::domain::image::picture_type;
+use crate::domain::kana::search_key;
+use crate::domain::text::is_typed_text;
+use crate::domain::{Login, Password, Role};
+use crate::service::{
+    App, Principal, Result, STAFF, ServiceError, crypto, identity::accounts::duplicate_login,
+    invalid, not_found, require,
+};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BankAccount {
+    pub bank_code: String,
+    pub branch_code: String,
+    pub account_type: String,
+    pub account_number: String,
+    pub holder_kana: String,
+}
+
+impl BankAccount {
+    /// Shape checks of a Japanese bank account (the code lists arrive with settlement).
+    pub fn validate(&self) -> Result<()> {
+        let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
+        if !digits(&self.bank_code, 4) {
+            return Err(invalid(
+                "bank_code must be 4 digits",
+                "金融機関コードは4桁の数字です",
+            ));
+        }
+        if !digits(&self.branch_code, 3) {
+            return Err(invalid(
+                "branch_code must be 3 digits",
+                "支店コードは3桁の数字です",
+            ));
+        }
+        if !matches!(self.account_type.as_str(), "ordinary" | "current") {
+            return Err(invalid(
+                "account_type must be ordinary or current",
+                "預金種目は普通か当座です",
+            ));
+        }
+        if !digits(&self.account_number, 7) {
+            return Err(invalid(
+                "account_number must be 7 digits",
+                "口座番号は7桁の数字です",
+            ));
+        }
+        let kana_ok = |c: char| {
+            matches!(c, 'ァ'..='ヶ' | 'ー' | '　' | ' ' | '（' | '）' | '(' | ')' | '.' | '．' | '-' | 'ｦ'..='ﾟ')
+                || c.is_ascii_uppercase()
+                || c.is_ascii_digit()
+        };
+        let h = self.holder_kana.trim();
+        if h.is_empty() || h.chars().count() > 30 || !h.chars().all(kana_ok) {
+            return Err(invalid(
+                "holder_kana must be the account holder's name in katakana (30 characters at most)",
+                "口座名義はカタカナ30文字以内で入力してください",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewStore {
+    pub name: String,
+    pub name_kana: String,
+    pub category: String,
+    pub address: String,
+    pub phone: Option<String>,
+    pub hours: Option<String>,
+    pub holidays: Option<String>,
+    pub pr: Option<String>,
+    pub url: Option<String>,
+    pub keywords: Vec<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub accepts: Vec<String>,
+    pub sells_cards: bool,
+    pub bank: Option<BankAccount>,
+}
+
+/// A profile field's Japanese name, for messages on the forms.
+fn label_ja(field: &str) -> &str {
+    match field {
+        "name" => "店名",
+        "name_kana" => "店名(カナ)",
+        "category" => "業種",
+        "address" => "住所",
+        "hours" => "営業時間",
+        "holidays" => "定休日",
+        "pr" => "PR文",
+        "url" => "URL",
+        other => other,
+    }
+}
+
+pub const MEDIA: &[&str] = &["money", "coupons", "points"];
+
+pub struct CreatedStore {
+    pub id: i64,
+    pub mpm_code: String,
+}
+
+/// Checks a store profile as a person entered it; the message names the field in the
+/// visitor's language.
+pub fn validate(s: &NewStore) -> Result<()> {
+    let text = |label: &str, v: &str, max: usize| -> Result<()> {
+        if !is_typed_text(v) {
+            return Err(invalid(
+                format!("{label} contains control characters"),
+                format!("{}に使えない文字が含まれています", label_ja(label)),
+            ));
+        }
+        let n = v.trim().chars().count();
+        if n == 0 || n > max {
+            return Err(invalid(
+                format!("{label} must be 1 to {max} characters"),
+                format!("{}は1〜{max}文字で入力してください", label_ja(label)),
+            ));
+        }
+        Ok(())
+    };
+    text("name", &s.name, 100)?;
+    text("name_kana", &s.name_kana, 100)?;
+    text("category", &s.category, 40)?;
+    text("address", &s.address, 200)?;
+    for (label, v, max) in [
+        ("hours", &s.hours, 200),
+        ("holidays", &s.holidays, 200),
+        ("pr", &s.pr, 2000),
+        ("url", &s.url, 500),
+    ] {
+        if let Some(v) = v {
+            text(label, v, max)?;
+        }
+    }
+    if let Some(u) = &s.url
+        && !(u.starts_with("https://") || u.starts_with("http://"))
+    {
+        return Err(invalid(
+            "url must start with https:// or http://",
+            "URLは https:// で始めてください",
+        ));
+    }
+    if s.keywords.len() > 20
+        || s.keywords
+            .iter()
+            .any(|k| k.trim().is_empty() || k.chars().count() > 40)
+    {
+        return Err(invalid(
+            "keywords: at most 20, each 1 to 40 characters",
+            "キーワードは20個まで、各40文字以内です",
+        ));
+    }
+    if s.lat.is_some_and(|v| !(-90.0..=90.0).contains(&v))
+        || s.lng.is_some_and(|v| !(-180.0..=180.0).contains(&v))
+    {
+        return Err(invalid(
+            "lat/lng are out of range",
+            "緯度・経度が範囲外です",
+        ));
+    }
+    if s.lat.is_some() != s.lng.is_some() {
+        return Err(invalid(
+            "give both lat and lng, or neither",
+            "緯度と経度は両方入力してください",
+        ));
+    }
+    if let Some(bad) = s.accepts.iter().find(|m| !MEDIA.contains(&m.as_str())) {
+        return Err(invalid(
+            format!("accepts: unknown medium {bad}"),
+            format!("利用できる決済手段の指定が不明です: {bad}"),
+        ));
+    }
+    if let Some(p) = &s.phone {
+        crate::service::identity::residents::normalise_phone(p)?;
+    }
+    if let Some(b) = &s.bank {
+        b.validate()?;
+    }
+    Ok(())
+}
+
+pub fn create(app: &App, who: &Principal, s: NewStore) -> Result<CreatedStore> {
+    require(who, STAFF)?;
+    validate(&s)?;
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| insert_store(tx, &who.actor, &s, app.now()))
+}
+
+/// Writes a checked store profile inside the caller's transaction, with a fresh MPM code.
+pub fn insert_store(tx: &Transaction, actor: &str, s: &NewStore, now: i64) -> Result<CreatedStore> {
+    let accepts = if s.accepts.is_empty() {
+        vec!["money".to_owned()]
+    } else {
+        s.accepts.clone()
+    };
+    let phone = s
+        .phone
+        .as_deref()
+        .map(crate::service::identity::residents::normalise_phone)
+        .transpose()?;
+    let bank = s
+        .bank
+        .as_ref()
+        .map(|b| serde_json::to_value(b).unwrap_or_default());
+    let key = search_key(&format!(
+        "{} {} {}",
+        s.name,
+        s.name_kana,
+        s.keywords.join(" ")
+    ));
+    let mpm_code = crypto::random_code(16);
+    let id = rows::insert(
+        tx,
+        &rows::NewStore {
+            name: s.name.trim(),
+            name_kana: s.name_kana.trim(),
+            category: s.category.trim(),
+            address: s.address.trim(),
+            phone: phone.as_deref(),
+            hours: s.hours.as_deref(),
+            holidays: s.holidays.as_deref(),
+            pr: s.pr.as_deref(),
+            url: s.url.as_deref(),
+            keywords: &s.keywords,
+            lat: s.lat,
+            lng: s.lng,
+            accepts: &accepts,
+            sells_cards: s.sells_cards,
+            bank: bank.as_ref(),
+            mpm_code: &mpm_code,
+            search_key: &key,
+            created_at: now,
+        },
+    )?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "store.create",
+        &format!("store:{id}"),
+        &serde_json::json!({ "name": s.name }),
+    )?;
+    Ok(CreatedStore { id, mpm_code })
+}
+
+/// Replaces a store's public profile inside the caller's transaction (its codes, bank
+/// account and status stay).
+pub fn update_profile_in(tx: &Transaction, id: i64, s: &NewStore) -> Result<()> {
+    let phone = s
+        .phone
+        .as_deref()
+        .map(crate::service::identity::residents::normalise_phone)
+        .transpose()?;
+    let key = search_key(&format!(
+        "{} {} {}",
+        s.name,
+        s.name_kana,
+        s.keywords.join(" ")
+    ));
+    rows::update_profile(
+        tx,
+        id,
+        &rows::NewStore {
+            name: s.name.trim(),
+            name_kana: s.name_kana.trim(),
+            category: s.category.trim(),
+            address: s.address.trim(),
+            phone: phone.as_deref(),
+            hours: s.hours.as_deref(),
+            holidays: s.holidays.as_deref(),
+            pr: s.pr.as_deref(),
+            url: s.url.as_deref(),
+            keywords: &s.keywords,
+            lat: s.lat,
+            lng: s.lng,
+            accepts: &[],
+            sells_cards: false,
+            bank: None,
+            mpm_code: "",
+            search_key: &key,
+            created_at: 0,
+        },
+    )?;
+    Ok(())
+}
+
+/// Binds a new merchant login to a store. A one-time password (`must_change`) is replaced
+/// at the first login.
+pub fn add_staff(
+    app: &App,
+    who: &Principal,
+    store_id: i64,
+    login: &str,
+    password: &str,
+    must_change: bool,
+) -> Result<i64> {
+    require(who, STAFF)?;
+    let login = Login::parse(login).map_err(ServiceError::Invalid)?;
+    let password = Password::parse(password).map_err(ServiceError::Invalid)?;
+    let hash = crypto::hash_password(password.expose())?;
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        let id = insert_staff(
+            tx,
+            &who.actor,
+            store_id,
+            &login,
+            &hash,
+            must_change,
+            app.now(),
+        )?;
+        // Logins the secretariat makes own the store: they manage its other staff.
+        users::set_store_owner(tx, id, true)?;
+        Ok(id)
+    })
+}
+
+/// Writes a merchant login inside the caller's transaction.
+pub fn insert_staff(
+    tx: &Transaction,
+    actor: &str,
+    store_id: i64,
+    login: &Login,
+    password_hash: &str,
+    must_change: bool,
+    now: i64,
+) -> Result<i64> {
+    let store = rows::get(tx, store_id)?.ok_or_else(|| no_store(store_id))?;
+    let id = users::insert_user(
+        tx,
+        &users::NewUser {
+            login: login.as_str(),
+            password_hash,
+            role: Role::Merchant,
+            display_name: &store.name,
+            store_id: Some(store.id),
+            must_change_password: must_change,
+            created_at: now,
+        },
+    )
+    .map_err(|e| duplicate_login(e, login.as_str()))?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "store.staff.create",
+        &format!("user:{id}"),
+        &serde_json::json!({ "store_id": store.id, "login": login.as_str() }),
+    )?;
+    Ok(id)
+}
+
+/// Suspends a store for a violation (it can take no payments and leaves the directory),
+/// removes it, or reinstates it. Suspension and removal need a reason.
+pub fn set_status(
+    app: &App,
+    who: &Principal,
+    store_id: i64,
+    status: &str,
+    reason: &str,
+) -> Result<()> {
+    require(who, STAFF)?;
+    if !matches!(status, "active" | "suspended" | "removed") {
+        return Err(invalid(
+            "status must be active, suspended or removed",
+            "状態の指定が正しくありません",
+        ));
+    }
+    let reason = reason.trim();
+    if status != "active" && reason.is_empty() {
+        return Err(invalid("give the reason", "理由を入力してください"));
+    }
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        let reason = (!reason.is_empty()).then_some(reason);
+        if rows::set_status(tx, store_id, status, reason)? == 0 {
+            return Err(no_store(store_id));
+        }
+        audit::record(
+            tx,
+            app.now(),
+            &who.actor,
+            &format!("store.{status}"),
+            &format!("store:{store_id}"),
+            &serde_json::json!({ "reason": reason }),
+        )?;
+        Ok(())
+    })
+}
+
+pub fn all_with_status(app: &App, who: &Principal) -> Result<Vec<rows::StoreStatus>> {
+    require(who, STAFF)?;
+    Ok(rows::all_with_status(&*app.conn()?)?)
+}
+
+/// The store an owner manages, or a refusal.
+pub(super) fn owned_store(app: &App, who: &Principal) -> Result<i64> {
+    require(who, &[Role::Merchant])?;
+    let (Some(uid), Some(store)) = (who.user_id, who.store_id) else {
+        return Err(no_store(0));
+    };
+    if !users::is_store_owner(&*app.conn()?, uid)? {
+        return Err(ServiceError::Forbidden(crate::domain::Text::new(
+            "only the store's owner may do this",
+            "この操作は店舗の責任者のみ行えます",
+        )));
+    }
+    Ok(store)
+}
+
+/// Whether `who` is the owner of their store (pages offer the owner's forms only to them).
+pub fn is_owner(app: &App, who: &Principal) -> Result<bool> {
+    match (who.role, who.user_id, who.store_id) {
+        (Role::Merchant, Some(uid), Some(_)) => Ok(users::is_store_owner(&*app.conn()?, uid)?),
+        _ => Ok(false),
+    }
+}
+
+/// The largest store photo accepted.
+pub const MAX_PHOTO_BYTES: usize = 800 * 1024;
+
+/// The owner sets the store's photo for the directory (PNG or JPEG, judged by content).
+/// It shows at once; the secretariat can take it down (`remove_photo`). Audited.
+pub fn set_photo(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
+    let store = owned_store(app, who)?;
+    let kind = picture_type(bytes).ok_or_else(|| {
+        invalid(
+            "the photo must be a PNG or JPEG image",
+            "写真はPNGかJPEGの画像にしてください",
+        )
+    })?;
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(invalid(
+            "the photo must be at most 800 KB",
+            "写真は800KB以下にしてください",
+        ));
+    }
+    let now = app.now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        rows::set_photo(tx, store, kind, bytes, now)?;
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            "store.photo",
+            &format!("store:{store}"),
+            &serde_json::json!({ "type": kind, "bytes": bytes.len() }),
+        )?;
+        Ok(())
+    })
+}
+
+/// The secretariat takes a store's photo down (say, one that is not of the store).
+pub fn remove_photo(app: &App, who: &Principal, store_id: i64) -> Result<()> {
+    require(who, STAFF)?;
+    let now = app.now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        if rows::delete_photo(tx, store_id)? == 0 {
+            return Err(not_found(
+                "this store has no photo",
+                "この店舗には写真がありません",
+            ));
+        }
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            "store.photo.remove",
+            &format!("store:{store_id}"),
+            &serde_json::json!({}),
+        )?;
+        Ok(())
+    })
+}
+
+/// An active store's photo for the directory: (content type, bytes).
+pub fn photo(app: &App, store_id: i64) -> Result<(String, Vec<u8>)> {
+    let conn = app.conn()?;
+    let active = rows::get(&conn, store_id)?.is_some_and(|s| s.status == "active");
+    match rows::photo(&conn, store_id)? {
+        Some(p) if active => Ok(p),
+        _ => Err(not_found("no such photo", "写真が見つかりません")),
+    }
+}
+
+/// The owner adds a staff login; it gets a one-time password shown once.
+pub fn owner_adds_staff(app: &App, who: &Principal, login: &str) -> Result<(String, String)> {
+    let store = owned_store(app, who)?;
+    let login = Login::parse(login).map_err(ServiceError::Invalid)?;
+    let otp = crypto::random_code(12);
+    let hash = crypto::hash_password(&otp)?;
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        insert_staff(tx, &who.actor, store, &login, &hash, true, app.now())
+    })?;
+    Ok((login.as_str().to_owned(), otp))
+}
+
+/// The owner stops a staff login (not an owner's): it can no longer log in.
+pub fn owner_removes_staff(app: &App, who: &Principal, user_id: i64) -> Result<()> {
+    let store = owned_store(app, who)?;
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        let u = users::user_by_id(tx, user_id)?
+            .filter(|u| u.store_id == Some(store))
+            .ok_or_else(|| {
+                crate::service::not_found("no such staff login", "スタッフが見つかりません")
+            })?;
+        if users::is_store_owner(tx, u.id)? {
+            return Err(invalid(
+                "the owner's login cannot be removed here",
+                "責任者のログインはここでは削除できません",
+            ));
+        }
+        users::disable_user(tx, u.id)?;
+        audit::record(
+            tx,
+            app.now(),
+            &who.actor,
+            "store.staff.remove",
+            &format!("user:{}", u.id),
+            &serde_json::json!({ "store_id": store }),
+        )?;
+        Ok(())
+    })
+}
+
+/// The store's logins, for its owner: (login, owner?, active?, id).
+pub fn staff_of_store(app: &App, who: &Principal) -> Result<Vec<(String, bool, bool, i64)>> {
+    let store = owned_store(app, who)?;
+    Ok(users::store_staff(&*app.conn()?, store)?
+        .into_iter()
+        .map(|(u, owner)| (u.login, owner, !u.disabled, u.id))
+        .collect())
+}
+
+pub(super) fn no_store(id: i64) -> ServiceError {
+    not_found(
+        format!("no store {id}"),
+        format!("加盟店{id}は見つかりません"),
+    )
+}
+
+pub fn get(app: &App, id: i64) -> Result<StoreRow> {
+    rows::get(&*app.conn()?, id)?.ok_or_else(|| no_store(id))
+}
+
+/// Searches active stores; `q` matches name, reading and keywords in any kana or width.
+pub fn search(
+    app: &App,
+    q: Option<&str>,
+    category: Option<&str>,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<rows::StoreRow>> {
+    let key = q.map(search_key).filter(|k| !k.is_empty());
+    Ok(rows::search(
+        &*app.conn()?,
+        &rows::StoreQuery {
+            key: key.as_deref(),
+            category: category.map(str::trim).filter(|c| !c.is_empty()),
+            after_id,
+            limit,
+        },
+    )?)
+}

@@ -1,0 +1,193 @@
+//! Deployment settings: the server secret, the city's branding, registration rules.
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use crate::db::{self, audit, settings as kv};
+use crate::domain::Role;
+use crate::domain::image::picture_type;
+use crate::service::{App, Principal, Result, crypto, invalid, require};
+
+const BRANDING: &str = "branding";
+const REGISTRATION: &str = "registration_required";
+const LOGO: &str = "logo";
+
+/// The largest logo accepted.
+pub const MAX_LOGO_BYTES: usize = 512 * 1024;
+
+/// Stores the city's logo (PNG or JPEG, recognised by content, not by name).
+pub fn set_logo(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
+    require(who, &[Role::Admin])?;
+    let kind = picture_type(bytes).ok_or_else(|| {
+        invalid(
+            "the logo must be a PNG or JPEG image",
+            "ロゴはPNGかJPEGの画像にしてください",
+        )
+    })?;
+    if bytes.len() > MAX_LOGO_BYTES {
+        return Err(invalid(
+            "the logo must be at most 512 KB",
+            "ロゴは512KB以下にしてください",
+        ));
+    }
+    let mut b = app.branding();
+    b.logo_type = Some(kind.to_owned());
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        kv::set(tx, LOGO, &crypto::hex(bytes))?;
+        kv::set(tx, BRANDING, &serde_json::to_string(&b).unwrap_or_default())?;
+        audit::record(
+            tx,
+            app.now(),
+            &who.actor,
+            "settings.logo",
+            "settings",
+            &serde_json::json!({ "type": kind, "bytes": bytes.len() }),
+        )?;
+        Ok(())
+    })?;
+    *app.branding.write().unwrap_or_else(|e| e.into_inner()) = b;
+    Ok(())
+}
+
+/// The logo's bytes, if one was uploaded.
+pub fn logo(app: &App) -> Result<Option<Vec<u8>>> {
+    Ok(kv::get(&*app.conn()?, LOGO)?.and_then(|h| crypto::unhex(&h)))
+}
+
+/// How meguri presents itself: the city's name, the currency's name, its colour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Branding {
+    pub city_name: String,
+    pub currency_name: String,
+    /// Main colour as `#rrggbb`.
+    pub color: String,
+    /// The media type of the city's logo, when one was uploaded.
+    #[serde(default)]
+    pub logo_type: Option<String>,
+}
+
+impl Default for Branding {
+    fn default() -> Self {
+        Branding {
+            city_name: "めぐり市".into(),
+            currency_name: "めぐりペイ".into(),
+            color: "#1b6e53".into(),
+            logo_type: None,
+        }
+    }
+}
+
+impl Branding {
+    pub fn validate(self) -> Result<Branding> {
+        let city_name = self.city_name.trim().to_owned();
+        let currency_name = self.currency_name.trim().to_owned();
+        if city_name.is_empty() || city_name.chars().count() > 40 {
+            return Err(invalid(
+                "city name must be 1 to 40 characters",
+                "市の名前は1〜40文字です",
+            ));
+        }
+        if currency_name.is_empty() || currency_name.chars().count() > 40 {
+            return Err(invalid(
+                "currency name must be 1 to 40 characters",
+                "通貨の名前は1〜40文字です",
+            ));
+        }
+        let c = self.color.trim().to_ascii_lowercase();
+        if !(c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|x| x.is_ascii_hexdigit())) {
+            return Err(invalid(
+                "colour must look like #1b6e53",
+                "色は #1b6e53 の形で入力してください",
+            ));
+        }
+        Ok(Branding {
+            city_name,
+            currency_name,
+            color: c,
+            logo_type: self.logo_type,
+        })
+    }
+}
+
+/// Registration fields a city may make required (KUM-イ-b asks for phone and LINE ID).
+pub const REGISTRATION_FIELDS: &[&str] = &["phone", "line_id", "age_band", "area"];
+
+/// Writes the settings a new database needs (defaults).
+pub fn initialise(c: &Connection, branding: &Branding) -> Result<()> {
+    kv::set(
+        c,
+        BRANDING,
+        &serde_json::to_string(branding).unwrap_or_default(),
+    )?;
+    kv::set(c, REGISTRATION, "[]")?;
+    Ok(())
+}
+
+pub fn branding(c: &Connection) -> Result<Branding> {
+    Ok(kv::get(c, BRANDING)?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+pub fn set_branding(app: &App, who: &Principal, b: Branding) -> Result<Branding> {
+    require(who, &[Role::Admin])?;
+    let b = b.validate()?;
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        kv::set(tx, BRANDING, &serde_json::to_string(&b).unwrap_or_default())?;
+        audit::record(
+            tx,
+            app.now(),
+            &who.actor,
+            "settings.branding",
+            "settings",
+            &serde_json::to_value(&b).unwrap_or_default(),
+        )?;
+        Ok(())
+    })?;
+    *app.branding.write().unwrap_or_else(|e| e.into_inner()) = b.clone();
+    Ok(b)
+}
+
+/// The registration fields this city requires.
+/// The registration fields the city requires (the registration and settings pages).
+pub fn required_registration_fields(app: &App) -> Result<Vec<String>> {
+    required_fields(&*app.conn()?)
+}
+
+pub fn required_fields(c: &Connection) -> Result<Vec<String>> {
+    Ok(kv::get(c, REGISTRATION)?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+pub fn set_required_fields(app: &App, who: &Principal, fields: Vec<String>) -> Result<()> {
+    require(who, &[Role::Admin])?;
+    if let Some(bad) = fields
+        .iter()
+        .find(|f| !REGISTRATION_FIELDS.contains(&f.as_str()))
+    {
+        return Err(invalid(
+            format!("unknown registration field {bad}"),
+            format!("不明な登録項目です: {bad}"),
+        ));
+    }
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        kv::set(
+            tx,
+            REGISTRATION,
+            &serde_json::to_string(&fields).unwrap_or_default(),
+        )?;
+        audit::record(
+            tx,
+            app.now(),
+            &who.actor,
+            "settings.registration",
+            "settings",
+            &serde_json::json!({ "required": fields }),
+        )?;
+        Ok(())
+    })
+}
