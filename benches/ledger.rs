@@ -15,7 +15,8 @@ use meguri::db;
 use meguri::domain::program::{ChargePremium, Expiry, ProgramKind};
 use meguri::domain::{Payer, Rate, Yen};
 use meguri::service::money::ledger::{self, ChargeRequest, GrantRequest, Method};
-use meguri::service::{Principal, money::idempotency, money::programs, testkit};
+use meguri::service::money::{movement, programs};
+use meguri::service::{Principal, testkit};
 
 const COMMITS: usize = 3000;
 const PAYMENTS: usize = 3000;
@@ -116,14 +117,14 @@ fn mpm_payments(path: &Path) -> f64 {
         let who = &residents[i % residents.len()];
         let amount = Yen(100 + (i as i64 * 37) % 400);
         let key = format!("bench-{i}");
-        let answer = idempotency::run(
+        let answer = movement::run(
             &app,
-            &who.idempotency_scope(),
+            who,
             Some(&key),
             &[0u8; 32],
-            {
-                let (app, who, code) = (app.clone(), who.clone(), code.clone());
-                move |tx| ledger::pay_at_store_code(&app, tx, &who, &code, amount)
+            movement::PayAtStore {
+                store_code: code.clone(),
+                amount,
             },
             |o| (201, serde_json::json!({ "payment_id": o.payment_id })),
         )

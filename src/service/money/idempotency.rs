@@ -7,12 +7,6 @@ use rusqlite::Transaction;
 use crate::db::ledger;
 use crate::service::{App, Principal, Result, ServiceError, crypto, invalid};
 
-/// What a value-moving request does, inside the batch's transaction. Callers outside
-/// the service (the web layer) name this, never the transaction type.
-pub trait Effect<T>: FnOnce(&Transaction) -> Result<T> + Send + 'static {}
-
-impl<T, F: FnOnce(&Transaction) -> Result<T> + Send + 'static> Effect<T> for F {}
-
 /// An answer to send: fresh, or replayed from the first time.
 pub struct Answer {
     pub status: u16,
@@ -99,7 +93,7 @@ fn replay(
 /// Runs `effect` in the next group-committed batch (see `db::group`) and returns
 /// `render`'s answer once it is durable; with a key, the answer is stored in the same
 /// transaction, or the stored one is returned without running.
-pub fn run<T, F, R>(
+pub(in crate::service) fn run<T, F, R>(
     app: &App,
     scope: &str,
     key: Option<&str>,

@@ -1,10 +1,12 @@
 //! Money: the ledger's use cases (charge, grant, pay, refund, expiry, reading), programs,
-//! city tax, device subsidies and the idempotent replay of value-moving requests.
+//! city tax, device subsidies, and the one way a value-moving request runs (`movement`,
+//! with its idempotent replay).
 
 pub mod device_subsidy;
 pub mod idempotency;
 pub mod ledger;
 #[cfg(test)]
 mod ledger_props;
+pub mod movement;
 pub mod programs;
 pub mod tax;

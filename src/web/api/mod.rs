@@ -13,27 +13,27 @@ pub mod system;
 use super::error::WebError;
 use super::reply::Reply;
 use super::request::Ctx;
-use crate::service::{Principal, money::idempotency};
+use crate::service::Principal;
+use crate::service::money::movement::{self, Movement};
 
 /// Runs a value-moving use case (group-committed), honouring `Idempotency-Key`: a retry
 /// with the same key and body gets the first answer again and moves nothing.
-pub fn value_moving<T, F, R>(
+pub fn value_moving<M, R>(
     ctx: &Ctx,
     who: &Principal,
-    effect: F,
+    movement: M,
     render: R,
 ) -> Result<Reply, WebError>
 where
-    T: 'static,
-    F: idempotency::Effect<T>,
-    R: FnOnce(&T) -> (u16, serde_json::Value) + Send + 'static,
+    M: Movement,
+    R: FnOnce(&M::Outcome) -> (u16, serde_json::Value) + Send + 'static,
 {
-    let a = idempotency::run(
-        ctx.app,
-        &who.idempotency_scope(),
+    let a = movement::run(
+        &ctx.shared,
+        who,
         ctx.header("idempotency-key"),
         &money::fingerprint(ctx),
-        effect,
+        movement,
         render,
     )?;
     Ok(money::answer(a))

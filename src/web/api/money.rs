@@ -9,7 +9,7 @@ use crate::domain::program::{ChargePremium, Expiry, Program, ProgramKind, start_
 use crate::domain::time::{parse_date, parse_rfc3339, rfc3339};
 use crate::domain::{Amount, Code, Payer, Rate, Yen};
 use crate::service::money::ledger::{self, ChargeRequest, GrantRequest, Method, PaymentOutcome};
-use crate::service::{money::idempotency, money::programs};
+use crate::service::money::{idempotency, movement, programs};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::Ctx;
@@ -267,20 +267,12 @@ pub fn grant(ctx: &mut Ctx) -> Result<Reply, WebError> {
             .transpose()?,
     };
     let who = ctx.who()?.clone();
-    value_moving(
-        ctx,
-        &who,
-        {
-            let (app, who) = (ctx.shared.clone(), who.clone());
-            move |tx| ledger::grant(&app, tx, &who, &rq)
-        },
-        |o| {
-            (
-                201,
-                json!({ "grant_id": o.grant_id, "count": o.count, "status": if o.scheduled { "scheduled" } else { "done" } }),
-            )
-        },
-    )
+    value_moving(ctx, &who, movement::Grant(rq), |o| {
+        (
+            201,
+            json!({ "grant_id": o.grant_id, "count": o.count, "status": if o.scheduled { "scheduled" } else { "done" } }),
+        )
+    })
 }
 
 // --- payments ---------------------------------------------------------------------
@@ -310,9 +302,9 @@ pub fn pay_mpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
     value_moving(
         ctx,
         &who,
-        {
-            let (app, who) = (ctx.shared.clone(), who.clone());
-            move |tx| ledger::pay_at_store_code(&app, tx, &who, &w.store_code, amount)
+        movement::PayAtStore {
+            store_code: w.store_code,
+            amount,
         },
         |o| (201, payment_json(o)),
     )
@@ -335,9 +327,10 @@ pub fn pay_cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
     value_moving(
         ctx,
         &who,
-        {
-            let (app, who) = (ctx.shared.clone(), who.clone());
-            move |tx| ledger::pay_by_token(&app, tx, &who, store_id, &w.token, amount)
+        movement::PayByToken {
+            store_id,
+            token: w.token,
+            amount,
         },
         |o| (201, payment_json(o)),
     )
@@ -357,9 +350,9 @@ pub fn pay_tax(ctx: &mut Ctx) -> Result<Reply, WebError> {
     value_moving(
         ctx,
         &who,
-        {
-            let (app, who, notice) = (ctx.shared.clone(), who.clone(), w.notice_number.clone());
-            move |tx| crate::service::money::tax::pay_tax(&app, tx, &who, amount, &notice)
+        movement::PayTax {
+            amount,
+            notice_number: w.notice_number.clone(),
         },
         move |o| {
             let mut v = payment_json(o);
@@ -380,20 +373,12 @@ pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let w: RefundWire = ctx.json()?;
     let amount = amount(w.amount)?;
     let who = ctx.who()?.clone();
-    value_moving(
-        ctx,
-        &who,
-        {
-            let (app, who) = (ctx.shared.clone(), who.clone());
-            move |tx| ledger::refund(&app, tx, &who, payment_id, amount)
-        },
-        |o| {
-            (
-                201,
-                json!({ "refund_id": o.refund_id, "amount": o.amount.0, "payment_id": o.payment_id }),
-            )
-        },
-    )
+    value_moving(ctx, &who, movement::Refund { payment_id, amount }, |o| {
+        (
+            201,
+            json!({ "refund_id": o.refund_id, "amount": o.amount.0, "payment_id": o.payment_id }),
+        )
+    })
 }
 
 // --- reading ----------------------------------------------------------------------

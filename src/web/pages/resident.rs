@@ -9,7 +9,8 @@ use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_
 use crate::domain::{Payer, Text, Yen};
 use crate::service::merchants::stores::StoreRow;
 use crate::service::money::ledger;
-use crate::service::{Principal, ServiceError, crypto, money::idempotency, money::programs};
+use crate::service::money::{idempotency, movement, programs};
+use crate::service::{Principal, ServiceError, crypto};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
@@ -183,14 +184,14 @@ pub fn pay(ctx: &mut Ctx) -> Result<Reply, WebError> {
         .unwrap_or("")
         .to_owned();
     let fp = crypto::sha256(format!("page-pay {} {}", store.mpm_code, amount.0).as_bytes());
-    let result = idempotency::run(
-        ctx.app,
-        &who.idempotency_scope(),
+    let result = movement::run(
+        &ctx.shared,
+        &who,
         Some(&key),
         &fp,
-        {
-            let (app, who, code) = (ctx.shared.clone(), who.clone(), store.mpm_code.clone());
-            move |tx| ledger::pay_at_store_code(&app, tx, &who, &code, amount)
+        movement::PayAtStore {
+            store_code: store.mpm_code.clone(),
+            amount,
         },
         |o| (201, serde_json::json!({ "payment_id": o.payment_id })),
     );

@@ -10,7 +10,8 @@ use crate::domain::program::start_of_day;
 use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_unix, parse_date};
 use crate::domain::{PaymentKind, Text, Yen};
 use crate::service::money::ledger::{self, PaymentRow};
-use crate::service::{ServiceError, crypto, money::idempotency};
+use crate::service::money::{idempotency, movement};
+use crate::service::{ServiceError, crypto};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
@@ -171,15 +172,12 @@ pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
             None,
         );
     }
-    let result = idempotency::run(
-        ctx.app,
-        &who.idempotency_scope(),
+    let result = movement::run(
+        &ctx.shared,
+        &who,
         Some(&key),
         &fp,
-        {
-            let (app, who) = (ctx.shared.clone(), who.clone());
-            move |tx| ledger::refund(&app, tx, &who, payment_id, amount)
-        },
+        movement::Refund { payment_id, amount },
         |o| (201, json!({ "refund_id": o.refund_id })),
     );
     match result {
@@ -259,14 +257,15 @@ pub fn cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let store_id = who.store_id.ok_or(WebError::RouteNotFound)?;
     let key = field(&form, "key").unwrap_or("").to_owned();
     let fp = crypto::sha256(format!("page-cpm {code} {}", amount.0).as_bytes());
-    let result = idempotency::run(
-        ctx.app,
-        &who.idempotency_scope(),
+    let result = movement::run(
+        &ctx.shared,
+        &who,
         Some(&key),
         &fp,
-        {
-            let (app, who, code) = (ctx.shared.clone(), who.clone(), code.clone());
-            move |tx| ledger::pay_by_token(&app, tx, &who, store_id, &code, amount)
+        movement::PayByToken {
+            store_id,
+            token: code.clone(),
+            amount,
         },
         |o| {
             (
