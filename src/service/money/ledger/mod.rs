@@ -150,15 +150,20 @@ pub fn wallet_of(tx: &Connection, holder: Payer, now: i64) -> Result<WalletId> {
 /// A resident's wallet, made on first use, after checking that the resident exists and
 /// may hold value.
 pub fn resident_wallet(tx: &Connection, resident_id: i64, now: i64) -> Result<WalletId> {
-    resident(tx, resident_id)?;
-    wallet_of(tx, Payer::Resident(resident_id), now)
+    holder_wallet(tx, Payer::Resident(resident_id), now)
 }
 
-/// The wallet of a holder named in a request: a resident is checked to exist and be
-/// active; cards come with the cards of the card batches (none can be named yet).
+/// The wallet of a holder named in a request, made on first use.
 pub fn holder_wallet(tx: &Connection, holder: Payer, now: i64) -> Result<WalletId> {
+    check_holder(tx, holder)?;
+    wallet_of(tx, holder, now)
+}
+
+/// A holder named in a request exists and may hold value: a resident is checked to
+/// exist and be active; cards come with the card batches (none can be named yet).
+pub fn check_holder(c: &Connection, holder: Payer) -> Result<()> {
     match holder {
-        Payer::Resident(id) => resident_wallet(tx, id, now),
+        Payer::Resident(id) => resident(c, id).map(|_| ()),
         Payer::Card(id) => Err(not_found(
             format!("no card {id}"),
             format!("カード{id}は見つかりません"),

@@ -74,15 +74,7 @@ pub fn history(
 
 /// A holder's wallet for reading: the holder must exist; no wallet yet reads as empty.
 fn existing_wallet(c: &Connection, holder: Payer) -> Result<Option<WalletId>> {
-    match holder {
-        Payer::Resident(id) => resident(c, id)?,
-        Payer::Card(id) => {
-            return Err(not_found(
-                format!("no card {id}"),
-                format!("カード{id}は見つかりません"),
-            ));
-        }
-    }
+    check_holder(c, holder)?;
     Ok(db::wallet_of(c, holder)?)
 }
 
