@@ -508,6 +508,28 @@ fn points_are_shown_beside_yen_and_never_pay_yen() {
         (b["total"].as_i64(), b["points"].as_i64()),
         (Some(0), Some(300))
     );
+    // History names each line's unit: the points grant is not shown as yen.
+    let h = s.as_(&me).get("/api/v1/me/transactions").json();
+    let lines: Vec<(&str, &str, i64)> = h["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{h}"))
+        .iter()
+        .map(|t| {
+            (
+                t["kind"].as_str().unwrap(),
+                t["unit"].as_str().unwrap(),
+                t["delta"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("payment", "yen", -1000),
+            ("grant", "points", 300),
+            ("charge", "yen", 1000)
+        ]
+    );
     // A points program is granted, never charged or bought with a premium.
     let r = s.as_(&s.admin()).post(
         "/api/v1/charges",

@@ -312,9 +312,9 @@ fn history_filters_and_csv_download() {
     assert_eq!(
         lines,
         vec![
-            "日時,種類,店舗,金額(円)",
-            "2024-12-02 10:00,お支払い,めぐり青果店,-300",
-            "2024-11-20 10:00,チャージ,,5000"
+            "日時,種類,店舗,金額,単位",
+            "2024-12-02 10:00,お支払い,めぐり青果店,-300,円",
+            "2024-11-20 10:00,チャージ,,5000,円"
         ]
     );
     s.verify();
@@ -335,7 +335,7 @@ fn a_store_name_in_full_width_formula_form_downloads_as_text() {
     );
     assert_eq!(r.status, 201, "{}", r.text());
     let text = b.get("/app/history.csv?kind=&month=").text();
-    assert!(text.contains(",お支払い,'＝1+2,-300\r\n"), "{text}");
+    assert!(text.contains(",お支払い,'＝1+2,-300,円\r\n"), "{text}");
     s.verify();
 }
 

@@ -4,21 +4,24 @@ use super::*;
 
 // --- history ----------------------------------------------------------------------
 
-/// One line of a wallet's history.
+/// One line of a wallet's history. An entry moves value of one unit (a payment draws
+/// lots of its unit only; a charge's premiums are yen like the charge).
 pub struct HistoryRow {
     pub entry_id: i64,
-    pub kind: String,
+    pub kind: EntryKind,
     pub at: i64,
+    /// The unit of the entry's programs.
+    pub unit: Unit,
     /// Net change of the wallet (positive: value came in).
-    pub amount: Yen,
+    pub amount: Amount,
     pub store: Option<(i64, String)>,
 }
 
 /// Which history lines to show.
 #[derive(Debug, Clone, Default)]
 pub struct HistoryFilter {
-    /// One entry kind (`charge`, `payment`, ...), or all.
-    pub kind: Option<String>,
+    /// One entry kind, or all.
+    pub kind: Option<EntryKind>,
     /// From this instant on.
     pub from: Option<i64>,
     /// Strictly before this instant.
@@ -37,7 +40,9 @@ pub fn history(
         "SELECT e.id, e.kind, e.at,
                 (SELECT coalesce(sum(p.amount), 0) FROM postings p JOIN lots l ON l.id = p.ref_id
                   WHERE p.entry_id = e.id AND p.account = 'lot' AND l.wallet_id = e.wallet_id),
-                s.id, s.name
+                s.id, s.name,
+                (SELECT k.unit FROM postings p JOIN programs g ON g.code = p.program
+                   JOIN program_kinds k ON k.code = g.kind WHERE p.entry_id = e.id LIMIT 1)
          FROM entries e LEFT JOIN stores s ON s.id = e.store_id
          WHERE e.wallet_id = ?1 AND e.id < ?2
            AND (?4 IS NULL OR e.kind = ?4) AND (?5 IS NULL OR e.at >= ?5) AND (?6 IS NULL OR e.at < ?6)
@@ -48,7 +53,7 @@ pub fn history(
             wallet.0,
             before_id,
             limit,
-            filter.kind,
+            filter.kind.map(|k| k.code()),
             filter.from,
             filter.until
         ],
@@ -57,9 +62,10 @@ pub fn history(
             let sname: Option<String> = r.get(5)?;
             Ok(HistoryRow {
                 entry_id: r.get(0)?,
-                kind: r.get(1)?,
+                kind: code_at(r, 1)?,
                 at: r.get(2)?,
-                amount: Yen(r.get(3)?),
+                unit: code_at(r, 6)?,
+                amount: Amount(r.get(3)?),
                 store: sid.zip(sname),
             })
         },

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::domain::journal::{Account, Posting};
-use crate::domain::kinds::{ChargeMethod, Code, LotOrigin, PaymentKind};
+use crate::domain::kinds::{ChargeMethod, Code, EntryKind, LotOrigin, PaymentKind};
 use crate::domain::lots::Lot;
 use crate::domain::money::{Amount, Unit};
 use crate::domain::money::{Rate, Yen};

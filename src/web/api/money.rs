@@ -430,7 +430,8 @@ pub fn my_transactions(ctx: &mut Ctx) -> Result<Reply, WebError> {
         .map(|r| {
             let mut v = json!({
                 "id": r.entry_id,
-                "kind": r.kind,
+                "kind": r.kind.code(),
+                "unit": r.unit.code(),
                 "amount": r.amount.0.abs(),
                 "delta": r.amount.0,
                 "at": rfc3339(r.at),

@@ -383,6 +383,7 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
                         &[
                             ("id", int()),
                             ("kind", s()),
+                            ("unit", unit()),
                             ("amount", int()),
                             ("delta", int()),
                             ("at", datetime()),
@@ -454,6 +455,13 @@ fn payment() -> Value {
     )
 }
 
+/// Yen for money, points for community points.
+fn unit() -> Value {
+    use crate::domain::{Code, Unit};
+    let codes: Vec<&str> = Unit::ALL.iter().map(|u| u.code()).collect();
+    json!({ "type": "string", "enum": codes })
+}
+
 fn balance() -> Value {
     obj(
         &[
@@ -461,7 +469,7 @@ fn balance() -> Value {
             ("points", int()),
             (
                 "lots",
-                json!({ "type": "array", "items": obj(&[("program", s()), ("amount", int()), ("expires_at", json!({ "type": ["string", "null"] })), ("restricted", json!({ "type": "boolean" }))], &["program", "amount", "expires_at", "restricted"]) }),
+                json!({ "type": "array", "items": obj(&[("program", s()), ("unit", unit()), ("amount", int()), ("expires_at", json!({ "type": ["string", "null"] })), ("restricted", json!({ "type": "boolean" }))], &["program", "amount", "expires_at", "restricted"]) }),
             ),
         ],
         &["total", "points", "lots"],

@@ -4,11 +4,11 @@
 use maud::html;
 
 use super::render;
-use crate::domain::Payer;
 use crate::domain::program::{ProgramKind, start_of_day};
 use crate::domain::time::{
     format_date_ja, format_datetime_en, format_datetime_ja, from_unix, parse_date,
 };
+use crate::domain::{Code, EntryKind, Payer};
 use crate::service::money::ledger::{self, HistoryFilter};
 use crate::service::money::programs;
 use crate::web::error::WebError;
@@ -48,8 +48,9 @@ fn history_lines(
         .into_iter()
         .map(|r| HistoryLine {
             at: when(ctx.lang, r.at),
-            label: money::kind_label(ctx.lang, &r.kind),
+            label: money::kind_label(ctx.lang, r.kind),
             store: r.store.map(|s| s.1),
+            unit: r.unit,
             delta: r.amount,
         })
         .collect();
@@ -101,18 +102,15 @@ pub fn home(ctx: &mut Ctx) -> Result<Reply, WebError> {
     Ok(render(ctx, 200, l.t("マイページ", "My page"), body))
 }
 
-const KINDS: [&str; 6] = ["charge", "payment", "refund", "grant", "expiry", "tax"];
-
 /// The history filter of the query string: `kind` and `month` (YYYY-MM, JST).
 fn filter_of(ctx: &Ctx) -> Result<(HistoryFilter, String, String), WebError> {
     let kind = ctx.query_get("kind").unwrap_or("").to_owned();
     let month = ctx.query_get("month").unwrap_or("").to_owned();
     let mut f = HistoryFilter::default();
     if !kind.is_empty() {
-        if !KINDS.contains(&kind.as_str()) {
-            return Err(WebError::BadRequest("unknown kind".into()));
-        }
-        f.kind = Some(kind.clone());
+        f.kind = Some(
+            EntryKind::parse(&kind).ok_or_else(|| WebError::BadRequest("unknown kind".into()))?,
+        );
     }
     if !month.is_empty() {
         let first = parse_date(&format!("{month}-01"))
@@ -150,7 +148,7 @@ pub fn history(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 label for="f-kind" { (l.t("種類", "Kind")) }
                 select #f-kind name="kind" {
                     option value="" { (l.t("すべて", "All")) }
-                    @for k in KINDS { option value=(k) selected[kind == k] { (money::kind_label(l, k)) } }
+                    @for k in EntryKind::ALL { option value=(k.code()) selected[kind == k.code()] { (money::kind_label(l, *k)) } }
                 }
             }
             div.field {
@@ -180,9 +178,10 @@ pub fn history_csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
         .map(|r| {
             vec![
                 format_datetime_en(r.at),
-                money::kind_label(l, &r.kind),
+                money::kind_label(l, r.kind),
                 r.store.as_ref().map(|s| s.1.clone()).unwrap_or_default(),
                 r.amount.0.to_string(),
+                money::unit_name(l, r.unit).to_owned(),
             ]
         })
         .collect();
@@ -190,7 +189,8 @@ pub fn history_csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
         l.t("日時", "When"),
         l.t("種類", "Kind"),
         l.t("店舗", "Store"),
-        l.t("金額(円)", "Amount (yen)"),
+        l.t("金額", "Amount"),
+        l.t("単位", "Unit"),
     ];
     Ok(Reply::csv(
         "history.csv",

@@ -4,7 +4,7 @@ use maud::{Markup, html};
 
 use super::Lang;
 use crate::domain::money::group_thousands;
-use crate::domain::{Amount, Unit, Yen};
+use crate::domain::{Amount, EntryKind, Unit, Yen};
 
 /// One slice of a balance as a resident sees it.
 pub struct LotLine {
@@ -33,6 +33,14 @@ pub fn yen(l: Lang, y: Yen) -> String {
             if y.0 < 0 { "-" } else { "" },
             group_thousands(y.0.abs())
         ),
+    }
+}
+
+/// A unit's name for a column heading or a CSV cell.
+pub fn unit_name(l: Lang, unit: Unit) -> &'static str {
+    match unit {
+        Unit::Yen => l.t("円", "yen"),
+        Unit::Points => l.t("ポイント", "points"),
     }
 }
 
@@ -74,8 +82,9 @@ pub struct HistoryLine {
     pub at: String,
     pub label: String,
     pub store: Option<String>,
+    pub unit: Unit,
     /// Positive: value came in.
-    pub delta: Yen,
+    pub delta: Amount,
 }
 
 pub fn history(l: Lang, lines: &[HistoryLine]) -> Markup {
@@ -89,7 +98,7 @@ pub fn history(l: Lang, lines: &[HistoryLine]) -> Markup {
                         span.when { (h.at) }
                         span.what { (h.label) @if let Some(s) = &h.store { " " span.store { (s) } } }
                         span class=(if h.delta.0 >= 0 { "delta in" } else { "delta out" }) {
-                            (if h.delta.0 >= 0 { "+" } else { "" }) (yen(l, h.delta))
+                            (if h.delta.0 >= 0 { "+" } else { "" }) (amount(l, h.unit, h.delta))
                         }
                     }
                 }
@@ -99,15 +108,14 @@ pub fn history(l: Lang, lines: &[HistoryLine]) -> Markup {
 }
 
 /// The name of an entry kind as residents read it.
-pub fn kind_label(l: Lang, kind: &str) -> String {
+pub fn kind_label(l: Lang, kind: EntryKind) -> String {
     let (ja, en) = match kind {
-        "charge" => ("チャージ", "Charge"),
-        "grant" => ("付与", "Grant"),
-        "payment" => ("お支払い", "Payment"),
-        "refund" => ("返金", "Refund"),
-        "expiry" => ("有効期限切れ", "Expired"),
-        "tax" => ("市税の納付", "City tax"),
-        other => (other, other),
+        EntryKind::Charge => ("チャージ", "Charge"),
+        EntryKind::Grant => ("付与", "Grant"),
+        EntryKind::Payment => ("お支払い", "Payment"),
+        EntryKind::Refund => ("返金", "Refund"),
+        EntryKind::Expiry => ("有効期限切れ", "Expired"),
+        EntryKind::Tax => ("市税の納付", "City tax"),
     };
     l.t(ja, en).to_owned()
 }
