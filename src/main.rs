@@ -26,61 +26,9 @@ struct Args {
 #[derive(Subcommand)]
 enum Command {
     /// Create a new database and print the first admin's one-time password.
-    Init {
-        #[arg(long, default_value = "meguri.db")]
-        db: PathBuf,
-        /// The city's name as pages show it.
-        #[arg(long, default_value = "めぐり市")]
-        city_name: String,
-        /// The currency's name as pages show it.
-        #[arg(long, default_value = "めぐりペイ")]
-        currency_name: String,
-        #[arg(long, default_value = "admin")]
-        admin_login: String,
-        /// The personal data key file; made if missing [default: the database's name with .key].
-        #[arg(long)]
-        data_key: Option<PathBuf>,
-    },
+    Init(InitArgs),
     /// Serve the web pages and the API until SIGTERM or SIGINT.
-    Serve {
-        #[arg(long, default_value = "meguri.db")]
-        db: PathBuf,
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-        /// Enable the sandbox clock (PUT /api/v1/sandbox/clock).
-        #[arg(long)]
-        fake_clock: bool,
-        /// Run as the city's rehearsal environment: the sandbox clock on and a banner on
-        /// every page. Needs its own database (not meguri.db).
-        #[arg(long)]
-        sandbox: bool,
-        /// The public address, e.g. https://pay.example-city.jp (https marks cookies Secure).
-        #[arg(long)]
-        public_url: Option<String>,
-        /// Worker threads answering requests.
-        #[arg(long, default_value_t = 16)]
-        workers: usize,
-        /// Seconds a connection may stay silent (idle keep-alive, or a request stopped half
-        /// way) before it is closed.
-        #[arg(long, default_value_t = 20)]
-        idle_timeout: u64,
-        /// Litestream replicates the database: leave WAL checkpoints to it.
-        #[arg(long)]
-        litestream: bool,
-        /// SQLite synchronous mode: full (every commit on disk) or normal.
-        #[arg(long, default_value = "full")]
-        synchronous: String,
-        /// Map tiles for the store map, as a URL template with {z}, {x} and {y} (a path such
-        /// as /tiles/{z}/{x}/{y}.png means a tile proxy on this server's address).
-        #[arg(long)]
-        map_tiles: Option<String>,
-        /// The attribution the tile server requires.
-        #[arg(long)]
-        map_attribution: Option<String>,
-        /// The personal data key file [default: the database's name with .key].
-        #[arg(long)]
-        data_key: Option<PathBuf>,
-    },
+    Serve(ServeArgs),
     /// Run a ready demo city on localhost with the sandbox clock on.
     Demo {
         #[arg(long, default_value = "meguri-demo.db")]
@@ -145,6 +93,66 @@ enum Command {
         #[arg(long)]
         data_key: Option<PathBuf>,
     },
+}
+
+/// What `meguri init` is told.
+#[derive(clap::Args)]
+struct InitArgs {
+    #[arg(long, default_value = "meguri.db")]
+    db: PathBuf,
+    /// The city's name as pages show it.
+    #[arg(long, default_value = "めぐり市")]
+    city_name: String,
+    /// The currency's name as pages show it.
+    #[arg(long, default_value = "めぐりペイ")]
+    currency_name: String,
+    #[arg(long, default_value = "admin")]
+    admin_login: String,
+    /// The personal data key file; made if missing [default: the database's name with .key].
+    #[arg(long)]
+    data_key: Option<PathBuf>,
+}
+
+/// What `meguri serve` is told.
+#[derive(clap::Args)]
+struct ServeArgs {
+    #[arg(long, default_value = "meguri.db")]
+    db: PathBuf,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Enable the sandbox clock (PUT /api/v1/sandbox/clock).
+    #[arg(long)]
+    fake_clock: bool,
+    /// Run as the city's rehearsal environment: the sandbox clock on and a banner on
+    /// every page. Needs its own database (not meguri.db).
+    #[arg(long)]
+    sandbox: bool,
+    /// The public address, e.g. https://pay.example-city.jp (https marks cookies Secure).
+    #[arg(long)]
+    public_url: Option<String>,
+    /// Worker threads answering requests.
+    #[arg(long, default_value_t = 16)]
+    workers: usize,
+    /// Seconds a connection may stay silent (idle keep-alive, or a request stopped half
+    /// way) before it is closed.
+    #[arg(long, default_value_t = 20)]
+    idle_timeout: u64,
+    /// Litestream replicates the database: leave WAL checkpoints to it.
+    #[arg(long)]
+    litestream: bool,
+    /// SQLite synchronous mode: full (every commit on disk) or normal.
+    #[arg(long, default_value = "full")]
+    synchronous: String,
+    /// Map tiles for the store map, as a URL template with {z}, {x} and {y} (a path such
+    /// as /tiles/{z}/{x}/{y}.png means a tile proxy on this server's address).
+    #[arg(long)]
+    map_tiles: Option<String>,
+    /// The attribution the tile server requires.
+    #[arg(long)]
+    map_attribution: Option<String>,
+    /// The personal data key file [default: the database's name with .key].
+    #[arg(long)]
+    data_key: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -238,74 +246,8 @@ fn main() -> ExitCode {
 fn run(args: Args) -> anyhow::Result<()> {
     let now = chrono::Utc::now().timestamp();
     match args.command {
-        Command::Init {
-            db,
-            city_name,
-            currency_name,
-            admin_login,
-            data_key,
-        } => {
-            let data_key = data_key.unwrap_or_else(|| default_key_path(&db));
-            let branding = Branding {
-                city_name,
-                currency_name,
-                ..Branding::default()
-            };
-            let created = cli::init::run(&db, &data_key, branding, &admin_login, now)?;
-            println!("created {}", db.display());
-            println!(
-                "personal data key: {} (keep a copy away from the server: without it names and phone numbers cannot be read)",
-                data_key.display()
-            );
-            println!("first admin login: {}", created.admin_login);
-            println!("one-time password: {}", created.admin_password);
-            println!("(a new password is chosen at the first login)");
-        }
-        Command::Serve {
-            db,
-            addr,
-            fake_clock,
-            sandbox,
-            public_url,
-            workers,
-            idle_timeout,
-            litestream,
-            synchronous,
-            map_tiles,
-            map_attribution,
-            data_key,
-        } => {
-            let sync = Synchronous::parse(&synchronous).with_context(|| {
-                format!("--synchronous must be full or normal, not {synchronous}")
-            })?;
-            anyhow::ensure!(
-                !sandbox || db.file_name().is_some_and(|n| n != "meguri.db"),
-                "--sandbox needs its own database, e.g. --db meguri-sandbox.db"
-            );
-            let mut config = Config::new(db).with_synchronous(sync);
-            if let Some(k) = data_key {
-                config.data_key = k;
-            }
-            config.addr = addr;
-            config.fake_clock = fake_clock || sandbox;
-            config.sandbox = sandbox;
-            config.idle_timeout = std::time::Duration::from_secs(idle_timeout.clamp(1, 3600));
-            config.workers = workers.clamp(1, 256);
-            config.db.pool_size = (config.workers as u32 + 2).min(64);
-            config.db.autocheckpoint = !litestream;
-            config.public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
-            if let Some(t) = map_tiles {
-                anyhow::ensure!(
-                    t.starts_with("https://") || t.starts_with("http://") || t.starts_with('/'),
-                    "--map-tiles must be an http(s) URL template, or a path on this server"
-                );
-                config.map_tiles = t;
-            }
-            if let Some(a) = map_attribution {
-                config.map_attribution = a;
-            }
-            cli::serve::run(config)?;
-        }
+        Command::Init(a) => init(a, now)?,
+        Command::Serve(a) => serve(a)?,
         Command::Demo { db, addr } => {
             let mut config = Config::new(db);
             config.addr = addr;
@@ -425,5 +367,80 @@ fn run(args: Args) -> anyhow::Result<()> {
             println!("replace every other copy of the key file (standby, safe) with this one");
         }
     }
+    Ok(())
+}
+
+/// Makes a new city's database and tells the operator the first admin's login.
+fn init(a: InitArgs, now: i64) -> anyhow::Result<()> {
+    let InitArgs {
+        db,
+        city_name,
+        currency_name,
+        admin_login,
+        data_key,
+    } = a;
+    let data_key = data_key.unwrap_or_else(|| default_key_path(&db));
+    let branding = Branding {
+        city_name,
+        currency_name,
+        ..Branding::default()
+    };
+    let created = cli::init::run(&db, &data_key, branding, &admin_login, now)?;
+    println!("created {}", db.display());
+    println!(
+        "personal data key: {} (keep a copy away from the server: without it names and phone numbers cannot be read)",
+        data_key.display()
+    );
+    println!("first admin login: {}", created.admin_login);
+    println!("one-time password: {}", created.admin_password);
+    println!("(a new password is chosen at the first login)");
+    Ok(())
+}
+
+/// Turns `serve`'s arguments into a checked `Config` and serves until told to stop.
+fn serve(a: ServeArgs) -> anyhow::Result<()> {
+    let ServeArgs {
+        db,
+        addr,
+        fake_clock,
+        sandbox,
+        public_url,
+        workers,
+        idle_timeout,
+        litestream,
+        synchronous,
+        map_tiles,
+        map_attribution,
+        data_key,
+    } = a;
+    let sync = Synchronous::parse(&synchronous)
+        .with_context(|| format!("--synchronous must be full or normal, not {synchronous}"))?;
+    anyhow::ensure!(
+        !sandbox || db.file_name().is_some_and(|n| n != "meguri.db"),
+        "--sandbox needs its own database, e.g. --db meguri-sandbox.db"
+    );
+    let mut config = Config::new(db).with_synchronous(sync);
+    if let Some(k) = data_key {
+        config.data_key = k;
+    }
+    config.addr = addr;
+    config.fake_clock = fake_clock || sandbox;
+    config.sandbox = sandbox;
+    config.idle_timeout = std::time::Duration::from_secs(idle_timeout.clamp(1, 3600));
+    config.workers = workers.clamp(1, 256);
+    config.db.pool_size = (config.workers as u32 + 2).min(64);
+    config.db.autocheckpoint = !litestream;
+    config.public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
+    if let Some(t) = map_tiles {
+        anyhow::ensure!(
+            t.starts_with("https://") || t.starts_with("http://") || t.starts_with('/'),
+            "--map-tiles must be an http(s) URL template, or a path on this server"
+        );
+        config.map_tiles = t;
+    }
+    if let Some(a) = map_attribution {
+        config.map_attribution = a;
+    }
+    cli::serve::run(config)?;
     Ok(())
 }

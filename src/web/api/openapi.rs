@@ -87,9 +87,18 @@ pub fn document() -> Value {
 
 /// The documentation of every API operation; a test checks it against the router.
 pub fn operations() -> Vec<(Method, &'static str, Value)> {
-    use Method::*;
     let mut all = super::openapi_accounts::operations();
-    all.extend(vec![
+    all.extend(system());
+    all.extend(stores_and_programs());
+    all.extend(money());
+    all.extend(reading());
+    all
+}
+
+/// Health, metrics, this document and the sandbox.
+fn system() -> Vec<(Method, &'static str, Value)> {
+    use Method::*;
+    vec![
         (
             Get,
             "/healthz",
@@ -139,6 +148,13 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
                 ok(500, json!({ "$ref": "#/components/schemas/Error" })),
             ),
         ),
+    ]
+}
+
+/// Stores, their staff, and programs.
+fn stores_and_programs() -> Vec<(Method, &'static str, Value)> {
+    use Method::*;
+    vec![
         (
             Get,
             "/api/v1/stores",
@@ -202,12 +218,19 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
                 with_conflict(ok(201, obj(&[("code", s())], &["code"]))),
             ),
         ),
+    ]
+}
+
+/// Charges, grants, payments, refunds and city tax.
+fn money() -> Vec<(Method, &'static str, Value)> {
+    use Method::*;
+    vec![
         (
             Post,
             "/api/v1/charges",
             op(
                 "Charge a wallet; premium programs may add premium. Card and bank charges need \
-                 a configured payment provider, otherwise 422 rule_violation",
+             a configured payment provider, otherwise 422 rule_violation",
                 Some(one_of_required(
                     closed(
                         &[
@@ -332,11 +355,18 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
                     value_moving(ok(201, payment())),
                 ),
                 "A notice number the resident has already paid (and not been refunded in \
-                 full) is refused with 409 conflict, saying when it was paid; letters compare \
-                 in any case. A retry with the same Idempotency-Key returns the first answer \
-                 and pays nothing again.",
+             full) is refused with 409 conflict, saying when it was paid; letters compare \
+             in any case. A retry with the same Idempotency-Key returns the first answer \
+             and pays nothing again.",
             ),
         ),
+    ]
+}
+
+/// Notices, balances, history and the payment code.
+fn reading() -> Vec<(Method, &'static str, Value)> {
+    use Method::*;
+    vec![
         (
             Get,
             "/api/v1/notices",
@@ -412,8 +442,7 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
                 ),
             ),
         ),
-    ]);
-    all
+    ]
 }
 
 /// Value-moving operations refuse with the ledger's codes and honour Idempotency-Key.
