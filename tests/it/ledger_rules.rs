@@ -336,4 +336,9 @@ fn verify_catches_each_kind_of_ledger_damage() {
         "PRAGMA ignore_check_constraints = ON; UPDATE lots SET remaining = -5 WHERE id = 1; UPDATE postings SET amount = -5 WHERE account = 'lot' AND ref_id = 1 AND amount > 0;",
         &["no negative balance"],
     );
+    // The money that paid turned into points: a yen payment drew a points lot.
+    damage(
+        "PRAGMA foreign_keys = OFF; UPDATE programs SET kind = 'points' WHERE code = 'cash';",
+        &["yen and points never mix"],
+    );
 }

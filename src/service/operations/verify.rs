@@ -212,6 +212,21 @@ fn ledger_checks(tx: &Connection, checks: &mut Vec<Check>) -> Result<()> {
              SELECT 'wallet ' || wallet_id || ' is negative' FROM lots GROUP BY wallet_id HAVING sum(remaining) < 0",
         )?,
     });
+    // Yen and points never mix: an entry moves one unit, and a payment (in yen) draws
+    // only money lots.
+    checks.push(Check {
+        name: "yen and points never mix",
+        problems: rows(
+            tx,
+            "SELECT 'entry ' || p.entry_id || ' moves ' || group_concat(DISTINCT k.unit) || ' together'
+             FROM postings p JOIN programs g ON g.code = p.program JOIN program_kinds k ON k.code = g.kind
+             GROUP BY p.entry_id HAVING count(DISTINCT k.unit) > 1
+             UNION ALL
+             SELECT 'payment ' || pp.payment_id || ' drew ' || pp.program || ', a ' || k.unit || ' program'
+             FROM payment_parts pp JOIN programs g ON g.code = pp.program JOIN program_kinds k ON k.code = g.kind
+             WHERE k.unit != 'yen'",
+        )?,
+    });
     let mut per_program = Vec::new();
     let lots_by_program: std::collections::HashMap<String, i64> = tx
         .prepare("SELECT program, sum(remaining) FROM lots GROUP BY program")?
