@@ -131,7 +131,7 @@ pub fn prepare(path: &Path, opts: &DbOptions, now: i64) -> Result<Vec<DemoLogin>
     let pool = db::create(path, opts)?;
     {
         let mut conn = pool.get().map_err(db::DbError::from)?;
-        settings::initialise(&conn, &fx.branding.clone().validate()?)?;
+        settings::initialise(&mut conn, &fx.branding.clone().validate()?)?;
         for p in &fx.staff {
             let role = Role::parse(&p.role)
                 .ok_or_else(|| CliError::Usage(format!("unknown role {}", p.role)))?;

@@ -32,7 +32,7 @@ pub fn run(
     };
     let pool = db::create(path, &opts)?;
     let mut conn = pool.get().map_err(db::DbError::from)?;
-    settings::initialise(&conn, &branding)?;
+    settings::initialise(&mut conn, &branding)?;
     let admin = accounts::create_account(
         &mut conn,
         now,

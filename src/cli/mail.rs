@@ -23,8 +23,8 @@ pub fn list(path: &Path, data_key: &Path, out: &mut impl std::io::Write) -> Resu
 
 pub fn mark_sent(path: &Path, data_key: &Path, id: i64, now: i64) -> Result<(), CliError> {
     let pool = db::open(path, &super::with_key(data_key)?)?;
-    let conn = pool.get().map_err(db::DbError::from)?;
-    if applications::mark_sent(&conn, id, now)? == 0 {
+    let mut conn = pool.get().map_err(db::DbError::from)?;
+    if db::write(&mut conn, |tx| applications::mark_sent(tx, id, now))? == 0 {
         return Err(CliError::Usage(format!("no unsent mail {id}")));
     }
     Ok(())
@@ -48,7 +48,7 @@ pub fn send(
     now: i64,
 ) -> Result<Sent, CliError> {
     let pool = db::open(path, &super::with_key(data_key)?)?;
-    let conn = pool.get().map_err(db::DbError::from)?;
+    let mut conn = pool.get().map_err(db::DbError::from)?;
     let mails = applications::unsent_mail(&conn)?;
     let mut done = Sent {
         sent: 0,
@@ -71,7 +71,7 @@ pub fn send(
         };
         match server.send(&message) {
             Ok(()) => {
-                applications::mark_sent(&conn, id, now)?;
+                db::write(&mut conn, |tx| applications::mark_sent(tx, id, now))?;
                 done.sent += 1;
             }
             Err(e @ (SmtpError::Refused { .. } | SmtpError::BadAddress(_))) => {

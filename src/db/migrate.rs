@@ -44,6 +44,8 @@ pub fn run(conn: &mut Connection) -> Result<(), DbError> {
     // constraint), which needs foreign keys off; they are checked before each commit and
     // turned on again whatever happens.
     let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    let writable = super::Writable::new(conn)?;
+    let conn = &mut *writable.conn;
     conn.pragma_update(None, "foreign_keys", false)?;
     let result = apply(conn, found);
     conn.pragma_update(None, "foreign_keys", enforced)?;

@@ -157,8 +157,13 @@ pub fn writer_connection(path: &Path, opts: &DbOptions) -> Result<Connection, Db
 fn pool(path: &Path, opts: &DbOptions) -> Result<Pool, DbError> {
     let size = opts.pool_size.max(1);
     let opts = opts.clone();
-    let manager =
-        SqliteConnectionManager::file(path).with_init(move |c| set_up_connection(c, &opts));
+    // Pooled connections read; they write only inside `write` (which lifts query_only for
+    // its transaction), so a write that bypasses it fails instead of slipping past the
+    // read-only switch and the write turn.
+    let manager = SqliteConnectionManager::file(path).with_init(move |c| {
+        set_up_connection(c, &opts)?;
+        c.pragma_update(None, "query_only", true)
+    });
     Ok(r2d2::Pool::builder().max_size(size).build(manager)?)
 }
 
@@ -209,10 +214,58 @@ where
     E: From<rusqlite::Error>,
 {
     let _turn = WRITE_TURN.lock().unwrap_or_else(|e| e.into_inner());
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let _writable = Writable::new(conn)?;
+    let tx = _writable
+        .conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)?;
     let out = f(&tx)?;
     tx.commit()?;
     Ok(out)
+}
+
+/// Runs `f` as `write` does, then always rolls back: what a write would do, without
+/// doing it (a charge's preview).
+pub fn rehearse<T, E>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Transaction) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<rusqlite::Error>,
+{
+    let _turn = WRITE_TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let writable = Writable::new(conn)?;
+    let tx = writable
+        .conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = f(&tx);
+    tx.rollback()?;
+    out
+}
+
+/// A connection's query_only lifted while it lives, and put back as it was after.
+pub(crate) struct Writable<'a> {
+    pub(crate) conn: &'a mut Connection,
+    was: bool,
+}
+
+impl<'a> Writable<'a> {
+    pub(crate) fn new(conn: &'a mut Connection) -> rusqlite::Result<Writable<'a>> {
+        let was: bool = conn.query_row("PRAGMA query_only", [], |r| r.get(0))?;
+        if was {
+            conn.pragma_update(None, "query_only", false)?;
+        }
+        Ok(Writable { conn, was })
+    }
+}
+
+impl Drop for Writable<'_> {
+    fn drop(&mut self) {
+        if self.was {
+            // A failure leaves the connection writable; the pool's next user still
+            // goes through `write`, so this is only a lost guard, never lost data.
+            let _ = self.conn.pragma_update(None, "query_only", true);
+        }
+    }
 }
 
 /// Whether an error is SQLite's unique-constraint failure (a duplicate login, code, ...).
@@ -228,6 +281,41 @@ pub fn is_unique_violation(e: &rusqlite::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A pooled connection writes only inside `write` (or `rehearse`, which keeps
+    /// nothing); a write past them is refused, and the connection reads again after.
+    #[test]
+    fn pooled_connections_write_only_through_write() {
+        let dir = std::env::temp_dir().join(format!("meguri-db-ro-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("ro.db");
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+        }
+        let pool = create(&path, &DbOptions::default()).unwrap();
+        let mut c = pool.get().unwrap();
+        let set = "INSERT INTO settings (key, value) VALUES ('k', 'v')";
+        let refused = c.execute(set, []).unwrap_err();
+        assert!(
+            matches!(&refused, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ReadOnly),
+            "{refused}"
+        );
+        rehearse(&mut c, |tx| tx.execute(set, [])).unwrap();
+        let count = |c: &Connection| -> i64 {
+            c.query_row("SELECT count(*) FROM settings WHERE key = 'k'", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        assert_eq!(count(&c), 0, "a rehearsal keeps nothing");
+        write(&mut c, |tx| tx.execute(set, [])).unwrap();
+        assert_eq!(count(&c), 1);
+        assert!(
+            c.execute("DELETE FROM settings WHERE key = 'k'", [])
+                .is_err()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn checkpoints_are_left_to_litestream_only_when_asked() {

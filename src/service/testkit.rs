@@ -24,7 +24,7 @@ pub fn fresh_app(path: &Path) -> App {
     ])));
     let pool = db::create(path, &config.db).expect("create database");
     settings::initialise(
-        &pool.get().expect("connection"),
+        &mut pool.get().expect("connection"),
         &settings::Branding::default(),
     )
     .expect("settings");

@@ -86,7 +86,7 @@ pub fn start_session(app: &App, user: &rows::UserRow) -> Result<String> {
 /// The person behind a session cookie, if the session is still live.
 pub fn session_principal(app: &App, token: &str) -> Result<Option<Principal>> {
     let hash = crypto::sha256(token.as_bytes());
-    let conn = app.conn()?;
+    let mut conn = app.conn()?;
     let Some(s) = rows::session(&conn, &hash)? else {
         return Ok(None);
     };
@@ -100,18 +100,19 @@ pub fn session_principal(app: &App, token: &str) -> Result<Option<Principal>> {
         .is_live(s.created_at, s.last_seen_at, now)
         || now >= s.expires_at
     {
-        rows::delete_session(&conn, &hash)?;
+        db::write(&mut conn, |tx| rows::delete_session(tx, &hash))?;
         return Ok(None);
     }
     // Recording every request would make each page a write; a minute's precision is plenty.
     if now - s.last_seen_at >= 60 {
-        rows::touch_session(&conn, &hash, now)?;
+        db::write(&mut conn, |tx| rows::touch_session(tx, &hash, now))?;
     }
     Ok(Some(user_principal(&user)))
 }
 
 pub fn end_session(app: &App, token: &str) -> Result<()> {
-    rows::delete_session(&*app.conn()?, &crypto::sha256(token.as_bytes()))?;
+    let hash = crypto::sha256(token.as_bytes());
+    db::write(&mut *app.conn()?, |tx| rows::delete_session(tx, &hash))?;
     Ok(())
 }
 

@@ -120,7 +120,9 @@ pub fn upload_receipt(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
             "領収書のファイルは800KB以下にしてください",
         ));
     }
-    let n = rows::attach_receipt(&*app.conn()?, store, bytes, kind)?;
+    let n = db::write(&mut *app.conn()?, |tx| {
+        rows::attach_receipt(tx, store, bytes, kind)
+    })?;
     if n == 0 {
         return Err(ServiceError::Conflict(Text::new(
             "no approved subsidy to attach it to",

@@ -114,14 +114,16 @@ impl Branding {
 pub const REGISTRATION_FIELDS: &[&str] = &["phone", "line_id", "age_band", "area"];
 
 /// Writes the settings a new database needs (defaults).
-pub fn initialise(c: &Connection, branding: &Branding) -> Result<()> {
-    kv::set(
-        c,
-        BRANDING,
-        &serde_json::to_string(branding).unwrap_or_default(),
-    )?;
-    kv::set(c, REGISTRATION, "[]")?;
-    Ok(())
+pub fn initialise(conn: &mut Connection, branding: &Branding) -> Result<()> {
+    crate::db::write(conn, |c| {
+        kv::set(
+            c,
+            BRANDING,
+            &serde_json::to_string(branding).unwrap_or_default(),
+        )?;
+        kv::set(c, REGISTRATION, "[]")?;
+        Ok(())
+    })
 }
 
 pub fn branding(c: &Connection) -> Result<Branding> {

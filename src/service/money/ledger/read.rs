@@ -83,11 +83,9 @@ fn existing_wallet(c: &Connection, holder: Payer) -> Result<Option<WalletId>> {
 /// between and use up a budget).
 pub fn preview_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<ChargeOutcome> {
     let program = check_charge(app, who, rq)?;
-    let mut conn = app.conn()?;
-    let tx = conn.transaction()?;
-    let out = charge(app, &tx, who, rq, &program, None);
-    tx.rollback()?;
-    out
+    crate::db::rehearse(&mut *app.conn()?, |tx| {
+        charge(app, tx, who, rq, &program, None)
+    })
 }
 
 /// A payment receipt, for the resident who paid or the store that was paid.
