@@ -186,6 +186,9 @@ pub enum ServiceError {
     CardInvalid(Text),
     #[error("this Idempotency-Key was used for a different request")]
     IdempotencyConflict,
+    /// The server is read-only for maintenance: nothing is written, not even behind a GET.
+    #[error("read-only for maintenance")]
+    ReadOnly,
     #[error("too many attempts; wait a while and try again")]
     RateLimited,
     /// Like `RateLimited`, saying when to try again.
@@ -223,6 +226,10 @@ impl ServiceError {
             ServiceError::IdempotencyConflict => pick(&Text::new(
                 "this Idempotency-Key was used for a different request",
                 "同じ再送キーで別の内容が送られました",
+            )),
+            ServiceError::ReadOnly => pick(&Text::new(
+                "Under maintenance: payments, charges and registrations wait until it is over. Balances and history can be viewed. Please try again later",
+                "ただいまメンテナンス中のため、お支払い・チャージ・登録などはできません。残高と履歴は見られます。しばらくしてからもう一度お試しください",
             )),
             ServiceError::RateLimited => pick(&Text::new(
                 "too many attempts; wait a while and try again",

@@ -69,10 +69,7 @@ impl WebError {
                 "内部エラーが発生しました(記録済みです)",
                 "An internal error occurred; it has been logged",
             ),
-            WebError::ReadOnly => pick(
-                "ただいまメンテナンス中のため、お支払い・チャージ・登録などはできません。残高と履歴は見られます。しばらくしてからもう一度お試しください",
-                "Under maintenance: payments, charges and registrations wait until it is over. Balances and history can be viewed. Please try again later",
-            ),
+            WebError::ReadOnly => ServiceError::ReadOnly.text(ja),
         }
     }
 
@@ -103,6 +100,7 @@ pub fn service_status(e: &ServiceError) -> (u16, &'static str) {
         ServiceError::RuleViolation(_) => (422, "rule_violation"),
         ServiceError::CardInvalid(_) => (422, "card_invalid"),
         ServiceError::RateLimited | ServiceError::TooManyAttempts(_) => (429, "rate_limited"),
+        ServiceError::ReadOnly => (503, "maintenance"),
         ServiceError::Internal(_) | ServiceError::Db(_) => (500, "internal_error"),
     }
 }

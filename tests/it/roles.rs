@@ -268,12 +268,35 @@ fn staff_session<'a>(
     PageClient::session(s, Some((login, "matrix-pass-77")))
 }
 
-#[test]
-fn every_route_of_the_table_admits_exactly_its_roles() {
-    let s = Server::start();
-    let routes = table();
-    assert!(routes.len() > 100, "the whole table: {}", routes.len());
+/// Rows for the path parameters and a client per role (API tokens, page sessions), in
+/// the order of `WHO`.
+struct Sweep<'a> {
+    ids: Ids,
+    api_tokens: Vec<Option<String>>,
+    pages: Vec<PageClient<'a>>,
+    admin: Browser<'a>,
+}
 
+impl Sweep<'_> {
+    /// Sends `route` as the `i`-th of `WHO`, with a body every handler refuses.
+    fn send(&mut self, s: &Server, route: &RouteInfo, i: usize) -> Resp {
+        let path = self.ids.path(route.pattern);
+        if route.api {
+            let auth = self.api_tokens[i].as_ref().map(|t| format!("Bearer {t}"));
+            let mut headers = vec![("Content-Type", "application/json")];
+            if let Some(a) = &auth {
+                headers.push(("Authorization", a.as_str()));
+            }
+            // An empty object: refused by every handler that needs fields.
+            let body: &[u8] = if route.method == "GET" { b"" } else { b"{}" };
+            request(&s.addr, route.method, &path, &headers, body)
+        } else {
+            self.pages[i].send(s, route.method, &path)
+        }
+    }
+}
+
+fn sweep(s: &Server) -> Sweep<'_> {
     // Rows for the path parameters: a store with its owner, a resident who charged and paid.
     let (store, code, merchant) = s.store("matrix store", "matrix-shop");
     let (resident, resident_token) = s.resident("matrix-resident");
@@ -310,35 +333,38 @@ fn every_route_of_the_table_admits_exactly_its_roles() {
     ];
 
     // The pages with one cookie session per role, made once.
-    let mut admin = Browser::new(&s);
-    admin_logged_in(&s, &mut admin);
-    let mut pages: Vec<PageClient> = vec![
-        PageClient::session(&s, None),
-        PageClient::session(&s, Some((&s.admin_login, "admin-secret-1"))),
-        staff_session(&s, &mut admin, "matrix-operator", "operator"),
-        PageClient::session(&s, Some(("matrix-shop", "password-1234"))),
-        staff_session(&s, &mut admin, "matrix-distributor", "distributor"),
-        PageClient::session(&s, Some(("matrix-resident", "password-1234"))),
+    let mut admin = Browser::new(s);
+    admin_logged_in(s, &mut admin);
+    let pages: Vec<PageClient> = vec![
+        PageClient::session(s, None),
+        PageClient::session(s, Some((&s.admin_login, "admin-secret-1"))),
+        staff_session(s, &mut admin, "matrix-operator", "operator"),
+        PageClient::session(s, Some(("matrix-shop", "password-1234"))),
+        staff_session(s, &mut admin, "matrix-distributor", "distributor"),
+        PageClient::session(s, Some(("matrix-resident", "password-1234"))),
         // City systems have no password login; they reach pages with their key alone.
         PageClient::Bearer(integration),
     ];
+    Sweep {
+        ids,
+        api_tokens,
+        pages,
+        admin,
+    }
+}
+
+#[test]
+fn every_route_of_the_table_admits_exactly_its_roles() {
+    let s = Server::start();
+    let routes = table();
+    assert!(routes.len() > 100, "the whole table: {}", routes.len());
+    let mut w = sweep(&s);
+    let resident = w.ids.resident;
 
     let before = s.api().get("/api/v1/stores").json();
     for route in &routes {
-        let path = ids.path(route.pattern);
         for (i, who) in WHO.iter().enumerate() {
-            let r = if route.api {
-                let auth = api_tokens[i].as_ref().map(|t| format!("Bearer {t}"));
-                let mut headers = vec![("Content-Type", "application/json")];
-                if let Some(a) = &auth {
-                    headers.push(("Authorization", a.as_str()));
-                }
-                // An empty object: refused by every handler that needs fields.
-                let body: &[u8] = if route.method == "GET" { b"" } else { b"{}" };
-                request(&s.addr, route.method, &path, &headers, body)
-            } else {
-                pages[i].send(&s, route.method, &path)
-            };
+            let r = w.send(&s, route, i);
             check(route, *who, &r);
         }
     }
@@ -349,5 +375,82 @@ fn every_route_of_the_table_admits_exactly_its_roles() {
         .as_(&s.admin())
         .get(&format!("/api/v1/residents/{resident}/balance"));
     assert_eq!(r.json()["total"], 700, "{}", r.text());
+    s.verify();
+}
+
+/// Every row of every table but `sessions` (where last-seen times are kept even while
+/// read-only), in rowid order: what must not change.
+fn contents(db: &std::path::Path) -> Vec<(String, Vec<String>)> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'sessions' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    tables
+        .into_iter()
+        .map(|t| {
+            let mut st = c
+                .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid"))
+                .unwrap();
+            let n = st.column_count();
+            let rows = st
+                .query_map([], |r| {
+                    Ok((0..n)
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            (t, rows)
+        })
+        .collect()
+}
+
+/// While the server is read-only for maintenance, no GET route of the table writes, as
+/// any role: the resident's payment code page, which records a code, says so instead.
+#[test]
+fn while_read_only_no_get_route_writes_anything() {
+    let s = Server::start();
+    let mut w = sweep(&s);
+    let r = w.admin.submit(
+        "/admin/maintenance",
+        "/admin/maintenance/read-only",
+        &[("read_only", "on")],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let before = contents(&s.db);
+    let resident = w.api_tokens[5].clone().unwrap();
+    let r = s.as_(&resident).get("/api/v1/me/qr-token");
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (503, "maintenance"),
+        "{}",
+        r.text()
+    );
+    let r = w.pages[5].send(&s, "GET", "/app/qr");
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert!(r.text().contains("メンテナンス中"), "{}", r.text());
+    for route in table().iter().filter(|r| r.method == "GET") {
+        for i in 0..WHO.len() {
+            let r = w.send(&s, route, i);
+            assert!(
+                r.status < 500 || r.status == 503,
+                "{} {}: {}",
+                route.method,
+                route.pattern,
+                r.status
+            );
+        }
+    }
+    let after = contents(&s.db);
+    for ((t, a), (_, b)) in before.iter().zip(&after) {
+        assert_eq!(a, b, "table {t} changed while read-only");
+    }
+    assert_eq!(before.len(), after.len());
     s.verify();
 }

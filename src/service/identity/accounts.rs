@@ -241,8 +241,11 @@ pub fn token_principal(app: &App, token: &str) -> Result<Option<Principal>> {
     if t.revoked() || t.expires_at.is_some_and(|e| now >= e) {
         return Ok(None);
     }
-    // For `meguri token list`; a minute's precision is plenty, as for sessions.
-    if t.last_used_at.is_none_or(|at| now - at >= 60) {
+    // For `meguri token list`; a minute's precision is plenty, as for sessions. While
+    // read-only nothing is written for it (sessions' last-seen is, or they would lapse).
+    if t.last_used_at.is_none_or(|at| now - at >= 60)
+        && !crate::service::operations::maintenance::read_only(app)
+    {
         db::write(&mut conn, |tx| rows::touch_token(tx, t.id, now))?;
     }
     match t.user_id {

@@ -74,6 +74,10 @@ pub fn issue_qr_token(app: &App, who: &Principal) -> Result<(String, i64)> {
     let resident_id = who
         .user_id
         .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
+    // Showing a code records it: while read-only, there is no code to show.
+    if crate::service::operations::maintenance::read_only(app) {
+        return Err(ServiceError::ReadOnly);
+    }
     let token = format!("R{}", crypto::random_upper_code(23));
     let now = app.now();
     let expires_at = now + QR_TOKEN_SECS;
