@@ -29,10 +29,7 @@ pub fn normalise_postal_code(raw: &str) -> Result<String> {
     let digits: String = raw
         .chars()
         .filter(|c| !matches!(c, '-' | 'ー' | '−' | '－' | ' ' | '〒'))
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            _ => c,
-        })
+        .map(crate::domain::text::half_width_digit)
         .collect();
     if digits.len() == 7 && digits.chars().all(|c| c.is_ascii_digit()) {
         Ok(format!("{}-{}", &digits[..3], &digits[3..]))
