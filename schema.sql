@@ -6,30 +6,42 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 ) STRICT;
 
+-- A store's status (domain::store::StoreStatus), as a reference table.
+CREATE TABLE store_statuses (
+    code TEXT PRIMARY KEY
+) STRICT;
+INSERT INTO store_statuses (code) VALUES ('active'), ('suspended'), ('removed');
+
 CREATE TABLE stores (
-    id          INTEGER PRIMARY KEY,
-    name        TEXT NOT NULL,
-    name_kana   TEXT NOT NULL,
-    category    TEXT NOT NULL,
-    address     TEXT NOT NULL,
-    phone       TEXT,
-    hours       TEXT,
-    holidays    TEXT,
-    pr          TEXT,
-    url         TEXT,
-    keywords    TEXT NOT NULL DEFAULT '[]',
-    lat         REAL,
-    lng         REAL,
-    accepts     TEXT NOT NULL DEFAULT '["money"]',
-    sells_cards INTEGER NOT NULL DEFAULT 0,
-    bank        TEXT,
-    mpm_code    TEXT NOT NULL UNIQUE,
-    search_key  TEXT NOT NULL,
-    status      TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended', 'removed')),
-    created_at  INTEGER NOT NULL
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL,
+    name_kana     TEXT NOT NULL,
+    category      TEXT NOT NULL,
+    address       TEXT NOT NULL,
+    phone         TEXT,
+    hours         TEXT,
+    holidays      TEXT,
+    pr            TEXT,
+    url           TEXT,
+    keywords      TEXT NOT NULL DEFAULT '[]',
+    lat           REAL,
+    lng           REAL,
+    accepts       TEXT NOT NULL DEFAULT '["money"]',
+    sells_cards   INTEGER NOT NULL DEFAULT 0,
+    bank          TEXT,
+    mpm_code      TEXT NOT NULL UNIQUE,
+    search_key    TEXT NOT NULL,
+    status        TEXT NOT NULL DEFAULT 'active' REFERENCES store_statuses (code),
+    created_at    INTEGER NOT NULL,
+    -- Why a store was suspended or removed, shown to the secretariat and the store.
+    status_reason TEXT,
+    -- The city's own number for a store (管理番号), so re-importing its list updates
+    -- stores instead of adding them twice.
+    external_key  TEXT
 ) STRICT;
 
 CREATE INDEX stores_category ON stores (category);
+CREATE UNIQUE INDEX stores_external_key ON stores (external_key) WHERE external_key IS NOT NULL;
 
 CREATE TABLE users (
     id            INTEGER PRIMARY KEY,
@@ -327,16 +339,10 @@ CREATE TABLE mail_outbox (
     created_at INTEGER NOT NULL,
     sent_at    INTEGER
 ) STRICT;
--- Why a store was suspended or removed, shown to the secretariat and the store.
-ALTER TABLE stores ADD COLUMN status_reason TEXT;
 -- The store owner manages the store's other staff logins. Logins made by the secretariat
 -- (and so every existing one) are owners.
 ALTER TABLE users ADD COLUMN store_owner INTEGER NOT NULL DEFAULT 0;
 UPDATE users SET store_owner = 1 WHERE role = 'merchant';
--- The city's own number for a store (管理番号), so re-importing its list updates stores
--- instead of adding them twice.
-ALTER TABLE stores ADD COLUMN external_key TEXT;
-CREATE UNIQUE INDEX stores_external_key ON stores (external_key) WHERE external_key IS NOT NULL;
 -- Changes a store asks for: a new profile, or removal from the scheme. The secretariat
 -- approves or rejects them.
 CREATE TABLE store_requests (

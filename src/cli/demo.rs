@@ -4,16 +4,17 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use serde::Deserialize;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use super::CliError;
 use crate::config::Config;
 use crate::db::{self, DbOptions};
-use crate::domain::{Payer, Role, Yen};
+use crate::domain::{Payer, Role, StoreProfile, Yen};
 use crate::service::identity::accounts::{self, NewStaff};
 use crate::service::identity::residents::{self, NewResident};
-use crate::service::merchants::stores::{self, BankAccount, NewStore};
+use crate::service::merchants::stores;
 use crate::service::money::ledger::{self, ChargeRequest, GrantRequest, Method};
 use crate::service::operations::data_key;
 use crate::service::operations::settings::{self, Branding};
@@ -60,27 +61,24 @@ struct Person {
     role: String,
 }
 
-#[derive(Deserialize)]
+/// A store of the fixture: its profile's fields (as the API takes them) and, beside them,
+/// its staff logins.
 struct StoreFixture {
-    name: String,
-    name_kana: String,
-    category: String,
-    address: String,
-    phone: Option<String>,
-    hours: Option<String>,
-    holidays: Option<String>,
-    pr: Option<String>,
-    url: Option<String>,
-    #[serde(default)]
-    keywords: Vec<String>,
-    lat: Option<f64>,
-    lng: Option<f64>,
-    #[serde(default)]
-    accepts: Vec<String>,
-    #[serde(default)]
-    sells_cards: bool,
-    bank: Option<BankAccount>,
+    profile: StoreProfile,
     staff: Vec<Login>,
+}
+
+impl<'de> Deserialize<'de> for StoreFixture {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut fields = Map::<String, Value>::deserialize(d)?;
+        let staff = fields
+            .remove("staff")
+            .ok_or_else(|| D::Error::missing_field("staff"))?;
+        Ok(StoreFixture {
+            staff: serde_json::from_value(staff).map_err(D::Error::custom)?,
+            profile: serde_json::from_value(Value::Object(fields)).map_err(D::Error::custom)?,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -112,7 +110,7 @@ pub fn prepare(path: &Path, opts: &DbOptions, now: i64) -> Result<Vec<DemoLogin>
     for s in &fx.stores {
         for l in &s.staff {
             logins.push((
-                format!("加盟店 {}", s.name),
+                format!("加盟店 {}", s.profile.name),
                 l.login.clone(),
                 l.password.clone(),
             ));
@@ -154,27 +152,7 @@ pub fn prepare(path: &Path, opts: &DbOptions, now: i64) -> Result<Vec<DemoLogin>
     let app = App::open(config)?;
     let cli = Principal::cli();
     for s in fx.stores {
-        let created = stores::create(
-            &app,
-            &cli,
-            NewStore {
-                name: s.name,
-                name_kana: s.name_kana,
-                category: s.category,
-                address: s.address,
-                phone: s.phone,
-                hours: s.hours,
-                holidays: s.holidays,
-                pr: s.pr,
-                url: s.url,
-                keywords: s.keywords,
-                lat: s.lat,
-                lng: s.lng,
-                accepts: s.accepts,
-                sells_cards: s.sells_cards,
-                bank: s.bank,
-            },
-        )?;
+        let created = stores::create(&app, &cli, s.profile)?;
         for l in s.staff {
             stores::add_staff(&app, &cli, created.id, &l.login, &l.password, false)?;
         }

@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_tax_notices.sql"),
     include_str!("migrations/0014_journal_hash_version.sql"),
     include_str!("migrations/0015_money_core.sql"),
+    include_str!("migrations/0016_store_statuses.sql"),
 ];
 
 pub fn current_version() -> i64 {
@@ -155,7 +156,9 @@ mod tests {
     #[test]
     fn reference_tables_list_exactly_the_enums() {
         use crate::domain::program::ProgramKind;
-        use crate::domain::{ChargeMethod, Code, EntryKind, LotOrigin, PaymentKind, Unit};
+        use crate::domain::{
+            ChargeMethod, Code, EntryKind, LotOrigin, PaymentKind, StoreStatus, Unit,
+        };
         let mut migrated = memory();
         run(&mut migrated).unwrap();
         let fresh = Connection::open_in_memory().unwrap();
@@ -170,6 +173,7 @@ mod tests {
             assert_eq!(table(ChargeMethod::TABLE), enum_codes::<ChargeMethod>());
             assert_eq!(table(Unit::TABLE), enum_codes::<Unit>());
             assert_eq!(table(ProgramKind::TABLE), enum_codes::<ProgramKind>());
+            assert_eq!(table(StoreStatus::TABLE), enum_codes::<StoreStatus>());
             for k in ProgramKind::ALL {
                 let unit: String = c
                     .query_row(
@@ -209,5 +213,74 @@ mod tests {
             }
             other => panic!("expected TooNew, got {other:?}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod store_statuses_tests {
+    use super::*;
+
+    /// A database at schema 15, as a city has it before store statuses were a table.
+    fn at_version_15() -> Connection {
+        let c = Connection::open_in_memory().unwrap();
+        crate::db::personal::register(&c, None).unwrap();
+        for sql in &MIGRATIONS[..15] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 15).unwrap();
+        c
+    }
+
+    #[test]
+    fn the_stores_rebuild_keeps_every_row_and_refuses_unknown_statuses() {
+        let mut c = at_version_15();
+        c.execute_batch(
+            "INSERT INTO stores (id, name, name_kana, category, address, mpm_code, search_key,
+                                 status, created_at, status_reason, external_key)
+             VALUES (3, 'A', 'ア', 'c', 'x', 'm3', 'a', 'active', 1, NULL, 'K-3'),
+                    (7, 'B', 'ビ', 'c', 'x', 'm7', 'b', 'suspended', 2, 'why', NULL),
+                    (9, 'C', 'シ', 'd', 'x', 'm9', 'c', 'removed', 3, 'gone', NULL);
+             INSERT INTO users (login, role, display_name, store_id, created_at)
+             VALUES ('m', 'merchant', 'B', 7, 2);",
+        )
+        .unwrap();
+        run(&mut c).unwrap();
+        assert_eq!(version(&c).unwrap(), current_version());
+        let rows: Vec<(i64, String, Option<String>, Option<String>)> = c
+            .prepare("SELECT id, status, status_reason, external_key FROM stores ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (3, "active".into(), None, Some("K-3".into())),
+                (7, "suspended".into(), Some("why".into()), None),
+                (9, "removed".into(), Some("gone".into()), None),
+            ]
+        );
+        let owner: i64 = c
+            .query_row("SELECT store_id FROM users WHERE login = 'm'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(owner, 7, "references to stores still name the table");
+        c.pragma_update(None, "foreign_keys", true).unwrap();
+        assert!(
+            c.execute("UPDATE stores SET status = 'closed' WHERE id = 3", [])
+                .is_err(),
+            "a status outside store_statuses is refused"
+        );
+        assert!(
+            c.execute(
+                "INSERT INTO stores (name, name_kana, category, address, mpm_code, search_key, created_at)
+                 VALUES ('D', 'ディ', 'c', 'x', 'm3', 'd', 4)",
+                [],
+            )
+            .is_err(),
+            "the MPM code is still unique"
+        );
     }
 }

@@ -2,52 +2,30 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::ledger::code_at;
+use crate::domain::{Code, StoreProfile, StoreStatus};
+
+/// A stored store: its profile (without the bank account, which stays sealed for
+/// settlement), its payment code and its status. It reads as its profile (`row.name`).
 #[derive(Debug, Clone)]
 pub struct StoreRow {
     pub id: i64,
-    pub name: String,
-    pub name_kana: String,
-    pub category: String,
-    pub address: String,
-    pub phone: Option<String>,
-    pub hours: Option<String>,
-    pub holidays: Option<String>,
-    pub pr: Option<String>,
-    pub url: Option<String>,
-    pub keywords: Vec<String>,
-    pub lat: Option<f64>,
-    pub lng: Option<f64>,
-    pub accepts: Vec<String>,
-    pub sells_cards: bool,
+    pub profile: StoreProfile,
     pub mpm_code: String,
-    pub status: String,
+    pub status: StoreStatus,
     pub created_at: i64,
     /// When the store's photo was last set, if it has one (also its version in URLs).
     pub photo_at: Option<i64>,
 }
 
-pub struct NewStore<'a> {
-    pub name: &'a str,
-    pub name_kana: &'a str,
-    pub category: &'a str,
-    pub address: &'a str,
-    pub phone: Option<&'a str>,
-    pub hours: Option<&'a str>,
-    pub holidays: Option<&'a str>,
-    pub pr: Option<&'a str>,
-    pub url: Option<&'a str>,
-    pub keywords: &'a [String],
-    pub lat: Option<f64>,
-    pub lng: Option<f64>,
-    pub accepts: &'a [String],
-    pub sells_cards: bool,
-    /// The bank account as JSON; settlement reads it.
-    pub bank: Option<&'a serde_json::Value>,
-    pub mpm_code: &'a str,
-    pub search_key: &'a str,
-    pub created_at: i64,
+impl std::ops::Deref for StoreRow {
+    type Target = StoreProfile;
+    fn deref(&self) -> &StoreProfile {
+        &self.profile
+    }
 }
 
+/// The profile columns, in the order `from_row` and the writes use.
 const COLS: &str = "id, name, name_kana, category, address, phone, hours, holidays, pr, url, \
                     keywords, lat, lng, accepts, sells_cards, mpm_code, status, created_at, \
                     (SELECT updated_at FROM store_photos p WHERE p.store_id = stores.id)";
@@ -59,28 +37,47 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<StoreRow> {
     };
     Ok(StoreRow {
         id: r.get(0)?,
-        name: r.get(1)?,
-        name_kana: r.get(2)?,
-        category: r.get(3)?,
-        address: r.get(4)?,
-        phone: r.get(5)?,
-        hours: r.get(6)?,
-        holidays: r.get(7)?,
-        pr: r.get(8)?,
-        url: r.get(9)?,
-        keywords: json_list(10)?,
-        lat: r.get(11)?,
-        lng: r.get(12)?,
-        accepts: json_list(13)?,
-        sells_cards: r.get(14)?,
+        profile: StoreProfile {
+            name: r.get(1)?,
+            name_kana: r.get(2)?,
+            category: r.get(3)?,
+            address: r.get(4)?,
+            phone: r.get(5)?,
+            hours: r.get(6)?,
+            holidays: r.get(7)?,
+            pr: r.get(8)?,
+            url: r.get(9)?,
+            keywords: json_list(10)?,
+            lat: r.get(11)?,
+            lng: r.get(12)?,
+            accepts: json_list(13)?,
+            sells_cards: r.get(14)?,
+            bank: None,
+        },
         mpm_code: r.get(15)?,
-        status: r.get(16)?,
+        status: code_at(r, 16)?,
         created_at: r.get(17)?,
         photo_at: r.get(18)?,
     })
 }
 
-pub fn insert(c: &Connection, s: &NewStore) -> rusqlite::Result<i64> {
+fn json_list(v: &[String]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+/// Writes a store with a checked, normalised profile (`StoreProfile::normalised`).
+pub fn insert(
+    c: &Connection,
+    s: &StoreProfile,
+    mpm_code: &str,
+    search_key: &str,
+    created_at: i64,
+) -> rusqlite::Result<i64> {
+    // The bank account as JSON; settlement reads it.
+    let bank = s
+        .bank
+        .as_ref()
+        .map(|b| serde_json::to_value(b).unwrap_or_default().to_string());
     super::exec(c,
         "INSERT INTO stores (name, name_kana, category, address, phone, hours, holidays, pr, url,
                              keywords, lat, lng, accepts, sells_cards, bank, mpm_code, search_key, created_at)
@@ -96,15 +93,15 @@ pub fn insert(c: &Connection, s: &NewStore) -> rusqlite::Result<i64> {
             s.holidays,
             s.pr,
             s.url,
-            serde_json::to_string(s.keywords).unwrap_or_else(|_| "[]".into()),
+            json_list(&s.keywords),
             s.lat,
             s.lng,
-            serde_json::to_string(s.accepts).unwrap_or_else(|_| "[]".into()),
+            json_list(&s.accepts),
             s.sells_cards,
-            s.bank.map(|b| b.to_string()),
-            s.mpm_code,
-            s.search_key,
-            s.created_at
+            bank,
+            mpm_code,
+            search_key,
+            created_at
         ],
     )?;
     Ok(c.last_insert_rowid())
@@ -139,49 +136,53 @@ pub struct StoreQuery<'a> {
 pub fn search(c: &Connection, q: &StoreQuery) -> rusqlite::Result<Vec<StoreRow>> {
     let mut st = c.prepare(&format!(
         "SELECT {COLS} FROM stores
-         WHERE status = 'active' AND id > ?1
+         WHERE status = ?5 AND id > ?1
            AND (?2 IS NULL OR instr(search_key, ?2) > 0)
            AND (?3 IS NULL OR category = ?3)
          ORDER BY id LIMIT ?4"
     ))?;
-    st.query_map(params![q.after_id, q.key, q.category, q.limit], from_row)?
-        .collect()
+    let active = StoreStatus::Active.code();
+    st.query_map(
+        params![q.after_id, q.key, q.category, q.limit, active],
+        from_row,
+    )?
+    .collect()
 }
 
 pub fn set_status(
     c: &Connection,
     id: i64,
-    status: &str,
+    status: StoreStatus,
     reason: Option<&str>,
 ) -> rusqlite::Result<usize> {
     super::exec(
         c,
         "UPDATE stores SET status = ?2, status_reason = ?3 WHERE id = ?1",
-        params![id, status, reason],
+        params![id, status.code(), reason],
     )
 }
 
 /// A store as the secretariat's list shows it.
-pub struct StoreStatus {
+pub struct StoreListing {
     pub id: i64,
     pub name: String,
-    pub status: String,
+    pub status: StoreStatus,
     pub reason: Option<String>,
     pub has_photo: bool,
 }
 
 /// Every store, whatever its status, for the secretariat.
-pub fn all_with_status(c: &Connection) -> rusqlite::Result<Vec<StoreStatus>> {
+pub fn all_with_status(c: &Connection) -> rusqlite::Result<Vec<StoreListing>> {
     let mut st = c.prepare(
         "SELECT id, name, status, status_reason,
                 EXISTS (SELECT 1 FROM store_photos p WHERE p.store_id = stores.id)
          FROM stores ORDER BY id",
     )?;
     st.query_map([], |r| {
-        Ok(StoreStatus {
+        Ok(StoreListing {
             id: r.get(0)?,
             name: r.get(1)?,
-            status: r.get(2)?,
+            status: code_at(r, 2)?,
             reason: r.get(3)?,
             has_photo: r.get(4)?,
         })
@@ -191,10 +192,10 @@ pub fn all_with_status(c: &Connection) -> rusqlite::Result<Vec<StoreStatus>> {
 
 /// The categories of active stores, for the directory's filter.
 pub fn categories(c: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut st = c.prepare(
-        "SELECT DISTINCT category FROM stores WHERE status = 'active' ORDER BY category",
-    )?;
-    st.query_map([], |r| r.get(0))?.collect()
+    let mut st =
+        c.prepare("SELECT DISTINCT category FROM stores WHERE status = ?1 ORDER BY category")?;
+    st.query_map([StoreStatus::Active.code()], |r| r.get(0))?
+        .collect()
 }
 
 pub fn count(c: &Connection) -> rusqlite::Result<i64> {
@@ -220,8 +221,14 @@ pub fn set_external_key(c: &Connection, id: i64, key: &str) -> rusqlite::Result<
     Ok(())
 }
 
-/// Replaces a store's public profile (not its codes, bank account or status).
-pub fn update_profile(c: &Connection, id: i64, s: &NewStore) -> rusqlite::Result<()> {
+/// Replaces a store's public profile with a checked, normalised one (not its codes, bank
+/// account, media or status).
+pub fn update_profile(
+    c: &Connection,
+    id: i64,
+    s: &StoreProfile,
+    search_key: &str,
+) -> rusqlite::Result<()> {
     super::exec(c,
         "UPDATE stores SET name = ?2, name_kana = ?3, category = ?4, address = ?5, phone = ?6, hours = ?7,
                 holidays = ?8, pr = ?9, url = ?10, keywords = ?11, lat = ?12, lng = ?13, search_key = ?14
@@ -237,10 +244,10 @@ pub fn update_profile(c: &Connection, id: i64, s: &NewStore) -> rusqlite::Result
             s.holidays,
             s.pr,
             s.url,
-            serde_json::to_string(s.keywords).unwrap_or_else(|_| "[]".into()),
+            json_list(&s.keywords),
             s.lat,
             s.lng,
-            s.search_key
+            search_key
         ],
     )?;
     Ok(())

@@ -134,5 +134,6 @@ mod tests {
         round_trips::<ChargeMethod>();
         round_trips::<crate::domain::Unit>();
         round_trips::<crate::domain::program::ProgramKind>();
+        round_trips::<crate::domain::StoreStatus>();
     }
 }

@@ -25,6 +25,34 @@ pub fn is_typed_text(s: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// A full-width digit (０-９) as its ASCII digit; any other character as it is.
+pub fn half_width_digit(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// A Japanese phone number as its digits (full-width digits, hyphens and brackets taken).
+pub fn normalise_phone(raw: &str) -> Result<String, Text> {
+    let digits: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '(' | ')' | 'ー' | '−'))
+        .map(half_width_digit)
+        .collect();
+    if (10..=11).contains(&digits.len())
+        && digits.starts_with('0')
+        && digits.chars().all(|c| c.is_ascii_digit())
+    {
+        Ok(digits)
+    } else {
+        Err(Text::new(
+            "phone must be a Japanese phone number such as 090-1234-5678",
+            "電話番号は 090-1234-5678 のような形で入力してください",
+        ))
+    }
+}
+
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.en)

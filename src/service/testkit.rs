@@ -37,22 +37,12 @@ pub fn store(app: &App, name: &str, category: &str) -> (i64, String, Principal) 
     let s = stores::create(
         app,
         &Principal::cli(),
-        stores::NewStore {
+        crate::domain::StoreProfile {
             name: name.into(),
             name_kana: "ミセ".into(),
             category: category.into(),
             address: "本町".into(),
-            phone: None,
-            hours: None,
-            holidays: None,
-            pr: None,
-            url: None,
-            keywords: vec![],
-            lat: None,
-            lng: None,
-            accepts: vec![],
-            sells_cards: false,
-            bank: None,
+            ..Default::default()
         },
     )
     .expect("create store");

@@ -28,4 +28,5 @@ mod quiet;
 mod resident_app;
 mod roles;
 mod shop;
+mod store_status;
 mod tax;

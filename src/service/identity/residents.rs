@@ -214,25 +214,7 @@ pub fn field_label_ja(field: &str) -> &str {
 
 /// A Japanese phone number: 10 or 11 digits, hyphens and spaces allowed, stored as digits.
 pub fn normalise_phone(raw: &str) -> Result<String> {
-    let digits: String = raw
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' ' | '(' | ')' | 'ー' | '−'))
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            _ => c,
-        })
-        .collect();
-    if (10..=11).contains(&digits.len())
-        && digits.starts_with('0')
-        && digits.chars().all(|c| c.is_ascii_digit())
-    {
-        Ok(digits)
-    } else {
-        Err(invalid(
-            "phone must be a Japanese phone number such as 090-1234-5678",
-            "電話番号は 090-1234-5678 のような形で入力してください",
-        ))
-    }
+    crate::domain::text::normalise_phone(raw).map_err(ServiceError::Invalid)
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@
 //! after the store (the mail address, being personal data, stays sealed).
 
 use crate::db::{self, applications as rows, audit};
-use crate::domain::{Login, Text};
-use crate::service::merchants::stores::{self, NewStore};
+use crate::domain::{Login, StoreProfile, Text};
+use crate::service::merchants::stores;
 use crate::service::{
     App, Principal, Result, STAFF, ServiceError, crypto, invalid, not_found, require,
 };
@@ -15,7 +15,7 @@ use crate::service::{
 pub use rows::ApplicationRow;
 
 pub struct Application {
-    pub store: NewStore,
+    pub store: StoreProfile,
     pub applicant_name: String,
     pub email: String,
     /// The pledge not to move currency without real trade (換金目的の取引をしない誓約).
@@ -29,10 +29,7 @@ pub fn normalise_postal_code(raw: &str) -> Result<String> {
     let digits: String = raw
         .chars()
         .filter(|c| !matches!(c, '-' | 'ー' | '−' | '－' | ' ' | '〒'))
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            _ => c,
-        })
+        .map(crate::domain::text::half_width_digit)
         .collect();
     if digits.len() == 7 && digits.chars().all(|c| c.is_ascii_digit()) {
         Ok(format!("{}-{}", &digits[..3], &digits[3..]))
@@ -172,7 +169,7 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
     db::write(&mut conn, |tx| -> Result<Option<Approved>> {
         let (status, reason, approved, subject, body) = match &d {
             Decision::Approve => {
-                let store: NewStore = serde_json::from_str(&a.profile)
+                let store: StoreProfile = serde_json::from_str(&a.profile)
                     .map_err(|e| ServiceError::Internal(e.to_string()))?;
                 let created = stores::insert_store(tx, &who.actor, &store, now)?;
                 let login = owner_login(tx, created.id)?;

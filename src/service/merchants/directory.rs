@@ -3,7 +3,7 @@
 //! admin's audit log. Pages reach the database only through use cases like these.
 
 use crate::db;
-use crate::domain::Role;
+use crate::domain::{Role, StoreStatus};
 use crate::service::{App, Principal, Result, not_found, require};
 
 pub use crate::db::audit::AuditRow;
@@ -17,7 +17,7 @@ pub fn categories(app: &App) -> Result<Vec<String>> {
 /// found, so nobody is led to pay it.
 pub fn payable_store(app: &App, code: &str) -> Result<db::stores::StoreRow> {
     db::stores::by_mpm_code(&*app.conn()?, code)?
-        .filter(|s| s.status == "active")
+        .filter(|s| s.status == StoreStatus::Active)
         .ok_or_else(|| {
             not_found(
                 "no store has this QR code",

@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::db::{self, audit, stores as rows};
-use crate::service::merchants::stores::{self, NewStore};
+use crate::domain::StoreProfile;
+use crate::domain::store::split_keywords;
+use crate::service::merchants::stores;
 use crate::service::{App, Principal, Result, STAFF, invalid, require};
 
 /// One row of the file as understood.
@@ -14,7 +16,7 @@ pub struct Row {
     /// Line in the file (the header is line 1).
     pub line: usize,
     pub key: String,
-    pub store: NewStore,
+    pub store: StoreProfile,
 }
 
 /// A row with what importing would do, or why it cannot.
@@ -83,7 +85,7 @@ pub fn parse(table: &[Vec<String>]) -> Result<Vec<Row>> {
         rows.push(Row {
             line: i + 1,
             key: get("key").unwrap_or_default(),
-            store: NewStore {
+            store: StoreProfile {
                 name: get("name").unwrap_or_default(),
                 name_kana: get("name_kana").unwrap_or_default(),
                 category: get("category").unwrap_or_default(),
@@ -94,18 +96,11 @@ pub fn parse(table: &[Vec<String>]) -> Result<Vec<Row>> {
                 pr: get("pr"),
                 url: get("url"),
                 keywords: get("keywords")
-                    .map(|k| {
-                        k.split([',', '、', '，'])
-                            .map(|w| w.trim().to_owned())
-                            .filter(|w| !w.is_empty())
-                            .collect()
-                    })
+                    .map(|k| split_keywords(&k))
                     .unwrap_or_default(),
                 lat: num("lat"),
                 lng: num("lng"),
-                accepts: vec![],
-                sells_cards: false,
-                bank: None,
+                ..StoreProfile::default()
             },
         });
     }

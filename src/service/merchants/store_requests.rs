@@ -2,14 +2,12 @@
 //! from the scheme. Only the store's owner may file them; the secretariat decides.
 
 use crate::db::{self, audit, stores as rows};
-use crate::domain::Role;
-use crate::service::merchants::stores::{
-    NewStore, no_store, owned_store, update_profile_in, validate,
-};
+use crate::domain::{Role, StoreProfile, StoreStatus};
+use crate::service::merchants::stores::{no_store, owned_store, update_profile_in, validate};
 use crate::service::{App, Principal, Result, STAFF, ServiceError, invalid, require};
 
 /// The owner asks for a new profile; the secretariat approves it before it shows.
-pub fn request_update(app: &App, who: &Principal, profile: NewStore) -> Result<i64> {
+pub fn request_update(app: &App, who: &Principal, profile: StoreProfile) -> Result<i64> {
     let store = owned_store(app, who)?;
     validate(&profile)?;
     let json =
@@ -91,12 +89,12 @@ pub fn decide_request(
         if approve {
             match r.kind.as_str() {
                 "update" => {
-                    let p: NewStore = serde_json::from_str(r.profile.as_deref().unwrap_or(""))
+                    let p: StoreProfile = serde_json::from_str(r.profile.as_deref().unwrap_or(""))
                         .map_err(|e| ServiceError::Internal(e.to_string()))?;
                     update_profile_in(tx, r.store_id, &p)?;
                 }
                 _ => {
-                    rows::set_status(tx, r.store_id, "removed", r.note.as_deref())?;
+                    rows::set_status(tx, r.store_id, StoreStatus::Removed, r.note.as_deref())?;
                 }
             }
         }

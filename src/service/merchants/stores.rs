@@ -3,197 +3,30 @@
 //! `store_requests`.
 
 use rusqlite::Transaction;
-use serde::{Deserialize, Serialize};
 
 /// A store as the use cases give it out (pages and the API render it).
-pub use crate::db::stores::StoreRow;
+pub use crate::db::stores::{StoreListing, StoreRow};
 
 use crate::db::{self, accounts as users, audit, stores as rows};
 use crate::domain::image::picture_type;
 use crate::domain::kana::search_key;
-use crate::domain::text::is_typed_text;
-use crate::domain::{Login, Password, Role};
+use crate::domain::{Login, Password, Role, StoreProfile, StoreStatus};
 use crate::service::{
     App, Principal, Result, STAFF, ServiceError, crypto, identity::accounts::duplicate_login,
     invalid, not_found, require,
 };
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct BankAccount {
-    pub bank_code: String,
-    pub branch_code: String,
-    pub account_type: String,
-    pub account_number: String,
-    pub holder_kana: String,
-}
-
-impl BankAccount {
-    /// Shape checks of a Japanese bank account (the code lists arrive with settlement).
-    pub fn validate(&self) -> Result<()> {
-        let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
-        if !digits(&self.bank_code, 4) {
-            return Err(invalid(
-                "bank_code must be 4 digits",
-                "金融機関コードは4桁の数字です",
-            ));
-        }
-        if !digits(&self.branch_code, 3) {
-            return Err(invalid(
-                "branch_code must be 3 digits",
-                "支店コードは3桁の数字です",
-            ));
-        }
-        if !matches!(self.account_type.as_str(), "ordinary" | "current") {
-            return Err(invalid(
-                "account_type must be ordinary or current",
-                "預金種目は普通か当座です",
-            ));
-        }
-        if !digits(&self.account_number, 7) {
-            return Err(invalid(
-                "account_number must be 7 digits",
-                "口座番号は7桁の数字です",
-            ));
-        }
-        let kana_ok = |c: char| {
-            matches!(c, 'ァ'..='ヶ' | 'ー' | '　' | ' ' | '（' | '）' | '(' | ')' | '.' | '．' | '-' | 'ｦ'..='ﾟ')
-                || c.is_ascii_uppercase()
-                || c.is_ascii_digit()
-        };
-        let h = self.holder_kana.trim();
-        if h.is_empty() || h.chars().count() > 30 || !h.chars().all(kana_ok) {
-            return Err(invalid(
-                "holder_kana must be the account holder's name in katakana (30 characters at most)",
-                "口座名義はカタカナ30文字以内で入力してください",
-            ));
-        }
-        Ok(())
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct NewStore {
-    pub name: String,
-    pub name_kana: String,
-    pub category: String,
-    pub address: String,
-    pub phone: Option<String>,
-    pub hours: Option<String>,
-    pub holidays: Option<String>,
-    pub pr: Option<String>,
-    pub url: Option<String>,
-    pub keywords: Vec<String>,
-    pub lat: Option<f64>,
-    pub lng: Option<f64>,
-    pub accepts: Vec<String>,
-    pub sells_cards: bool,
-    pub bank: Option<BankAccount>,
-}
-
-/// A profile field's Japanese name, for messages on the forms.
-fn label_ja(field: &str) -> &str {
-    match field {
-        "name" => "店名",
-        "name_kana" => "店名(カナ)",
-        "category" => "業種",
-        "address" => "住所",
-        "hours" => "営業時間",
-        "holidays" => "定休日",
-        "pr" => "PR文",
-        "url" => "URL",
-        other => other,
-    }
-}
-
-pub const MEDIA: &[&str] = &["money", "coupons", "points"];
 
 pub struct CreatedStore {
     pub id: i64,
     pub mpm_code: String,
 }
 
-/// Checks a store profile as a person entered it; the message names the field in the
-/// visitor's language.
-pub fn validate(s: &NewStore) -> Result<()> {
-    let text = |label: &str, v: &str, max: usize| -> Result<()> {
-        if !is_typed_text(v) {
-            return Err(invalid(
-                format!("{label} contains control characters"),
-                format!("{}に使えない文字が含まれています", label_ja(label)),
-            ));
-        }
-        let n = v.trim().chars().count();
-        if n == 0 || n > max {
-            return Err(invalid(
-                format!("{label} must be 1 to {max} characters"),
-                format!("{}は1〜{max}文字で入力してください", label_ja(label)),
-            ));
-        }
-        Ok(())
-    };
-    text("name", &s.name, 100)?;
-    text("name_kana", &s.name_kana, 100)?;
-    text("category", &s.category, 40)?;
-    text("address", &s.address, 200)?;
-    for (label, v, max) in [
-        ("hours", &s.hours, 200),
-        ("holidays", &s.holidays, 200),
-        ("pr", &s.pr, 2000),
-        ("url", &s.url, 500),
-    ] {
-        if let Some(v) = v {
-            text(label, v, max)?;
-        }
-    }
-    if let Some(u) = &s.url
-        && !(u.starts_with("https://") || u.starts_with("http://"))
-    {
-        return Err(invalid(
-            "url must start with https:// or http://",
-            "URLは https:// で始めてください",
-        ));
-    }
-    if s.keywords.len() > 20
-        || s.keywords
-            .iter()
-            .any(|k| k.trim().is_empty() || k.chars().count() > 40)
-    {
-        return Err(invalid(
-            "keywords: at most 20, each 1 to 40 characters",
-            "キーワードは20個まで、各40文字以内です",
-        ));
-    }
-    if s.lat.is_some_and(|v| !(-90.0..=90.0).contains(&v))
-        || s.lng.is_some_and(|v| !(-180.0..=180.0).contains(&v))
-    {
-        return Err(invalid(
-            "lat/lng are out of range",
-            "緯度・経度が範囲外です",
-        ));
-    }
-    if s.lat.is_some() != s.lng.is_some() {
-        return Err(invalid(
-            "give both lat and lng, or neither",
-            "緯度と経度は両方入力してください",
-        ));
-    }
-    if let Some(bad) = s.accepts.iter().find(|m| !MEDIA.contains(&m.as_str())) {
-        return Err(invalid(
-            format!("accepts: unknown medium {bad}"),
-            format!("利用できる決済手段の指定が不明です: {bad}"),
-        ));
-    }
-    if let Some(p) = &s.phone {
-        crate::service::identity::residents::normalise_phone(p)?;
-    }
-    if let Some(b) = &s.bank {
-        b.validate()?;
-    }
-    Ok(())
+/// Checks a store profile as a person entered it (`StoreProfile::validate`).
+pub fn validate(s: &StoreProfile) -> Result<()> {
+    s.validate().map_err(ServiceError::Invalid)
 }
 
-pub fn create(app: &App, who: &Principal, s: NewStore) -> Result<CreatedStore> {
+pub fn create(app: &App, who: &Principal, s: StoreProfile) -> Result<CreatedStore> {
     require(who, STAFF)?;
     validate(&s)?;
     let mut conn = app.conn()?;
@@ -201,51 +34,15 @@ pub fn create(app: &App, who: &Principal, s: NewStore) -> Result<CreatedStore> {
 }
 
 /// Writes a checked store profile inside the caller's transaction, with a fresh MPM code.
-pub fn insert_store(tx: &Transaction, actor: &str, s: &NewStore, now: i64) -> Result<CreatedStore> {
-    let accepts = if s.accepts.is_empty() {
-        vec!["money".to_owned()]
-    } else {
-        s.accepts.clone()
-    };
-    let phone = s
-        .phone
-        .as_deref()
-        .map(crate::service::identity::residents::normalise_phone)
-        .transpose()?;
-    let bank = s
-        .bank
-        .as_ref()
-        .map(|b| serde_json::to_value(b).unwrap_or_default());
-    let key = search_key(&format!(
-        "{} {} {}",
-        s.name,
-        s.name_kana,
-        s.keywords.join(" ")
-    ));
+pub fn insert_store(
+    tx: &Transaction,
+    actor: &str,
+    s: &StoreProfile,
+    now: i64,
+) -> Result<CreatedStore> {
+    let stored = s.normalised().map_err(ServiceError::Invalid)?;
     let mpm_code = crypto::random_code(16);
-    let id = rows::insert(
-        tx,
-        &rows::NewStore {
-            name: s.name.trim(),
-            name_kana: s.name_kana.trim(),
-            category: s.category.trim(),
-            address: s.address.trim(),
-            phone: phone.as_deref(),
-            hours: s.hours.as_deref(),
-            holidays: s.holidays.as_deref(),
-            pr: s.pr.as_deref(),
-            url: s.url.as_deref(),
-            keywords: &s.keywords,
-            lat: s.lat,
-            lng: s.lng,
-            accepts: &accepts,
-            sells_cards: s.sells_cards,
-            bank: bank.as_ref(),
-            mpm_code: &mpm_code,
-            search_key: &key,
-            created_at: now,
-        },
-    )?;
+    let id = rows::insert(tx, &stored, &mpm_code, &s.search_key(), now)?;
     audit::record(
         tx,
         now,
@@ -258,43 +55,10 @@ pub fn insert_store(tx: &Transaction, actor: &str, s: &NewStore, now: i64) -> Re
 }
 
 /// Replaces a store's public profile inside the caller's transaction (its codes, bank
-/// account and status stay).
-pub fn update_profile_in(tx: &Transaction, id: i64, s: &NewStore) -> Result<()> {
-    let phone = s
-        .phone
-        .as_deref()
-        .map(crate::service::identity::residents::normalise_phone)
-        .transpose()?;
-    let key = search_key(&format!(
-        "{} {} {}",
-        s.name,
-        s.name_kana,
-        s.keywords.join(" ")
-    ));
-    rows::update_profile(
-        tx,
-        id,
-        &rows::NewStore {
-            name: s.name.trim(),
-            name_kana: s.name_kana.trim(),
-            category: s.category.trim(),
-            address: s.address.trim(),
-            phone: phone.as_deref(),
-            hours: s.hours.as_deref(),
-            holidays: s.holidays.as_deref(),
-            pr: s.pr.as_deref(),
-            url: s.url.as_deref(),
-            keywords: &s.keywords,
-            lat: s.lat,
-            lng: s.lng,
-            accepts: &[],
-            sells_cards: false,
-            bank: None,
-            mpm_code: "",
-            search_key: &key,
-            created_at: 0,
-        },
-    )?;
+/// account, media and status stay).
+pub fn update_profile_in(tx: &Transaction, id: i64, s: &StoreProfile) -> Result<()> {
+    let stored = s.normalised().map_err(ServiceError::Invalid)?;
+    rows::update_profile(tx, id, &stored, &s.search_key())?;
     Ok(())
 }
 
@@ -370,18 +134,12 @@ pub fn set_status(
     app: &App,
     who: &Principal,
     store_id: i64,
-    status: &str,
+    status: StoreStatus,
     reason: &str,
 ) -> Result<()> {
     require(who, STAFF)?;
-    if !matches!(status, "active" | "suspended" | "removed") {
-        return Err(invalid(
-            "status must be active, suspended or removed",
-            "状態の指定が正しくありません",
-        ));
-    }
     let reason = reason.trim();
-    if status != "active" && reason.is_empty() {
+    if status != StoreStatus::Active && reason.is_empty() {
         return Err(invalid("give the reason", "理由を入力してください"));
     }
     let mut conn = app.conn()?;
@@ -402,7 +160,7 @@ pub fn set_status(
     })
 }
 
-pub fn all_with_status(app: &App, who: &Principal) -> Result<Vec<rows::StoreStatus>> {
+pub fn all_with_status(app: &App, who: &Principal) -> Result<Vec<rows::StoreListing>> {
     require(who, STAFF)?;
     Ok(rows::all_with_status(&*app.conn()?)?)
 }
@@ -492,7 +250,7 @@ pub fn remove_photo(app: &App, who: &Principal, store_id: i64) -> Result<()> {
 /// An active store's photo for the directory: (content type, bytes).
 pub fn photo(app: &App, store_id: i64) -> Result<(String, Vec<u8>)> {
     let conn = app.conn()?;
-    let active = rows::get(&conn, store_id)?.is_some_and(|s| s.status == "active");
+    let active = rows::get(&conn, store_id)?.is_some_and(|s| s.status == StoreStatus::Active);
     match rows::photo(&conn, store_id)? {
         Some(p) if active => Ok(p),
         _ => Err(not_found("no such photo", "写真が見つかりません")),

@@ -4,57 +4,17 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::Paging;
-use crate::service::merchants::stores::{self, BankAccount, NewStore, StoreRow};
+use crate::domain::{Code, StoreProfile, StoreStatus};
+use crate::service::merchants::stores::{self, StoreRow};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::Ctx;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewStoreWire {
-    name: String,
-    name_kana: String,
-    category: String,
-    address: String,
-    phone: Option<String>,
-    hours: Option<String>,
-    holidays: Option<String>,
-    pr: Option<String>,
-    url: Option<String>,
-    #[serde(default)]
-    keywords: Vec<String>,
-    lat: Option<f64>,
-    lng: Option<f64>,
-    #[serde(default)]
-    accepts: Vec<String>,
-    #[serde(default)]
-    sells_cards: bool,
-    bank: Option<BankAccount>,
-}
-
+/// The request body is the profile itself (`StoreProfile`: api.md's fields, unknown ones
+/// refused).
 pub fn create(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    let w: NewStoreWire = ctx.json()?;
-    let s = stores::create(
-        ctx.app,
-        ctx.who()?,
-        NewStore {
-            name: w.name,
-            name_kana: w.name_kana,
-            category: w.category,
-            address: w.address,
-            phone: w.phone,
-            hours: w.hours,
-            holidays: w.holidays,
-            pr: w.pr,
-            url: w.url,
-            keywords: w.keywords,
-            lat: w.lat,
-            lng: w.lng,
-            accepts: w.accepts,
-            sells_cards: w.sells_cards,
-            bank: w.bank,
-        },
-    )?;
+    let profile: StoreProfile = ctx.json()?;
+    let s = stores::create(ctx.app, ctx.who()?, profile)?;
     Ok(Reply::json(
         201,
         &json!({ "id": s.id, "mpm_code": s.mpm_code }),
@@ -102,31 +62,24 @@ pub fn get(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let p = ctx.principal.as_ref();
     if p.is_some_and(|p| p.role.is_staff() || p.store_id == Some(s.id)) {
         v["mpm_code"] = json!(s.mpm_code);
-        v["status"] = json!(s.status);
+        v["status"] = json!(s.status.code());
     }
-    if s.status != "active" && !p.is_some_and(|p| p.role.is_staff() || p.store_id == Some(s.id)) {
+    if s.status != StoreStatus::Active
+        && !p.is_some_and(|p| p.role.is_staff() || p.store_id == Some(s.id))
+    {
         return Err(WebError::RouteNotFound);
     }
     Ok(Reply::json(200, &v))
 }
 
+/// A store as the directory shows it: its profile without the bank account, its id and
+/// photo.
 fn public_store(s: &StoreRow) -> Value {
-    json!({
-        "id": s.id,
-        "name": s.name,
-        "name_kana": s.name_kana,
-        "category": s.category,
-        "address": s.address,
-        "phone": s.phone,
-        "hours": s.hours,
-        "holidays": s.holidays,
-        "pr": s.pr,
-        "url": s.url,
-        "keywords": s.keywords,
-        "lat": s.lat,
-        "lng": s.lng,
-        "accepts": s.accepts,
-        "sells_cards": s.sells_cards,
-        "photo_url": crate::web::pages::directory::photo_url(s),
-    })
+    let mut v = serde_json::to_value(&s.profile).unwrap_or_else(|_| json!({}));
+    if let Some(o) = v.as_object_mut() {
+        o.remove("bank");
+    }
+    v["id"] = json!(s.id);
+    v["photo_url"] = json!(crate::web::pages::directory::photo_url(s));
+    v
 }

@@ -3,26 +3,14 @@
 
 use maud::{Markup, html};
 
-use super::{message, render, status_of};
+use super::{message, render, status_of, store_form};
+use crate::domain::StoreProfile;
 use crate::domain::time::format_datetime_ja;
 use crate::service::merchants::applications::{self, Application, Decision};
-use crate::service::merchants::stores::{BankAccount, NewStore};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
 use crate::web::views::{Field, Lang, alert, csrf_field, notice};
-
-const CATEGORIES: &[&str] = &[
-    "食料品",
-    "飲食店",
-    "医薬品・日用品",
-    "衣料品",
-    "家電・日用雑貨",
-    "理美容",
-    "宿泊・観光",
-    "サービス",
-    "その他",
-];
 
 fn form_page(ctx: &Ctx, status: u16, values: &[(String, String)], error: Option<&str>) -> Reply {
     let l = ctx.lang;
@@ -35,7 +23,7 @@ fn form_page(ctx: &Ctx, status: u16, values: &[(String, String)], error: Option<
             (csrf_field(&ctx.csrf_token()))
             h2 { (l.t("お店の情報", "Your store")) }
             (Field::new(l.t("郵便番号", "Postal code"), "postal_code").value(&v("postal_code")).required(true).autocomplete("postal-code").hint(l.t("例: 379-0192", "e.g. 379-0192")).render(l))
-            (store_fields(l, values))
+            (store_form::store_fields(l, values))
             h2 { (l.t("精算金の振込口座", "Bank account for settlement")) }
             (Field::new(l.t("金融機関コード(4桁)", "Bank code (4 digits)"), "bank_code").value(&v("bank_code")).required(true).render(l))
             (Field::new(l.t("支店コード(3桁)", "Branch code (3 digits)"), "branch_code").value(&v("branch_code")).required(true).render(l))
@@ -82,15 +70,9 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
         ));
     }
     let application = Application {
-        store: NewStore {
-            bank: Some(BankAccount {
-                bank_code: text("bank_code").unwrap_or_default(),
-                branch_code: text("branch_code").unwrap_or_default(),
-                account_type: text("account_type").unwrap_or_else(|| "ordinary".into()),
-                account_number: text("account_number").unwrap_or_default(),
-                holder_kana: text("holder_kana").unwrap_or_default(),
-            }),
-            ..store_from_form(&f)
+        store: StoreProfile {
+            bank: Some(store_form::bank_from_form(&f)),
+            ..store_form::profile_from_form(&f)
         },
         applicant_name: text("applicant_name").unwrap_or_default(),
         email: text("email").unwrap_or_default(),
@@ -157,7 +139,7 @@ pub fn queue(ctx: &mut Ctx) -> Result<Reply, WebError> {
         ul.notice-list {
             @for a in &items {
                 li {
-                    a href={ "/office/applications/" (a.id) } { (a.id) ". " (serde_json::from_str::<NewStore>(&a.profile).map(|s| s.name).unwrap_or_default()) }
+                    a href={ "/office/applications/" (a.id) } { (a.id) ". " (serde_json::from_str::<StoreProfile>(&a.profile).map(|s| s.name).unwrap_or_default()) }
                     small { (status_label(l, &a.status)) " · " (if a.source == "post" { l.t("郵送", "post") } else { "web" }) " · " (format_datetime_ja(a.created_at)) }
                 }
             }
@@ -183,7 +165,7 @@ fn review_page(
 ) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let a = applications::get(ctx.app, ctx.param_id(0)?)?;
-    let s: NewStore = serde_json::from_str(&a.profile)
+    let s: StoreProfile = serde_json::from_str(&a.profile)
         .map_err(|e| WebError::Service(crate::service::ServiceError::Internal(e.to_string())))?;
     let csrf = ctx.csrf_token();
     let bank = s.bank.clone();
@@ -260,75 +242,5 @@ pub fn decide(ctx: &mut Ctx) -> Result<Reply, WebError> {
             review_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-/// The store profile fields, shared by the application form and the store's own
-/// profile form; `values` refills them.
-pub fn store_fields(l: Lang, values: &[(String, String)]) -> Markup {
-    let v = |n: &str| field(values, n).unwrap_or("").to_owned();
-    let checked = |n: &str, val: &str| values.iter().any(|(k, x)| k == n && x == val);
-    html! {
-            (Field::new(l.t("店名", "Store name"), "name").value(&v("name")).required(true).render(l))
-            (Field::new(l.t("店名(カナ)", "Store name in kana"), "name_kana").value(&v("name_kana")).required(true).render(l))
-            div.field {
-                label for="f-category" { (l.t("業種", "Category")) span.req { (l.t("必須", "required")) } }
-                select #f-category name="category" required {
-                    option value="" { (l.t("選んでください", "Choose")) }
-                    @for c in CATEGORIES { option value=(c) selected[v("category") == *c] { (c) } }
-                }
-            }
-            (Field::new(l.t("住所", "Address"), "address").value(&v("address")).required(true).render(l))
-            (Field::new(l.t("電話番号", "Phone"), "phone").kind("tel").value(&v("phone")).render(l))
-            (Field::new(l.t("営業時間", "Opening hours"), "hours").value(&v("hours")).render(l))
-            (Field::new(l.t("定休日", "Closed on"), "holidays").value(&v("holidays")).render(l))
-            (Field::new(l.t("お店のPR", "About your store"), "pr").value(&v("pr")).render(l))
-            (Field::new("URL", "url").kind("url").value(&v("url")).render(l))
-            (Field::new(l.t("検索キーワード(読点かカンマ区切り)", "Search keywords (comma separated)"), "keywords").value(&v("keywords")).render(l))
-            fieldset {
-                legend { (l.t("使えるもの", "Accepts")) }
-                label.choice { input type="checkbox" name="accepts" value="money" checked[values.is_empty() || checked("accepts", "money")]; " " (l.t("電子通貨", "Money")) }
-                label.choice { input type="checkbox" name="accepts" value="coupons" checked[checked("accepts", "coupons")]; " " (l.t("電子割引券", "Discount coupons")) }
-                label.choice { input type="checkbox" name="accepts" value="points" checked[checked("accepts", "points")]; " " (l.t("コミュニティポイント", "Community points")) }
-                label.choice { input type="checkbox" name="sells_cards" value="1" checked[checked("sells_cards", "1")]; " " (l.t("カードの販売・チャージを取り扱う", "Sell and charge cards")) }
-            }
-    }
-}
-
-/// The store profile of those fields (no bank account).
-pub fn store_from_form(f: &[(String, String)]) -> NewStore {
-    let text = |n: &str| {
-        field(f, n)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    NewStore {
-        name: text("name").unwrap_or_default(),
-        name_kana: text("name_kana").unwrap_or_default(),
-        category: text("category").unwrap_or_default(),
-        address: text("address").unwrap_or_default(),
-        phone: text("phone"),
-        hours: text("hours"),
-        holidays: text("holidays"),
-        pr: text("pr"),
-        url: text("url"),
-        keywords: text("keywords")
-            .map(|k| {
-                k.split([',', '、', '，'])
-                    .map(|w| w.trim().to_owned())
-                    .filter(|w| !w.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default(),
-        lat: None,
-        lng: None,
-        accepts: f
-            .iter()
-            .filter(|(k, _)| k == "accepts")
-            .map(|(_, v)| v.clone())
-            .collect(),
-        sells_cards: field(f, "sells_cards") == Some("1"),
-        bank: None,
     }
 }

@@ -3,7 +3,7 @@
 use maud::html;
 
 use super::render;
-use crate::domain::image;
+use crate::domain::{StoreStatus, image};
 use crate::service::merchants::directory;
 use crate::service::merchants::stores::{self, StoreRow};
 use crate::web::error::WebError;
@@ -90,7 +90,7 @@ pub fn photo(ctx: &mut Ctx) -> Result<Reply, WebError> {
 pub fn show(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let s: StoreRow = stores::get(ctx.app, ctx.param_id(0)?)?;
-    if s.status != "active" {
+    if s.status != StoreStatus::Active {
         return Err(WebError::RouteNotFound);
     }
     let body = html! {

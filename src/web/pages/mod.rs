@@ -16,6 +16,7 @@ pub mod resident;
 pub mod residents_office;
 pub mod shop;
 pub mod shop_owner;
+pub mod store_form;
 pub mod store_import;
 pub mod stores_office;
 pub mod wallet;

@@ -99,26 +99,7 @@ fn profile_page(
         ctx.app,
         who.store_id.ok_or(WebError::RouteNotFound)?,
     )?;
-    let values: Vec<(String, String)> = [
-        ("name", s.name.clone()),
-        ("name_kana", s.name_kana.clone()),
-        ("category", s.category.clone()),
-        ("address", s.address.clone()),
-        ("phone", s.phone.clone().unwrap_or_default()),
-        ("hours", s.hours.clone().unwrap_or_default()),
-        ("holidays", s.holidays.clone().unwrap_or_default()),
-        ("pr", s.pr.clone().unwrap_or_default()),
-        ("url", s.url.clone().unwrap_or_default()),
-        ("keywords", s.keywords.join("、")),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .chain(s.accepts.iter().map(|m| ("accepts".to_owned(), m.clone())))
-    .chain(
-        s.sells_cards
-            .then(|| ("sells_cards".to_owned(), "1".to_owned())),
-    )
-    .collect();
+    let values = super::store_form::profile_values(&s.profile);
     let requests = crate::service::merchants::store_requests::requests(ctx.app, &who)?;
     // Other staff see the profile, but the requests and the photo are the owner's.
     let owner = crate::service::merchants::stores::is_owner(ctx.app, &who)?;
@@ -154,7 +135,7 @@ fn profile_page(
             form.card method="post" action="/shop/profile" {
                 p { (l.t("変更は事務局の確認後に反映されます。", "Changes show once the secretariat has checked them.")) }
                 (csrf_field(&csrf))
-                (super::applications::store_fields(l, &values))
+                (super::store_form::store_fields(l, &values))
                 button.primary type="submit" { (l.t("変更を申請する", "Ask for the change")) }
             }
             form.card method="post" action="/shop/removal" {
@@ -190,7 +171,7 @@ pub fn request_update(ctx: &mut Ctx) -> Result<Reply, WebError> {
     match crate::service::merchants::store_requests::request_update(
         ctx.app,
         &who,
-        super::applications::store_from_form(&f),
+        super::store_form::profile_from_form(&f),
     ) {
         Ok(_) => profile_page(
             ctx,

@@ -3,17 +3,19 @@
 use maud::html;
 
 use super::{message, render, status_of};
+use crate::domain::{Code, StoreProfile, StoreStatus};
+use crate::service::ServiceError;
 use crate::service::merchants::stores;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
 use crate::web::views::{Lang, alert, approve_or_reject, csrf_field};
 
-fn status_label(l: Lang, s: &str) -> &'static str {
+fn status_label(l: Lang, s: StoreStatus) -> &'static str {
     match s {
-        "active" => l.t("営業中", "active"),
-        "suspended" => l.t("利用停止中", "suspended"),
-        _ => l.t("登録抹消", "removed"),
+        StoreStatus::Active => l.t("営業中", "active"),
+        StoreStatus::Suspended => l.t("利用停止中", "suspended"),
+        StoreStatus::Removed => l.t("登録抹消", "removed"),
     }
 }
 
@@ -30,7 +32,7 @@ fn page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebError> 
         p { a.button href="/office/stores/import" { (l.t("市の一覧から取り込む(Excel/CSV)", "Import the city's list (Excel/CSV)")) } }
         ul.notice-admin {
             @for s in &all {
-                @let (id, name, st, reason) = (s.id, &s.name, &s.status, &s.reason);
+                @let (id, name, st, reason) = (s.id, &s.name, s.status, &s.reason);
                 li.card {
                     strong { (name) } " " small { "#" (id) " · " (status_label(l, st)) }
                     @if let Some(r) = reason { p.small { (r) } }
@@ -43,17 +45,17 @@ fn page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebError> 
                     }
                     form method="post" action={ "/office/stores/" (id) "/status" } {
                         (csrf_field(&csrf))
-                        @if st == "active" {
+                        @if st == StoreStatus::Active {
                             div.field {
                                 label for={ "r-" (id) } { (l.t("停止・抹消の理由", "Reason")) }
                                 input id={ "r-" (id) } name="reason" type="text";
                             }
                             div.actions {
-                                button type="submit" name="status" value="suspended" { (l.t("利用停止", "Suspend")) }
-                                button type="submit" name="status" value="removed" { (l.t("登録抹消", "Remove")) }
+                                button type="submit" name="status" value=(StoreStatus::Suspended.code()) { (l.t("利用停止", "Suspend")) }
+                                button type="submit" name="status" value=(StoreStatus::Removed.code()) { (l.t("登録抹消", "Remove")) }
                             }
                         } @else {
-                            button type="submit" name="status" value="active" { (l.t("再開する", "Reinstate")) }
+                            button type="submit" name="status" value=(StoreStatus::Active.code()) { (l.t("再開する", "Reinstate")) }
                         }
                     }
                 }
@@ -67,13 +69,13 @@ pub fn set_status(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let f = ctx.form();
     let who = ctx.who()?.clone();
     let id = ctx.param_id(0)?;
-    match stores::set_status(
-        ctx.app,
-        &who,
-        id,
-        field(&f, "status").unwrap_or(""),
-        field(&f, "reason").unwrap_or(""),
-    ) {
+    // The status is parsed here, at the edge: an unknown one is refused before any use case.
+    let result = StoreStatus::from_wire(field(&f, "status").unwrap_or(""))
+        .map_err(ServiceError::Invalid)
+        .and_then(|st| {
+            stores::set_status(ctx.app, &who, id, st, field(&f, "reason").unwrap_or(""))
+        });
+    match result {
         Ok(()) => Ok(Reply::redirect("/office/stores")),
         Err(e) if status_of(&e) < 500 => page(ctx, status_of(&e), Some(&message(ctx, &e))),
         Err(e) => Err(e.into()),
@@ -106,7 +108,7 @@ fn requests_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, W
                 li.card {
                     strong { "#" (r.store_id) " " (if r.kind == "update" { l.t("掲載内容の変更", "profile change") } else { l.t("登録の抹消", "removal") }) }
                     " " small { (r.status) }
-                    @if let Some(p) = r.profile.as_deref().and_then(|p| serde_json::from_str::<crate::service::merchants::stores::NewStore>(p).ok()) {
+                    @if let Some(p) = r.profile.as_deref().and_then(|p| serde_json::from_str::<StoreProfile>(p).ok()) {
                         p.small { (p.name) " / " (p.address) " / " (p.hours.unwrap_or_default()) }
                     }
                     @if let Some(n) = &r.note { p.small { (n) } }

@@ -1,6 +1,7 @@
 //! The ledger's payments (see the parent module).
 
 use super::*;
+use crate::domain::StoreStatus::{Active, Suspended};
 
 // --- payments ---------------------------------------------------------------------
 
@@ -16,8 +17,8 @@ pub struct PaymentOutcome {
 
 pub(super) fn store_for_payment(s: Option<stores::StoreRow>) -> Result<stores::StoreRow> {
     match s {
-        Some(s) if s.status == "active" && s.accepts.iter().any(|m| m == "money") => Ok(s),
-        Some(s) if s.status == "active" => Err(ServiceError::RuleViolation(Text::new(
+        Some(s) if s.status == Active && s.accepts.iter().any(|m| m == "money") => Ok(s),
+        Some(s) if s.status == Active => Err(ServiceError::RuleViolation(Text::new(
             format!("{} does not accept money payments", s.name),
             format!("{}ではこの支払いはご利用になれません", s.name),
         ))),
@@ -31,8 +32,8 @@ pub(super) fn store_for_payment(s: Option<stores::StoreRow>) -> Result<stores::S
 /// A suspended or removed store moves no value, refunds included: the staff hear why.
 pub fn store_moves_value(s: Option<stores::StoreRow>) -> Result<()> {
     match s {
-        Some(s) if s.status == "active" => Ok(()),
-        Some(s) if s.status == "suspended" => Err(ServiceError::RuleViolation(Text::new(
+        Some(s) if s.status == Active => Ok(()),
+        Some(s) if s.status == Suspended => Err(ServiceError::RuleViolation(Text::new(
             "this store is suspended: it can take no payments and give no refunds until the secretariat reinstates it",
             "この店舗は利用停止中のため、支払いの受付と返金はできません。事務局にお問い合わせください",
         ))),

@@ -1,0 +1,344 @@
+//! A store (加盟店) as data: its status, and its profile — the fields the directory shows,
+//! the bank account settlement pays into — with the one check every way a profile arrives
+//! goes through (the API, the application and profile forms, the city's list, the demo
+//! fixture). Adding a field means this type, `StoreProfile::validate`, the row mapping in
+//! `db::stores` and the form in `web::pages::store_form`.
+
+use serde::{Deserialize, Serialize};
+
+use super::Text;
+use super::kana::search_key;
+use super::kinds::{Code, code_enum};
+use super::text::{is_typed_text, normalise_phone};
+
+code_enum! {
+    /// Whether a store takes part: only an active store is listed and moves value.
+    StoreStatus in "store_statuses" {
+        Active = "active",
+        /// Stopped by the secretariat for a violation; it can be reinstated.
+        Suspended = "suspended",
+        /// Left the scheme (or was struck off).
+        Removed = "removed",
+    }
+}
+
+impl StoreStatus {
+    /// A status as sent by a form or a request; an unknown one is refused with a message.
+    pub fn from_wire(s: &str) -> Result<StoreStatus, Text> {
+        StoreStatus::parse(s.trim()).ok_or_else(|| {
+            Text::new(
+                "status must be active, suspended or removed",
+                "状態の指定が正しくありません",
+            )
+        })
+    }
+}
+
+/// Keywords typed as one line, split on commas (ASCII, full-width or 、).
+pub fn split_keywords(line: &str) -> Vec<String> {
+    line.split([',', '、', '，'])
+        .map(|w| w.trim().to_owned())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// What a store can take: electronic money, discount coupons, community points.
+pub const MEDIA: &[&str] = &["money", "coupons", "points"];
+
+/// A store's profile as a person (or the city's list) gives it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreProfile {
+    pub name: String,
+    pub name_kana: String,
+    pub category: String,
+    pub address: String,
+    pub phone: Option<String>,
+    pub hours: Option<String>,
+    pub holidays: Option<String>,
+    pub pr: Option<String>,
+    pub url: Option<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    /// Empty means money only.
+    #[serde(default)]
+    pub accepts: Vec<String>,
+    #[serde(default)]
+    pub sells_cards: bool,
+    /// Where settlement pays; stores read back for pages never carry it (it is sealed).
+    #[serde(default)]
+    pub bank: Option<BankAccount>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BankAccount {
+    pub bank_code: String,
+    pub branch_code: String,
+    pub account_type: String,
+    pub account_number: String,
+    pub holder_kana: String,
+}
+
+fn invalid(en: impl Into<String>, ja: impl Into<String>) -> Text {
+    Text::new(en, ja)
+}
+
+impl BankAccount {
+    /// Shape checks of a Japanese bank account (the code lists arrive with settlement).
+    pub fn validate(&self) -> Result<(), Text> {
+        let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
+        if !digits(&self.bank_code, 4) {
+            return Err(invalid(
+                "bank_code must be 4 digits",
+                "金融機関コードは4桁の数字です",
+            ));
+        }
+        if !digits(&self.branch_code, 3) {
+            return Err(invalid(
+                "branch_code must be 3 digits",
+                "支店コードは3桁の数字です",
+            ));
+        }
+        if !matches!(self.account_type.as_str(), "ordinary" | "current") {
+            return Err(invalid(
+                "account_type must be ordinary or current",
+                "預金種目は普通か当座です",
+            ));
+        }
+        if !digits(&self.account_number, 7) {
+            return Err(invalid(
+                "account_number must be 7 digits",
+                "口座番号は7桁の数字です",
+            ));
+        }
+        let kana_ok = |c: char| {
+            matches!(c, 'ァ'..='ヶ' | 'ー' | '　' | ' ' | '（' | '）' | '(' | ')' | '.' | '．' | '-' | 'ｦ'..='ﾟ')
+                || c.is_ascii_uppercase()
+                || c.is_ascii_digit()
+        };
+        let h = self.holder_kana.trim();
+        if h.is_empty() || h.chars().count() > 30 || !h.chars().all(kana_ok) {
+            return Err(invalid(
+                "holder_kana must be the account holder's name in katakana (30 characters at most)",
+                "口座名義はカタカナ30文字以内で入力してください",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A profile field's Japanese name, for messages on the forms.
+fn label_ja(field: &str) -> &str {
+    match field {
+        "name" => "店名",
+        "name_kana" => "店名(カナ)",
+        "category" => "業種",
+        "address" => "住所",
+        "hours" => "営業時間",
+        "holidays" => "定休日",
+        "pr" => "PR文",
+        "url" => "URL",
+        other => other,
+    }
+}
+
+impl StoreProfile {
+    /// Checks a profile as a person entered it; the message names the field in both
+    /// languages.
+    pub fn validate(&self) -> Result<(), Text> {
+        let text = |label: &str, v: &str, max: usize| -> Result<(), Text> {
+            if !is_typed_text(v) {
+                return Err(invalid(
+                    format!("{label} contains control characters"),
+                    format!("{}に使えない文字が含まれています", label_ja(label)),
+                ));
+            }
+            let n = v.trim().chars().count();
+            if n == 0 || n > max {
+                return Err(invalid(
+                    format!("{label} must be 1 to {max} characters"),
+                    format!("{}は1〜{max}文字で入力してください", label_ja(label)),
+                ));
+            }
+            Ok(())
+        };
+        text("name", &self.name, 100)?;
+        text("name_kana", &self.name_kana, 100)?;
+        text("category", &self.category, 40)?;
+        text("address", &self.address, 200)?;
+        for (label, v, max) in [
+            ("hours", &self.hours, 200),
+            ("holidays", &self.holidays, 200),
+            ("pr", &self.pr, 2000),
+            ("url", &self.url, 500),
+        ] {
+            if let Some(v) = v {
+                text(label, v, max)?;
+            }
+        }
+        if let Some(u) = &self.url
+            && !(u.starts_with("https://") || u.starts_with("http://"))
+        {
+            return Err(invalid(
+                "url must start with https:// or http://",
+                "URLは https:// で始めてください",
+            ));
+        }
+        if self.keywords.len() > 20
+            || self
+                .keywords
+                .iter()
+                .any(|k| k.trim().is_empty() || k.chars().count() > 40)
+        {
+            return Err(invalid(
+                "keywords: at most 20, each 1 to 40 characters",
+                "キーワードは20個まで、各40文字以内です",
+            ));
+        }
+        if self.lat.is_some_and(|v| !(-90.0..=90.0).contains(&v))
+            || self.lng.is_some_and(|v| !(-180.0..=180.0).contains(&v))
+        {
+            return Err(invalid(
+                "lat/lng are out of range",
+                "緯度・経度が範囲外です",
+            ));
+        }
+        if self.lat.is_some() != self.lng.is_some() {
+            return Err(invalid(
+                "give both lat and lng, or neither",
+                "緯度と経度は両方入力してください",
+            ));
+        }
+        if let Some(bad) = self.accepts.iter().find(|m| !MEDIA.contains(&m.as_str())) {
+            return Err(invalid(
+                format!("accepts: unknown medium {bad}"),
+                format!("利用できる決済手段の指定が不明です: {bad}"),
+            ));
+        }
+        if let Some(p) = &self.phone {
+            normalise_phone(p)?;
+        }
+        if let Some(b) = &self.bank {
+            b.validate()?;
+        }
+        Ok(())
+    }
+
+    /// The profile as stored: the required texts trimmed, the phone number in digits,
+    /// money when no medium was given.
+    pub fn normalised(&self) -> Result<StoreProfile, Text> {
+        let accepts = if self.accepts.is_empty() {
+            vec!["money".to_owned()]
+        } else {
+            self.accepts.clone()
+        };
+        Ok(StoreProfile {
+            name: self.name.trim().to_owned(),
+            name_kana: self.name_kana.trim().to_owned(),
+            category: self.category.trim().to_owned(),
+            address: self.address.trim().to_owned(),
+            phone: self.phone.as_deref().map(normalise_phone).transpose()?,
+            accepts,
+            ..self.clone()
+        })
+    }
+
+    /// What the directory's search matches: name, reading and keywords (see
+    /// `kana::search_key`).
+    pub fn search_key(&self) -> String {
+        search_key(&format!(
+            "{} {} {}",
+            self.name,
+            self.name_kana,
+            self.keywords.join(" ")
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_parse_from_their_codes_only() {
+        assert_eq!(StoreStatus::parse("active"), Some(StoreStatus::Active));
+        assert_eq!(
+            StoreStatus::parse("suspended"),
+            Some(StoreStatus::Suspended)
+        );
+        assert_eq!(StoreStatus::parse("removed"), Some(StoreStatus::Removed));
+        assert_eq!(StoreStatus::Suspended.code(), "suspended");
+        assert_eq!(StoreStatus::TABLE, "store_statuses");
+        for bad in ["", "Active", "closed", "deleted", " active x"] {
+            assert_eq!(StoreStatus::parse(bad), None, "{bad:?}");
+            assert!(StoreStatus::from_wire(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            StoreStatus::from_wire(" removed\n"),
+            Ok(StoreStatus::Removed)
+        );
+        let e = StoreStatus::from_wire("closed").unwrap_err();
+        assert!(e.en.contains("active, suspended or removed") && !e.ja.is_empty());
+    }
+
+    fn shop() -> StoreProfile {
+        StoreProfile {
+            name: " 花屋 ".into(),
+            name_kana: "ハナヤ".into(),
+            category: "その他".into(),
+            address: "本町1".into(),
+            phone: Some("０２７(３８２)１１１１".into()),
+            ..StoreProfile::default()
+        }
+    }
+
+    #[test]
+    fn a_profile_is_checked_and_normalised() {
+        let p = shop();
+        assert_eq!(p.validate(), Ok(()));
+        let n = p.normalised().unwrap();
+        assert_eq!(n.name, "花屋");
+        assert_eq!(n.phone.as_deref(), Some("0273821111"));
+        assert_eq!(n.accepts, ["money"]);
+        let bad = StoreProfile {
+            url: Some("ftp://x".into()),
+            ..shop()
+        };
+        assert!(bad.validate().unwrap_err().en.contains("url"));
+        let bad = StoreProfile {
+            lat: Some(36.0),
+            ..shop()
+        };
+        assert!(bad.validate().is_err(), "lat without lng");
+        let bad = StoreProfile {
+            accepts: vec!["gold".into()],
+            ..shop()
+        };
+        assert!(bad.validate().unwrap_err().ja.contains("gold"));
+        assert_eq!(split_keywords(" a, b、c，,"), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn the_stored_form_of_a_profile_is_its_field_names() {
+        let p = shop();
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["name_kana"], "ハナヤ");
+        assert_eq!(json["bank"], serde_json::Value::Null);
+        let back: StoreProfile = serde_json::from_value(json).unwrap();
+        assert_eq!(back, p);
+        // Optional fields may be left out; unknown ones are refused.
+        let min: StoreProfile =
+            serde_json::from_str(r#"{"name":"a","name_kana":"ア","category":"c","address":"x"}"#)
+                .unwrap();
+        assert!(min.keywords.is_empty() && !min.sells_cards && min.bank.is_none());
+        assert!(
+            serde_json::from_str::<StoreProfile>(
+                r#"{"name":"a","name_kana":"ア","category":"c","address":"x","extra":1}"#
+            )
+            .is_err()
+        );
+    }
+}
