@@ -45,25 +45,15 @@ impl Role {
     }
 
     /// The role's name as the city's staff say it.
-    pub fn label_ja(self) -> &'static str {
+    pub fn label(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
         match self {
-            Role::Admin => "管理者(市)",
-            Role::Operator => "事務局",
-            Role::Merchant => "加盟店",
-            Role::Distributor => "配布団体",
-            Role::Resident => "利用者",
-            Role::Integration => "連携システム",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Role::Admin => "Administrator (city)",
-            Role::Operator => "Secretariat",
-            Role::Merchant => "Store",
-            Role::Distributor => "Distributor",
-            Role::Resident => "Resident",
-            Role::Integration => "Integration",
+            Role::Admin => Msg::RoleAdmin,
+            Role::Operator => Msg::RoleOperator,
+            Role::Merchant => Msg::RoleMerchant,
+            Role::Distributor => Msg::RoleDistributor,
+            Role::Resident => Msg::RoleResident,
+            Role::Integration => Msg::RoleIntegration,
         }
     }
 

@@ -4,6 +4,7 @@
 //! when nearly every worker is waiting for a request body that a client sends slowly,
 //! extra workers are started so others are still answered (see `reading_body`).
 
+use crate::i18n::Msg;
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -398,16 +399,10 @@ const ALLOWED_BEFORE_NEW_PASSWORD: &[&str] = &[
 fn authenticate(ctx: &mut Ctx) -> Result<bool, WebError> {
     if let Some(auth) = ctx.header("authorization") {
         let token = auth.strip_prefix("Bearer ").map(str::trim).ok_or_else(|| {
-            WebError::Service(ServiceError::Unauthorized(Text::new(
-                "use Authorization: Bearer <token>",
-                "認証ヘッダーの形式が正しくありません",
-            )))
+            WebError::Service(ServiceError::Unauthorized(Text::new(Msg::UseAuthorizationBearerToken)))
         })?;
         ctx.principal = Some(accounts::token_principal(ctx.app, token)?.ok_or_else(|| {
-            WebError::Service(ServiceError::Unauthorized(Text::new(
-                "the token is unknown, expired or revoked",
-                "トークンが無効です",
-            )))
+            WebError::Service(ServiceError::Unauthorized(Text::new(Msg::TheTokenIsUnknownExpired)))
         })?);
         return Ok(false);
     }

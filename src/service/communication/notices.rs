@@ -1,6 +1,7 @@
 //! Notices (お知らせ, N1): the secretariat drafts, the city approves, and the notice is
 //! published at once or at its set time. Residents and visitors read published ones.
 
+use crate::i18n::Msg;
 use crate::db::{self, audit, notices as rows};
 use crate::domain::{Role, Text};
 use crate::service::{App, Principal, Result, STAFF, ServiceError, invalid, not_found, require};
@@ -17,16 +18,10 @@ pub fn draft(
     require(who, STAFF)?;
     let (title, body) = (title.trim(), body.trim());
     if title.is_empty() || title.chars().count() > 100 {
-        return Err(invalid(
-            "title must be 1 to 100 characters",
-            "件名は1〜100文字で入力してください",
-        ));
+        return Err(invalid(Msg::TitleMustBe1To));
     }
     if body.is_empty() || body.chars().count() > 5000 {
-        return Err(invalid(
-            "body must be 1 to 5,000 characters",
-            "本文は1〜5,000文字で入力してください",
-        ));
+        return Err(invalid(Msg::BodyMustBe1To));
     }
     let now = app.now();
     let mut conn = app.conn()?;

@@ -2,6 +2,7 @@
 //! address (`domain::login_throttle`), the office's view of them and its unlock, and
 //! self-registration per address.
 
+use crate::i18n::Msg;
 use crate::db::{self, audit};
 use crate::domain::login_throttle::{Failures, LoginThrottle, address_group};
 use crate::domain::ratelimit::{Limit, RateLimiter};
@@ -98,10 +99,7 @@ pub fn unlock(app: &App, who: &Principal, login: &str) -> Result<usize> {
     require(who, &[Role::Admin])?;
     let login = login.trim().to_ascii_lowercase();
     if login.is_empty() {
-        return Err(invalid(
-            "name the login to unlock",
-            "解除するログインIDを指定してください",
-        ));
+        return Err(invalid(Msg::NameTheLoginToUnlock));
     }
     let now = app.now();
     let held: Vec<String> = throttle(app)

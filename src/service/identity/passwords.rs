@@ -2,6 +2,7 @@
 //! new one refused when weak, made from the login or used before, and every other way
 //! into the account ended.
 
+use crate::i18n::Msg;
 use crate::db::{self, accounts as rows, audit};
 use crate::domain::{Password, Text};
 use crate::service::{
@@ -25,30 +26,21 @@ pub struct PasswordChange<'a> {
 /// password's restriction ends.
 pub fn change_password(app: &App, who: &Principal, change: PasswordChange) -> Result<()> {
     let uid = who.user_id.ok_or_else(|| {
-        ServiceError::Forbidden(Text::new(
-            "this account has no password",
-            "このアカウントにはパスワードがありません",
-        ))
+        ServiceError::Forbidden(Text::new(Msg::ThisAccountHasNoPassword))
     })?;
     let mut conn = app.conn()?;
     let user = rows::user_by_id(&conn, uid)?
-        .ok_or_else(|| not_found("no such user", "利用者が見つかりません"))?;
+        .ok_or_else(|| not_found(Msg::NoSuchUser))?;
     login_limits::check(app, &user.login, change.address)?;
     let old_hash = user.password_hash.clone().unwrap_or_default();
     if !crypto::verify_password(&old_hash, change.current) {
         login_limits::failed(app, &user.login, change.address);
-        return Err(invalid(
-            "the current password is wrong",
-            "現在のパスワードが違います",
-        ));
+        return Err(invalid(Msg::TheCurrentPasswordIsWrong));
     }
     login_limits::succeeded(app, &user.login, change.address);
     let new = Password::parse_for(change.new, &user.login).map_err(ServiceError::Invalid)?;
     if change.current == new.expose() {
-        return Err(invalid(
-            "the new password must differ from the current (or one-time) one",
-            "新しいパスワードは現在のもの(仮パスワード)と変えてください",
-        ));
+        return Err(invalid(Msg::TheNewPasswordMustDiffer));
     }
     if rows::password_history(&conn, uid)?
         .iter()

@@ -1,5 +1,6 @@
 //! Residents (利用者): self-registration and registration by staff.
 
+use crate::i18n::Msg;
 use serde_json::{Map, Value};
 
 use crate::db::{self, accounts as rows, audit, residents};
@@ -60,16 +61,10 @@ pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<
         Password::parse_for(&new.password, login.as_str()).map_err(ServiceError::Invalid)?;
     let display_name = new.display_name.trim();
     if !is_typed_text(display_name) {
-        return Err(invalid(
-            "display_name contains control characters",
-            "お名前に使えない文字が含まれています",
-        ));
+        return Err(invalid(Msg::DisplayNameContainsControlCharacters));
     }
     if display_name.is_empty() || display_name.chars().count() > 60 {
-        return Err(invalid(
-            "display_name must be 1 to 60 characters",
-            "お名前は1〜60文字で入力してください",
-        ));
+        return Err(invalid(Msg::DisplayNameMustBe1));
     }
     let phone = new.phone.as_deref().map(normalise_phone).transpose()?;
     for (k, v) in &new.attributes {

@@ -5,6 +5,7 @@
 //! the SMTP relay). Approval creates the store, its MPM code and a first staff login named
 //! after the store (the mail address, being personal data, stays sealed).
 
+use crate::i18n::Msg;
 use crate::db::{self, applications as rows, audit};
 use crate::domain::{Login, StoreProfile, Text};
 use crate::service::merchants::stores;
@@ -34,10 +35,7 @@ pub fn normalise_postal_code(raw: &str) -> Result<String> {
     if digits.len() == 7 && digits.chars().all(|c| c.is_ascii_digit()) {
         Ok(format!("{}-{}", &digits[..3], &digits[3..]))
     } else {
-        Err(invalid(
-            "postal_code must look like 123-4567",
-            "郵便番号は 123-4567 の形で入力してください",
-        ))
+        Err(invalid(Msg::PostalCodeMustLookLike))
     }
 }
 
@@ -52,30 +50,18 @@ pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<
         require(p, STAFF)?;
     }
     if !a.pledge {
-        return Err(invalid(
-            "the pledge not to move currency without real trade is required",
-            "換金目的の取引を行わない旨の誓約が必要です",
-        ));
+        return Err(invalid(Msg::ThePledgeNotToMove));
     }
     let name = a.applicant_name.trim();
     if name.is_empty() || name.chars().count() > 60 {
-        return Err(invalid(
-            "applicant name must be 1 to 60 characters",
-            "申請者名は1〜60文字で入力してください",
-        ));
+        return Err(invalid(Msg::ApplicantNameMustBe1));
     }
     let email = a.email.trim().to_ascii_lowercase();
     if rows::pending_for(&*app.conn()?, &email)? {
-        return Err(ServiceError::Conflict(Text::new(
-            "an application from this e-mail address is already being reviewed",
-            "このメールアドレスの申請は審査中です。結果をお待ちください",
-        )));
+        return Err(ServiceError::Conflict(Text::new(Msg::AnApplicationFromThisE)));
     }
     if Login::parse(&email).is_err() || !email.contains('@') || !email.contains('.') {
-        return Err(invalid(
-            "email must be an e-mail address",
-            "メールアドレスを正しく入力してください",
-        ));
+        return Err(invalid(Msg::EmailMustBeAnE));
     }
     let postal = normalise_postal_code(&a.postal_code)?;
     if !a.store.address.starts_with('〒') {
@@ -83,10 +69,7 @@ pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<
     }
     stores::validate(&a.store)?;
     if a.store.bank.is_none() {
-        return Err(invalid(
-            "the bank account for settlement is required",
-            "精算金の振込口座は必須です",
-        ));
+        return Err(invalid(Msg::TheBankAccountForSettlement));
     }
     let token = crypto::random_token();
     let now = app.now();
@@ -158,7 +141,7 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
     if let Decision::Reject(r) | Decision::AskForChanges(r) = &d
         && r.trim().is_empty()
     {
-        return Err(invalid("give the reason", "理由を入力してください"));
+        return Err(invalid(Msg::GiveTheReason));
     }
     let now = app.now();
     let base = app.config.public_url.trim_end_matches('/').to_owned();
@@ -223,10 +206,7 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
         };
         let store_id = approved.as_ref().map(|x| x.store_id);
         if rows::decide(tx, id, status, reason.as_deref(), store_id, &who.actor, now)? == 0 {
-            return Err(ServiceError::Conflict(Text::new(
-                "decided meanwhile",
-                "他の担当者が先に審査しました",
-            )));
+            return Err(ServiceError::Conflict(Text::new(Msg::DecidedMeanwhile)));
         }
         rows::queue_mail(tx, &a.email, subject, &body, now)?;
         audit::record(
@@ -270,7 +250,7 @@ pub fn get(app: &App, id: i64) -> Result<ApplicationRow> {
 /// The application behind a status-page token.
 pub fn by_token(app: &App, token: &str) -> Result<ApplicationRow> {
     rows::by_token(&*app.conn()?, &crypto::sha256(token.as_bytes()))?
-        .ok_or_else(|| not_found("no such application", "申請が見つかりません"))
+        .ok_or_else(|| not_found(Msg::NoSuchApplication))
 }
 
 pub fn list(app: &App, who: &Principal) -> Result<Vec<ApplicationRow>> {

@@ -2,6 +2,7 @@
 //! a QR code (only an active one can be paid), the office's first figures and the
 //! admin's audit log. Pages reach the database only through use cases like these.
 
+use crate::i18n::Msg;
 use crate::db;
 use crate::domain::{Role, StoreStatus};
 use crate::service::{App, Principal, Result, not_found, require};
@@ -19,10 +20,7 @@ pub fn payable_store(app: &App, code: &str) -> Result<db::stores::StoreRow> {
     db::stores::by_mpm_code(&*app.conn()?, code)?
         .filter(|s| s.status == StoreStatus::Active)
         .ok_or_else(|| {
-            not_found(
-                "no store has this QR code",
-                "このQRコードのお店は見つかりません。お店の方にご確認ください。",
-            )
+            not_found(Msg::NoStoreHasThisQr)
         })
 }
 

@@ -2,6 +2,7 @@
 //! checked and shown first; then all rows are written in one transaction, or none.
 //! A row whose 管理番号 (external key) is already known updates that store.
 
+use crate::i18n::{Msg, Text};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{self, audit, stores as rows};
@@ -49,7 +50,7 @@ const COLUMNS: &[(&str, &[&str])] = &[
 /// Reads the rows of a table whose first row holds the headings.
 pub fn parse(table: &[Vec<String>]) -> Result<Vec<Row>> {
     let Some(header) = table.first() else {
-        return Err(invalid("the file is empty", "ファイルが空です"));
+        return Err(invalid(Msg::TheFileIsEmpty));
     };
     let col = |name: &str| -> Option<usize> {
         let names = COLUMNS.iter().find(|(n, _)| *n == name)?.1;
@@ -64,10 +65,7 @@ pub fn parse(table: &[Vec<String>]) -> Result<Vec<Row>> {
                 .find(|(n, _)| *n == required)
                 .map(|c| c.1[0])
                 .unwrap_or(required);
-            return Err(invalid(
-                format!("the column {label} is missing"),
-                format!("列「{label}」がありません"),
-            ));
+            return Err(invalid(Text::new(Msg::TheColumnIsMissing).with("label", &label)));
         }
     }
     let mut rows = Vec::new();
@@ -105,10 +103,7 @@ pub fn parse(table: &[Vec<String>]) -> Result<Vec<Row>> {
         });
     }
     if rows.is_empty() {
-        return Err(invalid(
-            "the file has no store rows",
-            "店舗の行がありません",
-        ));
+        return Err(invalid(Msg::TheFileHasNoStore));
     }
     Ok(rows)
 }

@@ -3,6 +3,7 @@
 //! does not pay the same tax twice. (A retry with the same Idempotency-Key is answered from
 //! the idempotency record before this runs, and is not a second payment.)
 
+use crate::i18n::Msg;
 use rusqlite::Transaction;
 
 use crate::db::tax as rows;
@@ -22,10 +23,7 @@ pub fn pay_tax(
     require(who, &[Role::Resident])?;
     let n = notice_number.trim();
     if n.is_empty() || n.len() > 40 || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(invalid(
-            "notice_number must be 1 to 40 letters, digits or hyphens",
-            "納付番号は英数字とハイフン40文字以内です",
-        ));
+        return Err(invalid(Msg::NoticeNumberMustBe1));
     }
     let wallet = own_wallet(tx, who)?;
     if let Some(wallet) = wallet

@@ -43,13 +43,7 @@ pub fn render(ctx: &Ctx, status: u16, title: &str, body: Markup) -> Reply {
         sandbox: ctx.app.config.sandbox || ctx.app.config.fake_clock,
         maintenance: crate::service::operations::maintenance::state(ctx.app)
             .banner(ctx.app.now())
-            .map(|t| {
-                if ctx.lang == views::Lang::Ja {
-                    t.ja
-                } else {
-                    t.en
-                }
-            }),
+            .map(|t| t.in_lang(ctx.lang)),
     };
     Reply::html(status, views::page(&chrome, title, body))
 }

@@ -1,6 +1,7 @@
 //! The resident's money pages: balance per program with expiry, and history. The
 //! secretariat's per-program ledger summary.
 
+use crate::i18n::Msg;
 use maud::html;
 
 use super::render;
@@ -81,25 +82,25 @@ pub fn home(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let (recent, _) = history_lines(ctx, resident, &HistoryFilter::default(), None, 10)?;
     let news = crate::service::communication::notices::published(ctx.app, 3)?;
     let body = html! {
-        p.lead { (who.display_name) (l.t(" さん、こんにちは。", ", welcome.")) }
+        p.lead { (who.display_name) (l.t(Msg::Welcome)) }
         (money::balance(l, &view))
-        nav.actions aria-label=(l.t("お支払いとチャージ", "Pay and charge")) {
-            a.button.primary href="/app/scan" { (l.t("お店のQRコードを読んで支払う", "Scan a store's code to pay")) }
-            a.button href="/app/qr" { (l.t("支払いコードを見せる", "Show my payment code")) }
-            a.button href="/app/charge" { (l.t("チャージする", "Charge")) }
-            a.button href="/stores" { (l.t("使えるお店を探す", "Find stores")) }
+        nav.actions aria-label=(l.t(Msg::PayAndCharge)) {
+            a.button.primary href="/app/scan" { (l.t(Msg::ScanAStoresCodeTo)) }
+            a.button href="/app/qr" { (l.t(Msg::ShowMyPaymentCode)) }
+            a.button href="/app/charge" { (l.t(Msg::Charge3)) }
+            a.button href="/stores" { (l.t(Msg::FindStores)) }
         }
         (super::notices::latest(l, &news))
         section aria-labelledby="history-h" {
-            h2 #history-h { (l.t("最近のご利用", "Recent activity")) }
+            h2 #history-h { (l.t(Msg::RecentActivity)) }
             (money::history(l, &recent))
-            p { a href="/app/history" { (l.t("利用履歴をすべて見る", "See all activity")) } }
+            p { a href="/app/history" { (l.t(Msg::SeeAllActivity)) } }
         }
-        nav.menu aria-label=(l.t("メニュー", "Menu")) {
-            a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
+        nav.menu aria-label=(l.t(Msg::Menu)) {
+            a.button href="/password" { (l.t(Msg::ChangePassword2)) }
         }
     };
-    Ok(render(ctx, 200, l.t("マイページ", "My page"), body))
+    Ok(render(ctx, 200, l.t(Msg::MyPage), body))
 }
 
 /// The history filter of the query string: `kind` and `month` (YYYY-MM, JST).
@@ -145,26 +146,26 @@ pub fn history(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let body = html! {
         form.card.search method="get" action="/app/history" {
             div.field {
-                label for="f-kind" { (l.t("種類", "Kind")) }
+                label for="f-kind" { (l.t(Msg::Kind2)) }
                 select #f-kind name="kind" {
-                    option value="" { (l.t("すべて", "All")) }
+                    option value="" { (l.t(Msg::All)) }
                     @for k in EntryKind::ALL { option value=(k.code()) selected[kind == k.code()] { (money::kind_label(l, *k)) } }
                 }
             }
             div.field {
-                label for="f-month" { (l.t("月", "Month")) }
+                label for="f-month" { (l.t(Msg::Month)) }
                 input #f-month type="month" name="month" value=(month);
             }
-            button.primary type="submit" { (l.t("絞り込む", "Filter")) }
+            button.primary type="submit" { (l.t(Msg::Filter)) }
         }
         (money::history(l, &lines))
         @if let Some(n) = next {
-            p { a.button href={ "/app/history?" (query) "&before=" (n) } { (l.t("さらに前の履歴", "Older")) } }
+            p { a.button href={ "/app/history?" (query) "&before=" (n) } { (l.t(Msg::Older)) } }
         }
-        p { a.button href={ "/app/history.csv?" (query) } download { (l.t("CSVでダウンロード", "Download CSV")) } }
-        p { a href="/app" { (l.t("マイページへ戻る", "Back to my page")) } }
+        p { a.button href={ "/app/history.csv?" (query) } download { (l.t(Msg::DownloadCsv)) } }
+        p { a href="/app" { (l.t(Msg::BackToMyPage)) } }
     };
-    Ok(render(ctx, 200, l.t("利用履歴", "Activity"), body))
+    Ok(render(ctx, 200, l.t(Msg::Activity), body))
 }
 
 /// The filtered history as a CSV file (at most 100,000 lines).
@@ -186,11 +187,11 @@ pub fn history_csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
         })
         .collect();
     let header = [
-        l.t("日時", "When"),
-        l.t("種類", "Kind"),
-        l.t("店舗", "Store"),
-        l.t("金額", "Amount"),
-        l.t("単位", "Unit"),
+        l.t(Msg::When),
+        l.t(Msg::Kind2),
+        l.t(Msg::Store2),
+        l.t(Msg::Amount3),
+        l.t(Msg::Unit),
     ];
     Ok(Reply::csv(
         "history.csv",
@@ -210,10 +211,10 @@ pub fn programs_summary(ctx: &mut Ctx) -> Result<Reply, WebError> {
             ProgramLine {
                 name: p.map(|p| p.name.clone()).unwrap_or_else(|| f.code.clone()),
                 kind: match p.map(|p| p.kind) {
-                    Some(ProgramKind::Cash) => l.t("通常チャージ", "cash"),
-                    Some(ProgramKind::Premium) => l.t("プレミアム", "premium"),
-                    Some(ProgramKind::Points) => l.t("地域ポイント", "community points"),
-                    _ => l.t("補助・給付", "subsidy"),
+                    Some(ProgramKind::Cash) => l.t(Msg::Cash),
+                    Some(ProgramKind::Premium) => l.t(Msg::Premium2),
+                    Some(ProgramKind::Points) => l.t(Msg::CommunityPoints2),
+                    _ => l.t(Msg::Subsidy),
                 }
                 .to_owned(),
                 code: f.code,
@@ -227,7 +228,7 @@ pub fn programs_summary(ctx: &mut Ctx) -> Result<Reply, WebError> {
         .collect();
     let body = html! {
         (money::programs(l, &rows))
-        p.asof { small { (when(l, ctx.app.now())) (l.t(" 現在", "")) } }
+        p.asof { small { (when(l, ctx.app.now())) (l.t(Msg::Text4)) } }
     };
-    Ok(render(ctx, 200, l.t("事業別の状況", "Programs"), body))
+    Ok(render(ctx, 200, l.t(Msg::Programs), body))
 }

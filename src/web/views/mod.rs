@@ -1,6 +1,7 @@
 //! Views: small maud partials fed by view-models. Japanese first, English switchable;
 //! mobile first; every page works without JavaScript.
 
+use crate::i18n::Msg;
 pub mod error;
 pub mod money;
 pub mod pay;
@@ -9,33 +10,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::service::Branding;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Ja,
-    En,
-}
-
-impl Lang {
-    /// Japanese unless the visitor chose English.
-    pub fn parse(s: &str) -> Lang {
-        if s == "en" { Lang::En } else { Lang::Ja }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ja => "ja",
-            Lang::En => "en",
-        }
-    }
-
-    /// Picks the text for this language; both are written side by side in the views.
-    pub fn t<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Ja => ja,
-            Lang::En => en,
-        }
-    }
-}
+pub use crate::i18n::Lang;
 
 /// What the frame of every page needs to know.
 pub struct Chrome<'a> {
@@ -71,11 +46,10 @@ pub fn page(ch: &Chrome, title: &str, body: Markup) -> Markup {
                 link rel="icon" href="/assets/icon.svg" type="image/svg+xml";
             }
             body {
-                a.skip href="#main" { (l.t("本文へ移動", "Skip to content")) }
+                a.skip href="#main" { (l.t(Msg::SkipToContent)) }
                 @if ch.sandbox {
                     p.sandbox-banner role="note" {
-                        (l.t("テスト環境です。ここでの支払いやチャージは本物のお金ではありません。",
-                             "This is the test environment: payments and charges here are not real money."))
+                        (l.t(Msg::ThisIsTheTestEnvironment))
                     }
                 }
                 @if let Some(m) = &ch.maintenance {
@@ -89,13 +63,13 @@ pub fn page(ch: &Chrome, title: &str, body: Markup) -> Markup {
                             span.currency { (ch.branding.currency_name) }
                         }
                     }
-                    nav.tools aria-label=(l.t("ページの設定", "Page settings")) {
+                    nav.tools aria-label=(l.t(Msg::PageSettings)) {
                         a.lang href={ "/lang?to=" (other) "&next=" (super::request::percent_encode(ch.path)) } lang=(other) { (other_label) }
                         @if let Some(name) = ch.user_name {
                             span.user { (name) }
                             form.inline method="post" action="/logout" {
                                 input type="hidden" name="csrf" value=(ch.csrf);
-                                button.link type="submit" { (l.t("ログアウト", "Log out")) }
+                                button.link type="submit" { (l.t(Msg::LogOut)) }
                             }
                         }
                     }
@@ -177,7 +151,7 @@ impl<'a> Field<'a> {
             div.field {
                 label for=(id) {
                     (self.label)
-                    @if self.required { span.req { (l.t("必須", "required")) } }
+                    @if self.required { span.req { (l.t(Msg::Required)) } }
                 }
                 @if let Some(h) = self.hint { small #(hint_id) { (h) } }
                 input #(id) type=(self.kind) name=(self.name) value=(self.value)
@@ -199,10 +173,10 @@ pub fn approve_or_reject(l: Lang, action: &str, id: i64, csrf: &str) -> Markup {
     html! {
         form method="post" action=(action) {
             (csrf_field(csrf))
-            div.field { label for={ "r-" (id) } { (l.t("不承認の理由", "Reason to reject")) } input id={ "r-" (id) } name="reason" type="text"; }
+            div.field { label for={ "r-" (id) } { (l.t(Msg::ReasonToReject)) } input id={ "r-" (id) } name="reason" type="text"; }
             div.actions {
-                button.primary type="submit" name="decision" value="approve" { (l.t("承認", "Approve")) }
-                button type="submit" name="decision" value="reject" { (l.t("不承認", "Reject")) }
+                button.primary type="submit" name="decision" value="approve" { (l.t(Msg::Approve)) }
+                button type="submit" name="decision" value="reject" { (l.t(Msg::Reject)) }
             }
         }
     }

@@ -1,5 +1,6 @@
 //! Money partials: a balance, a history list, the programs table.
 
+use crate::i18n::Msg;
 use maud::{Markup, html};
 
 use super::Lang;
@@ -39,8 +40,8 @@ pub fn yen(l: Lang, y: Yen) -> String {
 /// A unit's name for a column heading or a CSV cell.
 pub fn unit_name(l: Lang, unit: Unit) -> &'static str {
     match unit {
-        Unit::Yen => l.t("円", "yen"),
-        Unit::Points => l.t("ポイント", "points"),
+        Unit::Yen => l.t(Msg::Yen),
+        Unit::Points => l.t(Msg::Points),
     }
 }
 
@@ -56,20 +57,20 @@ pub fn amount(l: Lang, unit: Unit, a: Amount) -> String {
 pub fn balance(l: Lang, b: &BalanceView) -> Markup {
     html! {
         section.balance aria-labelledby="balance-h" {
-            h2 #balance-h { (l.t("残高", "Balance")) }
+            h2 #balance-h { (l.t(Msg::Balance2)) }
             p.total { (yen(l, b.total)) }
             @if b.points > Amount::ZERO || b.lots.iter().any(|x| x.unit == Unit::Points) {
-                p.points { (l.t("ポイント ", "Points ")) (amount(l, Unit::Points, b.points)) }
+                p.points { (l.t(Msg::Points2)) (amount(l, Unit::Points, b.points)) }
             }
             @if b.lots.is_empty() {
-                p { (l.t("まだ残高はありません。", "No balance yet.")) }
+                p { (l.t(Msg::NoBalanceYet)) }
             } @else {
                 ul.lots {
                     @for lot in &b.lots {
                         li {
-                            span.name { (lot.program_name) @if lot.restricted { small.tag { (l.t("使えるお店が限られます", "Selected stores only")) } } }
+                            span.name { (lot.program_name) @if lot.restricted { small.tag { (l.t(Msg::SelectedStoresOnly)) } } }
                             span.amount { (amount(l, lot.unit, lot.amount)) }
-                            span.until { @match &lot.until { Some(u) => (u), None => (l.t("有効期限なし", "No expiry")) } }
+                            span.until { @match &lot.until { Some(u) => (u), None => (l.t(Msg::NoExpiry)) } }
                         }
                     }
                 }
@@ -90,7 +91,7 @@ pub struct HistoryLine {
 pub fn history(l: Lang, lines: &[HistoryLine]) -> Markup {
     html! {
         @if lines.is_empty() {
-            p { (l.t("まだ利用履歴はありません。", "Nothing here yet.")) }
+            p { (l.t(Msg::NothingHereYet)) }
         } @else {
             ul.history {
                 @for h in lines {
@@ -134,16 +135,16 @@ pub struct ProgramLine {
 /// One card per program (readable on a phone): issued = outstanding + redeemed + expired.
 pub fn programs(l: Lang, rows: &[ProgramLine]) -> Markup {
     html! {
-        p { (l.t("発行額 = 未使用残高 + 利用額 + 失効額 です。", "Issued = outstanding + redeemed + expired.")) }
+        p { (l.t(Msg::IssuedOutstandingRedeemedExpired)) }
         @for r in rows {
             section.card.program aria-labelledby={ "p-" (r.code) } {
                 h2 #{ "p-" (r.code) } { (r.name) }
                 p.meta { small { (r.code) " · " (r.kind) } }
                 dl.figures-list {
-                    dt { (l.t("発行額", "Issued")) } dd.num { (amount(l, r.unit, r.issued)) }
-                    dt { (l.t("未使用残高", "Outstanding")) } dd.num { (amount(l, r.unit, r.outstanding)) }
-                    dt { (l.t("利用額", "Redeemed")) } dd.num { (amount(l, r.unit, r.redeemed)) }
-                    dt { (l.t("失効額", "Expired")) } dd.num { (amount(l, r.unit, r.expired)) }
+                    dt { (l.t(Msg::Issued)) } dd.num { (amount(l, r.unit, r.issued)) }
+                    dt { (l.t(Msg::Outstanding)) } dd.num { (amount(l, r.unit, r.outstanding)) }
+                    dt { (l.t(Msg::Redeemed)) } dd.num { (amount(l, r.unit, r.redeemed)) }
+                    dt { (l.t(Msg::Expired)) } dd.num { (amount(l, r.unit, r.expired)) }
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! The ledger's charges (see the parent module).
 
+use crate::i18n::Msg;
 use super::*;
 
 // --- charges ----------------------------------------------------------------------
@@ -52,10 +53,7 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
         return Err(provider::unavailable());
     }
     if rq.method == Method::Admin && who.role != Role::Admin {
-        return Err(ServiceError::Forbidden(Text::new(
-            "only an admin may use method admin",
-            "管理者のみ使える方法です",
-        )));
+        return Err(ServiceError::Forbidden(Text::new(Msg::OnlyAnAdminMayUse)));
     }
     let program = programs::get(app, rq.program.as_deref().unwrap_or("cash"))?;
     if matches!(program.kind, ProgramKind::Subsidy | ProgramKind::Points) {
@@ -81,10 +79,7 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
     if let Some(e) = rq.expires_at
         && e <= now
     {
-        return Err(invalid(
-            "expires_at is already past",
-            "有効期限が過去の日時です",
-        ));
+        return Err(invalid(Msg::ExpiresAtIsAlreadyPast));
     }
     if program.expiry.for_issue(now).is_some_and(|e| e <= now)
         || program.usable_until.is_some_and(|u| u <= now)

@@ -2,6 +2,7 @@
 //! expiry, balances and history. Each runs inside the caller's write transaction and
 //! records one balanced, hash-chained journal entry per wallet it touches.
 
+use crate::i18n::Msg;
 use std::sync::Arc;
 
 use rusqlite::{Connection, Transaction};
@@ -164,10 +165,7 @@ pub fn holder_wallet(tx: &Connection, holder: Payer, now: i64) -> Result<WalletI
 pub fn check_holder(c: &Connection, holder: Payer) -> Result<()> {
     match holder {
         Payer::Resident(id) => resident(c, id).map(|_| ()),
-        Payer::Card(id) => Err(not_found(
-            format!("no card {id}"),
-            format!("カード{id}は見つかりません"),
-        )),
+        Payer::Card(id) => Err(not_found(Text::new(Msg::NoCard).with("id", &id))),
     }
 }
 
@@ -176,17 +174,14 @@ pub fn own_wallet(c: &Connection, who: &Principal) -> Result<Option<WalletId>> {
     require(who, &[Role::Resident])?;
     let id = who
         .user_id
-        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
+        .ok_or_else(|| not_found(Msg::NoResident))?;
     Ok(db::wallet_of(c, Payer::Resident(id))?)
 }
 
 fn resident(c: &Connection, id: i64) -> Result<()> {
     match users::user_by_id(c, id)? {
         Some(u) if u.role == Role::Resident && !u.disabled => Ok(()),
-        _ => Err(not_found(
-            format!("no resident {id}"),
-            format!("利用者{id}は見つかりません"),
-        )),
+        _ => Err(not_found(Text::new(Msg::NoResident2).with("id", &id))),
     }
 }
 

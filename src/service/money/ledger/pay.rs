@@ -1,5 +1,6 @@
 //! The ledger's payments (see the parent module).
 
+use crate::i18n::Msg;
 use super::*;
 use crate::domain::StoreStatus::{Active, Suspended};
 
@@ -22,10 +23,7 @@ pub(super) fn store_for_payment(s: Option<stores::StoreRow>) -> Result<stores::S
             format!("{} does not accept money payments", s.name),
             format!("{}ではこの支払いはご利用になれません", s.name),
         ))),
-        _ => Err(not_found(
-            "no such store (check the QR code)",
-            "加盟店が見つかりません(QRコードをご確認ください)",
-        )),
+        _ => Err(not_found(Msg::NoSuchStoreCheckThe)),
     }
 }
 
@@ -33,14 +31,8 @@ pub(super) fn store_for_payment(s: Option<stores::StoreRow>) -> Result<stores::S
 pub fn store_moves_value(s: Option<stores::StoreRow>) -> Result<()> {
     match s {
         Some(s) if s.status == Active => Ok(()),
-        Some(s) if s.status == Suspended => Err(ServiceError::RuleViolation(Text::new(
-            "this store is suspended: it can take no payments and give no refunds until the secretariat reinstates it",
-            "この店舗は利用停止中のため、支払いの受付と返金はできません。事務局にお問い合わせください",
-        ))),
-        _ => Err(ServiceError::RuleViolation(Text::new(
-            "this store has left the scheme: it can take no payments and give no refunds",
-            "この店舗は登録が抹消されているため、支払いの受付と返金はできません",
-        ))),
+        Some(s) if s.status == Suspended => Err(ServiceError::RuleViolation(Text::new(Msg::ThisStoreIsSuspendedIt))),
+        _ => Err(ServiceError::RuleViolation(Text::new(Msg::ThisStoreHasLeftThe))),
     }
 }
 
@@ -74,7 +66,7 @@ pub fn issue_qr_token(app: &App, who: &Principal) -> Result<(String, i64)> {
     require(who, &[Role::Resident])?;
     let resident_id = who
         .user_id
-        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
+        .ok_or_else(|| not_found(Msg::NoResident))?;
     // Showing a code records it: while read-only, there is no code to show.
     if crate::service::operations::maintenance::read_only(app) {
         return Err(ServiceError::ReadOnly);
@@ -103,31 +95,19 @@ pub fn pay_by_token(
 ) -> Result<PaymentOutcome> {
     require(who, &[Role::Merchant])?;
     if who.store_id != Some(store_id) {
-        return Err(ServiceError::Forbidden(Text::new(
-            "staff may take payments only for their own store",
-            "自店舗以外の決済はできません",
-        )));
+        return Err(ServiceError::Forbidden(Text::new(Msg::StaffMayTakePaymentsOnly)));
     }
     let store = store_for_payment(stores::get(tx, store_id)?)?;
     let hash = crypto::sha256(token.trim().to_ascii_uppercase().as_bytes());
     let now = app.now();
     let (wallet, expires_at, used_at) = db::qr_token(tx, &hash)?.ok_or_else(|| {
-        invalid(
-            "this is not a valid payment code",
-            "読み取ったコードは使えません",
-        )
+        invalid(Msg::ThisIsNotAValid)
     })?;
     if used_at.is_some() {
-        return Err(ServiceError::Conflict(Text::new(
-            "this payment code was already used",
-            "このコードは使用済みです",
-        )));
+        return Err(ServiceError::Conflict(Text::new(Msg::ThisPaymentCodeWasAlready)));
     }
     if now >= expires_at {
-        return Err(ServiceError::Expired(Text::new(
-            "this payment code has expired; ask for a new one",
-            "コードの有効期限が切れました。もう一度表示してもらってください",
-        )));
+        return Err(ServiceError::Expired(Text::new(Msg::ThisPaymentCodeHasExpired)));
     }
     let out = pay(
         app,

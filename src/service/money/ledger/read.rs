@@ -1,5 +1,6 @@
 //! The ledger's reading (see the parent module).
 
+use crate::i18n::Msg;
 use super::*;
 
 // --- reading ----------------------------------------------------------------------
@@ -127,7 +128,7 @@ pub fn charge_receipt(app: &App, who: &Principal, charge_id: i64) -> Result<db::
 pub(super) fn own_store(who: &Principal) -> Result<i64> {
     require(who, &[Role::Merchant])?;
     who.store_id
-        .ok_or_else(|| not_found("no store", "店舗が見つかりません"))
+        .ok_or_else(|| not_found(Msg::NoStore))
 }
 
 /// New payments at the merchant's store since `after_id` (the till's live feed).
@@ -167,7 +168,7 @@ pub fn qr_status(app: &App, who: &Principal, token: &str) -> Result<Option<i64>>
         Some((wallet, _, _)) if Some(wallet) == own_wallet(&c, who)? => {
             Ok(db::qr_token_payment(&c, &hash)?)
         }
-        _ => Err(not_found("no such code", "コードが見つかりません")),
+        _ => Err(not_found(Msg::NoSuchCode)),
     }
 }
 
