@@ -230,7 +230,7 @@ mod tests {
             Ok(StoreStatus::Removed)
         );
         let e = StoreStatus::from_wire("closed").unwrap_err();
-        assert!(e.en.contains("active, suspended or removed") && !e.ja.is_empty());
+        assert_eq!(e.msg, Msg::StatusMustBeActiveSuspended);
     }
 
     fn shop() -> StoreProfile {
@@ -256,7 +256,7 @@ mod tests {
             url: Some("ftp://x".into()),
             ..shop()
         };
-        assert!(bad.validate().unwrap_err().en.contains("url"));
+        assert_eq!(bad.validate().unwrap_err().msg, Msg::UrlMustStartWithHttps);
         let bad = StoreProfile {
             lat: Some(36.0),
             ..shop()
@@ -266,7 +266,12 @@ mod tests {
             accepts: vec!["gold".into()],
             ..shop()
         };
-        assert!(bad.validate().unwrap_err().ja.contains("gold"));
+        assert!(
+            bad.validate()
+                .unwrap_err()
+                .in_lang(crate::i18n::Lang::Ja)
+                .contains("gold")
+        );
         assert_eq!(split_keywords(" a, b、c，,"), ["a", "b", "c"]);
     }
 

@@ -12,6 +12,8 @@ use std::collections::HashMap;
 use std::fmt::Display;
 use std::sync::OnceLock;
 
+use crate::domain::{Amount, Unit, Yen};
+
 
 pub use keys::Msg;
 
@@ -122,6 +124,8 @@ pub enum Arg {
     Plain(String),
     Msg(Msg),
     DateTime(i64),
+    Amount(Unit, Amount),
+    Text(Box<Text>),
 }
 
 impl Text {
@@ -145,6 +149,31 @@ impl Text {
         self
     }
 
+    /// A message with arguments of its own (a waiting time).
+    pub fn with_text(mut self, name: &'static str, t: Text) -> Text {
+        self.args.push((name, Arg::Text(Box::new(t))));
+        self
+    }
+
+    /// An amount, written as [`Lang::amount`] writes it.
+    pub fn with_amount(mut self, name: &'static str, unit: Unit, a: Amount) -> Text {
+        self.args.push((name, Arg::Amount(unit, a)));
+        self
+    }
+
+    pub fn with_yen(self, name: &'static str, y: Yen) -> Text {
+        self.with_amount(name, Unit::Yen, Amount(y.0))
+    }
+
+    /// A message as an argument when there is one, else the text as it is (a field
+    /// the city named itself).
+    pub fn with_label(self, name: &'static str, label: Option<Msg>, raw: &str) -> Text {
+        match label {
+            Some(m) => self.with_msg(name, m),
+            None => self.with(name, raw),
+        }
+    }
+
     pub fn in_lang(&self, l: Lang) -> String {
         fill(catalogue().text(l, self.msg), |name| {
             self.args
@@ -154,6 +183,8 @@ impl Text {
                     Arg::Plain(s) => s.clone(),
                     Arg::Msg(m) => l.t(*m).to_owned(),
                     Arg::DateTime(t) => l.datetime(*t),
+                    Arg::Amount(u, a) => l.amount(*u, *a),
+                    Arg::Text(t) => t.in_lang(l),
                 })
         })
     }

@@ -1,7 +1,6 @@
 use std::collections::{BTreeSet, HashSet};
 
 use super::*;
-use crate::domain::{Amount, Unit, Yen};
 
 /// Every key has a text in every language, no file has a key that does not exist or
 /// has one twice, and every text uses exactly the message's arguments.
@@ -105,4 +104,28 @@ fn amounts_and_dates_per_language() {
         assert_eq!(Lang::from_code(l.code()), Some(l));
         assert!(l.date(t).contains(l.weekday(t)));
     }
+}
+
+/// A key no code names is a text translators keep up for nothing.
+#[test]
+fn every_message_is_used() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut code = String::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("i18n/keys.rs") {
+                code.push_str(&std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    let unused: Vec<&str> = Msg::ALL
+        .iter()
+        .map(|m| m.name())
+        .filter(|n| !code.contains(&format!("Msg::{n}")))
+        .collect();
+    assert!(unused.is_empty(), "never used: {unused:?}");
 }

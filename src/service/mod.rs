@@ -251,10 +251,7 @@ pub fn require(who: &Principal, roles: &[Role]) -> Result<()> {
     if who.is(roles) {
         Ok(())
     } else {
-        Err(ServiceError::Forbidden(Text::new(
-            format!("the {} role may not do this", who.role),
-            format!("{}の権限ではこの操作はできません", who.role.label_ja()),
-        )))
+        Err(ServiceError::Forbidden(Text::new(Msg::RoleMayNotDoThis).with_msg("role", who.role.label())))
     }
 }
 

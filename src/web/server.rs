@@ -266,7 +266,19 @@ fn dispatch(app: &Arc<App>, http: &Arc<Listening>, rq: &mut tiny_http::Request) 
                 })
             })
     };
-    let lang = Lang::parse(cookie(LANG_COOKIE).as_deref().unwrap_or(""));
+    let accept = headers
+        .iter()
+        .find(|(k, _)| k == "accept-language")
+        .and_then(|(_, v)| Lang::from_accept_language(v));
+    // Pages: the visitor's choice, else the browser's, else Japanese. The API: what the
+    // client asks for, else English.
+    let lang = match kind {
+        Kind::Page => cookie(LANG_COOKIE)
+            .and_then(|c| Lang::from_code(&c))
+            .or(accept)
+            .unwrap_or(Lang::Ja),
+        Kind::Api => accept.unwrap_or(Lang::En),
+    };
 
     let not_allowed = |name: String| {
         let allow = router::allowed(path);
@@ -389,6 +401,7 @@ const ALLOWED_BEFORE_NEW_PASSWORD: &[&str] = &[
     "/api/v1/me/password",
     "/logout",
     "/lang",
+    "/view",
     "/assets/brand.css",
     "/assets/{name}",
 ];
@@ -467,7 +480,7 @@ pub fn error_reply(app: &App, kind: Kind, lang: Lang, e: &WebError) -> Reply {
     match kind {
         Kind::Api => Reply::json(
             status,
-            &serde_json::json!({ "error": { "code": code, "message": e.public_message() } }),
+            &serde_json::json!({ "error": { "code": code, "message": e.public_message(lang) } }),
         ),
         Kind::Page => Reply::html(
             status,
@@ -475,7 +488,7 @@ pub fn error_reply(app: &App, kind: Kind, lang: Lang, e: &WebError) -> Reply {
                 &app.branding(),
                 lang,
                 status,
-                &e.page_message(lang == Lang::Ja),
+                &e.page_message(lang),
             ),
         ),
     }

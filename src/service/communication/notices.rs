@@ -58,10 +58,7 @@ fn change(app: &App, who: &Principal, id: i64, from: &str, to: &str, action: &st
     db::write(&mut conn, |tx| -> Result<()> {
         let n = rows::get(tx, id)?.ok_or_else(|| no_notice(id))?;
         if n.status != from || n.status == "withdrawn" {
-            return Err(ServiceError::Conflict(Text::new(
-                format!("notice {id} is {}", n.status),
-                format!("このお知らせは既に{}です", status_ja(&n.status)),
-            )));
+            return Err(ServiceError::Conflict(Text::new(Msg::NoticeIsAlready).with_msg("status", status_label(&n.status))));
         }
         let approver = (to == "approved").then_some(who.actor.as_str());
         rows::set_status(tx, id, to, approver, now)?;
@@ -77,16 +74,17 @@ fn change(app: &App, who: &Principal, id: i64, from: &str, to: &str, action: &st
     })
 }
 
-pub fn status_ja(s: &str) -> &'static str {
+/// A notice's state as the office reads it.
+pub fn status_label(s: &str) -> Msg {
     match s {
-        "draft" => "下書き(承認待ち)",
-        "approved" => "承認済み",
-        _ => "取り下げ",
+        "draft" => Msg::NoticeDraft,
+        "approved" => Msg::NoticeApproved,
+        _ => Msg::NoticeWithdrawn,
     }
 }
 
 fn no_notice(id: i64) -> ServiceError {
-    not_found(format!("no notice {id}"), "お知らせが見つかりません")
+    not_found(Text::new(Msg::NoNotice).with("id", id))
 }
 
 fn get(app: &App, id: i64) -> Result<NoticeRow> {

@@ -180,15 +180,13 @@ pub fn create_token(
         })?;
         if user.role != role {
             return Err(invalid(
-                format!("user {id} has the role {}, not {role}", user.role),
-                format!("利用者{id}の権限は{}です", user.role.label_ja()),
+                Text::new(Msg::UserHasAnotherRole)
+                    .with("id", id)
+                    .with_msg("role", user.role.label()),
             ));
         }
     } else if matches!(role, Role::Resident | Role::Merchant) {
-        return Err(invalid(
-            format!("a {role} token must name its user with --subject"),
-            "このトークンには --subject で利用者を指定してください",
-        ));
+        return Err(invalid(Msg::TokenNeedsSubject));
     }
     let token = crypto::random_token();
     db::write(conn, |tx| -> Result<()> {
@@ -275,10 +273,7 @@ pub const CREATABLE_ROLES: &[Role] = &[Role::Admin, Role::Operator, Role::Distri
 pub fn create_staff(app: &App, who: &Principal, new: NewStaff) -> Result<CreatedAccount> {
     require(who, &[Role::Admin])?;
     if !CREATABLE_ROLES.contains(&new.role) {
-        return Err(invalid(
-            format!("accounts of role {} are not made here", new.role),
-            format!("{}のアカウントはここでは作れません", new.role.label_ja()),
-        ));
+        return Err(invalid(Text::new(Msg::RoleNotMadeHere).with_msg("role", new.role.label())));
     }
     let mut conn = app.conn()?;
     create_account(&mut conn, app.now(), &who.actor, new)

@@ -46,10 +46,7 @@ pub fn change_password(app: &App, who: &Principal, change: PasswordChange) -> Re
         .iter()
         .any(|h| crypto::verify_password(h, new.expose()))
     {
-        return Err(invalid(
-            format!("this password was used before; choose one not among your last {REMEMBERED}"),
-            format!("以前に使ったパスワードです。過去{REMEMBERED}回分とは別のものにしてください"),
-        ));
+        return Err(invalid(Text::new(Msg::PasswordUsedBefore).with("count", REMEMBERED)));
     }
     let hash = crypto::hash_password(new.expose())?;
     let keep = change.session.map(|t| crypto::sha256(t.as_bytes()));

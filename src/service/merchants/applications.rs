@@ -133,10 +133,9 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
     require(who, STAFF)?;
     let a = get(app, id)?;
     if a.status != "submitted" {
-        return Err(ServiceError::Conflict(Text::new(
-            format!("application {id} was already decided ({})", a.status),
-            format!("申請{id}は既に{}です", status_ja(&a.status)),
-        )));
+        return Err(ServiceError::Conflict(Text::new(Msg::ApplicationAlreadyDecided)
+            .with("id", id)
+            .with_msg("status", status_label(&a.status))));
     }
     if let Decision::Reject(r) | Decision::AskForChanges(r) = &d
         && r.trim().is_empty()
@@ -233,18 +232,19 @@ fn owner_login(tx: &rusqlite::Transaction, store_id: i64) -> Result<Login> {
     Login::parse(&candidate).map_err(ServiceError::Invalid)
 }
 
-pub fn status_ja(s: &str) -> &'static str {
+/// An application's state as applicants and the office read it.
+pub fn status_label(s: &str) -> Msg {
     match s {
-        "submitted" => "審査中",
-        "approved" => "承認",
-        "rejected" => "不承認",
-        _ => "修正依頼",
+        "submitted" => Msg::ApplicationSubmitted,
+        "approved" => Msg::ApplicationApproved,
+        "rejected" => Msg::ApplicationRejected,
+        _ => Msg::ApplicationReturned,
     }
 }
 
 pub fn get(app: &App, id: i64) -> Result<ApplicationRow> {
     rows::get(&*app.conn()?, id)?
-        .ok_or_else(|| not_found(format!("no application {id}"), "申請が見つかりません"))
+        .ok_or_else(|| not_found(Text::new(Msg::NoApplication).with("id", id)))
 }
 
 /// The application behind a status-page token.

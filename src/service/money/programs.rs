@@ -94,10 +94,7 @@ pub fn create(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
         }
         ledger::insert_program(tx, &program, now).map_err(|e| {
             if db::is_unique_violation(&e) {
-                ServiceError::Conflict(Text::new(
-                    format!("a program with code {} exists", program.code),
-                    format!("事業コード {} は既に使われています", program.code),
-                ))
+                ServiceError::Conflict(Text::new(Msg::ProgramCodeTaken).with("code", &program.code))
             } else {
                 e.into()
             }

@@ -8,7 +8,6 @@ use rusqlite::Transaction;
 
 use crate::db::tax as rows;
 use crate::domain::program::Purpose;
-use crate::domain::time::{format_datetime_en, format_datetime_ja};
 use crate::domain::{PaymentKind, Role, Text, Yen};
 use crate::service::money::ledger::{PaymentOutcome, own_wallet, spend};
 use crate::service::{App, Principal, Result, ServiceError, invalid, require};
@@ -29,16 +28,9 @@ pub fn pay_tax(
     if let Some(wallet) = wallet
         && let Some(at) = rows::notice_paid_at(tx, wallet, n)?
     {
-        return Err(ServiceError::Conflict(Text::new(
-            format!(
-                "tax notice {n} was already paid on {} (JST); it is not paid twice",
-                format_datetime_en(at)
-            ),
-            format!(
-                "納付番号 {n} は{}に納付済みです。二重に納付することはできません",
-                format_datetime_ja(at)
-            ),
-        )));
+        return Err(ServiceError::Conflict(Text::new(Msg::TaxNoticeAlreadyPaid)
+            .with("notice", n)
+            .with_datetime("at", at)));
     }
     spend(
         app,

@@ -7,7 +7,7 @@ use super::{answer_form, message, render, status_of};
 use crate::domain::Role;
 use crate::domain::time::{format_datetime_en, format_datetime_ja};
 use crate::service::identity::accounts::{self, CREATABLE_ROLES, NewStaff};
-use crate::service::identity::residents::field_label_ja;
+use crate::service::identity::residents::field_label;
 use crate::service::operations::settings::{self as city, Branding, REGISTRATION_FIELDS};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -61,10 +61,7 @@ fn accounts_page(
 }
 
 fn role_label(l: Lang, r: Role) -> &'static str {
-    match l {
-        Lang::Ja => r.label_ja(),
-        Lang::En => r.label_en(),
-    }
+    l.t(r.label())
 }
 
 pub fn create_account(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -122,7 +119,7 @@ fn settings_page(
                 @for f in REGISTRATION_FIELDS {
                     label.choice {
                         input type="checkbox" name="required" value=(f) checked[required.iter().any(|r| r == f)];
-                        " " (if l == Lang::Ja { field_label_ja(f) } else { f })
+                        " " (field_label(f).map_or(*f, |m| l.t(m)))
                     }
                 }
             }

@@ -104,10 +104,7 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
 }
 
 fn status_label(l: Lang, s: &str) -> String {
-    match l {
-        Lang::Ja => applications::status_ja(s).to_owned(),
-        Lang::En => s.replace('_', " "),
-    }
+    l.t(applications::status_label(s)).to_owned()
 }
 
 /// The applicant's own page, reached through the secret address given at submission.

@@ -99,9 +99,7 @@ fn charge_request(
         None | Some("credit_card") => Method::CreditCard,
         // The page offers only these two; anything else is not quietly made a card.
         Some(_) => {
-            return Err(l
-                .t("お支払い方法を選んでください", "Choose how to pay")
-                .to_owned());
+            return Err(l.t(Msg::ChooseHowToPay).to_owned());
         }
     };
     Ok(ChargeRequest {

@@ -8,7 +8,7 @@ use crate::domain::time::format_datetime_ja;
 use crate::service::merchants::stores;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
-use crate::web::request::{Ctx, LANG_COOKIE};
+use crate::web::request::{Ctx, LANG_COOKIE, VIEW_COOKIE};
 use crate::web::views::Lang;
 
 pub fn index(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -37,9 +37,30 @@ pub fn index(ctx: &mut Ctx) -> Result<Reply, WebError> {
     Ok(render(ctx, 200, &b.city_name, body))
 }
 
+/// Turns large text or the simple resident home on or off, and returns.
+pub fn set_view(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let mut view = ctx.view();
+    let on = |v: Option<&str>, was: bool| match v {
+        Some("on") => true,
+        Some("off") => false,
+        _ => was,
+    };
+    view.large_text = on(ctx.query_get("large"), view.large_text);
+    view.simple = on(ctx.query_get("simple"), view.simple);
+    let back = local_path(ctx.query_get("next")).unwrap_or("/").to_owned();
+    Ok(Reply::redirect(&back).cookie(format!(
+        "{VIEW_COOKIE}={}{}",
+        view.code(),
+        ctx.cookie_attrs(Some(400 * 86400))
+    )))
+}
+
 /// Switches the page language and returns to where the visitor was.
 pub fn set_lang(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    let lang = Lang::parse(ctx.query_get("to").unwrap_or("ja"));
+    let lang = ctx
+        .query_get("to")
+        .and_then(Lang::from_code)
+        .unwrap_or(Lang::Ja);
     let back = local_path(ctx.query_get("next")).unwrap_or("/").to_owned();
     Ok(Reply::redirect(&back).cookie(format!(
         "{LANG_COOKIE}={}{}",

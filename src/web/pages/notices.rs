@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use super::{message, render, status_of};
 use crate::domain::Role;
-use crate::domain::time::{format_datetime_en, format_datetime_ja, parse_local_datetime};
+use crate::domain::time::parse_local_datetime;
 use crate::service::communication::notices::{self, NoticeRow};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -14,10 +14,7 @@ use crate::web::request::{Ctx, field};
 use crate::web::views::{Field, Lang, alert, csrf_field};
 
 fn when(l: Lang, t: i64) -> String {
-    match l {
-        Lang::Ja => format_datetime_ja(t),
-        Lang::En => format_datetime_en(t),
-    }
+    l.datetime(t)
 }
 
 /// A notice's text as paragraphs, one per line.
@@ -95,7 +92,7 @@ fn office_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, Web
                 li.card {
                     strong { (n.title) }
                     p.small {
-                        (if l == Lang::Ja { notices::status_ja(&n.status) } else { n.status.as_str() })
+                        (l.t(notices::status_label(&n.status)))
                         @if let Some(t) = n.publish_at { " · " (l.t(Msg::Publish)) (when(l, t)) }
                     }
                     div.actions {

@@ -6,7 +6,7 @@ use maud::html;
 use serde_json::Value;
 
 use super::{message, render, status_of};
-use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_unix};
+use crate::domain::time::{day_colour, format_time_seconds};
 use crate::domain::{Payer, Text, Yen};
 use crate::service::merchants::stores::StoreRow;
 use crate::service::money::ledger;
@@ -26,10 +26,7 @@ pub(super) fn me(ctx: &Ctx) -> Result<(Principal, i64), WebError> {
 }
 
 fn date_text(l: Lang, t: i64) -> String {
-    match l {
-        Lang::Ja => format_date_ja(t),
-        Lang::En => from_unix(t).format("%Y-%m-%d").to_string(),
-    }
+    l.date(t)
 }
 
 /// The id a stored or fresh answer carries (`payment_id`, `charge_id`).

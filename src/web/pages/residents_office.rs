@@ -7,7 +7,6 @@ use maud::html;
 
 use super::register::AGE_BANDS;
 use super::{message, render, status_of};
-use crate::domain::time::format_date_ja;
 use crate::service::identity::residents::{self, Found};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -79,10 +78,10 @@ fn resident_card(l: Lang, r: &Found) -> maud::Markup {
                 dt { (l.t(Msg::LoginId)) } dd { (r.login) }
                 @if let Some(p) = &r.phone { dt { (l.t(Msg::Phone2)) } dd { (shown_phone(p)) } }
                 @for (k, v) in &r.attributes {
-                    dt { (residents::field_label_ja(k)) } dd { (shown_attribute(l, k, v)) }
+                    dt { (residents::field_label(k).map_or(k.as_str(), |m| l.t(m))) } dd { (shown_attribute(l, k, v)) }
                 }
                 dt { (l.t(Msg::Balance2)) } dd { (yen(l, r.balance)) }
-                dt { (l.t(Msg::Registered)) } dd { (format_date_ja(r.registered_at)) }
+                dt { (l.t(Msg::Registered)) } dd { (l.date(r.registered_at)) }
             }
         }
     }

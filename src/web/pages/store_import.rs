@@ -8,7 +8,7 @@ use crate::service::merchants::store_import::{self, Row};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
-use crate::web::views::{Lang, alert, csrf_field, notice};
+use crate::web::views::{alert, csrf_field, notice};
 
 pub fn form(ctx: &mut Ctx) -> Result<Reply, WebError> {
     upload_page(ctx, 200, None)
@@ -38,8 +38,7 @@ fn upload_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, Web
 
 fn preview(ctx: &Ctx, rows: Vec<Row>) -> Result<Reply, WebError> {
     let l = ctx.lang;
-    let ja = l == Lang::Ja;
-    let checked = store_import::check(ctx.app, ctx.who()?, rows, ja)?;
+    let checked = store_import::check(ctx.app, ctx.who()?, rows, l)?;
     let bad = checked.iter().filter(|c| c.error.is_some()).count();
     let rows_json =
         serde_json::to_string(&checked.iter().map(|c| c.row.clone()).collect::<Vec<_>>())

@@ -7,7 +7,7 @@ use maud::html;
 use super::render;
 use crate::domain::program::{ProgramKind, start_of_day};
 use crate::domain::time::{
-    format_date_ja, format_datetime_en, format_datetime_ja, from_unix, parse_date,
+    format_datetime_en, parse_date,
 };
 use crate::domain::{Code, EntryKind, Payer};
 use crate::service::money::ledger::{self, HistoryFilter};
@@ -21,17 +21,11 @@ use crate::web::views::money::{self, BalanceView, HistoryLine, LotLine, ProgramL
 /// "until" text of an expiry instant: the last day it can be used (the instant is the
 /// first moment it cannot).
 fn until(l: Lang, expires_at: i64) -> String {
-    match l {
-        Lang::Ja => format!("{}まで", format_date_ja(expires_at - 1)),
-        Lang::En => format!("until {}", from_unix(expires_at - 1).format("%Y-%m-%d")),
-    }
+    l.f(Msg::UntilDate, &[("date", &l.date(expires_at - 1))])
 }
 
 fn when(l: Lang, t: i64) -> String {
-    match l {
-        Lang::Ja => format_datetime_ja(t),
-        Lang::En => format_datetime_en(t),
-    }
+    l.datetime(t)
 }
 
 fn history_lines(

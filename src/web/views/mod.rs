@@ -1,5 +1,5 @@
-//! Views: small maud partials fed by view-models. Japanese first, English switchable;
-//! mobile first; every page works without JavaScript.
+//! Views: small maud partials fed by view-models, every sentence from the catalogue
+//! (`crate::i18n`); mobile first; every page works without JavaScript.
 
 use crate::i18n::Msg;
 pub mod error;
@@ -25,18 +25,17 @@ pub struct Chrome<'a> {
     pub sandbox: bool,
     /// The maintenance announcement or notice, in the visitor's language.
     pub maintenance: Option<String>,
+    pub view: ViewPrefs,
 }
 
-/// The page frame: header with the city's name, language switch, logout; then `body`.
+/// The page frame: header with the city's name, the page settings (language, text size),
+/// logout; then `body`.
 pub fn page(ch: &Chrome, title: &str, body: Markup) -> Markup {
     let l = ch.lang;
-    let (other, other_label) = match l {
-        Lang::Ja => ("en", "English"),
-        Lang::En => ("ja", "日本語"),
-    };
+    let next = super::request::percent_encode(ch.path);
     html! {
         (DOCTYPE)
-        html lang=(l.code()) {
+        html lang=(l.tag()) class=[ch.view.large_text.then_some("large")] {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -48,9 +47,7 @@ pub fn page(ch: &Chrome, title: &str, body: Markup) -> Markup {
             body {
                 a.skip href="#main" { (l.t(Msg::SkipToContent)) }
                 @if ch.sandbox {
-                    p.sandbox-banner role="note" {
-                        (l.t(Msg::ThisIsTheTestEnvironment))
-                    }
+                    p.sandbox-banner role="note" { (l.t(Msg::ThisIsTheTestEnvironment)) }
                 }
                 @if let Some(m) = &ch.maintenance {
                     p.maintenance-banner role="status" { (m) }
@@ -64,7 +61,23 @@ pub fn page(ch: &Chrome, title: &str, body: Markup) -> Markup {
                         }
                     }
                     nav.tools aria-label=(l.t(Msg::PageSettings)) {
-                        a.lang href={ "/lang?to=" (other) "&next=" (super::request::percent_encode(ch.path)) } lang=(other) { (other_label) }
+                        details.settings {
+                            summary { (globe()) span { (l.t(Msg::LanguageAndTextSize)) } }
+                            div.settings-panel {
+                                ul.langs {
+                                    @for other in Lang::ALL {
+                                        li {
+                                            a href={ "/lang?to=" (other.code()) "&next=" (next) }
+                                                lang=(other.tag()) hreflang=(other.tag())
+                                                aria-current=[(other == l).then_some("true")] { (other.native_name()) }
+                                        }
+                                    }
+                                }
+                                a.text-size href={ "/view?large=" (if ch.view.large_text { "off" } else { "on" }) "&next=" (next) } {
+                                    (l.t(if ch.view.large_text { Msg::TextSizeNormal } else { Msg::TextSizeLarge }))
+                                }
+                            }
+                        }
                         @if let Some(name) = ch.user_name {
                             span.user { (name) }
                             form.inline method="post" action="/logout" {
@@ -82,6 +95,45 @@ pub fn page(ch: &Chrome, title: &str, body: Markup) -> Markup {
                     p { (ch.branding.city_name) " · " (ch.branding.currency_name) }
                 }
             }
+        }
+    }
+}
+
+/// How a visitor chose to see the pages, remembered in a cookie: larger text, and the
+/// simple resident home (balance, pay, history only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ViewPrefs {
+    pub large_text: bool,
+    pub simple: bool,
+}
+
+impl ViewPrefs {
+    /// From the cookie's value: `large`, `simple` or both, joined by `.`.
+    pub fn parse(s: &str) -> ViewPrefs {
+        let has = |w: &str| s.split('.').any(|x| x == w);
+        ViewPrefs {
+            large_text: has("large"),
+            simple: has("simple"),
+        }
+    }
+
+    pub fn code(self) -> String {
+        let mut parts = vec![];
+        if self.large_text {
+            parts.push("large");
+        }
+        if self.simple {
+            parts.push("simple");
+        }
+        parts.join(".")
+    }
+}
+
+fn globe() -> Markup {
+    html! {
+        svg.globe viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false" {
+            circle cx="12" cy="12" r="10" fill="none" stroke="currentColor" stroke-width="2" {}
+            path d="M2 12h20M12 2c3 3.5 3 16.5 0 20M12 2c-3 3.5-3 16.5 0 20" fill="none" stroke="currentColor" stroke-width="2" {}
         }
     }
 }

@@ -4,7 +4,6 @@ use crate::i18n::Msg;
 use maud::{Markup, html};
 
 use super::Lang;
-use crate::domain::money::group_thousands;
 use crate::domain::{Amount, EntryKind, Unit, Yen};
 
 /// One slice of a balance as a resident sees it.
@@ -25,16 +24,9 @@ pub struct BalanceView {
     pub lots: Vec<LotLine>,
 }
 
-/// `1,000円` in Japanese, `¥1,000` in English.
+/// An amount of money as the visitor's language writes it.
 pub fn yen(l: Lang, y: Yen) -> String {
-    match l {
-        Lang::Ja => y.ja(),
-        Lang::En => format!(
-            "{}¥{}",
-            if y.0 < 0 { "-" } else { "" },
-            group_thousands(y.0.abs())
-        ),
-    }
+    l.yen(y)
 }
 
 /// A unit's name for a column heading or a CSV cell.
@@ -45,13 +37,9 @@ pub fn unit_name(l: Lang, unit: Unit) -> &'static str {
     }
 }
 
-/// An amount in its unit: money as [`yen`], points as `1,000ポイント` / `1,000 pt`.
+/// An amount in its unit, as the visitor's language writes it.
 pub fn amount(l: Lang, unit: Unit, a: Amount) -> String {
-    match (unit, l) {
-        (Unit::Yen, _) => yen(l, a.yen()),
-        (Unit::Points, Lang::Ja) => unit.ja(a),
-        (Unit::Points, Lang::En) => format!("{} pt", group_thousands(a.0)),
-    }
+    l.amount(unit, a)
 }
 
 pub fn balance(l: Lang, b: &BalanceView) -> Markup {
@@ -110,15 +98,15 @@ pub fn history(l: Lang, lines: &[HistoryLine]) -> Markup {
 
 /// The name of an entry kind as residents read it.
 pub fn kind_label(l: Lang, kind: EntryKind) -> String {
-    let (ja, en) = match kind {
-        EntryKind::Charge => ("チャージ", "Charge"),
-        EntryKind::Grant => ("付与", "Grant"),
-        EntryKind::Payment => ("お支払い", "Payment"),
-        EntryKind::Refund => ("返金", "Refund"),
-        EntryKind::Expiry => ("有効期限切れ", "Expired"),
-        EntryKind::Tax => ("市税の納付", "City tax"),
+    let msg = match kind {
+        EntryKind::Charge => Msg::EntryCharge,
+        EntryKind::Grant => Msg::EntryGrant,
+        EntryKind::Payment => Msg::EntryPayment,
+        EntryKind::Refund => Msg::EntryRefund,
+        EntryKind::Expiry => Msg::EntryExpiry,
+        EntryKind::Tax => Msg::EntryTax,
     };
-    l.t(ja, en).to_owned()
+    l.t(msg).to_owned()
 }
 
 pub struct ProgramLine {

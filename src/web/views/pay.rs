@@ -64,12 +64,16 @@ pub struct Completion {
 
 /// The colour names the clerk compares with the store's own screen.
 pub fn colour_name(l: Lang, i: usize) -> &'static str {
-    const JA: [&str; 7] = ["赤", "橙", "黄", "緑", "青", "紫", "桃"];
-    const EN: [&str; 7] = ["red", "orange", "yellow", "green", "blue", "purple", "pink"];
-    match l {
-        Lang::Ja => JA[i % 7],
-        Lang::En => EN[i % 7],
-    }
+    const COLOURS: [Msg; 7] = [
+        Msg::ColourRed,
+        Msg::ColourOrange,
+        Msg::ColourYellow,
+        Msg::ColourGreen,
+        Msg::ColourBlue,
+        Msg::ColourPurple,
+        Msg::ColourPink,
+    ];
+    l.t(COLOURS[i % 7])
 }
 
 /// The screen shown to the clerk: live animation, today's colour, time to the second.

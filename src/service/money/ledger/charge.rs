@@ -40,14 +40,7 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
         _ => false,
     };
     if !allowed {
-        return Err(ServiceError::Forbidden(Text::new(
-            format!(
-                "the {} role may not charge this wallet with {}",
-                who.role,
-                rq.method.code()
-            ),
-            "この方法ではチャージできません",
-        )));
+        return Err(ServiceError::Forbidden(Text::new(Msg::CannotChargeThisWay)));
     }
     if rq.method.needs_provider() && app.provider.is_none() {
         return Err(provider::unavailable());
@@ -57,22 +50,13 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
     }
     let program = programs::get(app, rq.program.as_deref().unwrap_or("cash"))?;
     if matches!(program.kind, ProgramKind::Subsidy | ProgramKind::Points) {
-        return Err(invalid(
-            format!(
-                "{} is a {} program: it is granted, not charged",
-                program.code,
-                program.kind.code()
-            ),
-            format!("{}は付与のみの事業です", program.name),
-        ));
+        return Err(invalid(Text::new(Msg::ProgramIsGrantedOnly).with("program", &program.name)));
     }
     if rq.amount.0 % program.charge_unit.0 != 0 {
         return Err(invalid(
-            format!(
-                "charges to {} are in units of {} yen",
-                program.code, program.charge_unit.0
-            ),
-            format!("{}単位でチャージしてください", program.charge_unit.ja()),
+            Text::new(Msg::ChargeUnit)
+                .with("program", &program.name)
+                .with_yen("unit", program.charge_unit),
         ));
     }
     let now = app.now();
@@ -84,10 +68,7 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
     if program.expiry.for_issue(now).is_some_and(|e| e <= now)
         || program.usable_until.is_some_and(|u| u <= now)
     {
-        return Err(ServiceError::Expired(Text::new(
-            format!("{} has ended", program.code),
-            format!("{}は終了しました", program.name),
-        )));
+        return Err(ServiceError::Expired(Text::new(Msg::ProgramHasEnded).with("program", &program.name)));
     }
     Ok(program)
 }

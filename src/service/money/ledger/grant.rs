@@ -40,10 +40,7 @@ pub fn grant(
         return Err(invalid(Msg::AmountMustBeAPositive));
     }
     if rq.recipients.is_empty() || rq.recipients.len() > MAX_RECIPIENTS {
-        return Err(invalid(
-            format!("name 1 to {MAX_RECIPIENTS} recipients"),
-            "付与先を1人以上指定してください",
-        ));
+        return Err(invalid(Text::new(Msg::RecipientsCount).with("max", MAX_RECIPIENTS)));
     }
     let mut seen = std::collections::HashSet::new();
     if let Some(dup) = rq.recipients.iter().find(|p| !seen.insert(**p)) {

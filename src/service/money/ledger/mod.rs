@@ -205,21 +205,10 @@ fn check_cap(p: &Program, received: Amount, adding: Amount) -> Result<()> {
     if let Some(cap) = p.per_person_cap
         && received + adding > cap
     {
-        return Err(ServiceError::LimitExceeded(Text::new(
-            format!(
-                "{} allows at most {} {} per person ({} received)",
-                p.code,
-                cap.0,
-                p.unit().code(),
-                received.0
-            ),
-            format!(
-                "{}は1人あたり{}までです(受取済み{})",
-                p.name,
-                p.unit().ja(cap),
-                p.unit().ja(received)
-            ),
-        )));
+        return Err(ServiceError::LimitExceeded(Text::new(Msg::PerPersonCap)
+            .with("program", &p.name)
+            .with_amount("cap", p.unit(), cap)
+            .with_amount("received", p.unit(), received)));
     }
     Ok(())
 }
@@ -234,8 +223,5 @@ fn budget_left(tx: &Connection, p: &Program) -> Result<Option<Amount>> {
 }
 
 fn exhausted(p: &Program) -> ServiceError {
-    ServiceError::BudgetExhausted(Text::new(
-        format!("the budget of {} is used up", p.code),
-        format!("{}の予算の上限に達しました", p.name),
-    ))
+    ServiceError::BudgetExhausted(Text::new(Msg::BudgetUsedUp).with("program", &p.name))
 }

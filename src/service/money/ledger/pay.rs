@@ -19,10 +19,7 @@ pub struct PaymentOutcome {
 pub(super) fn store_for_payment(s: Option<stores::StoreRow>) -> Result<stores::StoreRow> {
     match s {
         Some(s) if s.status == Active && s.accepts.iter().any(|m| m == "money") => Ok(s),
-        Some(s) if s.status == Active => Err(ServiceError::RuleViolation(Text::new(
-            format!("{} does not accept money payments", s.name),
-            format!("{}ではこの支払いはご利用になれません", s.name),
-        ))),
+        Some(s) if s.status == Active => Err(ServiceError::RuleViolation(Text::new(Msg::StoreDoesNotAcceptMoney).with("store", &s.name))),
         _ => Err(not_found(Msg::NoSuchStoreCheckThe)),
     }
 }
@@ -170,16 +167,7 @@ pub(in crate::service) fn spend(
     let programs = programs::all(app);
     let draws = allocate(&lots, &programs, purpose, Unit::Yen, now, amount.into()).map_err(
         |Shortfall { available }| {
-            ServiceError::InsufficientFunds(Text::new(
-                format!(
-                    "the balance usable here is {} yen, less than {}",
-                    available.0, amount.0
-                ),
-                format!(
-                    "ここで使える残高は{}です(不足しています)",
-                    available.yen().ja()
-                ),
-            ))
+            ServiceError::InsufficientFunds(Text::new(Msg::BalanceUsableHere).with_yen("available", available.yen()))
         },
     )?;
     let wallet = wallet.ok_or_else(|| ServiceError::Internal("allocated from no wallet".into()))?;

@@ -104,10 +104,7 @@ pub fn receipt(
             _ => false,
         })
         .ok_or_else(|| {
-            not_found(
-                format!("no payment {payment_id}"),
-                "お支払いが見つかりません",
-            )
+            not_found(Text::new(Msg::NoPayment).with("id", payment_id))
         })?;
     let parts = db::payment_parts(&c, payment_id)?;
     let breakdown = per_program(parts.iter().map(|p| (p.program.as_str(), p.amount.yen())));
@@ -121,7 +118,7 @@ pub fn charge_receipt(app: &App, who: &Principal, charge_id: i64) -> Result<db::
             who.role.is_staff()
                 || (c.holder.is_some() && c.holder == who.user_id.map(Payer::Resident))
         })
-        .ok_or_else(|| not_found(format!("no charge {charge_id}"), "チャージが見つかりません"))
+        .ok_or_else(|| not_found(Text::new(Msg::NoCharge).with("id", charge_id)))
 }
 
 /// The merchant's own store, or a refusal.
