@@ -99,6 +99,12 @@ impl Lang {
         catalogue().text(self, m)
     }
 
+    /// The template of any message, placeholders and all (for a view that fills them
+    /// with markup).
+    pub fn t_any(self, m: Msg) -> &'static str {
+        catalogue().text(self, m)
+    }
+
     /// The text of a message with its named arguments filled in.
     pub fn f(self, m: Msg, args: &[(&str, &dyn Display)]) -> String {
         fill(catalogue().text(self, m), |name| {
@@ -239,7 +245,8 @@ pub const FILES: [(Lang, &str); 5] = [
 pub fn parse_file(text: &'static str) -> Result<Vec<(&'static str, String)>, String> {
     let mut out = vec![];
     for (n, line) in text.lines().enumerate() {
-        let line = line.trim_end();
+        // Trailing spaces are kept: a label such as `残高: ` is followed by its value.
+        let line = line.strip_suffix('\r').unwrap_or(line);
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }

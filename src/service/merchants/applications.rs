@@ -5,7 +5,7 @@
 //! the SMTP relay). Approval creates the store, its MPM code and a first staff login named
 //! after the store (the mail address, being personal data, stays sealed).
 
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 use crate::db::{self, applications as rows, audit};
 use crate::domain::{Login, StoreProfile, Text};
 use crate::service::merchants::stores;
@@ -23,6 +23,8 @@ pub struct Application {
     pub pledge: bool,
     /// 郵便番号, `123-4567`; it heads the store's address.
     pub postal_code: String,
+    /// The language of the form, which the mails about the application speak.
+    pub lang: Lang,
 }
 
 /// A Japanese postal code in the form `123-4567` (full-width digits and no hyphen taken).
@@ -86,15 +88,26 @@ pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<
                 email: &email,
                 status_token: &crypto::sha256(token.as_bytes()),
                 now,
+                lang: a.lang.code(),
             },
         )?;
         rows::queue_mail(
             tx,
             &email,
-            "加盟店申請を受け付けました",
-            &format!(
-                "{name} 様\n\n加盟店の申請(受付番号 {id})を受け付けました。審査の結果はメールと次のページでお知らせします。\n{}/apply/status/{token}\n",
-                app.config.public_url.trim_end_matches('/')
+            a.lang.t(Msg::MailReceivedSubject),
+            &a.lang.f(
+                Msg::MailReceivedBody,
+                &[
+                    ("name", &name),
+                    ("id", &id),
+                    (
+                        "url",
+                        &format!(
+                            "{}/apply/status/{token}",
+                            app.config.public_url.trim_end_matches('/')
+                        ),
+                    ),
+                ],
             ),
             now,
         )?;
@@ -144,6 +157,8 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
     }
     let now = app.now();
     let base = app.config.public_url.trim_end_matches('/').to_owned();
+    // The applicant is written to in the language of the form.
+    let l = Lang::from_code(&a.lang).unwrap_or(Lang::Ja);
     let otp = crypto::random_code(12);
     let otp_hash = crypto::hash_password(&otp)?;
     let mut conn = app.conn()?;
@@ -158,10 +173,15 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
                 let owner =
                     stores::insert_staff(tx, &who.actor, created.id, &login, &otp_hash, true, now)?;
                 crate::db::accounts::set_store_owner(tx, owner, true)?;
-                let body = format!(
-                    "{} 様\n\n加盟店申請(受付番号 {id})を承認しました。次のログインIDと仮パスワードでログインし、新しいパスワードを設定してください。\nログインID: {}\n仮パスワード: {otp}\n{base}/login\n",
-                    a.applicant_name,
-                    login.as_str()
+                let body = l.f(
+                    Msg::MailApprovedBody,
+                    &[
+                        ("name", &a.applicant_name),
+                        ("id", &id),
+                        ("login", &login.as_str()),
+                        ("password", &otp),
+                        ("url", &format!("{base}/login")),
+                    ],
                 );
                 let approved = Approved {
                     store_id: created.id,
@@ -172,33 +192,38 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
                     "approved",
                     None,
                     Some(approved),
-                    "加盟店申請を承認しました",
+                    l.t(Msg::MailApprovedSubject),
                     body,
                 )
             }
             Decision::Reject(reason) => {
-                let body = format!(
-                    "{} 様\n\n加盟店申請(受付番号 {id})は承認できませんでした。\n理由: {reason}\n",
-                    a.applicant_name
+                let body = l.f(
+                    Msg::MailRejectedBody,
+                    &[("name", &a.applicant_name), ("id", &id), ("reason", reason)],
                 );
                 (
                     "rejected",
                     Some(reason.trim().to_owned()),
                     None,
-                    "加盟店申請の審査結果",
+                    l.t(Msg::MailRejectedSubject),
                     body,
                 )
             }
             Decision::AskForChanges(reason) => {
-                let body = format!(
-                    "{} 様\n\n加盟店申請(受付番号 {id})の内容について修正をお願いします。\n{reason}\n修正のうえ、改めて申請してください: {base}/apply\n",
-                    a.applicant_name
+                let body = l.f(
+                    Msg::MailChangesBody,
+                    &[
+                        ("name", &a.applicant_name),
+                        ("id", &id),
+                        ("reason", reason),
+                        ("url", &format!("{base}/apply")),
+                    ],
                 );
                 (
                     "changes_requested",
                     Some(reason.trim().to_owned()),
                     None,
-                    "加盟店申請の修正のお願い",
+                    l.t(Msg::MailChangesSubject),
                     body,
                 )
             }

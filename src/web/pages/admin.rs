@@ -5,7 +5,7 @@ use maud::html;
 
 use super::{answer_form, message, render, status_of};
 use crate::domain::Role;
-use crate::domain::time::{format_datetime_en, format_datetime_ja};
+use crate::domain::time::format_datetime_en;
 use crate::service::identity::accounts::{self, CREATABLE_ROLES, NewStaff};
 use crate::service::identity::residents::field_label;
 use crate::service::operations::settings::{self as city, Branding, REGISTRATION_FIELDS};
@@ -175,7 +175,7 @@ pub fn audit(ctx: &mut Ctx) -> Result<Reply, WebError> {
             tbody {
                 @for r in &rows {
                     tr {
-                        td { (if l == Lang::Ja { format_datetime_ja(r.at) } else { format_datetime_en(r.at) }) }
+                        td { (if l == Lang::Ja { l.datetime(r.at) } else { format_datetime_en(r.at) }) }
                         td { (r.actor) } td { (r.action) } td { (r.target) } td { code { (r.detail) } }
                     }
                 }

@@ -6,7 +6,6 @@ use maud::{Markup, html};
 
 use super::{message, render, status_of, store_form};
 use crate::domain::StoreProfile;
-use crate::domain::time::format_datetime_ja;
 use crate::service::merchants::applications::{self, Application, Decision};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -79,6 +78,7 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
         email: text("email").unwrap_or_default(),
         pledge: field(&f, "pledge") == Some("1"),
         postal_code: text("postal_code").unwrap_or_default(),
+        lang: l,
     };
     let who = ctx.principal.clone();
     match applications::submit(ctx.app, who.as_ref(), application) {
@@ -138,7 +138,7 @@ pub fn queue(ctx: &mut Ctx) -> Result<Reply, WebError> {
             @for a in &items {
                 li {
                     a href={ "/office/applications/" (a.id) } { (a.id) ". " (serde_json::from_str::<StoreProfile>(&a.profile).map(|s| s.name).unwrap_or_default()) }
-                    small { (status_label(l, &a.status)) " · " (if a.source == "post" { l.t(Msg::Post) } else { "web" }) " · " (format_datetime_ja(a.created_at)) }
+                    small { (status_label(l, &a.status)) " · " (if a.source == "post" { l.t(Msg::Post) } else { "web" }) " · " (l.datetime(a.created_at)) }
                 }
             }
         }

@@ -7,7 +7,6 @@ use maud::{Markup, html};
 
 use super::resident::{answer_id, me};
 use super::{message, render, status_of};
-use crate::domain::time::format_datetime_ja;
 use crate::domain::{Code, Payer, Yen};
 use crate::service::money::ledger::{self, ChargeRequest, Method};
 use crate::service::{crypto, money::idempotency, money::programs};
@@ -64,7 +63,7 @@ fn charge_page(ctx: &Ctx, status: u16, error: Option<&str>, amount: &str) -> Rep
             }
             div.field {
                 label for="f-other" { (l.t(Msg::AnotherAmountYen)) }
-                @if unit.0 > 1 { small #f-other-hint { (yen(l, unit)) (l.t(Msg::Units)) } }
+                @if unit.0 > 1 { small #f-other-hint { (l.f(Msg::ChargeUnitHint, &[("unit", &yen(l, unit))])) } }
                 input #f-other name="other" type="text" inputmode="numeric" autocomplete="off" value=(if PRESETS.iter().any(|p| p.to_string() == amount) { "" } else { amount });
             }
             fieldset {
@@ -227,7 +226,7 @@ pub fn charge_receipt(ctx: &mut Ctx) -> Result<Reply, WebError> {
             (notice(l.t(Msg::TheChargeIsComplete)))
         }
         dl.confirm.receipt {
-            dt { (l.t(Msg::When)) } dd { (format_datetime_ja(c.at)) }
+            dt { (l.t(Msg::When)) } dd { (l.datetime(c.at)) }
             dt { (l.t(Msg::Charge2)) } dd.num { (yen(l, c.amount)) }
             dt { (l.t(Msg::Premium)) } dd.num { "+" (yen(l, c.premium)) }
             @if c.provider.as_deref() == Some("sandbox") {

@@ -6,7 +6,6 @@ use maud::html;
 
 use super::{answer_form, message, render, status_of};
 use crate::domain::Yen;
-use crate::domain::time::format_datetime_ja;
 use crate::service::money::device_subsidy as subsidy;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -136,7 +135,7 @@ fn office_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, Web
         ul.notice-admin {
             @for s in &items {
                 li.card {
-                    strong { (s.store_name) } " " small { (status_label(l, &s.status)) " · " (yen(l, s.amount)) " · " (format_datetime_ja(s.created_at)) }
+                    strong { (s.store_name) } " " small { (status_label(l, &s.status)) " · " (yen(l, s.amount)) " · " (l.datetime(s.created_at)) }
                     p.small { (s.item) }
                     @if s.has_receipt { p { a href={ "/office/devices/" (s.id) "/receipt" } { (l.t(Msg::SeeTheReceipt)) } } }
                     @if s.status == "applied" {

@@ -52,7 +52,7 @@ pub fn list(ctx: &mut Ctx) -> Result<Reply, WebError> {
             button.primary type="submit" { (l.t(Msg::Search)) }
         }
         p { a href="/stores/map" { (l.t(Msg::SeeThemOnAMap)) } }
-        p.count role="status" { (found.len()) (l.t(Msg::Stores)) @if more.is_some() { (l.t(Msg::Text)) } }
+        p.count role="status" { (l.f(if more.is_some() { Msg::StoresFoundMore } else { Msg::StoresFound }, &[("n", &found.len())])) }
         ul.stores {
             @for s in &found {
                 li {
@@ -97,7 +97,7 @@ pub fn show(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let body = html! {
         section.card {
             @if let Some(src) = photo_url(&s) {
-                img.store-photo src=(src) alt=(format!("{}{}", s.name, l.t(Msg::Photo)));
+                img.store-photo src=(src) alt=(l.f(Msg::StorePhotoOf, &[("store", &s.name)]));
             }
             p.category { (s.category) }
             @if let Some(pr) = &s.pr { p.pr { (pr) } }

@@ -4,7 +4,6 @@ use crate::i18n::Msg;
 use maud::html;
 
 use super::{home_of, local_path, render};
-use crate::domain::time::format_datetime_ja;
 use crate::service::merchants::stores;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -21,7 +20,7 @@ pub fn index(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let b = ctx.app.branding();
     let body = html! {
         p.lead {
-            (b.currency_name) (l.t(Msg::IsTheCitysElectronicLocal))
+            (l.f(Msg::CurrencyIntro, &[("currency", &b.currency_name)]))
         }
         @if ctx.principal.is_none() {
             div.actions {
@@ -189,9 +188,9 @@ pub fn admin(ctx: &mut Ctx) -> Result<Reply, WebError> {
 fn figures(l: Lang, o: &Overview, now: i64) -> maud::Markup {
     html! {
         section.figures aria-label=(l.t(Msg::Overview)) {
-            div.figure { span.label { (l.t(Msg::Residents)) } span.value { (o.residents) (l.t(Msg::Text2)) } }
-            div.figure { span.label { (l.t(Msg::Stores4)) } span.value { (o.stores) (l.t(Msg::Text3)) } }
+            div.figure { span.label { (l.t(Msg::Residents)) } span.value { (l.f(Msg::PeopleCount, &[("n", &l.number(o.residents as i64))])) } }
+            div.figure { span.label { (l.t(Msg::Stores4)) } span.value { (l.f(Msg::StoreCount, &[("n", &l.number(o.stores as i64))])) } }
         }
-        p.asof { small { (format_datetime_ja(now)) (l.t(Msg::Text4)) } }
+        p.asof { small { (l.f(Msg::AsOf, &[("time", &l.datetime(now))])) } }
     }
 }

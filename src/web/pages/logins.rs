@@ -5,7 +5,7 @@ use crate::i18n::Msg;
 use maud::html;
 
 use super::{answer_form, render};
-use crate::domain::time::{format_datetime_en, format_datetime_ja};
+use crate::domain::time::format_datetime_en;
 use crate::service::identity::login_limits;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -27,7 +27,7 @@ fn page(
     let now = ctx.app.now();
     let when = |t: i64| {
         if l == Lang::Ja {
-            format_datetime_ja(t)
+            l.datetime(t)
         } else {
             format_datetime_en(t)
         }

@@ -5,7 +5,7 @@ use crate::i18n::Msg;
 use maud::html;
 
 use super::{answer_form, render};
-use crate::domain::time::{format_datetime_ja, from_unix, parse_local_datetime};
+use crate::domain::time::{from_unix, parse_local_datetime};
 use crate::service::operations::maintenance;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -54,7 +54,7 @@ fn page(
             (csrf_field(&csrf))
             h2 { (l.t(Msg::AnnounceMaintenance)) }
             @if let Some(w) = &m.window {
-                p { (l.t(Msg::Announced)) (format_datetime_ja(w.from)) "〜" (format_datetime_ja(w.until)) }
+                p { (l.t(Msg::Announced)) (l.datetime(w.from)) "〜" (l.datetime(w.until)) }
             }
             p.small { (l.t(Msg::EveryPageShowsTheAnnounced)) }
             (Field::new(l.t(Msg::From), "from").kind("datetime-local").value(&from).required(true).render(l))

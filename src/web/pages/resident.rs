@@ -43,7 +43,7 @@ pub fn welcome(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let b = ctx.app.branding();
     let body = html! {
-        p.lead { (l.t(Msg::ThankYouForRegistering)) (b.currency_name) (l.t(Msg::WorksInThreeSteps)) }
+        p.lead { (l.f(Msg::RegisteredIntro, &[("currency", &b.currency_name)])) }
         ol.steps {
             li { strong { (l.t(Msg::Charge3)) } " — " (l.t(Msg::AddMoneyFromMyPage)) }
             li { strong { (l.t(Msg::ScanTheStoresQrCode)) } " — " (l.t(Msg::ScanTheCodeAtThe)) }
@@ -150,7 +150,7 @@ pub fn pay_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
             input type="hidden" name="amount" value=(amount.0);
             // The page's one key: pressing twice, reloading or coming back pays once.
             input type="hidden" name="key" value=(key);
-            p.payee { strong.store { (store.name) } (l.t(Msg::Text6)) }
+            p.payee { (crate::web::views::fill(l, Msg::PayeeLine, &[("store", html! { strong.store { (store.name) } })])) }
             p.big-amount { (yen(l, amount)) }
             p { (l.t(Msg::WillBePaid)) }
             p.small { (l.t(Msg::BalanceNow)) (yen(l, balance)) }
@@ -256,7 +256,7 @@ pub fn show_code(ctx: &mut Ctx) -> Result<Reply, WebError> {
             p { (l.t(Msg::LetTheStoreScanThis)) }
             div.qr-box { (pay::qr_svg(&token, l.t(Msg::PaymentCode))) }
             p.code-text { code { (token) } }
-            p.small { (l.t(Msg::ValidUntil)) (format_time_seconds(expires_at)) (l.t(Msg::RenewsByItself)) }
+            p.small { (l.f(Msg::ValidUntilRenews, &[("time", &format_time_seconds(expires_at))])) }
             p.small { (l.t(Msg::Balance)) (yen(l, balance)) }
             p { a.button href="/app/qr" { (l.t(Msg::ShowANewCode)) } }
         }

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::{message, render, status_of};
 use crate::domain::program::start_of_day;
-use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_unix, parse_date};
+use crate::domain::time::{day_colour, format_time_seconds, from_unix, parse_date};
 use crate::domain::{PaymentKind, Text, Yen};
 use crate::service::money::ledger::{self, PaymentRow};
 use crate::service::money::{idempotency, movement};
@@ -32,7 +32,7 @@ fn line(l: Lang, p: &PaymentRow) -> Markup {
             a href={ "/shop/payments/" (p.id) } {
                 span.when { (format_time_seconds(p.at)) }
                 span.what { (if p.kind == PaymentKind::Cpm { l.t(Msg::ScannedCode) } else { l.t(Msg::QrPayment) }) }
-                span.delta { (yen(l, p.amount)) @if p.refunded.0 > 0 { small { " (" (l.t(Msg::Refunded2)) (yen(l, p.refunded)) ")" } } }
+                span.delta { (yen(l, p.amount)) @if p.refunded.0 > 0 { small { " (" (l.f(Msg::RefundedAmount, &[("amount", &yen(l, p.refunded))])) ")" } } }
             }
         }
     }
@@ -108,7 +108,7 @@ fn payment_page(
         @if let Some(d) = done { (notice(d)) }
         @if let Some(e) = error { (alert(e)) }
         dl.confirm {
-            dt { (l.t(Msg::When)) } dd { (format_date_ja(p.at)) " " (format_time_seconds(p.at)) }
+            dt { (l.t(Msg::When)) } dd { (l.date(p.at)) " " (format_time_seconds(p.at)) }
             dt { (l.t(Msg::Amount3)) } dd.num { (yen(l, p.amount)) }
             dt { (l.t(Msg::Refunded3)) } dd.num { (yen(l, p.refunded)) }
             @for (program, y) in &breakdown { dt { (program) } dd.num { (yen(l, *y)) } }
@@ -273,7 +273,7 @@ pub fn cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
             let c = Completion {
                 store: v["store"].as_str().unwrap_or_default().to_owned(),
                 amount,
-                date: format_date_ja(at),
+                date: l.date(at),
                 time: format_time_seconds(at),
                 colour: day_colour(ctx.app.now()),
                 breakdown: vec![],
@@ -365,7 +365,7 @@ pub fn history(ctx: &mut Ctx) -> Result<Reply, WebError> {
             }
             button.primary type="submit" { (l.t(Msg::Show)) }
         }
-        p.lead { (format_date_ja(from)) " " (l.t(Msg::Takings)) strong { (yen(l, total)) } " (" (payments.len()) (l.t(Msg::Text7)) ")" }
+        p.lead { (crate::web::views::fill(l, Msg::TakingsLine, &[("date", html! { (l.date(from)) }), ("total", html! { strong { (yen(l, total)) } }), ("count", html! { (payments.len()) })])) }
         ul.history.feed { @for p in &payments { (line(l, p)) } }
         p { a.button href={ "/shop/payments.csv?date=" (date) } download { (l.t(Msg::CsvOfThisDay)) } }
         p { a href="/shop/till" { (l.t(Msg::BackToTheTill)) } }

@@ -45,9 +45,9 @@ fn preview(ctx: &Ctx, rows: Vec<Row>) -> Result<Reply, WebError> {
             .unwrap_or_default();
     let body = html! {
         @if bad > 0 {
-            (alert(&format!("{}{}", bad, l.t(Msg::RowsHaveErrorsFixThem))))
+            (alert(&l.f(Msg::RowsHaveErrors, &[("n", &bad)])))
         } @else {
-            (notice(&format!("{}{}", checked.len(), l.t(Msg::RowsCanBeImported))))
+            (notice(&l.f(Msg::RowsCanBeImported2, &[("n", &checked.len())])))
         }
         table {
             thead { tr { th { (l.t(Msg::Line)) } th { (l.t(Msg::Key)) } th { (l.t(Msg::Name3)) } th { (l.t(Msg::Result)) } } }
@@ -120,7 +120,7 @@ pub fn confirm(ctx: &mut Ctx) -> Result<Reply, WebError> {
     match store_import::apply(ctx.app, &who, rows) {
         Ok((added, updated)) => {
             let body = html! {
-                (notice(&format!("{}{added}{}{updated}{}", l.t(Msg::Imported), l.t(Msg::New2), l.t(Msg::Updated))))
+                (notice(&l.f(Msg::ImportedCounts, &[("added", &added), ("updated", &updated)])))
                 p { a.button href="/office/stores" { (l.t(Msg::Stores5)) } }
             };
             Ok(render(ctx, 200, l.t(Msg::Imported2), body))

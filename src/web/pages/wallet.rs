@@ -76,7 +76,7 @@ pub fn home(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let (recent, _) = history_lines(ctx, resident, &HistoryFilter::default(), None, 10)?;
     let news = crate::service::communication::notices::published(ctx.app, 3)?;
     let body = html! {
-        p.lead { (who.display_name) (l.t(Msg::Welcome)) }
+        p.lead { (l.f(Msg::WelcomeName, &[("name", &who.display_name)])) }
         (money::balance(l, &view))
         nav.actions aria-label=(l.t(Msg::PayAndCharge)) {
             a.button.primary href="/app/scan" { (l.t(Msg::ScanAStoresCodeTo)) }
@@ -222,7 +222,7 @@ pub fn programs_summary(ctx: &mut Ctx) -> Result<Reply, WebError> {
         .collect();
     let body = html! {
         (money::programs(l, &rows))
-        p.asof { small { (when(l, ctx.app.now())) (l.t(Msg::Text4)) } }
+        p.asof { small { (l.f(Msg::AsOf, &[("time", &when(l, ctx.app.now()))])) } }
     };
     Ok(render(ctx, 200, l.t(Msg::Programs), body))
 }

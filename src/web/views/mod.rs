@@ -6,6 +6,8 @@ pub mod error;
 pub mod money;
 pub mod pay;
 
+use std::fmt::Write;
+
 use maud::{DOCTYPE, Markup, html};
 
 use crate::service::Branding;
@@ -136,6 +138,33 @@ fn globe() -> Markup {
             path d="M2 12h20M12 2c3 3.5 3 16.5 0 20M12 2c-3 3.5-3 16.5 0 20" fill="none" stroke="currentColor" stroke-width="2" {}
         }
     }
+}
+
+/// A message with markup in its arguments (an amount in bold, a store's name): the
+/// text is escaped, the arguments are put in as they are rendered.
+pub fn fill(l: Lang, m: Msg, args: &[(&str, Markup)]) -> Markup {
+    let mut text = String::new();
+    let template = l.t_any(m);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let arg = after
+            .find('}')
+            .and_then(|c| args.iter().find(|(n, _)| *n == &after[..c]));
+        maud::Escaper::new(&mut text).write_str(&rest[..open]).ok();
+        match arg {
+            Some((n, v)) => {
+                text.push_str(&v.0);
+                rest = &after[n.len() + 1..];
+            }
+            None => {
+                text.push('{');
+                rest = after;
+            }
+        }
+    }
+    maud::Escaper::new(&mut text).write_str(rest).ok();
+    maud::PreEscaped(text)
 }
 
 /// A message box for errors (role=alert, read out at once) or notices.
