@@ -684,4 +684,12 @@ crate::i18n::messages! {
     ImportedCounts [added,updated],
     WelcomeName [name],
     RefundedAmount [amount],
+    AgeBand10s,
+    AgeBand20s,
+    AgeBand30s,
+    AgeBand40s,
+    AgeBand50s,
+    AgeBand60s,
+    AgeBand70s,
+    AgeBand80Plus,
 }

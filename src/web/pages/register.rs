@@ -10,18 +10,18 @@ use crate::service::{identity::accounts, identity::residents, operations::settin
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, SESSION_COOKIE, field};
-use crate::web::views::{Field, Lang, alert, notice};
+use crate::web::views::{Field, alert, notice};
 
 /// Age bands offered on the form (the city's surveys count residents by these).
-pub const AGE_BANDS: &[(&str, &str)] = &[
-    ("10s", "10代"),
-    ("20s", "20代"),
-    ("30s", "30代"),
-    ("40s", "40代"),
-    ("50s", "50代"),
-    ("60s", "60代"),
-    ("70s", "70代"),
-    ("80+", "80代以上"),
+pub const AGE_BANDS: &[(&str, Msg)] = &[
+    ("10s", Msg::AgeBand10s),
+    ("20s", Msg::AgeBand20s),
+    ("30s", Msg::AgeBand30s),
+    ("40s", Msg::AgeBand40s),
+    ("50s", Msg::AgeBand50s),
+    ("60s", Msg::AgeBand60s),
+    ("70s", Msg::AgeBand70s),
+    ("80+", Msg::AgeBand80Plus),
 ];
 
 pub fn form(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -53,8 +53,8 @@ fn page(
                 label for="f-age_band" { (l.t(Msg::AgeBand)) @if req("age_band") { span.req { (l.t(Msg::Required)) } } }
                 select #f-age_band name="age_band" required[req("age_band")] {
                     option value="" { (l.t(Msg::Choose)) }
-                    @for (code, ja) in AGE_BANDS {
-                        option value=(code) selected[v("age_band") == *code] { (if l == Lang::Ja { ja } else { code }) }
+                    @for (code, name) in AGE_BANDS {
+                        option value=(code) selected[v("age_band") == *code] { (l.t(*name)) }
                     }
                 }
             }

@@ -65,8 +65,8 @@ fn shown_attribute<'a>(l: Lang, key: &str, value: &'a str) -> &'a str {
         .iter()
         .find(|(code, _)| key == "age_band" && *code == value)
     {
-        Some((_, ja)) if l == Lang::Ja => ja,
-        _ => value,
+        Some((_, name)) => l.t(*name),
+        None => value,
     }
 }
 

@@ -75,6 +75,34 @@ pub fn home(ctx: &mut Ctx) -> Result<Reply, WebError> {
     };
     let (recent, _) = history_lines(ctx, resident, &HistoryFilter::default(), None, 10)?;
     let news = crate::service::communication::notices::published(ctx.app, 3)?;
+    let simple = ctx.view().simple;
+    let toggle = html! {
+        p.view-toggle {
+            a href={ "/view?simple=" (if simple { "off" } else { "on" }) "&next=/app" } {
+                (l.t(if simple { Msg::SimpleHomeOff } else { Msg::SimpleHomeOn }))
+            }
+        }
+    };
+    if simple {
+        // Balance, pay and history only, for people who want nothing else on the screen.
+        let body = html! {
+            section.balance.simple aria-labelledby="balance-h" {
+                h2 #balance-h { (l.t(Msg::Balance2)) }
+                p.total { (money::yen(l, view.total)) }
+            }
+            nav.actions aria-label=(l.t(Msg::PayAndCharge)) {
+                a.button.primary href="/app/scan" { (l.t(Msg::ScanAStoresCodeTo)) }
+                a.button href="/app/qr" { (l.t(Msg::ShowMyPaymentCode)) }
+            }
+            section aria-labelledby="history-h" {
+                h2 #history-h { (l.t(Msg::RecentActivity)) }
+                (money::history(l, &recent[..recent.len().min(5)]))
+                p { a href="/app/history" { (l.t(Msg::SeeAllActivity)) } }
+            }
+            (toggle)
+        };
+        return Ok(render(ctx, 200, l.t(Msg::MyPage), body));
+    }
     let body = html! {
         p.lead { (l.f(Msg::WelcomeName, &[("name", &who.display_name)])) }
         (money::balance(l, &view))
@@ -93,6 +121,7 @@ pub fn home(ctx: &mut Ctx) -> Result<Reply, WebError> {
         nav.menu aria-label=(l.t(Msg::Menu)) {
             a.button href="/password" { (l.t(Msg::ChangePassword2)) }
         }
+        (toggle)
     };
     Ok(render(ctx, 200, l.t(Msg::MyPage), body))
 }
