@@ -87,17 +87,11 @@ mod tests {
         };
         let ja = |t: Option<Text>| t.unwrap().in_lang(Lang::Ja);
         let before = ja(m.banner(at("2026-11-22T10:00:00+09:00")));
-        assert!(
-            before
-                .contains("2026年11月30日(月) 02:00〜2026年11月30日(月) 04:00")
-        );
+        assert!(before.contains("2026年11月30日(月) 02:00〜2026年11月30日(月) 04:00"));
         assert!(before.ends_with("システム更新のため"));
         m.read_only = true;
         let during = ja(m.banner(at("2026-11-30T02:10:00+09:00")));
-        assert!(
-            during
-                .starts_with("ただいまメンテナンス中です。2026年11月30日(月) 04:00ごろまで")
-        );
+        assert!(during.starts_with("ただいまメンテナンス中です。2026年11月30日(月) 04:00ごろまで"));
         // Over, but still read-only: the banner stays, without a time.
         let late = ja(m.banner(at("2026-11-30T05:00:00+09:00")));
         assert!(late.starts_with("ただいまメンテナンス中です。お支払い"));

@@ -26,9 +26,7 @@ code_enum! {
 impl StoreStatus {
     /// A status as sent by a form or a request; an unknown one is refused with a message.
     pub fn from_wire(s: &str) -> Result<StoreStatus, Text> {
-        StoreStatus::parse(s.trim()).ok_or_else(|| {
-            Text::new(Msg::StatusMustBeActiveSuspended)
-        })
+        StoreStatus::parse(s.trim()).ok_or_else(|| Text::new(Msg::StatusMustBeActiveSuspended))
     }
 }
 

@@ -14,7 +14,6 @@ use std::sync::OnceLock;
 
 use crate::domain::{Amount, Unit, Yen};
 
-
 pub use keys::Msg;
 
 /// A language the pages, mails and API messages speak.
@@ -279,10 +278,8 @@ impl Catalogue {
 fn catalogue() -> &'static Catalogue {
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
     CATALOGUE.get_or_init(|| {
-        let index: HashMap<&str, usize> = Msg::ALL
-            .iter()
-            .map(|m| (m.name(), *m as usize))
-            .collect();
+        let index: HashMap<&str, usize> =
+            Msg::ALL.iter().map(|m| (m.name(), *m as usize)).collect();
         let texts = FILES
             .iter()
             .map(|(_, file)| {

@@ -65,13 +65,20 @@ fn translations_are_not_english_copies() {
             .filter(|(k, t)| t.chars().count() >= 24 && en.get(k) == Some(t))
             .map(|(k, _)| k)
             .collect();
-        assert!(copies.is_empty(), "{}: still English: {copies:?}", lang.code());
+        assert!(
+            copies.is_empty(),
+            "{}: still English: {copies:?}",
+            lang.code()
+        );
     }
 }
 
 #[test]
 fn texts_fill_named_arguments() {
-    assert_eq!(placeholders("a {n} b {store} {\"x\": 1} {}"), ["n", "store"]);
+    assert_eq!(
+        placeholders("a {n} b {store} {\"x\": 1} {}"),
+        ["n", "store"]
+    );
     assert_eq!(Lang::Ja.amount(Unit::Points, Amount(1200)), "1,200ポイント");
     let t = Text::new(Msg::PointsAmount).with("n", 5);
     assert_eq!(t.in_lang(Lang::En), "5 pt");

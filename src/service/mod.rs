@@ -251,7 +251,9 @@ pub fn require(who: &Principal, roles: &[Role]) -> Result<()> {
     if who.is(roles) {
         Ok(())
     } else {
-        Err(ServiceError::Forbidden(Text::new(Msg::RoleMayNotDoThis).with_msg("role", who.role.label())))
+        Err(ServiceError::Forbidden(
+            Text::new(Msg::RoleMayNotDoThis).with_msg("role", who.role.label()),
+        ))
     }
 }
 

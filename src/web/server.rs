@@ -412,10 +412,14 @@ const ALLOWED_BEFORE_NEW_PASSWORD: &[&str] = &[
 fn authenticate(ctx: &mut Ctx) -> Result<bool, WebError> {
     if let Some(auth) = ctx.header("authorization") {
         let token = auth.strip_prefix("Bearer ").map(str::trim).ok_or_else(|| {
-            WebError::Service(ServiceError::Unauthorized(Text::new(Msg::UseAuthorizationBearerToken)))
+            WebError::Service(ServiceError::Unauthorized(Text::new(
+                Msg::UseAuthorizationBearerToken,
+            )))
         })?;
         ctx.principal = Some(accounts::token_principal(ctx.app, token)?.ok_or_else(|| {
-            WebError::Service(ServiceError::Unauthorized(Text::new(Msg::TheTokenIsUnknownExpired)))
+            WebError::Service(ServiceError::Unauthorized(Text::new(
+                Msg::TheTokenIsUnknownExpired,
+            )))
         })?);
         return Ok(false);
     }
@@ -484,12 +488,7 @@ pub fn error_reply(app: &App, kind: Kind, lang: Lang, e: &WebError) -> Reply {
         ),
         Kind::Page => Reply::html(
             status,
-            views::error::page(
-                &app.branding(),
-                lang,
-                status,
-                &e.page_message(lang),
-            ),
+            views::error::page(&app.branding(), lang, status, &e.page_message(lang)),
         ),
     }
 }

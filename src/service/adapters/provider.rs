@@ -7,9 +7,9 @@
 //! A real provider (a card acquirer or a bank's account transfer service) implements
 //! `PaymentProvider` and is added to `configured`.
 
-use crate::i18n::Msg;
 use crate::config::Config;
 use crate::domain::{Text, Yen};
+use crate::i18n::Msg;
 use crate::service::{Result, ServiceError};
 
 /// The provider the configuration asks for, if any.

@@ -1,9 +1,9 @@
 //! Notices (お知らせ, N1): the secretariat drafts, the city approves, and the notice is
 //! published at once or at its set time. Residents and visitors read published ones.
 
-use crate::i18n::Msg;
 use crate::db::{self, audit, notices as rows};
 use crate::domain::{Role, Text};
+use crate::i18n::Msg;
 use crate::service::{App, Principal, Result, STAFF, ServiceError, invalid, not_found, require};
 
 pub use rows::NoticeRow;
@@ -58,7 +58,9 @@ fn change(app: &App, who: &Principal, id: i64, from: &str, to: &str, action: &st
     db::write(&mut conn, |tx| -> Result<()> {
         let n = rows::get(tx, id)?.ok_or_else(|| no_notice(id))?;
         if n.status != from || n.status == "withdrawn" {
-            return Err(ServiceError::Conflict(Text::new(Msg::NoticeIsAlready).with_msg("status", status_label(&n.status))));
+            return Err(ServiceError::Conflict(
+                Text::new(Msg::NoticeIsAlready).with_msg("status", status_label(&n.status)),
+            ));
         }
         let approver = (to == "approved").then_some(who.actor.as_str());
         rows::set_status(tx, id, to, approver, now)?;

@@ -40,7 +40,9 @@ pub fn authenticate(
         }
         _ => {
             login_limits::failed(app, &login, address);
-            Err(ServiceError::Unauthorized(Text::new(Msg::WrongLoginOrPassword)))
+            Err(ServiceError::Unauthorized(Text::new(
+                Msg::WrongLoginOrPassword,
+            )))
         }
     }
 }
@@ -175,9 +177,8 @@ pub fn create_token(
         return Err(invalid(Msg::TokenNameMustBe1));
     }
     if let Some(id) = subject {
-        let user = rows::user_by_id(conn, id)?.ok_or_else(|| {
-            not_found(Text::new(Msg::NoUser).with("id", &id))
-        })?;
+        let user = rows::user_by_id(conn, id)?
+            .ok_or_else(|| not_found(Text::new(Msg::NoUser).with("id", &id)))?;
         if user.role != role {
             return Err(invalid(
                 Text::new(Msg::UserHasAnotherRole)
@@ -273,7 +274,9 @@ pub const CREATABLE_ROLES: &[Role] = &[Role::Admin, Role::Operator, Role::Distri
 pub fn create_staff(app: &App, who: &Principal, new: NewStaff) -> Result<CreatedAccount> {
     require(who, &[Role::Admin])?;
     if !CREATABLE_ROLES.contains(&new.role) {
-        return Err(invalid(Text::new(Msg::RoleNotMadeHere).with_msg("role", new.role.label())));
+        return Err(invalid(
+            Text::new(Msg::RoleNotMadeHere).with_msg("role", new.role.label()),
+        ));
     }
     let mut conn = app.conn()?;
     create_account(&mut conn, app.now(), &who.actor, new)

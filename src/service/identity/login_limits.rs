@@ -2,12 +2,12 @@
 //! address (`domain::login_throttle`), the office's view of them and its unlock, and
 //! self-registration per address.
 
-use crate::i18n::Msg;
 use crate::db::{self, audit};
 use crate::domain::login_throttle::{Failures, LoginThrottle, address_group};
 use crate::domain::ratelimit::{Limit, RateLimiter};
 use crate::domain::time::format_time_seconds;
 use crate::domain::{Role, Text};
+use crate::i18n::Msg;
 use crate::service::{App, Principal, Result, ServiceError, invalid, require};
 
 /// Self-registrations from one address (an event's shared Wi-Fi still fits), and among

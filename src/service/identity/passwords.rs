@@ -2,9 +2,9 @@
 //! new one refused when weak, made from the login or used before, and every other way
 //! into the account ended.
 
-use crate::i18n::Msg;
 use crate::db::{self, accounts as rows, audit};
 use crate::domain::{Password, Text};
+use crate::i18n::Msg;
 use crate::service::{
     App, Principal, Result, ServiceError, crypto, identity::login_limits, invalid, not_found,
 };
@@ -25,12 +25,11 @@ pub struct PasswordChange<'a> {
 /// and all its bearer tokens end (whoever had the old password is out); the one-time
 /// password's restriction ends.
 pub fn change_password(app: &App, who: &Principal, change: PasswordChange) -> Result<()> {
-    let uid = who.user_id.ok_or_else(|| {
-        ServiceError::Forbidden(Text::new(Msg::ThisAccountHasNoPassword))
-    })?;
+    let uid = who
+        .user_id
+        .ok_or_else(|| ServiceError::Forbidden(Text::new(Msg::ThisAccountHasNoPassword)))?;
     let mut conn = app.conn()?;
-    let user = rows::user_by_id(&conn, uid)?
-        .ok_or_else(|| not_found(Msg::NoSuchUser))?;
+    let user = rows::user_by_id(&conn, uid)?.ok_or_else(|| not_found(Msg::NoSuchUser))?;
     login_limits::check(app, &user.login, change.address)?;
     let old_hash = user.password_hash.clone().unwrap_or_default();
     if !crypto::verify_password(&old_hash, change.current) {
@@ -46,7 +45,9 @@ pub fn change_password(app: &App, who: &Principal, change: PasswordChange) -> Re
         .iter()
         .any(|h| crypto::verify_password(h, new.expose()))
     {
-        return Err(invalid(Text::new(Msg::PasswordUsedBefore).with("count", REMEMBERED)));
+        return Err(invalid(
+            Text::new(Msg::PasswordUsedBefore).with("count", REMEMBERED),
+        ));
     }
     let hash = crypto::hash_password(new.expose())?;
     let keep = change.session.map(|t| crypto::sha256(t.as_bytes()));

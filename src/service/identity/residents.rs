@@ -68,15 +68,21 @@ pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<
     for (k, v) in &new.attributes {
         match v {
             Value::String(s) if !is_typed_text(s) => {
-                return Err(invalid(Text::new(Msg::AttributeHasControlCharacters).with_label(
+                return Err(invalid(
+                    Text::new(Msg::AttributeHasControlCharacters).with_label(
+                        "field",
+                        field_label(k),
+                        k,
+                    ),
+                ));
+            }
+            Value::String(s) if s.chars().count() <= 100 => {}
+            _ => {
+                return Err(invalid(Text::new(Msg::AttributeTooLong).with_label(
                     "field",
                     field_label(k),
                     k,
                 )));
-            }
-            Value::String(s) if s.chars().count() <= 100 => {}
-            _ => {
-                return Err(invalid(Text::new(Msg::AttributeTooLong).with_label("field", field_label(k), k)));
             }
         }
     }

@@ -5,9 +5,9 @@
 //! the SMTP relay). Approval creates the store, its MPM code and a first staff login named
 //! after the store (the mail address, being personal data, stays sealed).
 
-use crate::i18n::{Lang, Msg};
 use crate::db::{self, applications as rows, audit};
 use crate::domain::{Login, StoreProfile, Text};
+use crate::i18n::{Lang, Msg};
 use crate::service::merchants::stores;
 use crate::service::{
     App, Principal, Result, STAFF, ServiceError, crypto, invalid, not_found, require,
@@ -60,7 +60,9 @@ pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<
     }
     let email = a.email.trim().to_ascii_lowercase();
     if rows::pending_for(&*app.conn()?, &email)? {
-        return Err(ServiceError::Conflict(Text::new(Msg::AnApplicationFromThisE)));
+        return Err(ServiceError::Conflict(Text::new(
+            Msg::AnApplicationFromThisE,
+        )));
     }
     if Login::parse(&email).is_err() || !email.contains('@') || !email.contains('.') {
         return Err(invalid(Msg::EmailMustBeAnE));
@@ -146,9 +148,11 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
     require(who, STAFF)?;
     let a = get(app, id)?;
     if a.status != "submitted" {
-        return Err(ServiceError::Conflict(Text::new(Msg::ApplicationAlreadyDecided)
-            .with("id", id)
-            .with_msg("status", status_label(&a.status))));
+        return Err(ServiceError::Conflict(
+            Text::new(Msg::ApplicationAlreadyDecided)
+                .with("id", id)
+                .with_msg("status", status_label(&a.status)),
+        ));
     }
     if let Decision::Reject(r) | Decision::AskForChanges(r) = &d
         && r.trim().is_empty()

@@ -2,9 +2,9 @@
 //! a QR code (only an active one can be paid), the office's first figures and the
 //! admin's audit log. Pages reach the database only through use cases like these.
 
-use crate::i18n::Msg;
 use crate::db;
 use crate::domain::{Role, StoreStatus};
+use crate::i18n::Msg;
 use crate::service::{App, Principal, Result, not_found, require};
 
 pub use crate::db::audit::AuditRow;
@@ -19,9 +19,7 @@ pub fn categories(app: &App) -> Result<Vec<String>> {
 pub fn payable_store(app: &App, code: &str) -> Result<db::stores::StoreRow> {
     db::stores::by_mpm_code(&*app.conn()?, code)?
         .filter(|s| s.status == StoreStatus::Active)
-        .ok_or_else(|| {
-            not_found(Msg::NoStoreHasThisQr)
-        })
+        .ok_or_else(|| not_found(Msg::NoStoreHasThisQr))
 }
 
 /// How many residents and stores the scheme has (the office's home page).

@@ -65,7 +65,9 @@ pub fn parse(table: &[Vec<String>]) -> Result<Vec<Row>> {
                 .find(|(n, _)| *n == required)
                 .map(|c| c.1[0])
                 .unwrap_or(required);
-            return Err(invalid(Text::new(Msg::TheColumnIsMissing).with("label", &label)));
+            return Err(invalid(
+                Text::new(Msg::TheColumnIsMissing).with("label", &label),
+            ));
         }
     }
     let mut rows = Vec::new();
@@ -131,7 +133,9 @@ pub fn check(app: &App, who: &Principal, rows: Vec<Row>, l: Lang) -> Result<Vec<
 pub fn apply(app: &App, who: &Principal, rows: Vec<Row>) -> Result<(usize, usize)> {
     let checked = check(app, who, rows, Lang::Ja)?;
     if let Some(bad) = checked.iter().find(|c| c.error.is_some()) {
-        return Err(invalid(Text::new(Msg::ImportLineIsWrong).with("line", bad.row.line)));
+        return Err(invalid(
+            Text::new(Msg::ImportLineIsWrong).with("line", bad.row.line),
+        ));
     }
     let now = app.now();
     let mut conn = app.conn()?;

@@ -1,9 +1,9 @@
 //! A store's requests to the secretariat: a new profile (shown once approved) and removal
 //! from the scheme. Only the store's owner may file them; the secretariat decides.
 
-use crate::i18n::Msg;
 use crate::db::{self, audit, stores as rows};
 use crate::domain::{Role, StoreProfile, StoreStatus};
+use crate::i18n::Msg;
 use crate::service::merchants::stores::{no_store, owned_store, update_profile_in, validate};
 use crate::service::{App, Principal, Result, STAFF, ServiceError, invalid, require};
 
@@ -67,8 +67,8 @@ pub fn decide_request(
     let now = app.now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| -> Result<()> {
-        let r = rows::request(tx, id)?
-            .ok_or_else(|| crate::service::not_found(Msg::NoSuchRequest))?;
+        let r =
+            rows::request(tx, id)?.ok_or_else(|| crate::service::not_found(Msg::NoSuchRequest))?;
         let status = if approve { "approved" } else { "rejected" };
         if rows::decide_request(
             tx,
@@ -79,7 +79,9 @@ pub fn decide_request(
             now,
         )? == 0
         {
-            return Err(ServiceError::Conflict(crate::domain::Text::new(Msg::AlreadyDecided)));
+            return Err(ServiceError::Conflict(crate::domain::Text::new(
+                Msg::AlreadyDecided,
+            )));
         }
         if approve {
             match r.kind.as_str() {

@@ -173,7 +173,9 @@ pub(super) fn owned_store(app: &App, who: &Principal) -> Result<i64> {
         return Err(no_store(0));
     };
     if !users::is_store_owner(&*app.conn()?, uid)? {
-        return Err(ServiceError::Forbidden(crate::domain::Text::new(Msg::OnlyTheStoresOwnerMay)));
+        return Err(ServiceError::Forbidden(crate::domain::Text::new(
+            Msg::OnlyTheStoresOwnerMay,
+        )));
     }
     Ok(store)
 }
@@ -193,9 +195,7 @@ pub const MAX_PHOTO_BYTES: usize = 800 * 1024;
 /// It shows at once; the secretariat can take it down (`remove_photo`). Audited.
 pub fn set_photo(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
     let store = owned_store(app, who)?;
-    let kind = picture_type(bytes).ok_or_else(|| {
-        invalid(Msg::ThePhotoMustBeA)
-    })?;
+    let kind = picture_type(bytes).ok_or_else(|| invalid(Msg::ThePhotoMustBeA))?;
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(invalid(Msg::ThePhotoMustBeAt));
     }
@@ -266,9 +266,7 @@ pub fn owner_removes_staff(app: &App, who: &Principal, user_id: i64) -> Result<(
     db::write(&mut conn, |tx| -> Result<()> {
         let u = users::user_by_id(tx, user_id)?
             .filter(|u| u.store_id == Some(store))
-            .ok_or_else(|| {
-                crate::service::not_found(Msg::NoSuchStaffLogin)
-            })?;
+            .ok_or_else(|| crate::service::not_found(Msg::NoSuchStaffLogin))?;
         if users::is_store_owner(tx, u.id)? {
             return Err(invalid(Msg::TheOwnersLoginCannotBe));
         }

@@ -2,9 +2,9 @@
 //! 20,000 yen, and only the first 100 applications are taken, in order of arrival; the
 //! secretariat approves; the store uploads its receipt; the city gets the approved list.
 
-use crate::i18n::Msg;
 use crate::db::{self, audit, device_subsidies as rows};
 use crate::domain::{Role, Text, Yen};
+use crate::i18n::Msg;
 use crate::service::{App, Principal, Result, STAFF, ServiceError, invalid, not_found, require};
 
 pub const MAX_AMOUNT: Yen = Yen(20_000);
@@ -16,8 +16,7 @@ pub use crate::db::device_subsidies::SubsidyRow as Subsidy;
 
 fn own_store(who: &Principal) -> Result<i64> {
     require(who, &[Role::Merchant])?;
-    who.store_id
-        .ok_or_else(|| not_found(Msg::NoStore))
+    who.store_id.ok_or_else(|| not_found(Msg::NoStore))
 }
 
 pub fn apply(app: &App, who: &Principal, item: &str, amount: Yen) -> Result<i64> {
@@ -27,16 +26,22 @@ pub fn apply(app: &App, who: &Principal, item: &str, amount: Yen) -> Result<i64>
         return Err(invalid(Msg::DescribeTheDeviceIn1));
     }
     if amount > MAX_AMOUNT {
-        return Err(ServiceError::LimitExceeded(Text::new(Msg::TheSubsidyIsAtMost)));
+        return Err(ServiceError::LimitExceeded(Text::new(
+            Msg::TheSubsidyIsAtMost,
+        )));
     }
     let now = app.now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| -> Result<i64> {
         if rows::of_store(tx, store)?.is_some() {
-            return Err(ServiceError::Conflict(Text::new(Msg::ThisStoreHasAppliedAlready)));
+            return Err(ServiceError::Conflict(Text::new(
+                Msg::ThisStoreHasAppliedAlready,
+            )));
         }
         if rows::places_taken(tx)? >= MAX_APPLICATIONS {
-            return Err(ServiceError::BudgetExhausted(Text::new(Msg::TheFirst100ApplicationsHave)));
+            return Err(ServiceError::BudgetExhausted(Text::new(
+                Msg::TheFirst100ApplicationsHave,
+            )));
         }
         let id = rows::insert(tx, store, item, amount.0, now).map_err(|e| {
             if db::is_unique_violation(&e) {
@@ -74,7 +79,9 @@ pub fn decide(app: &App, who: &Principal, id: i64, approve: bool, reason: &str) 
         let reason_given = (!reason.trim().is_empty()).then(|| reason.trim());
         let n = rows::decide(tx, id, status, reason_given, now)?;
         if n == 0 {
-            return Err(ServiceError::Conflict(Text::new(Msg::NotWaitingForADecision)));
+            return Err(ServiceError::Conflict(Text::new(
+                Msg::NotWaitingForADecision,
+            )));
         }
         audit::record(
             tx,
@@ -91,9 +98,8 @@ pub fn decide(app: &App, who: &Principal, id: i64, approve: bool, reason: &str) 
 /// The store uploads the receipt of an approved subsidy (PNG, JPEG or PDF).
 pub fn upload_receipt(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
     let store = own_store(who)?;
-    let kind = crate::domain::image::document_type(bytes).ok_or_else(|| {
-        invalid(Msg::TheReceiptMustBeA)
-    })?;
+    let kind = crate::domain::image::document_type(bytes)
+        .ok_or_else(|| invalid(Msg::TheReceiptMustBeA))?;
     if bytes.len() > MAX_RECEIPT_BYTES {
         return Err(invalid(Msg::TheReceiptMustBeAt));
     }
@@ -101,7 +107,9 @@ pub fn upload_receipt(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
         rows::attach_receipt(tx, store, bytes, kind)
     })?;
     if n == 0 {
-        return Err(ServiceError::Conflict(Text::new(Msg::NoApprovedSubsidyToAttach)));
+        return Err(ServiceError::Conflict(Text::new(
+            Msg::NoApprovedSubsidyToAttach,
+        )));
     }
     Ok(())
 }

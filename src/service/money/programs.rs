@@ -129,7 +129,8 @@ pub fn reload(app: &App) -> Result<()> {
 }
 
 pub fn get(app: &App, code: &str) -> Result<Program> {
-    all(app).get(code).cloned().ok_or_else(|| {
-        crate::service::not_found(Text::new(Msg::NoProgram).with("code", &code))
-    })
+    all(app)
+        .get(code)
+        .cloned()
+        .ok_or_else(|| crate::service::not_found(Text::new(Msg::NoProgram).with("code", &code)))
 }

@@ -28,9 +28,11 @@ pub fn pay_tax(
     if let Some(wallet) = wallet
         && let Some(at) = rows::notice_paid_at(tx, wallet, n)?
     {
-        return Err(ServiceError::Conflict(Text::new(Msg::TaxNoticeAlreadyPaid)
-            .with("notice", n)
-            .with_datetime("at", at)));
+        return Err(ServiceError::Conflict(
+            Text::new(Msg::TaxNoticeAlreadyPaid)
+                .with("notice", n)
+                .with_datetime("at", at),
+        ));
     }
     spend(
         app,

@@ -19,9 +19,7 @@ pub const MAX_LOGO_BYTES: usize = 512 * 1024;
 /// Stores the city's logo (PNG or JPEG, recognised by content, not by name).
 pub fn set_logo(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
     require(who, &[Role::Admin])?;
-    let kind = picture_type(bytes).ok_or_else(|| {
-        invalid(Msg::TheLogoMustBeA)
-    })?;
+    let kind = picture_type(bytes).ok_or_else(|| invalid(Msg::TheLogoMustBeA))?;
     if bytes.len() > MAX_LOGO_BYTES {
         return Err(invalid(Msg::TheLogoMustBeAt));
     }
@@ -156,7 +154,9 @@ pub fn set_required_fields(app: &App, who: &Principal, fields: Vec<String>) -> R
         .iter()
         .find(|f| !REGISTRATION_FIELDS.contains(&f.as_str()))
     {
-        return Err(invalid(Text::new(Msg::UnknownRegistrationField).with("bad", &bad)));
+        return Err(invalid(
+            Text::new(Msg::UnknownRegistrationField).with("bad", &bad),
+        ));
     }
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| -> Result<()> {

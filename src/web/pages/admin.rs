@@ -68,12 +68,7 @@ pub fn create_account(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let form = ctx.form();
     let Some(role) = field(&form, "role").and_then(Role::parse) else {
-        return accounts_page(
-            ctx,
-            400,
-            Some(l.t(Msg::ChooseARole)),
-            None,
-        );
+        return accounts_page(ctx, 400, Some(l.t(Msg::ChooseARole)), None);
     };
     let new = NewStaff {
         login: field(&form, "login").unwrap_or("").to_owned(),
@@ -156,13 +151,7 @@ pub fn save_settings(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let who = ctx.who()?.clone();
     let result = city::set_branding(ctx.app, &who, branding)
         .and_then(|_| city::set_required_fields(ctx.app, &who, required));
-    answer_form(
-        ctx,
-        result,
-        settings_page,
-        200,
-        l.t(Msg::Saved),
-    )
+    answer_form(ctx, result, settings_page, 200, l.t(Msg::Saved))
 }
 
 pub fn audit(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -192,12 +181,7 @@ pub fn upload_logo(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let result = match file {
         Some(f) if !f.data.is_empty() => city::set_logo(ctx.app, &who, &f.data),
         _ => {
-            return settings_page(
-                ctx,
-                400,
-                Some(l.t(Msg::ChooseAnImage)),
-                None,
-            );
+            return settings_page(ctx, 400, Some(l.t(Msg::ChooseAnImage)), None);
         }
     };
     answer_form(

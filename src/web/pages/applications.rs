@@ -62,12 +62,7 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
             .map(str::to_owned)
     };
     if field(&f, "terms") != Some("1") {
-        return Ok(form_page(
-            ctx,
-            400,
-            &f,
-            Some(l.t(Msg::AcceptTheStoreTerms)),
-        ));
+        return Ok(form_page(ctx, 400, &f, Some(l.t(Msg::AcceptTheStoreTerms))));
     }
     let application = Application {
         store: StoreProfile {
@@ -89,12 +84,7 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 p { (l.t(Msg::TheResultComesByMail)) }
                 p { a.button.primary href=(status_url) { (l.t(Msg::SeeTheStatus)) } }
             };
-            Ok(render(
-                ctx,
-                201,
-                l.t(Msg::ApplicationReceived),
-                body,
-            ))
+            Ok(render(ctx, 201, l.t(Msg::ApplicationReceived), body))
         }
         Err(e) if status_of(&e) < 500 => {
             Ok(form_page(ctx, status_of(&e), &f, Some(&message(ctx, &e))))
@@ -121,12 +111,7 @@ pub fn status(ctx: &mut Ctx) -> Result<Reply, WebError> {
         @if a.status == "approved" { p { (l.t(Msg::YourLoginAndOneTime)) " " a href="/login" { (l.t(Msg::LogIn)) } } }
         @if a.status == "changes_requested" { p { a.button href="/apply" { (l.t(Msg::ApplyAgain)) } } }
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t(Msg::ApplicationStatus),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::ApplicationStatus), body))
 }
 
 pub fn queue(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -143,12 +128,7 @@ pub fn queue(ctx: &mut Ctx) -> Result<Reply, WebError> {
             }
         }
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t(Msg::StoreApplications),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::StoreApplications), body))
 }
 
 pub fn review(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -208,12 +188,7 @@ pub fn decide(ctx: &mut Ctx) -> Result<Reply, WebError> {
         Some("reject") => Decision::Reject(reason),
         Some("changes") => Decision::AskForChanges(reason),
         _ => {
-            return review_page(
-                ctx,
-                400,
-                Some(l.t(Msg::ChooseADecision)),
-                None,
-            );
+            return review_page(ctx, 400, Some(l.t(Msg::ChooseADecision)), None);
         }
     };
     let who = ctx.who()?.clone();

@@ -106,12 +106,7 @@ fn password_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Reply {
             button.primary type="submit" { (l.t(Msg::ChangePassword)) }
         }
     };
-    render(
-        ctx,
-        status,
-        l.t(Msg::ChangePassword2),
-        body,
-    )
+    render(ctx, status, l.t(Msg::ChangePassword2), body)
 }
 
 pub fn change_password(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -142,12 +137,7 @@ pub fn change_password(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 p.notice role="status" { (l.t(Msg::YourPasswordHasBeenChanged)) }
                 p { a.button href=(home_of(who.role)) { (l.t(Msg::Continue)) } }
             };
-            Ok(render(
-                ctx,
-                200,
-                l.t(Msg::ChangePassword2),
-                body,
-            ))
+            Ok(render(ctx, 200, l.t(Msg::ChangePassword2), body))
         }
         Err(e) if status_of(&e) < 500 => {
             Ok(password_page(ctx, status_of(&e), Some(&message(ctx, &e))))

@@ -89,10 +89,7 @@ fn charge_request(
     let amount = typed
         .or(field(form, "preset"))
         .and_then(Yen::parse_typed)
-        .ok_or_else(|| {
-            l.t(Msg::ChooseOrTypeAnAmount)
-            .to_owned()
-        })?;
+        .ok_or_else(|| l.t(Msg::ChooseOrTypeAnAmount).to_owned())?;
     let method = match field(form, "method") {
         Some("bank") => Method::Bank,
         None | Some("credit_card") => Method::CreditCard,
@@ -182,12 +179,7 @@ pub fn charge_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
         }
         p { a href={ "/app/charge?amount=" (rq.amount.0) } { (l.t(Msg::ChangeTheAmount)) } }
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t(Msg::ConfirmTheCharge),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::ConfirmTheCharge), body))
 }
 
 pub fn charge(ctx: &mut Ctx) -> Result<Reply, WebError> {

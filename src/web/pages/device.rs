@@ -68,24 +68,14 @@ fn page(
             }
         }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t(Msg::DeviceSubsidy),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::DeviceSubsidy), body))
 }
 
 pub fn apply(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let f = ctx.form();
     let Some(amount) = Yen::parse_typed(field(&f, "amount").unwrap_or("")) else {
-        return page(
-            ctx,
-            400,
-            Some(l.t(Msg::TypeTheAmountInDigits)),
-            None,
-        );
+        return page(ctx, 400, Some(l.t(Msg::TypeTheAmountInDigits)), None);
     };
     let who = ctx.who()?.clone();
     answer_form(
@@ -104,12 +94,7 @@ pub fn receipt_upload(ctx: &mut Ctx) -> Result<Reply, WebError> {
         .into_iter()
         .find(|f| f.name == "receipt" && !f.data.is_empty());
     let Some(file) = file else {
-        return page(
-            ctx,
-            400,
-            Some(l.t(Msg::ChooseAFile)),
-            None,
-        );
+        return page(ctx, 400, Some(l.t(Msg::ChooseAFile)), None);
     };
     let who = ctx.who()?.clone();
     answer_form(
@@ -145,12 +130,7 @@ fn office_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, Web
             }
         }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t(Msg::DeviceSubsidies),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::DeviceSubsidies), body))
 }
 
 pub fn decide(ctx: &mut Ctx) -> Result<Reply, WebError> {

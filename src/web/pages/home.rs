@@ -116,12 +116,7 @@ pub fn distributor(ctx: &mut Ctx) -> Result<Reply, WebError> {
             a.button href="/password" { (l.t(Msg::ChangePassword2)) }
         }
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t(Msg::DistributorMenu),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::DistributorMenu), body))
 }
 
 /// Figures the city and the secretariat see first.
@@ -152,12 +147,7 @@ pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
             a.button href="/password" { (l.t(Msg::ChangePassword2)) }
         }
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t(Msg::SecretariatMenu),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::SecretariatMenu), body))
 }
 
 pub fn admin(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -177,12 +167,7 @@ pub fn admin(ctx: &mut Ctx) -> Result<Reply, WebError> {
             a.button href="/password" { (l.t(Msg::ChangePassword2)) }
         }
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t(Msg::Administration),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::Administration), body))
 }
 
 fn figures(l: Lang, o: &Overview, now: i64) -> maud::Markup {

@@ -73,12 +73,7 @@ fn page(
             }
         }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t(Msg::FailedLogins),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::FailedLogins), body))
 }
 
 pub fn unlock(ctx: &mut Ctx) -> Result<Reply, WebError> {

@@ -68,12 +68,7 @@ fn page(
             }
         }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t(Msg::Maintenance),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::Maintenance), body))
 }
 
 pub fn announce(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -116,12 +111,7 @@ pub fn set_read_only(ctx: &mut Ctx) -> Result<Reply, WebError> {
         Some("on") => true,
         Some("off") => false,
         _ => {
-            return page(
-                ctx,
-                400,
-                Some(l.t(Msg::ChooseOnOrOff)),
-                None,
-            );
+            return page(ctx, 400, Some(l.t(Msg::ChooseOnOrOff)), None);
         }
     };
     maintenance::set_read_only(ctx.app, &who, on)?;

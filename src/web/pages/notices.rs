@@ -127,11 +127,7 @@ pub fn create(ctx: &mut Ctx) -> Result<Reply, WebError> {
         Some(s) => match parse_local_datetime(s) {
             Some(t) => Some(t),
             None => {
-                return office_page(
-                    ctx,
-                    400,
-                    Some(l.t(Msg::ThePublishTimeIsNot)),
-                );
+                return office_page(ctx, 400, Some(l.t(Msg::ThePublishTimeIsNot)));
             }
         },
     };

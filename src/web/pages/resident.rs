@@ -52,12 +52,7 @@ pub fn welcome(ctx: &mut Ctx) -> Result<Reply, WebError> {
         p { (l.t(Msg::IfYouCannotScanShow)) }
         p { a.button.primary href="/app" { (l.t(Msg::GoToMyPage)) } }
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t(Msg::GettingStarted),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::GettingStarted), body))
 }
 
 // --- MPM: pay at the store's QR -----------------------------------------------------
@@ -158,12 +153,7 @@ pub fn pay_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
         }
         p { a href={ "/p/" (store.mpm_code) "?amount=" (amount.0) } { (l.t(Msg::ChangeTheAmount2)) } }
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t(Msg::ConfirmPayment),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::ConfirmPayment), body))
 }
 
 pub fn pay(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -196,9 +186,9 @@ pub fn pay(ctx: &mut Ctx) -> Result<Reply, WebError> {
             answer_id(&a, "payment_id").ok_or(WebError::Panic)?,
             if a.replayed { "?again=1" } else { "" }
         ))),
-        Err(ServiceError::IdempotencyConflict) => {
-            Err(WebError::Service(ServiceError::Conflict(Text::new(Msg::ThisConfirmationWasAlreadyUsed))))
-        }
+        Err(ServiceError::IdempotencyConflict) => Err(WebError::Service(ServiceError::Conflict(
+            Text::new(Msg::ThisConfirmationWasAlreadyUsed),
+        ))),
         Err(e) if status_of(&e) < 500 => Ok(pay_page(
             ctx,
             &store,
@@ -292,12 +282,7 @@ pub fn scan(ctx: &mut Ctx) -> Result<Reply, WebError> {
         script src="/assets/jsQR.js" {}
         script src="/assets/scan.js" {}
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t(Msg::ScanTheStoresCode),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::ScanTheStoresCode), body))
 }
 
 pub fn scan_code(ctx: &mut Ctx) -> Result<Reply, WebError> {

@@ -42,12 +42,7 @@ pub fn find(ctx: &mut Ctx) -> Result<Reply, WebError> {
         }
         p.small { (l.t(Msg::PhoneNumbersAreStoredEncrypted)) }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t(Msg::FindAResident),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::FindAResident), body))
 }
 
 /// A mobile number as people write it (090-1234-5678); other numbers as stored, since

@@ -82,9 +82,8 @@ pub fn feed(ctx: &mut Ctx) -> Result<Reply, WebError> {
 
 pub fn payment(ctx: &mut Ctx) -> Result<Reply, WebError> {
     // After a refund (Post/Redirect/Get): says so; the figures below are the stored ones.
-    let done = (ctx.query_get("refunded") == Some("1")).then(|| {
-        ctx.lang.t(Msg::RefundedCheckTheRefundedAmount)
-    });
+    let done = (ctx.query_get("refunded") == Some("1"))
+        .then(|| ctx.lang.t(Msg::RefundedCheckTheRefundedAmount));
     payment_page(ctx, 200, None, done)
 }
 
@@ -142,12 +141,7 @@ pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let payment_id = ctx.param_id(0)?;
     let form = ctx.form();
     let Some(amount) = Yen::parse_typed(field(&form, "amount").unwrap_or("")) else {
-        return payment_page(
-            ctx,
-            400,
-            Some(l.t(Msg::TypeTheAmountInDigits2)),
-            None,
-        );
+        return payment_page(ctx, 400, Some(l.t(Msg::TypeTheAmountInDigits2)), None);
     };
     let key = field(&form, "key").unwrap_or("").to_owned();
     let who = ctx.who()?.clone();
@@ -157,12 +151,7 @@ pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let open_now = now.payment.amount - now.payment.refunded;
     let replay = idempotency::answered(ctx.app, &who.idempotency_scope(), &key)?.is_some();
     if !replay && seen.is_some_and(|s| s != open_now.0) {
-        return payment_page(
-            ctx,
-            409,
-            Some(l.t(Msg::ThisPaymentWasRefundedAfter)),
-            None,
-        );
+        return payment_page(ctx, 409, Some(l.t(Msg::ThisPaymentWasRefundedAfter)), None);
     }
     let result = movement::run(
         &ctx.shared,
@@ -223,12 +212,7 @@ fn cpm_page(
         script src="/assets/jsQR.js" {}
         script src="/assets/scan.js" {}
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t(Msg::TakeAPaymentByCode),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::TakeAPaymentByCode), body))
 }
 
 pub fn cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -284,16 +268,11 @@ pub fn cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 p { a.button.primary href="/shop/cpm" { (l.t(Msg::NextCustomer)) } }
                 p { a href="/shop/till" { (l.t(Msg::BackToTheTill)) } }
             };
-            Ok(render(
-                ctx,
-                201,
-                l.t(Msg::PaymentTaken),
-                body,
-            ))
+            Ok(render(ctx, 201, l.t(Msg::PaymentTaken), body))
         }
-        Err(ServiceError::IdempotencyConflict) => {
-            Err(WebError::Service(ServiceError::Conflict(Text::new(Msg::ThisFormWasAlreadyUsed))))
-        }
+        Err(ServiceError::IdempotencyConflict) => Err(WebError::Service(ServiceError::Conflict(
+            Text::new(Msg::ThisFormWasAlreadyUsed),
+        ))),
         Err(e) if status_of(&e) < 500 => cpm_page(
             ctx,
             status_of(&e),

@@ -157,12 +157,7 @@ fn profile_page(
             }
         }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t(Msg::StoreProfile),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::StoreProfile), body))
 }
 
 pub fn request_update(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -174,12 +169,7 @@ pub fn request_update(ctx: &mut Ctx) -> Result<Reply, WebError> {
         &who,
         super::store_form::profile_from_form(&f),
     ) {
-        Ok(_) => profile_page(
-            ctx,
-            200,
-            None,
-            Some(l.t(Msg::TheChangeWasRequested)),
-        ),
+        Ok(_) => profile_page(ctx, 200, None, Some(l.t(Msg::TheChangeWasRequested))),
         Err(e) if status_of(&e) < 500 => {
             profile_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
         }

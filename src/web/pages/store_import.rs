@@ -28,12 +28,7 @@ fn upload_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, Web
             button.primary type="submit" { (l.t(Msg::CheckTheFile)) }
         }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t(Msg::ImportStores),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::ImportStores), body))
 }
 
 fn preview(ctx: &Ctx, rows: Vec<Row>) -> Result<Reply, WebError> {
@@ -84,20 +79,12 @@ pub fn upload(ctx: &mut Ctx) -> Result<Reply, WebError> {
         .into_iter()
         .find(|f| f.name == "file" && !f.data.is_empty())
     else {
-        return upload_page(
-            ctx,
-            400,
-            Some(l.t(Msg::ChooseAFile)),
-        );
+        return upload_page(ctx, 400, Some(l.t(Msg::ChooseAFile)));
     };
     let table = match crate::import::table(&file.data) {
         Ok(t) => t,
         Err(e) => {
-            let msg = format!(
-                "{}{}",
-                l.t(Msg::CannotReadTheFile),
-                e.0
-            );
+            let msg = format!("{}{}", l.t(Msg::CannotReadTheFile), e.0);
             return upload_page(ctx, 400, Some(&msg));
         }
     };

@@ -120,12 +120,7 @@ fn requests_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, W
             }
         }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t(Msg::StoreRequests),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::StoreRequests), body))
 }
 
 pub fn decide_request(ctx: &mut Ctx) -> Result<Reply, WebError> {

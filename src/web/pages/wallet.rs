@@ -6,9 +6,7 @@ use maud::html;
 
 use super::render;
 use crate::domain::program::{ProgramKind, start_of_day};
-use crate::domain::time::{
-    format_datetime_en, parse_date,
-};
+use crate::domain::time::{format_datetime_en, parse_date};
 use crate::domain::{Code, EntryKind, Payer};
 use crate::service::money::ledger::{self, HistoryFilter};
 use crate::service::money::programs;

@@ -13,15 +13,9 @@ pub fn page(b: &Branding, l: Lang, status: u16, detail: &str) -> Markup {
             l.t(Msg::WhatWasSentCouldNot),
         ),
         401 => (l.t(Msg::PleaseLogIn), l.t(Msg::YouNeedToLogIn)),
-        403 => (
-            l.t(Msg::ThisIsNotAllowed),
-            l.t(Msg::YouMayNotOpenThis),
-        ),
+        403 => (l.t(Msg::ThisIsNotAllowed), l.t(Msg::YouMayNotOpenThis)),
         404 => (l.t(Msg::PageNotFound), l.t(Msg::PleaseCheckTheAddress)),
-        429 => (
-            l.t(Msg::PleaseWaitAMoment),
-            l.t(Msg::TooManyAttemptsInA),
-        ),
+        429 => (l.t(Msg::PleaseWaitAMoment), l.t(Msg::TooManyAttemptsInA)),
         _ => (
             l.t(Msg::SomethingWentWrong),
             l.t(Msg::PleaseTryAgainLaterIf),

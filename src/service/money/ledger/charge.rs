@@ -1,7 +1,7 @@
 //! The ledger's charges (see the parent module).
 
-use crate::i18n::Msg;
 use super::*;
+use crate::i18n::Msg;
 
 // --- charges ----------------------------------------------------------------------
 
@@ -50,7 +50,9 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
     }
     let program = programs::get(app, rq.program.as_deref().unwrap_or("cash"))?;
     if matches!(program.kind, ProgramKind::Subsidy | ProgramKind::Points) {
-        return Err(invalid(Text::new(Msg::ProgramIsGrantedOnly).with("program", &program.name)));
+        return Err(invalid(
+            Text::new(Msg::ProgramIsGrantedOnly).with("program", &program.name),
+        ));
     }
     if rq.amount.0 % program.charge_unit.0 != 0 {
         return Err(invalid(
@@ -68,7 +70,9 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
     if program.expiry.for_issue(now).is_some_and(|e| e <= now)
         || program.usable_until.is_some_and(|u| u <= now)
     {
-        return Err(ServiceError::Expired(Text::new(Msg::ProgramHasEnded).with("program", &program.name)));
+        return Err(ServiceError::Expired(
+            Text::new(Msg::ProgramHasEnded).with("program", &program.name),
+        ));
     }
     Ok(program)
 }

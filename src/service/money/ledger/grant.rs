@@ -1,7 +1,7 @@
 //! The ledger's grants (see the parent module).
 
-use crate::i18n::{Msg, Text};
 use super::*;
+use crate::i18n::{Msg, Text};
 
 // --- grants -----------------------------------------------------------------------
 
@@ -40,7 +40,9 @@ pub fn grant(
         return Err(invalid(Msg::AmountMustBeAPositive));
     }
     if rq.recipients.is_empty() || rq.recipients.len() > MAX_RECIPIENTS {
-        return Err(invalid(Text::new(Msg::RecipientsCount).with("max", MAX_RECIPIENTS)));
+        return Err(invalid(
+            Text::new(Msg::RecipientsCount).with("max", MAX_RECIPIENTS),
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     if let Some(dup) = rq.recipients.iter().find(|p| !seen.insert(**p)) {

@@ -172,9 +172,7 @@ pub fn check_holder(c: &Connection, holder: Payer) -> Result<()> {
 /// The wallet of the resident acting, if any value ever reached it.
 pub fn own_wallet(c: &Connection, who: &Principal) -> Result<Option<WalletId>> {
     require(who, &[Role::Resident])?;
-    let id = who
-        .user_id
-        .ok_or_else(|| not_found(Msg::NoResident))?;
+    let id = who.user_id.ok_or_else(|| not_found(Msg::NoResident))?;
     Ok(db::wallet_of(c, Payer::Resident(id))?)
 }
 
@@ -205,10 +203,12 @@ fn check_cap(p: &Program, received: Amount, adding: Amount) -> Result<()> {
     if let Some(cap) = p.per_person_cap
         && received + adding > cap
     {
-        return Err(ServiceError::LimitExceeded(Text::new(Msg::PerPersonCap)
-            .with("program", &p.name)
-            .with_amount("cap", p.unit(), cap)
-            .with_amount("received", p.unit(), received)));
+        return Err(ServiceError::LimitExceeded(
+            Text::new(Msg::PerPersonCap)
+                .with("program", &p.name)
+                .with_amount("cap", p.unit(), cap)
+                .with_amount("received", p.unit(), received),
+        ));
     }
     Ok(())
 }

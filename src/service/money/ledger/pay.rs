@@ -1,8 +1,8 @@
 //! The ledger's payments (see the parent module).
 
-use crate::i18n::Msg;
 use super::*;
 use crate::domain::StoreStatus::{Active, Suspended};
+use crate::i18n::Msg;
 
 // --- payments ---------------------------------------------------------------------
 
@@ -19,7 +19,9 @@ pub struct PaymentOutcome {
 pub(super) fn store_for_payment(s: Option<stores::StoreRow>) -> Result<stores::StoreRow> {
     match s {
         Some(s) if s.status == Active && s.accepts.iter().any(|m| m == "money") => Ok(s),
-        Some(s) if s.status == Active => Err(ServiceError::RuleViolation(Text::new(Msg::StoreDoesNotAcceptMoney).with("store", &s.name))),
+        Some(s) if s.status == Active => Err(ServiceError::RuleViolation(
+            Text::new(Msg::StoreDoesNotAcceptMoney).with("store", &s.name),
+        )),
         _ => Err(not_found(Msg::NoSuchStoreCheckThe)),
     }
 }
@@ -28,8 +30,12 @@ pub(super) fn store_for_payment(s: Option<stores::StoreRow>) -> Result<stores::S
 pub fn store_moves_value(s: Option<stores::StoreRow>) -> Result<()> {
     match s {
         Some(s) if s.status == Active => Ok(()),
-        Some(s) if s.status == Suspended => Err(ServiceError::RuleViolation(Text::new(Msg::ThisStoreIsSuspendedIt))),
-        _ => Err(ServiceError::RuleViolation(Text::new(Msg::ThisStoreHasLeftThe))),
+        Some(s) if s.status == Suspended => Err(ServiceError::RuleViolation(Text::new(
+            Msg::ThisStoreIsSuspendedIt,
+        ))),
+        _ => Err(ServiceError::RuleViolation(Text::new(
+            Msg::ThisStoreHasLeftThe,
+        ))),
     }
 }
 
@@ -61,9 +67,7 @@ pub const QR_TOKEN_SECS: i64 = 180;
 /// A new single-use code for the resident to show at the till.
 pub fn issue_qr_token(app: &App, who: &Principal) -> Result<(String, i64)> {
     require(who, &[Role::Resident])?;
-    let resident_id = who
-        .user_id
-        .ok_or_else(|| not_found(Msg::NoResident))?;
+    let resident_id = who.user_id.ok_or_else(|| not_found(Msg::NoResident))?;
     // Showing a code records it: while read-only, there is no code to show.
     if crate::service::operations::maintenance::read_only(app) {
         return Err(ServiceError::ReadOnly);
@@ -92,19 +96,24 @@ pub fn pay_by_token(
 ) -> Result<PaymentOutcome> {
     require(who, &[Role::Merchant])?;
     if who.store_id != Some(store_id) {
-        return Err(ServiceError::Forbidden(Text::new(Msg::StaffMayTakePaymentsOnly)));
+        return Err(ServiceError::Forbidden(Text::new(
+            Msg::StaffMayTakePaymentsOnly,
+        )));
     }
     let store = store_for_payment(stores::get(tx, store_id)?)?;
     let hash = crypto::sha256(token.trim().to_ascii_uppercase().as_bytes());
     let now = app.now();
-    let (wallet, expires_at, used_at) = db::qr_token(tx, &hash)?.ok_or_else(|| {
-        invalid(Msg::ThisIsNotAValid)
-    })?;
+    let (wallet, expires_at, used_at) =
+        db::qr_token(tx, &hash)?.ok_or_else(|| invalid(Msg::ThisIsNotAValid))?;
     if used_at.is_some() {
-        return Err(ServiceError::Conflict(Text::new(Msg::ThisPaymentCodeWasAlready)));
+        return Err(ServiceError::Conflict(Text::new(
+            Msg::ThisPaymentCodeWasAlready,
+        )));
     }
     if now >= expires_at {
-        return Err(ServiceError::Expired(Text::new(Msg::ThisPaymentCodeHasExpired)));
+        return Err(ServiceError::Expired(Text::new(
+            Msg::ThisPaymentCodeHasExpired,
+        )));
     }
     let out = pay(
         app,
@@ -167,7 +176,9 @@ pub(in crate::service) fn spend(
     let programs = programs::all(app);
     let draws = allocate(&lots, &programs, purpose, Unit::Yen, now, amount.into()).map_err(
         |Shortfall { available }| {
-            ServiceError::InsufficientFunds(Text::new(Msg::BalanceUsableHere).with_yen("available", available.yen()))
+            ServiceError::InsufficientFunds(
+                Text::new(Msg::BalanceUsableHere).with_yen("available", available.yen()),
+            )
         },
     )?;
     let wallet = wallet.ok_or_else(|| ServiceError::Internal("allocated from no wallet".into()))?;

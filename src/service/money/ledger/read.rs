@@ -1,7 +1,7 @@
 //! The ledger's reading (see the parent module).
 
-use crate::i18n::Msg;
 use super::*;
+use crate::i18n::Msg;
 
 // --- reading ----------------------------------------------------------------------
 
@@ -103,9 +103,7 @@ pub fn receipt(
             Role::Admin | Role::Operator => true,
             _ => false,
         })
-        .ok_or_else(|| {
-            not_found(Text::new(Msg::NoPayment).with("id", payment_id))
-        })?;
+        .ok_or_else(|| not_found(Text::new(Msg::NoPayment).with("id", payment_id)))?;
     let parts = db::payment_parts(&c, payment_id)?;
     let breakdown = per_program(parts.iter().map(|p| (p.program.as_str(), p.amount.yen())));
     Ok((r, breakdown))
@@ -124,8 +122,7 @@ pub fn charge_receipt(app: &App, who: &Principal, charge_id: i64) -> Result<db::
 /// The merchant's own store, or a refusal.
 pub(super) fn own_store(who: &Principal) -> Result<i64> {
     require(who, &[Role::Merchant])?;
-    who.store_id
-        .ok_or_else(|| not_found(Msg::NoStore))
+    who.store_id.ok_or_else(|| not_found(Msg::NoStore))
 }
 
 /// New payments at the merchant's store since `after_id` (the till's live feed).

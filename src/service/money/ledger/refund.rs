@@ -24,9 +24,7 @@ pub fn refund(
     let now = app.now();
     let p = db::payment(tx, payment_id)?
         .filter(|p| p.store_id.is_some() && p.store_id == who.store_id)
-        .ok_or_else(|| {
-            not_found(Text::new(Msg::NoPaymentAtYourStore).with("id", payment_id))
-        })?;
+        .ok_or_else(|| not_found(Text::new(Msg::NoPaymentAtYourStore).with("id", payment_id)))?;
     let store_id = p.store_id.unwrap_or_default();
     store_moves_value(stores::get(tx, store_id)?)?;
     let parts = db::payment_parts(tx, payment_id)?;
@@ -35,7 +33,9 @@ pub fn refund(
         .map(|p| (p.seq, p.amount - p.refunded))
         .collect();
     let split = refund_split(&open, amount.into()).ok_or_else(|| {
-        ServiceError::LimitExceeded(Text::new(Msg::RefundAtMost).with_yen("left", p.amount - p.refunded))
+        ServiceError::LimitExceeded(
+            Text::new(Msg::RefundAtMost).with_yen("left", p.amount - p.refunded),
+        )
     })?;
     let mut ps = Vec::new();
     for (seq, y) in &split {
