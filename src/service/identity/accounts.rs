@@ -178,7 +178,7 @@ pub fn create_token(
     }
     if let Some(id) = subject {
         let user = rows::user_by_id(conn, id)?
-            .ok_or_else(|| not_found(Text::new(Msg::NoUser).with("id", &id)))?;
+            .ok_or_else(|| not_found(Text::new(Msg::NoUser).with("id", id)))?;
         if user.role != role {
             return Err(invalid(
                 Text::new(Msg::UserHasAnotherRole)
@@ -339,7 +339,7 @@ pub fn create_account(
 /// Maps a unique-constraint failure on `users.login` to a conflict the person understands.
 pub fn duplicate_login(e: rusqlite::Error, login: &str) -> ServiceError {
     if db::is_unique_violation(&e) {
-        ServiceError::Conflict(Text::new(Msg::TheLoginIsAlreadyTaken).with("login", &login))
+        ServiceError::Conflict(Text::new(Msg::TheLoginIsAlreadyTaken).with("login", login))
     } else {
         e.into()
     }

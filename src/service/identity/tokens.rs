@@ -29,10 +29,10 @@ pub fn list(conn: &Connection) -> Result<Vec<TokenRow>> {
 pub fn revoke(conn: &mut Connection, now: i64, id: i64) -> Result<TokenRow> {
     db::write(conn, |tx| -> Result<TokenRow> {
         let t = rows::token_by_id(tx, id)?
-            .ok_or_else(|| not_found(Text::new(Msg::NoToken).with("id", &id)))?;
+            .ok_or_else(|| not_found(Text::new(Msg::NoToken).with("id", id)))?;
         if t.revoked() {
             return Err(ServiceError::Conflict(
-                Text::new(Msg::TokenWasAlreadyRevoked).with("id", &id),
+                Text::new(Msg::TokenWasAlreadyRevoked).with("id", id),
             ));
         }
         rows::revoke_token(tx, id, now)?;

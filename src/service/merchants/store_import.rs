@@ -66,7 +66,7 @@ pub fn parse(table: &[Vec<String>]) -> Result<Vec<Row>> {
                 .map(|c| c.1[0])
                 .unwrap_or(required);
             return Err(invalid(
-                Text::new(Msg::TheColumnIsMissing).with("label", &label),
+                Text::new(Msg::TheColumnIsMissing).with("label", label),
             ));
         }
     }

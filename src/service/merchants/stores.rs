@@ -293,7 +293,7 @@ pub fn staff_of_store(app: &App, who: &Principal) -> Result<Vec<(String, bool, b
 }
 
 pub(super) fn no_store(id: i64) -> ServiceError {
-    not_found(Text::new(Msg::NoStore2).with("id", &id))
+    not_found(Text::new(Msg::NoStore2).with("id", id))
 }
 
 pub fn get(app: &App, id: i64) -> Result<StoreRow> {

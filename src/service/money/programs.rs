@@ -89,7 +89,7 @@ pub fn create(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
     db::write(&mut conn, |tx| -> Result<()> {
         for id in &program.store_ids {
             if stores::get(tx, *id)?.is_none() {
-                return Err(invalid(Text::new(Msg::StoreIdsNoStore).with("id", &id)));
+                return Err(invalid(Text::new(Msg::StoreIdsNoStore).with("id", id)));
             }
         }
         ledger::insert_program(tx, &program, now).map_err(|e| {
@@ -132,5 +132,5 @@ pub fn get(app: &App, code: &str) -> Result<Program> {
     all(app)
         .get(code)
         .cloned()
-        .ok_or_else(|| crate::service::not_found(Text::new(Msg::NoProgram).with("code", &code)))
+        .ok_or_else(|| crate::service::not_found(Text::new(Msg::NoProgram).with("code", code)))
 }

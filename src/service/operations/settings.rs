@@ -155,7 +155,7 @@ pub fn set_required_fields(app: &App, who: &Principal, fields: Vec<String>) -> R
         .find(|f| !REGISTRATION_FIELDS.contains(&f.as_str()))
     {
         return Err(invalid(
-            Text::new(Msg::UnknownRegistrationField).with("bad", &bad),
+            Text::new(Msg::UnknownRegistrationField).with("bad", bad),
         ));
     }
     let mut conn = app.conn()?;

@@ -173,8 +173,8 @@ pub fn admin(ctx: &mut Ctx) -> Result<Reply, WebError> {
 fn figures(l: Lang, o: &Overview, now: i64) -> maud::Markup {
     html! {
         section.figures aria-label=(l.t(Msg::Overview)) {
-            div.figure { span.label { (l.t(Msg::Residents)) } span.value { (l.f(Msg::PeopleCount, &[("n", &l.number(o.residents as i64))])) } }
-            div.figure { span.label { (l.t(Msg::Stores4)) } span.value { (l.f(Msg::StoreCount, &[("n", &l.number(o.stores as i64))])) } }
+            div.figure { span.label { (l.t(Msg::Residents)) } span.value { (l.f(Msg::PeopleCount, &[("n", &l.number(o.residents))])) } }
+            div.figure { span.label { (l.t(Msg::Stores4)) } span.value { (l.f(Msg::StoreCount, &[("n", &l.number(o.stores))])) } }
         }
         p.asof { small { (l.f(Msg::AsOf, &[("time", &l.datetime(now))])) } }
     }

@@ -47,7 +47,7 @@ pub fn grant(
     let mut seen = std::collections::HashSet::new();
     if let Some(dup) = rq.recipients.iter().find(|p| !seen.insert(**p)) {
         let n = dup.id();
-        return Err(invalid(Text::new(Msg::RecipientIsNamedTwice).with("n", &n)));
+        return Err(invalid(Text::new(Msg::RecipientIsNamedTwice).with("n", n)));
     }
     let mut wallets = Vec::with_capacity(rq.recipients.len());
     for p in &rq.recipients {

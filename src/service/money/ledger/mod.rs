@@ -165,7 +165,7 @@ pub fn holder_wallet(tx: &Connection, holder: Payer, now: i64) -> Result<WalletI
 pub fn check_holder(c: &Connection, holder: Payer) -> Result<()> {
     match holder {
         Payer::Resident(id) => resident(c, id).map(|_| ()),
-        Payer::Card(id) => Err(not_found(Text::new(Msg::NoCard).with("id", &id))),
+        Payer::Card(id) => Err(not_found(Text::new(Msg::NoCard).with("id", id))),
     }
 }
 
@@ -179,7 +179,7 @@ pub fn own_wallet(c: &Connection, who: &Principal) -> Result<Option<WalletId>> {
 fn resident(c: &Connection, id: i64) -> Result<()> {
     match users::user_by_id(c, id)? {
         Some(u) if u.role == Role::Resident && !u.disabled => Ok(()),
-        _ => Err(not_found(Text::new(Msg::NoResident2).with("id", &id))),
+        _ => Err(not_found(Text::new(Msg::NoResident2).with("id", id))),
     }
 }
 
