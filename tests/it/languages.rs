@@ -93,8 +93,8 @@ fn visible(page: &str, data: &[&str]) -> String {
 }
 
 #[test]
-fn a_newcomer_pays_in_portuguese_and_in_easy_japanese_without_another_language() {
-    for lang in [Lang::Pt, Lang::EasyJa] {
+fn a_newcomer_pays_in_portuguese_vietnamese_or_easy_japanese_without_another_language() {
+    for lang in [Lang::Pt, Lang::Vi, Lang::EasyJa] {
         let s = Server::start();
         s.set_clock("2024-12-01T10:05:30+09:00");
         let (_, code, _) = s.store("めぐり青果店", "seika");
@@ -115,7 +115,7 @@ fn a_newcomer_pays_in_portuguese_and_in_easy_japanese_without_another_language()
             .collect();
         let check = |where_: &str, page: &str| {
             let text = visible(page, &data);
-            if lang == Lang::Pt {
+            if matches!(lang, Lang::Pt | Lang::Vi) {
                 let japanese: String = text
                     .chars()
                     .filter(|c| matches!(*c as u32, 0x3040..=0x30ff | 0x4e00..=0x9fff))
