@@ -403,3 +403,6 @@ ALTER TABLE api_tokens ADD COLUMN last_used_at INTEGER;
 -- A resident's tax payments by notice number, so a notice already paid is found at once.
 CREATE INDEX payments_tax_notice ON payments (wallet_id, notice_number COLLATE NOCASE)
     WHERE kind = 'tax';
+
+-- The applicant's language, for the mails about the application.
+ALTER TABLE store_applications ADD COLUMN lang TEXT NOT NULL DEFAULT 'ja';

@@ -11,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod export;
 pub mod hex;
+pub mod i18n;
 pub mod import;
 pub mod keyfile;
 pub mod service;

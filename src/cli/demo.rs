@@ -252,7 +252,7 @@ fn play(app: &App, cli: &Principal, a: Activity) -> Result<(), CliError> {
 
 fn label(role: &str) -> String {
     Role::parse(role)
-        .map(|r| r.label_ja().to_owned())
+        .map(|r| crate::i18n::Lang::Ja.t(r.label()).to_owned())
         .unwrap_or_else(|| role.to_owned())
 }
 

@@ -14,11 +14,13 @@ pub struct ApplicationRow {
     pub reason: Option<String>,
     pub store_id: Option<i64>,
     pub created_at: i64,
+    /// The language code the applicant used (`crate::i18n::Lang::code`).
+    pub lang: String,
 }
 
 const COLS: &str = "id, status, source, pii_open('store_applications.profile', profile),
      pii_open('store_applications.applicant_name', applicant_name),
-     pii_open('store_applications.email', email), reason, store_id, created_at";
+     pii_open('store_applications.email', email), reason, store_id, created_at, lang";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<ApplicationRow> {
     Ok(ApplicationRow {
@@ -31,6 +33,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<ApplicationRow> {
         reason: r.get(6)?,
         store_id: r.get(7)?,
         created_at: r.get(8)?,
+        lang: r.get(9)?,
     })
 }
 
@@ -41,16 +44,17 @@ pub struct NewApplication<'a> {
     pub email: &'a str,
     pub status_token: &'a [u8],
     pub now: i64,
+    pub lang: &'a str,
 }
 
 pub fn insert(c: &Connection, a: &NewApplication) -> rusqlite::Result<i64> {
     super::exec(c,
         "INSERT INTO store_applications (status, source, profile, applicant_name, email, email_index,
-                                         status_token, created_at)
+                                         status_token, created_at, lang)
          VALUES ('submitted', ?1, pii_seal('store_applications.profile', ?2),
                  pii_seal('store_applications.applicant_name', ?3),
-                 pii_seal('store_applications.email', ?4), pii_index(?4), ?5, ?6)",
-        params![a.source, a.profile, a.applicant_name, a.email, a.status_token, a.now],
+                 pii_seal('store_applications.email', ?4), pii_index(?4), ?5, ?6, ?7)",
+        params![a.source, a.profile, a.applicant_name, a.email, a.status_token, a.now, a.lang],
     )?;
     Ok(c.last_insert_rowid())
 }

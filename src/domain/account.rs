@@ -1,5 +1,6 @@
 //! Accounts: roles, login names and password rules.
 
+use crate::i18n::Msg;
 use std::fmt;
 
 /// Who someone is to meguri. Each route of the web layer names the roles it admits.
@@ -45,25 +46,14 @@ impl Role {
     }
 
     /// The role's name as the city's staff say it.
-    pub fn label_ja(self) -> &'static str {
+    pub fn label(self) -> Msg {
         match self {
-            Role::Admin => "管理者(市)",
-            Role::Operator => "事務局",
-            Role::Merchant => "加盟店",
-            Role::Distributor => "配布団体",
-            Role::Resident => "利用者",
-            Role::Integration => "連携システム",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Role::Admin => "Administrator (city)",
-            Role::Operator => "Secretariat",
-            Role::Merchant => "Store",
-            Role::Distributor => "Distributor",
-            Role::Resident => "Resident",
-            Role::Integration => "Integration",
+            Role::Admin => Msg::RoleAdmin,
+            Role::Operator => Msg::RoleOperator,
+            Role::Merchant => Msg::RoleMerchant,
+            Role::Distributor => Msg::RoleDistributor,
+            Role::Resident => Msg::RoleResident,
+            Role::Integration => Msg::RoleIntegration,
         }
     }
 
@@ -91,19 +81,13 @@ impl Login {
     pub fn parse(raw: &str) -> Result<Login, AccountRuleError> {
         let s = raw.trim().to_ascii_lowercase();
         if s.len() < 3 || s.len() > 64 {
-            return Err(AccountRuleError::new(
-                "login must be 3 to 64 characters",
-                "ログインIDは3〜64文字にしてください",
-            ));
+            return Err(AccountRuleError::new(Msg::LoginLength));
         }
         if !s
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "._-@+".contains(c))
         {
-            return Err(AccountRuleError::new(
-                "login may contain only letters, digits and . _ - @ +",
-                "ログインIDに使えるのは半角英数字と . _ - @ + です",
-            ));
+            return Err(AccountRuleError::new(Msg::LoginCharacters));
         }
         Ok(Login(s))
     }
@@ -133,16 +117,10 @@ impl Password {
     fn check(raw: &str, login: Option<&str>) -> Result<Password, AccountRuleError> {
         let n = raw.chars().count();
         if n < Self::MIN_CHARS {
-            return Err(AccountRuleError::new(
-                "password must be at least 8 characters",
-                "パスワードは8文字以上にしてください",
-            ));
+            return Err(AccountRuleError::new(Msg::PasswordTooShort));
         }
         if raw.len() > 256 {
-            return Err(AccountRuleError::new(
-                "password must be at most 256 bytes",
-                "パスワードが長すぎます",
-            ));
+            return Err(AccountRuleError::new(Msg::PasswordTooLong));
         }
         if let Some(why) = super::weak_passwords::weakness(raw, login) {
             return Err(why);

@@ -2,10 +2,10 @@
 //! read-only switch the operator turns on for an upgrade. While read-only, people can still
 //! log in and see balances and history; nothing that changes data is accepted.
 
+use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 
 use super::Text;
-use super::time::{format_datetime_en, format_datetime_ja};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Maintenance {
@@ -26,23 +26,14 @@ impl Window {
     /// A window must end after it starts, and not already be over.
     pub fn parse(from: i64, until: i64, note: &str, now: i64) -> Result<Window, Text> {
         if until <= from {
-            return Err(Text::new(
-                "the end must come after the start",
-                "終了は開始より後にしてください",
-            ));
+            return Err(Text::new(Msg::TheEndMustComeAfter));
         }
         if until <= now {
-            return Err(Text::new(
-                "this window is already over",
-                "終了がすでに過ぎています",
-            ));
+            return Err(Text::new(Msg::ThisWindowIsAlreadyOver));
         }
         let note = note.trim();
         if note.chars().count() > 200 {
-            return Err(Text::new(
-                "the note must be at most 200 characters",
-                "補足は200文字以内で入力してください",
-            ));
+            return Err(Text::new(Msg::TheNoteMustBeAt));
         }
         Ok(Window {
             from,
@@ -57,52 +48,16 @@ impl Maintenance {
     /// window is coming (or running). Nothing once the window is over and writes are open.
     pub fn banner(&self, now: i64) -> Option<Text> {
         let window = self.window.as_ref().filter(|w| now < w.until);
-        let span = window.map(|w| {
-            (
-                format!(
-                    "{} to {}",
-                    format_datetime_en(w.from),
-                    format_datetime_en(w.until)
-                ),
-                format!(
-                    "{}〜{}",
-                    format_datetime_ja(w.from),
-                    format_datetime_ja(w.until)
-                ),
-            )
-        });
         let note = window.map(|w| w.note.as_str()).unwrap_or("");
-        let with_note = |t: Text| {
-            if note.is_empty() {
-                t
-            } else {
-                Text::new(format!("{} {note}", t.en), format!("{} {note}", t.ja))
-            }
+        let text = match (self.read_only, window) {
+            (true, Some(w)) => Text::new(Msg::MaintenanceNowUntil).with_datetime("until", w.until),
+            (true, None) => Text::new(Msg::MaintenanceNow),
+            (false, Some(w)) => Text::new(Msg::MaintenanceComing)
+                .with_datetime("from", w.from)
+                .with_datetime("until", w.until),
+            (false, None) => return None,
         };
-        if self.read_only {
-            let (en_until, ja_until) = match window {
-                Some(w) => (
-                    format!(" until about {}", format_datetime_en(w.until)),
-                    format!("{}ごろまで、", format_datetime_ja(w.until)),
-                ),
-                None => (String::new(), String::new()),
-            };
-            return Some(with_note(Text::new(
-                format!(
-                    "Under maintenance{en_until}: balances and history can be viewed; payments, charges and registrations wait until it is over."
-                ),
-                format!(
-                    "ただいまメンテナンス中です。{ja_until}お支払い・チャージ・登録などはご利用いただけません(残高と履歴は見られます)。"
-                ),
-            )));
-        }
-        let (en, ja) = span?;
-        Some(with_note(Text::new(
-            format!("Maintenance {en}: payments and charges will not be available."),
-            format!(
-                "メンテナンスのお知らせ: {ja} はお支払い・チャージなどがご利用いただけません。"
-            ),
-        )))
+        Some(text.with("note", note))
     }
 }
 
@@ -110,6 +65,7 @@ impl Maintenance {
 mod tests {
     use super::*;
     use crate::domain::time::parse_rfc3339;
+    use crate::i18n::Lang;
 
     fn at(s: &str) -> i64 {
         parse_rfc3339(s).unwrap().timestamp()
@@ -129,23 +85,16 @@ mod tests {
             read_only: false,
             window: Some(w),
         };
-        let before = m.banner(at("2026-11-22T10:00:00+09:00")).unwrap();
-        assert!(
-            before
-                .ja
-                .contains("2026年11月30日(月) 02:00〜2026年11月30日(月) 04:00")
-        );
-        assert!(before.ja.ends_with("システム更新のため"));
+        let ja = |t: Option<Text>| t.unwrap().in_lang(Lang::Ja);
+        let before = ja(m.banner(at("2026-11-22T10:00:00+09:00")));
+        assert!(before.contains("2026年11月30日(月) 02:00〜2026年11月30日(月) 04:00"));
+        assert!(before.ends_with("システム更新のため"));
         m.read_only = true;
-        let during = m.banner(at("2026-11-30T02:10:00+09:00")).unwrap();
-        assert!(
-            during
-                .ja
-                .starts_with("ただいまメンテナンス中です。2026年11月30日(月) 04:00ごろまで")
-        );
+        let during = ja(m.banner(at("2026-11-30T02:10:00+09:00")));
+        assert!(during.starts_with("ただいまメンテナンス中です。2026年11月30日(月) 04:00ごろまで"));
         // Over, but still read-only: the banner stays, without a time.
-        let late = m.banner(at("2026-11-30T05:00:00+09:00")).unwrap();
-        assert!(late.ja.starts_with("ただいまメンテナンス中です。お支払い"));
+        let late = ja(m.banner(at("2026-11-30T05:00:00+09:00")));
+        assert!(late.starts_with("ただいまメンテナンス中です。お支払い"));
         m.read_only = false;
         assert_eq!(m.banner(at("2026-11-30T05:00:00+09:00")), None);
         assert_eq!(Maintenance::default().banner(0), None);

@@ -4,6 +4,7 @@
 //! fixture). Adding a field means this type, `StoreProfile::validate`, the row mapping in
 //! `db::stores` and the form in `web::pages::store_form`.
 
+use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 
 use super::Text;
@@ -25,12 +26,7 @@ code_enum! {
 impl StoreStatus {
     /// A status as sent by a form or a request; an unknown one is refused with a message.
     pub fn from_wire(s: &str) -> Result<StoreStatus, Text> {
-        StoreStatus::parse(s.trim()).ok_or_else(|| {
-            Text::new(
-                "status must be active, suspended or removed",
-                "状態の指定が正しくありません",
-            )
-        })
+        StoreStatus::parse(s.trim()).ok_or_else(|| Text::new(Msg::StatusMustBeActiveSuspended))
     }
 }
 
@@ -82,8 +78,8 @@ pub struct BankAccount {
     pub holder_kana: String,
 }
 
-fn invalid(en: impl Into<String>, ja: impl Into<String>) -> Text {
-    Text::new(en, ja)
+fn invalid(m: Msg) -> Text {
+    Text::new(m)
 }
 
 impl BankAccount {
@@ -91,28 +87,16 @@ impl BankAccount {
     pub fn validate(&self) -> Result<(), Text> {
         let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
         if !digits(&self.bank_code, 4) {
-            return Err(invalid(
-                "bank_code must be 4 digits",
-                "金融機関コードは4桁の数字です",
-            ));
+            return Err(invalid(Msg::BankCodeMustBe4));
         }
         if !digits(&self.branch_code, 3) {
-            return Err(invalid(
-                "branch_code must be 3 digits",
-                "支店コードは3桁の数字です",
-            ));
+            return Err(invalid(Msg::BranchCodeMustBe3));
         }
         if !matches!(self.account_type.as_str(), "ordinary" | "current") {
-            return Err(invalid(
-                "account_type must be ordinary or current",
-                "預金種目は普通か当座です",
-            ));
+            return Err(invalid(Msg::AccountTypeMustBeOrdinary));
         }
         if !digits(&self.account_number, 7) {
-            return Err(invalid(
-                "account_number must be 7 digits",
-                "口座番号は7桁の数字です",
-            ));
+            return Err(invalid(Msg::AccountNumberMustBe7));
         }
         let kana_ok = |c: char| {
             matches!(c, 'ァ'..='ヶ' | 'ー' | '　' | ' ' | '（' | '）' | '(' | ')' | '.' | '．' | '-' | 'ｦ'..='ﾟ')
@@ -121,27 +105,9 @@ impl BankAccount {
         };
         let h = self.holder_kana.trim();
         if h.is_empty() || h.chars().count() > 30 || !h.chars().all(kana_ok) {
-            return Err(invalid(
-                "holder_kana must be the account holder's name in katakana (30 characters at most)",
-                "口座名義はカタカナ30文字以内で入力してください",
-            ));
+            return Err(invalid(Msg::HolderKanaMustBeThe));
         }
         Ok(())
-    }
-}
-
-/// A profile field's Japanese name, for messages on the forms.
-fn label_ja(field: &str) -> &str {
-    match field {
-        "name" => "店名",
-        "name_kana" => "店名(カナ)",
-        "category" => "業種",
-        "address" => "住所",
-        "hours" => "営業時間",
-        "holidays" => "定休日",
-        "pr" => "PR文",
-        "url" => "URL",
-        other => other,
     }
 }
 
@@ -149,31 +115,27 @@ impl StoreProfile {
     /// Checks a profile as a person entered it; the message names the field in both
     /// languages.
     pub fn validate(&self) -> Result<(), Text> {
-        let text = |label: &str, v: &str, max: usize| -> Result<(), Text> {
+        let text = |label: Msg, v: &str, max: usize| -> Result<(), Text> {
             if !is_typed_text(v) {
-                return Err(invalid(
-                    format!("{label} contains control characters"),
-                    format!("{}に使えない文字が含まれています", label_ja(label)),
-                ));
+                return Err(Text::new(Msg::FieldHasControlCharacters).with_msg("field", label));
             }
             let n = v.trim().chars().count();
             if n == 0 || n > max {
-                return Err(invalid(
-                    format!("{label} must be 1 to {max} characters"),
-                    format!("{}は1〜{max}文字で入力してください", label_ja(label)),
-                ));
+                return Err(Text::new(Msg::FieldLength)
+                    .with_msg("field", label)
+                    .with("max", max));
             }
             Ok(())
         };
-        text("name", &self.name, 100)?;
-        text("name_kana", &self.name_kana, 100)?;
-        text("category", &self.category, 40)?;
-        text("address", &self.address, 200)?;
+        text(Msg::FieldStoreName, &self.name, 100)?;
+        text(Msg::FieldStoreNameKana, &self.name_kana, 100)?;
+        text(Msg::FieldCategory, &self.category, 40)?;
+        text(Msg::FieldAddress, &self.address, 200)?;
         for (label, v, max) in [
-            ("hours", &self.hours, 200),
-            ("holidays", &self.holidays, 200),
-            ("pr", &self.pr, 2000),
-            ("url", &self.url, 500),
+            (Msg::FieldHours, &self.hours, 200),
+            (Msg::FieldHolidays, &self.holidays, 200),
+            (Msg::FieldPr, &self.pr, 2000),
+            (Msg::FieldUrl, &self.url, 500),
         ] {
             if let Some(v) = v {
                 text(label, v, max)?;
@@ -182,10 +144,7 @@ impl StoreProfile {
         if let Some(u) = &self.url
             && !(u.starts_with("https://") || u.starts_with("http://"))
         {
-            return Err(invalid(
-                "url must start with https:// or http://",
-                "URLは https:// で始めてください",
-            ));
+            return Err(invalid(Msg::UrlMustStartWithHttps));
         }
         if self.keywords.len() > 20
             || self
@@ -193,30 +152,18 @@ impl StoreProfile {
                 .iter()
                 .any(|k| k.trim().is_empty() || k.chars().count() > 40)
         {
-            return Err(invalid(
-                "keywords: at most 20, each 1 to 40 characters",
-                "キーワードは20個まで、各40文字以内です",
-            ));
+            return Err(invalid(Msg::KeywordsAtMost20Each));
         }
         if self.lat.is_some_and(|v| !(-90.0..=90.0).contains(&v))
             || self.lng.is_some_and(|v| !(-180.0..=180.0).contains(&v))
         {
-            return Err(invalid(
-                "lat/lng are out of range",
-                "緯度・経度が範囲外です",
-            ));
+            return Err(invalid(Msg::LatLngAreOutOf));
         }
         if self.lat.is_some() != self.lng.is_some() {
-            return Err(invalid(
-                "give both lat and lng, or neither",
-                "緯度と経度は両方入力してください",
-            ));
+            return Err(invalid(Msg::GiveBothLatAndLng));
         }
         if let Some(bad) = self.accepts.iter().find(|m| !MEDIA.contains(&m.as_str())) {
-            return Err(invalid(
-                format!("accepts: unknown medium {bad}"),
-                format!("利用できる決済手段の指定が不明です: {bad}"),
-            ));
+            return Err(Text::new(Msg::UnknownMedium).with("medium", bad));
         }
         if let Some(p) = &self.phone {
             normalise_phone(p)?;
@@ -281,7 +228,7 @@ mod tests {
             Ok(StoreStatus::Removed)
         );
         let e = StoreStatus::from_wire("closed").unwrap_err();
-        assert!(e.en.contains("active, suspended or removed") && !e.ja.is_empty());
+        assert_eq!(e.msg, Msg::StatusMustBeActiveSuspended);
     }
 
     fn shop() -> StoreProfile {
@@ -307,7 +254,7 @@ mod tests {
             url: Some("ftp://x".into()),
             ..shop()
         };
-        assert!(bad.validate().unwrap_err().en.contains("url"));
+        assert_eq!(bad.validate().unwrap_err().msg, Msg::UrlMustStartWithHttps);
         let bad = StoreProfile {
             lat: Some(36.0),
             ..shop()
@@ -317,7 +264,12 @@ mod tests {
             accepts: vec!["gold".into()],
             ..shop()
         };
-        assert!(bad.validate().unwrap_err().ja.contains("gold"));
+        assert!(
+            bad.validate()
+                .unwrap_err()
+                .in_lang(crate::i18n::Lang::Ja)
+                .contains("gold")
+        );
         assert_eq!(split_keywords(" a, b、c，,"), ["a", "b", "c"]);
     }
 

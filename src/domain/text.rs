@@ -1,22 +1,7 @@
-//! A message for people, in both languages the pages speak. The API sends the English
-//! text; pages pick the visitor's language.
+//! Text people type: what it may hold, and how it is normalised.
 
-use std::fmt;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
-    pub en: String,
-    pub ja: String,
-}
-
-impl Text {
-    pub fn new(en: impl Into<String>, ja: impl Into<String>) -> Text {
-        Text {
-            en: en.into(),
-            ja: ja.into(),
-        }
-    }
-}
+use crate::i18n::Msg;
+pub use crate::i18n::Text;
 
 /// Whether text a person typed holds only what a person types: no control characters
 /// other than line breaks and tabs (they would garble receipts, CSV files and pages).
@@ -46,16 +31,7 @@ pub fn normalise_phone(raw: &str) -> Result<String, Text> {
     {
         Ok(digits)
     } else {
-        Err(Text::new(
-            "phone must be a Japanese phone number such as 090-1234-5678",
-            "電話番号は 090-1234-5678 のような形で入力してください",
-        ))
-    }
-}
-
-impl fmt::Display for Text {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.en)
+        Err(Text::new(Msg::PhoneMustBeAJapanese))
     }
 }
 

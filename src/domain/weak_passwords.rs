@@ -3,6 +3,7 @@
 //! the list covers what guessers try first (login attempts are also rate limited), and
 //! the rules catch sequences, repetitions and keyboard walks of any length.
 
+use crate::i18n::Msg;
 use unicode_normalization::UnicodeNormalization;
 
 use super::Text;
@@ -204,31 +205,18 @@ pub fn weakness(password: &str, login: Option<&str>) -> Option<Text> {
                 .split_once('@')
                 .is_some_and(|(local, _)| local.len() >= 3 && from_login(&p, local)))
     {
-        return Some(Text::new(
-            "the password must not be made from the login ID",
-            "ログインIDをもとにしたパスワードは使えません",
-        ));
+        return Some(Text::new(Msg::ThePasswordMustNotBe));
     }
     // Digits and '!' added at either end are the usual way of meeting a length rule.
     let stem = p.trim_matches(|c: char| c.is_ascii_digit() || c == '!');
     if COMMON.contains(&p.as_str()) || COMMON.contains(&stem) {
-        return Some(Text::new(
-            "this password is one of the most used ones and is guessed first; choose another",
-            "よく使われていて推測されやすいパスワードです。別のものにしてください",
-        ));
+        return Some(Text::new(Msg::ThisPasswordIsOneOf));
     }
     if is_pattern(&p) {
-        return Some(Text::new(
-            "this password is a simple pattern (a sequence, a repetition or a row of keys); \
-             choose another",
-            "連続・繰り返し・キーボードの並びのような単純なパスワードは使えません",
-        ));
+        return Some(Text::new(Msg::ThisPasswordIsASimple));
     }
     if p.chars().all(|c| c.is_ascii_digit()) && p.len() < 10 {
-        return Some(Text::new(
-            "a password of digits only needs at least 10 digits; or mix in letters",
-            "数字だけのパスワードは10桁以上にするか、英字を混ぜてください",
-        ));
+        return Some(Text::new(Msg::APasswordOfDigitsOnly));
     }
     None
 }

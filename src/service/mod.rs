@@ -2,6 +2,7 @@
 //! decision, stores the result and writes the audit log, so a request commits whole or
 //! changes nothing.
 
+use crate::i18n::Msg;
 pub mod adapters;
 pub mod communication;
 pub mod crypto;
@@ -22,6 +23,7 @@ use crate::domain::login_throttle::LoginThrottle;
 use crate::domain::program::Program;
 use crate::domain::ratelimit::RateLimiter;
 use crate::domain::{Role, Text};
+use crate::i18n::Lang;
 
 pub use operations::settings::Branding;
 
@@ -207,9 +209,8 @@ impl From<rusqlite::Error> for ServiceError {
 }
 
 impl ServiceError {
-    /// The message in the visitor's language, for pages.
-    pub fn text(&self, ja: bool) -> String {
-        let pick = |t: &Text| if ja { t.ja.clone() } else { t.en.clone() };
+    /// The message in the reader's language.
+    pub fn text(&self, l: Lang) -> String {
         match self {
             ServiceError::Invalid(t)
             | ServiceError::Unauthorized(t)
@@ -222,34 +223,24 @@ impl ServiceError {
             | ServiceError::BudgetExhausted(t)
             | ServiceError::RuleViolation(t)
             | ServiceError::CardInvalid(t)
-            | ServiceError::TooManyAttempts(t) => pick(t),
-            ServiceError::IdempotencyConflict => pick(&Text::new(
-                "this Idempotency-Key was used for a different request",
-                "同じ再送キーで別の内容が送られました",
-            )),
-            ServiceError::ReadOnly => pick(&Text::new(
-                "Under maintenance: payments, charges and registrations wait until it is over. Balances and history can be viewed. Please try again later",
-                "ただいまメンテナンス中のため、お支払い・チャージ・登録などはできません。残高と履歴は見られます。しばらくしてからもう一度お試しください",
-            )),
-            ServiceError::RateLimited => pick(&Text::new(
-                "too many attempts; wait a while and try again",
-                "試行回数が多すぎます。しばらくしてからお試しください",
-            )),
-            ServiceError::Internal(_) | ServiceError::Db(_) => pick(&Text::new(
-                "an internal error occurred; it has been logged",
-                "内部エラーが発生しました(記録済みです)",
-            )),
+            | ServiceError::TooManyAttempts(t) => t.in_lang(l),
+            ServiceError::IdempotencyConflict => l.t(Msg::ThisIdempotencyKeyWasUsed).to_owned(),
+            ServiceError::ReadOnly => l.t(Msg::UnderMaintenancePaymentsChargesAnd).to_owned(),
+            ServiceError::RateLimited => l.t(Msg::TooManyAttemptsWaitA).to_owned(),
+            ServiceError::Internal(_) | ServiceError::Db(_) => {
+                l.t(Msg::AnInternalErrorOccurredIt).to_owned()
+            }
         }
     }
 }
 
-/// Shorthands for the common refusals, with the message in both languages.
-pub fn invalid(en: impl Into<String>, ja: impl Into<String>) -> ServiceError {
-    ServiceError::Invalid(Text::new(en, ja))
+/// Shorthands for the common refusals.
+pub fn invalid(t: impl Into<Text>) -> ServiceError {
+    ServiceError::Invalid(t.into())
 }
 
-pub fn not_found(en: impl Into<String>, ja: impl Into<String>) -> ServiceError {
-    ServiceError::NotFound(Text::new(en, ja))
+pub fn not_found(t: impl Into<Text>) -> ServiceError {
+    ServiceError::NotFound(t.into())
 }
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
@@ -260,10 +251,9 @@ pub fn require(who: &Principal, roles: &[Role]) -> Result<()> {
     if who.is(roles) {
         Ok(())
     } else {
-        Err(ServiceError::Forbidden(Text::new(
-            format!("the {} role may not do this", who.role),
-            format!("{}の権限ではこの操作はできません", who.role.label_ja()),
-        )))
+        Err(ServiceError::Forbidden(
+            Text::new(Msg::RoleMayNotDoThis).with_msg("role", who.role.label()),
+        ))
     }
 }
 

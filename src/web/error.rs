@@ -1,6 +1,7 @@
 //! The web layer's errors and the one place that maps every error to an HTTP status and
 //! an api.md error code.
 
+use crate::i18n::{Lang, Msg};
 use crate::service::ServiceError;
 
 #[derive(Debug, thiserror::Error)]
@@ -44,42 +45,29 @@ impl WebError {
     }
 
     /// The message for a page in the visitor's language.
-    pub fn page_message(&self, ja: bool) -> String {
-        let pick = |j: &str, e: &str| if ja { j.to_owned() } else { e.to_owned() };
-        match self {
-            WebError::Service(e) => e.text(ja),
-            WebError::BadRequest(m) => pick("送信内容を読み取れませんでした", m),
-            WebError::PayloadTooLarge(_) => {
-                pick("送信された内容が大きすぎます", "What was sent is too large")
-            }
-            WebError::RouteNotFound => pick("ページが見つかりません", "No such page"),
-            WebError::MethodNotAllowed(_) => {
-                pick("この操作はできません", "This is not allowed here")
-            }
-            WebError::LoginRequired => pick("ログインしてください", "Please log in"),
-            WebError::WrongRole(_) => pick(
-                "この画面を開く権限がありません",
-                "Your account may not open this page",
-            ),
-            WebError::Csrf => pick(
-                "画面の有効期限が切れたか、別のサイトから送信されました。画面を再読み込みしてもう一度お試しください",
-                "The form expired or came from another site; reload the page and try again",
-            ),
-            WebError::Panic => pick(
-                "内部エラーが発生しました(記録済みです)",
-                "An internal error occurred; it has been logged",
-            ),
-            WebError::ReadOnly => ServiceError::ReadOnly.text(ja),
-        }
+    pub fn page_message(&self, l: Lang) -> String {
+        let msg = match self {
+            WebError::Service(e) => return e.text(l),
+            WebError::ReadOnly => return ServiceError::ReadOnly.text(l),
+            WebError::BadRequest(_) => Msg::CouldNotReadForm,
+            WebError::PayloadTooLarge(_) => Msg::TooLarge,
+            WebError::RouteNotFound => Msg::NoSuchPage,
+            WebError::MethodNotAllowed(_) => Msg::NotAllowedHere,
+            WebError::LoginRequired => Msg::PleaseLogIn,
+            WebError::WrongRole(_) => Msg::MayNotOpenPage,
+            WebError::Csrf => Msg::FormExpired,
+            WebError::Panic => Msg::AnInternalErrorOccurredIt,
+        };
+        l.t(msg).to_owned()
     }
 
-    /// The message shown to the client; internal details stay in the log.
-    pub fn public_message(&self) -> String {
+    /// The message an API client gets, in the language it asked for (English by
+    /// default, with the details of a bad request); internal details stay in the log.
+    pub fn public_message(&self, l: Lang) -> String {
         match self {
-            WebError::Service(ServiceError::Internal(_) | ServiceError::Db(_)) => {
-                "an internal error occurred; it has been logged".into()
-            }
-            other => other.to_string(),
+            WebError::Service(e) => e.text(l),
+            other if l == Lang::En && !matches!(other, WebError::Panic) => other.to_string(),
+            other => other.page_message(l),
         }
     }
 }

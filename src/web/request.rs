@@ -36,6 +36,7 @@ pub struct Ctx<'a> {
 pub const SESSION_COOKIE: &str = "meguri_session";
 pub const VISITOR_COOKIE: &str = "meguri_visitor";
 pub const LANG_COOKIE: &str = "meguri_lang";
+pub const VIEW_COOKIE: &str = "meguri_view";
 
 impl<'a> Ctx<'a> {
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -52,6 +53,11 @@ impl<'a> Ctx<'a> {
                 (k == name).then(|| v.to_owned())
             })
         })
+    }
+
+    /// How the visitor chose to see the pages.
+    pub fn view(&self) -> super::views::ViewPrefs {
+        super::views::ViewPrefs::parse(&self.cookie(VIEW_COOKIE).unwrap_or_default())
     }
 
     pub fn query_get(&self, name: &str) -> Option<&str> {

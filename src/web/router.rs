@@ -146,6 +146,7 @@ routes! {
 
     Get  "/"                                   Page PUBLIC           => pages::home::index,
     Get  "/lang"                               Page PUBLIC           => pages::home::set_lang,
+    Get  "/view"                               Page PUBLIC           => pages::home::set_view,
     Get  "/login"                              Page PUBLIC           => pages::auth::login_form,
     Post "/login"                              Page PUBLIC           => pages::auth::login,
     Post "/logout"                             Page ANY              => pages::auth::logout,

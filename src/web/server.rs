@@ -4,6 +4,7 @@
 //! when nearly every worker is waiting for a request body that a client sends slowly,
 //! extra workers are started so others are still answered (see `reading_body`).
 
+use crate::i18n::Msg;
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -265,7 +266,19 @@ fn dispatch(app: &Arc<App>, http: &Arc<Listening>, rq: &mut tiny_http::Request) 
                 })
             })
     };
-    let lang = Lang::parse(cookie(LANG_COOKIE).as_deref().unwrap_or(""));
+    let accept = headers
+        .iter()
+        .find(|(k, _)| k == "accept-language")
+        .and_then(|(_, v)| Lang::from_accept_language(v));
+    // Pages: the visitor's choice, else the browser's, else Japanese. The API: what the
+    // client asks for, else English.
+    let lang = match kind {
+        Kind::Page => cookie(LANG_COOKIE)
+            .and_then(|c| Lang::from_code(&c))
+            .or(accept)
+            .unwrap_or(Lang::Ja),
+        Kind::Api => accept.unwrap_or(Lang::En),
+    };
 
     let not_allowed = |name: String| {
         let allow = router::allowed(path);
@@ -388,6 +401,7 @@ const ALLOWED_BEFORE_NEW_PASSWORD: &[&str] = &[
     "/api/v1/me/password",
     "/logout",
     "/lang",
+    "/view",
     "/assets/brand.css",
     "/assets/{name}",
 ];
@@ -399,14 +413,12 @@ fn authenticate(ctx: &mut Ctx) -> Result<bool, WebError> {
     if let Some(auth) = ctx.header("authorization") {
         let token = auth.strip_prefix("Bearer ").map(str::trim).ok_or_else(|| {
             WebError::Service(ServiceError::Unauthorized(Text::new(
-                "use Authorization: Bearer <token>",
-                "認証ヘッダーの形式が正しくありません",
+                Msg::UseAuthorizationBearerToken,
             )))
         })?;
         ctx.principal = Some(accounts::token_principal(ctx.app, token)?.ok_or_else(|| {
             WebError::Service(ServiceError::Unauthorized(Text::new(
-                "the token is unknown, expired or revoked",
-                "トークンが無効です",
+                Msg::TheTokenIsUnknownExpired,
             )))
         })?);
         return Ok(false);
@@ -472,16 +484,11 @@ pub fn error_reply(app: &App, kind: Kind, lang: Lang, e: &WebError) -> Reply {
     match kind {
         Kind::Api => Reply::json(
             status,
-            &serde_json::json!({ "error": { "code": code, "message": e.public_message() } }),
+            &serde_json::json!({ "error": { "code": code, "message": e.public_message(lang) } }),
         ),
         Kind::Page => Reply::html(
             status,
-            views::error::page(
-                &app.branding(),
-                lang,
-                status,
-                &e.page_message(lang == Lang::Ja),
-            ),
+            views::error::page(&app.branding(), lang, status, &e.page_message(lang)),
         ),
     }
 }

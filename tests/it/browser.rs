@@ -68,6 +68,7 @@ impl Driver {
             "--disable-component-update",
             "--disable-sync",
             "--window-size=390,844",
+            "--lang=ja",
             &format!("--user-data-dir={}", dir.0.display()),
         ];
         let v = self.call(
@@ -78,7 +79,13 @@ impl Driver {
             Some(json!({ "capabilities": { "alwaysMatch": {
                 "browserName": "chrome",
                 "pageLoadStrategy": "eager",
-                "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args },
+                // A phone set to Japanese, as most residents' are: the pages follow the
+                // browser's language on a first visit.
+                "goog:chromeOptions": {
+                    "binary": "/usr/bin/chromium",
+                    "args": args,
+                    "prefs": { "intl.accept_languages": "ja" },
+                },
             } } })),
         );
         let id = v["sessionId"]

@@ -13,6 +13,7 @@ mod crash;
 mod deploy;
 mod hostile;
 mod journal_hash;
+mod languages;
 mod ledger;
 mod ledger_rules;
 mod login_limits;

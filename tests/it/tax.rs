@@ -49,7 +49,7 @@ fn a_tax_notice_already_paid_is_refused_but_a_retry_gets_the_first_answer() {
             .unwrap()
             .to_owned();
         assert!(
-            message.contains("already paid") && message.contains("2024-12-01 10:00"),
+            message.contains("already paid") && message.contains("1 Dec 2024 10:00"),
             "{message}"
         );
     }

@@ -9,6 +9,7 @@
 
 use crate::config::Config;
 use crate::domain::{Text, Yen};
+use crate::i18n::Msg;
 use crate::service::{Result, ServiceError};
 
 /// The provider the configuration asks for, if any.
@@ -20,11 +21,7 @@ pub fn configured(config: &Config) -> Option<Box<dyn PaymentProvider>> {
 
 /// The refusal of a card or bank charge where no provider is configured.
 pub fn unavailable() -> ServiceError {
-    ServiceError::RuleViolation(Text::new(
-        "card and bank charges are not available on this server (no payment provider is \
-         configured); charge with cash at a store that sells charges",
-        "このサーバーではクレジットカード・銀行口座からのチャージは使えません(決済事業者が設定されていません)。チャージ取扱店で現金でチャージしてください。",
-    ))
+    ServiceError::RuleViolation(Text::new(Msg::CardAndBankChargesAre))
 }
 
 /// A provider's approval of one charge.

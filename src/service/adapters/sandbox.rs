@@ -1,6 +1,7 @@
 //! The sandbox clock: with `--fake-clock` an admin sets "now", and whatever became due
 //! by then runs at once. The instant is stored so a restarted sandbox keeps its time.
 
+use crate::i18n::Msg;
 use chrono::{DateTime, FixedOffset};
 use rusqlite::Connection;
 
@@ -26,10 +27,7 @@ pub fn set_clock(
 ) -> Result<DateTime<FixedOffset>> {
     require(who, &[Role::Admin])?;
     if !app.clock.is_fake() {
-        return Err(not_found(
-            "the sandbox clock is off",
-            "テスト用の時計は無効です",
-        ));
+        return Err(not_found(Msg::TheSandboxClockIsOff));
     }
     let to = to.with_timezone(&jst());
     let mut conn = app.conn()?;

@@ -3,6 +3,7 @@
 
 use crate::db::{self, audit, notices as rows};
 use crate::domain::{Role, Text};
+use crate::i18n::Msg;
 use crate::service::{App, Principal, Result, STAFF, ServiceError, invalid, not_found, require};
 
 pub use rows::NoticeRow;
@@ -17,16 +18,10 @@ pub fn draft(
     require(who, STAFF)?;
     let (title, body) = (title.trim(), body.trim());
     if title.is_empty() || title.chars().count() > 100 {
-        return Err(invalid(
-            "title must be 1 to 100 characters",
-            "件名は1〜100文字で入力してください",
-        ));
+        return Err(invalid(Msg::TitleMustBe1To));
     }
     if body.is_empty() || body.chars().count() > 5000 {
-        return Err(invalid(
-            "body must be 1 to 5,000 characters",
-            "本文は1〜5,000文字で入力してください",
-        ));
+        return Err(invalid(Msg::BodyMustBe1To));
     }
     let now = app.now();
     let mut conn = app.conn()?;
@@ -63,10 +58,9 @@ fn change(app: &App, who: &Principal, id: i64, from: &str, to: &str, action: &st
     db::write(&mut conn, |tx| -> Result<()> {
         let n = rows::get(tx, id)?.ok_or_else(|| no_notice(id))?;
         if n.status != from || n.status == "withdrawn" {
-            return Err(ServiceError::Conflict(Text::new(
-                format!("notice {id} is {}", n.status),
-                format!("このお知らせは既に{}です", status_ja(&n.status)),
-            )));
+            return Err(ServiceError::Conflict(
+                Text::new(Msg::NoticeIsAlready).with_msg("status", status_label(&n.status)),
+            ));
         }
         let approver = (to == "approved").then_some(who.actor.as_str());
         rows::set_status(tx, id, to, approver, now)?;
@@ -82,16 +76,17 @@ fn change(app: &App, who: &Principal, id: i64, from: &str, to: &str, action: &st
     })
 }
 
-pub fn status_ja(s: &str) -> &'static str {
+/// A notice's state as the office reads it.
+pub fn status_label(s: &str) -> Msg {
     match s {
-        "draft" => "下書き(承認待ち)",
-        "approved" => "承認済み",
-        _ => "取り下げ",
+        "draft" => Msg::NoticeDraft,
+        "approved" => Msg::NoticeApproved,
+        _ => Msg::NoticeWithdrawn,
     }
 }
 
 fn no_notice(id: i64) -> ServiceError {
-    not_found(format!("no notice {id}"), "お知らせが見つかりません")
+    not_found(Text::new(Msg::NoNotice).with("id", id))
 }
 
 fn get(app: &App, id: i64) -> Result<NoticeRow> {

@@ -1,5 +1,6 @@
 //! Logging in and out, sessions, API tokens and staff accounts.
 
+use crate::i18n::Msg;
 use rusqlite::Connection;
 
 use crate::db::{self, accounts as rows, audit};
@@ -40,8 +41,7 @@ pub fn authenticate(
         _ => {
             login_limits::failed(app, &login, address);
             Err(ServiceError::Unauthorized(Text::new(
-                "wrong login or password",
-                "ログインIDまたはパスワードが違います",
+                Msg::WrongLoginOrPassword,
             )))
         }
     }
@@ -50,11 +50,7 @@ pub fn authenticate(
 /// The refusal of everything but changing the password while a one-time password is in
 /// use: whoever was handed it (or read it over a shoulder) may do nothing else with it.
 pub fn new_password_first() -> ServiceError {
-    ServiceError::Forbidden(Text::new(
-        "this account still uses a one-time password: change it first with \
-         POST /api/v1/me/password {\"current\", \"new\"} (or on the /password page)",
-        "仮パスワードのままです。先にパスワードを変更してください(/password の画面、または POST /api/v1/me/password)",
-    ))
+    ServiceError::Forbidden(Text::new(Msg::ThisAccountStillUsesA))
 }
 
 /// A hash of a random string, checked against when a login does not exist.
@@ -178,29 +174,20 @@ pub fn create_token(
 ) -> Result<IssuedToken> {
     let name = name.trim();
     if name.is_empty() || name.len() > 100 {
-        return Err(invalid(
-            "token name must be 1 to 100 characters",
-            "トークン名は1〜100文字です",
-        ));
+        return Err(invalid(Msg::TokenNameMustBe1));
     }
     if let Some(id) = subject {
-        let user = rows::user_by_id(conn, id)?.ok_or_else(|| {
-            not_found(
-                format!("no user {id}"),
-                format!("利用者{id}は見つかりません"),
-            )
-        })?;
+        let user = rows::user_by_id(conn, id)?
+            .ok_or_else(|| not_found(Text::new(Msg::NoUser).with("id", id)))?;
         if user.role != role {
             return Err(invalid(
-                format!("user {id} has the role {}, not {role}", user.role),
-                format!("利用者{id}の権限は{}です", user.role.label_ja()),
+                Text::new(Msg::UserHasAnotherRole)
+                    .with("id", id)
+                    .with_msg("role", user.role.label()),
             ));
         }
     } else if matches!(role, Role::Resident | Role::Merchant) {
-        return Err(invalid(
-            format!("a {role} token must name its user with --subject"),
-            "このトークンには --subject で利用者を指定してください",
-        ));
+        return Err(invalid(Msg::TokenNeedsSubject));
     }
     let token = crypto::random_token();
     db::write(conn, |tx| -> Result<()> {
@@ -288,8 +275,7 @@ pub fn create_staff(app: &App, who: &Principal, new: NewStaff) -> Result<Created
     require(who, &[Role::Admin])?;
     if !CREATABLE_ROLES.contains(&new.role) {
         return Err(invalid(
-            format!("accounts of role {} are not made here", new.role),
-            format!("{}のアカウントはここでは作れません", new.role.label_ja()),
+            Text::new(Msg::RoleNotMadeHere).with_msg("role", new.role.label()),
         ));
     }
     let mut conn = app.conn()?;
@@ -306,10 +292,7 @@ pub fn create_account(
     let login = Login::parse(&new.login).map_err(ServiceError::Invalid)?;
     let display_name = new.display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 60 {
-        return Err(invalid(
-            "name must be 1 to 60 characters",
-            "氏名は1〜60文字で入力してください",
-        ));
+        return Err(invalid(Msg::NameMustBe1To));
     }
     let (password, must_change) = match &new.password {
         Some(p) => (
@@ -356,10 +339,7 @@ pub fn create_account(
 /// Maps a unique-constraint failure on `users.login` to a conflict the person understands.
 pub fn duplicate_login(e: rusqlite::Error, login: &str) -> ServiceError {
     if db::is_unique_violation(&e) {
-        ServiceError::Conflict(Text::new(
-            format!("the login {login} is already taken"),
-            format!("ログインID {login} は既に使われています"),
-        ))
+        ServiceError::Conflict(Text::new(Msg::TheLoginIsAlreadyTaken).with("login", login))
     } else {
         e.into()
     }

@@ -7,6 +7,7 @@ use crate::domain::login_throttle::{Failures, LoginThrottle, address_group};
 use crate::domain::ratelimit::{Limit, RateLimiter};
 use crate::domain::time::format_time_seconds;
 use crate::domain::{Role, Text};
+use crate::i18n::Msg;
 use crate::service::{App, Principal, Result, ServiceError, invalid, require};
 
 /// Self-registrations from one address (an event's shared Wi-Fi still fits), and among
@@ -47,43 +48,30 @@ pub fn succeeded(app: &App, login: &str, address: &str) {
 
 /// Wrong passwords: when to try again, in both languages.
 pub fn try_again(now: i64, at: i64) -> ServiceError {
-    let (en, ja) = when(now, at);
-    ServiceError::TooManyAttempts(Text::new(
-        format!(
-            "too many wrong passwords; try again {en}, or ask the office to unlock the account"
-        ),
-        format!(
-            "パスワードの誤りが続いたため、しばらくお試しいただけません。{ja}にもう一度お試しいただくか、\
-             事務局にロックの解除を依頼してください"
-        ),
-    ))
+    ServiceError::TooManyAttempts(
+        Text::new(Msg::TooManyWrongPasswords).with_text("when", when(now, at)),
+    )
 }
 
 fn too_many_registrations(now: i64, at: i64) -> ServiceError {
-    let (en, ja) = when(now, at);
-    ServiceError::TooManyAttempts(Text::new(
-        format!("too many registrations from this network; try again {en}"),
-        format!("この回線からの登録が多すぎます。{ja}にもう一度お試しください"),
-    ))
+    ServiceError::TooManyAttempts(
+        Text::new(Msg::TooManyRegistrations).with_text("when", when(now, at)),
+    )
 }
 
-/// "in 2 minutes (after 10:15:30 JST)" and "2分後(10:15:30以降)".
-fn when(now: i64, at: i64) -> (String, String) {
+/// "in 2 minutes (after 10:15:30 JST)", "2分後(10:15:30以降)".
+fn when(now: i64, at: i64) -> Text {
     let wait = (at - now).max(1);
-    let (en, ja) = if wait < 120 {
-        (format!("{wait} seconds"), format!("{wait}秒"))
+    let (msg, n) = if wait < 120 {
+        (Msg::WaitSeconds, wait)
     } else if wait < 2 * 3600 {
-        let m = (wait + 59) / 60;
-        (format!("{m} minutes"), format!("{m}分"))
+        (Msg::WaitMinutes, (wait + 59) / 60)
     } else {
-        let h = (wait + 3599) / 3600;
-        (format!("{h} hours"), format!("{h}時間"))
+        (Msg::WaitHours, (wait + 3599) / 3600)
     };
-    let clock = format_time_seconds(at);
-    (
-        format!("in {en} (after {clock} JST)"),
-        format!("{ja}後({clock}以降)"),
-    )
+    Text::new(msg)
+        .with("n", n)
+        .with("clock", format_time_seconds(at))
 }
 
 /// The failed attempts of the last day, the latest first (the admin's page).
@@ -98,10 +86,7 @@ pub fn unlock(app: &App, who: &Principal, login: &str) -> Result<usize> {
     require(who, &[Role::Admin])?;
     let login = login.trim().to_ascii_lowercase();
     if login.is_empty() {
-        return Err(invalid(
-            "name the login to unlock",
-            "解除するログインIDを指定してください",
-        ));
+        return Err(invalid(Msg::NameTheLoginToUnlock));
     }
     let now = app.now();
     let held: Vec<String> = throttle(app)

@@ -4,6 +4,7 @@
 
 use crate::db::{self, accounts as rows, audit};
 use crate::domain::{Password, Text};
+use crate::i18n::Msg;
 use crate::service::{
     App, Principal, Result, ServiceError, crypto, identity::login_limits, invalid, not_found,
 };
@@ -24,39 +25,28 @@ pub struct PasswordChange<'a> {
 /// and all its bearer tokens end (whoever had the old password is out); the one-time
 /// password's restriction ends.
 pub fn change_password(app: &App, who: &Principal, change: PasswordChange) -> Result<()> {
-    let uid = who.user_id.ok_or_else(|| {
-        ServiceError::Forbidden(Text::new(
-            "this account has no password",
-            "このアカウントにはパスワードがありません",
-        ))
-    })?;
+    let uid = who
+        .user_id
+        .ok_or_else(|| ServiceError::Forbidden(Text::new(Msg::ThisAccountHasNoPassword)))?;
     let mut conn = app.conn()?;
-    let user = rows::user_by_id(&conn, uid)?
-        .ok_or_else(|| not_found("no such user", "利用者が見つかりません"))?;
+    let user = rows::user_by_id(&conn, uid)?.ok_or_else(|| not_found(Msg::NoSuchUser))?;
     login_limits::check(app, &user.login, change.address)?;
     let old_hash = user.password_hash.clone().unwrap_or_default();
     if !crypto::verify_password(&old_hash, change.current) {
         login_limits::failed(app, &user.login, change.address);
-        return Err(invalid(
-            "the current password is wrong",
-            "現在のパスワードが違います",
-        ));
+        return Err(invalid(Msg::TheCurrentPasswordIsWrong));
     }
     login_limits::succeeded(app, &user.login, change.address);
     let new = Password::parse_for(change.new, &user.login).map_err(ServiceError::Invalid)?;
     if change.current == new.expose() {
-        return Err(invalid(
-            "the new password must differ from the current (or one-time) one",
-            "新しいパスワードは現在のもの(仮パスワード)と変えてください",
-        ));
+        return Err(invalid(Msg::TheNewPasswordMustDiffer));
     }
     if rows::password_history(&conn, uid)?
         .iter()
         .any(|h| crypto::verify_password(h, new.expose()))
     {
         return Err(invalid(
-            format!("this password was used before; choose one not among your last {REMEMBERED}"),
-            format!("以前に使ったパスワードです。過去{REMEMBERED}回分とは別のものにしてください"),
+            Text::new(Msg::PasswordUsedBefore).with("count", REMEMBERED),
         ));
     }
     let hash = crypto::hash_password(new.expose())?;

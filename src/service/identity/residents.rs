@@ -1,5 +1,6 @@
 //! Residents (利用者): self-registration and registration by staff.
 
+use crate::i18n::{Msg, Text};
 use serde_json::{Map, Value};
 
 use crate::db::{self, accounts as rows, audit, residents};
@@ -48,11 +49,9 @@ pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<
     {
         let k: String = k.chars().take(40).collect();
         return Err(invalid(
-            format!(
-                "unknown attribute {k}; the known ones are {}",
-                ATTRIBUTES.join(", ")
-            ),
-            format!("不明な登録項目です: {k}({}のみ)", ATTRIBUTES.join("、")),
+            Text::new(Msg::UnknownAttribute)
+                .with("name", k)
+                .with("known", ATTRIBUTES.join(", ")),
         ));
     }
     let login = Login::parse(&new.login).map_err(ServiceError::Invalid)?;
@@ -60,35 +59,30 @@ pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<
         Password::parse_for(&new.password, login.as_str()).map_err(ServiceError::Invalid)?;
     let display_name = new.display_name.trim();
     if !is_typed_text(display_name) {
-        return Err(invalid(
-            "display_name contains control characters",
-            "お名前に使えない文字が含まれています",
-        ));
+        return Err(invalid(Msg::DisplayNameContainsControlCharacters));
     }
     if display_name.is_empty() || display_name.chars().count() > 60 {
-        return Err(invalid(
-            "display_name must be 1 to 60 characters",
-            "お名前は1〜60文字で入力してください",
-        ));
+        return Err(invalid(Msg::DisplayNameMustBe1));
     }
     let phone = new.phone.as_deref().map(normalise_phone).transpose()?;
     for (k, v) in &new.attributes {
         match v {
             Value::String(s) if !is_typed_text(s) => {
                 return Err(invalid(
-                    format!("attribute {k} contains control characters"),
-                    format!("{}に使えない文字が含まれています", field_label_ja(k)),
+                    Text::new(Msg::AttributeHasControlCharacters).with_label(
+                        "field",
+                        field_label(k),
+                        k,
+                    ),
                 ));
             }
             Value::String(s) if s.chars().count() <= 100 => {}
             _ => {
-                return Err(invalid(
-                    format!("attribute {k} must be a string of at most 100 characters"),
-                    format!(
-                        "{}は100文字以内の文字列で入力してください",
-                        field_label_ja(k)
-                    ),
-                ));
+                return Err(invalid(Text::new(Msg::AttributeTooLong).with_label(
+                    "field",
+                    field_label(k),
+                    k,
+                )));
             }
         }
     }
@@ -103,10 +97,11 @@ pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<
                 .is_some_and(|s| !s.trim().is_empty()),
         };
         if !present {
-            return Err(invalid(
-                format!("{field} is required"),
-                format!("{}は必須です", field_label_ja(&field)),
-            ));
+            return Err(invalid(Text::new(Msg::FieldRequired).with_label(
+                "field",
+                field_label(&field),
+                &field,
+            )));
         }
     }
     let hash = crypto::hash_password(password.expose())?;
@@ -201,14 +196,14 @@ pub fn find_by_phone(app: &App, who: &Principal, raw_phone: &str) -> Result<Vec<
         .collect()
 }
 
-/// The Japanese name of a registration field.
-pub fn field_label_ja(field: &str) -> &str {
+/// The name of a registration field people read; `None` for a field the city named.
+pub fn field_label(field: &str) -> Option<Msg> {
     match field {
-        "phone" => "電話番号",
-        "line_id" => "LINE ID",
-        "age_band" => "年代",
-        "area" => "お住まいの地区",
-        other => other,
+        "phone" => Some(Msg::FieldPhone),
+        "line_id" => Some(Msg::FieldLineId),
+        "age_band" => Some(Msg::FieldAgeBand),
+        "area" => Some(Msg::FieldArea),
+        _ => None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Listing and revoking API tokens (`meguri token list | revoke`). Only a token's hash is
 //! stored, so a listing can never show a token itself.
 
+use crate::i18n::Msg;
 use rusqlite::Connection;
 
 use crate::db::{self, accounts as rows, audit};
@@ -27,17 +28,12 @@ pub fn list(conn: &Connection) -> Result<Vec<TokenRow>> {
 /// Revokes token `id` at once (audited); a token already revoked is refused, unchanged.
 pub fn revoke(conn: &mut Connection, now: i64, id: i64) -> Result<TokenRow> {
     db::write(conn, |tx| -> Result<TokenRow> {
-        let t = rows::token_by_id(tx, id)?.ok_or_else(|| {
-            not_found(
-                format!("no token {id}"),
-                format!("トークン{id}はありません"),
-            )
-        })?;
+        let t = rows::token_by_id(tx, id)?
+            .ok_or_else(|| not_found(Text::new(Msg::NoToken).with("id", id)))?;
         if t.revoked() {
-            return Err(ServiceError::Conflict(Text::new(
-                format!("token {id} was already revoked"),
-                format!("トークン{id}は既に無効です"),
-            )));
+            return Err(ServiceError::Conflict(
+                Text::new(Msg::TokenWasAlreadyRevoked).with("id", id),
+            ));
         }
         rows::revoke_token(tx, id, now)?;
         audit::record(

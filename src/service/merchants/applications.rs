@@ -7,6 +7,7 @@
 
 use crate::db::{self, applications as rows, audit};
 use crate::domain::{Login, StoreProfile, Text};
+use crate::i18n::{Lang, Msg};
 use crate::service::merchants::stores;
 use crate::service::{
     App, Principal, Result, STAFF, ServiceError, crypto, invalid, not_found, require,
@@ -22,6 +23,8 @@ pub struct Application {
     pub pledge: bool,
     /// 郵便番号, `123-4567`; it heads the store's address.
     pub postal_code: String,
+    /// The language of the form, which the mails about the application speak.
+    pub lang: Lang,
 }
 
 /// A Japanese postal code in the form `123-4567` (full-width digits and no hyphen taken).
@@ -34,10 +37,7 @@ pub fn normalise_postal_code(raw: &str) -> Result<String> {
     if digits.len() == 7 && digits.chars().all(|c| c.is_ascii_digit()) {
         Ok(format!("{}-{}", &digits[..3], &digits[3..]))
     } else {
-        Err(invalid(
-            "postal_code must look like 123-4567",
-            "郵便番号は 123-4567 の形で入力してください",
-        ))
+        Err(invalid(Msg::PostalCodeMustLookLike))
     }
 }
 
@@ -52,30 +52,20 @@ pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<
         require(p, STAFF)?;
     }
     if !a.pledge {
-        return Err(invalid(
-            "the pledge not to move currency without real trade is required",
-            "換金目的の取引を行わない旨の誓約が必要です",
-        ));
+        return Err(invalid(Msg::ThePledgeNotToMove));
     }
     let name = a.applicant_name.trim();
     if name.is_empty() || name.chars().count() > 60 {
-        return Err(invalid(
-            "applicant name must be 1 to 60 characters",
-            "申請者名は1〜60文字で入力してください",
-        ));
+        return Err(invalid(Msg::ApplicantNameMustBe1));
     }
     let email = a.email.trim().to_ascii_lowercase();
     if rows::pending_for(&*app.conn()?, &email)? {
         return Err(ServiceError::Conflict(Text::new(
-            "an application from this e-mail address is already being reviewed",
-            "このメールアドレスの申請は審査中です。結果をお待ちください",
+            Msg::AnApplicationFromThisE,
         )));
     }
     if Login::parse(&email).is_err() || !email.contains('@') || !email.contains('.') {
-        return Err(invalid(
-            "email must be an e-mail address",
-            "メールアドレスを正しく入力してください",
-        ));
+        return Err(invalid(Msg::EmailMustBeAnE));
     }
     let postal = normalise_postal_code(&a.postal_code)?;
     if !a.store.address.starts_with('〒') {
@@ -83,10 +73,7 @@ pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<
     }
     stores::validate(&a.store)?;
     if a.store.bank.is_none() {
-        return Err(invalid(
-            "the bank account for settlement is required",
-            "精算金の振込口座は必須です",
-        ));
+        return Err(invalid(Msg::TheBankAccountForSettlement));
     }
     let token = crypto::random_token();
     let now = app.now();
@@ -103,15 +90,26 @@ pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<
                 email: &email,
                 status_token: &crypto::sha256(token.as_bytes()),
                 now,
+                lang: a.lang.code(),
             },
         )?;
         rows::queue_mail(
             tx,
             &email,
-            "加盟店申請を受け付けました",
-            &format!(
-                "{name} 様\n\n加盟店の申請(受付番号 {id})を受け付けました。審査の結果はメールと次のページでお知らせします。\n{}/apply/status/{token}\n",
-                app.config.public_url.trim_end_matches('/')
+            a.lang.t(Msg::MailReceivedSubject),
+            &a.lang.f(
+                Msg::MailReceivedBody,
+                &[
+                    ("name", &name),
+                    ("id", &id),
+                    (
+                        "url",
+                        &format!(
+                            "{}/apply/status/{token}",
+                            app.config.public_url.trim_end_matches('/')
+                        ),
+                    ),
+                ],
             ),
             now,
         )?;
@@ -150,18 +148,21 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
     require(who, STAFF)?;
     let a = get(app, id)?;
     if a.status != "submitted" {
-        return Err(ServiceError::Conflict(Text::new(
-            format!("application {id} was already decided ({})", a.status),
-            format!("申請{id}は既に{}です", status_ja(&a.status)),
-        )));
+        return Err(ServiceError::Conflict(
+            Text::new(Msg::ApplicationAlreadyDecided)
+                .with("id", id)
+                .with_msg("status", status_label(&a.status)),
+        ));
     }
     if let Decision::Reject(r) | Decision::AskForChanges(r) = &d
         && r.trim().is_empty()
     {
-        return Err(invalid("give the reason", "理由を入力してください"));
+        return Err(invalid(Msg::GiveTheReason));
     }
     let now = app.now();
     let base = app.config.public_url.trim_end_matches('/').to_owned();
+    // The applicant is written to in the language of the form.
+    let l = Lang::from_code(&a.lang).unwrap_or(Lang::Ja);
     let otp = crypto::random_code(12);
     let otp_hash = crypto::hash_password(&otp)?;
     let mut conn = app.conn()?;
@@ -176,10 +177,15 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
                 let owner =
                     stores::insert_staff(tx, &who.actor, created.id, &login, &otp_hash, true, now)?;
                 crate::db::accounts::set_store_owner(tx, owner, true)?;
-                let body = format!(
-                    "{} 様\n\n加盟店申請(受付番号 {id})を承認しました。次のログインIDと仮パスワードでログインし、新しいパスワードを設定してください。\nログインID: {}\n仮パスワード: {otp}\n{base}/login\n",
-                    a.applicant_name,
-                    login.as_str()
+                let body = l.f(
+                    Msg::MailApprovedBody,
+                    &[
+                        ("name", &a.applicant_name),
+                        ("id", &id),
+                        ("login", &login.as_str()),
+                        ("password", &otp),
+                        ("url", &format!("{base}/login")),
+                    ],
                 );
                 let approved = Approved {
                     store_id: created.id,
@@ -190,43 +196,45 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
                     "approved",
                     None,
                     Some(approved),
-                    "加盟店申請を承認しました",
+                    l.t(Msg::MailApprovedSubject),
                     body,
                 )
             }
             Decision::Reject(reason) => {
-                let body = format!(
-                    "{} 様\n\n加盟店申請(受付番号 {id})は承認できませんでした。\n理由: {reason}\n",
-                    a.applicant_name
+                let body = l.f(
+                    Msg::MailRejectedBody,
+                    &[("name", &a.applicant_name), ("id", &id), ("reason", reason)],
                 );
                 (
                     "rejected",
                     Some(reason.trim().to_owned()),
                     None,
-                    "加盟店申請の審査結果",
+                    l.t(Msg::MailRejectedSubject),
                     body,
                 )
             }
             Decision::AskForChanges(reason) => {
-                let body = format!(
-                    "{} 様\n\n加盟店申請(受付番号 {id})の内容について修正をお願いします。\n{reason}\n修正のうえ、改めて申請してください: {base}/apply\n",
-                    a.applicant_name
+                let body = l.f(
+                    Msg::MailChangesBody,
+                    &[
+                        ("name", &a.applicant_name),
+                        ("id", &id),
+                        ("reason", reason),
+                        ("url", &format!("{base}/apply")),
+                    ],
                 );
                 (
                     "changes_requested",
                     Some(reason.trim().to_owned()),
                     None,
-                    "加盟店申請の修正のお願い",
+                    l.t(Msg::MailChangesSubject),
                     body,
                 )
             }
         };
         let store_id = approved.as_ref().map(|x| x.store_id);
         if rows::decide(tx, id, status, reason.as_deref(), store_id, &who.actor, now)? == 0 {
-            return Err(ServiceError::Conflict(Text::new(
-                "decided meanwhile",
-                "他の担当者が先に審査しました",
-            )));
+            return Err(ServiceError::Conflict(Text::new(Msg::DecidedMeanwhile)));
         }
         rows::queue_mail(tx, &a.email, subject, &body, now)?;
         audit::record(
@@ -253,24 +261,25 @@ fn owner_login(tx: &rusqlite::Transaction, store_id: i64) -> Result<Login> {
     Login::parse(&candidate).map_err(ServiceError::Invalid)
 }
 
-pub fn status_ja(s: &str) -> &'static str {
+/// An application's state as applicants and the office read it.
+pub fn status_label(s: &str) -> Msg {
     match s {
-        "submitted" => "審査中",
-        "approved" => "承認",
-        "rejected" => "不承認",
-        _ => "修正依頼",
+        "submitted" => Msg::ApplicationSubmitted,
+        "approved" => Msg::ApplicationApproved,
+        "rejected" => Msg::ApplicationRejected,
+        _ => Msg::ApplicationReturned,
     }
 }
 
 pub fn get(app: &App, id: i64) -> Result<ApplicationRow> {
     rows::get(&*app.conn()?, id)?
-        .ok_or_else(|| not_found(format!("no application {id}"), "申請が見つかりません"))
+        .ok_or_else(|| not_found(Text::new(Msg::NoApplication).with("id", id)))
 }
 
 /// The application behind a status-page token.
 pub fn by_token(app: &App, token: &str) -> Result<ApplicationRow> {
     rows::by_token(&*app.conn()?, &crypto::sha256(token.as_bytes()))?
-        .ok_or_else(|| not_found("no such application", "申請が見つかりません"))
+        .ok_or_else(|| not_found(Msg::NoSuchApplication))
 }
 
 pub fn list(app: &App, who: &Principal) -> Result<Vec<ApplicationRow>> {

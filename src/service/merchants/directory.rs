@@ -4,6 +4,7 @@
 
 use crate::db;
 use crate::domain::{Role, StoreStatus};
+use crate::i18n::Msg;
 use crate::service::{App, Principal, Result, not_found, require};
 
 pub use crate::db::audit::AuditRow;
@@ -18,12 +19,7 @@ pub fn categories(app: &App) -> Result<Vec<String>> {
 pub fn payable_store(app: &App, code: &str) -> Result<db::stores::StoreRow> {
     db::stores::by_mpm_code(&*app.conn()?, code)?
         .filter(|s| s.status == StoreStatus::Active)
-        .ok_or_else(|| {
-            not_found(
-                "no store has this QR code",
-                "このQRコードのお店は見つかりません。お店の方にご確認ください。",
-            )
-        })
+        .ok_or_else(|| not_found(Msg::NoStoreHasThisQr))
 }
 
 /// How many residents and stores the scheme has (the office's home page).

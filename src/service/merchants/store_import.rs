@@ -2,6 +2,7 @@
 //! checked and shown first; then all rows are written in one transaction, or none.
 //! A row whose 管理番号 (external key) is already known updates that store.
 
+use crate::i18n::{Lang, Msg, Text};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{self, audit, stores as rows};
@@ -49,7 +50,7 @@ const COLUMNS: &[(&str, &[&str])] = &[
 /// Reads the rows of a table whose first row holds the headings.
 pub fn parse(table: &[Vec<String>]) -> Result<Vec<Row>> {
     let Some(header) = table.first() else {
-        return Err(invalid("the file is empty", "ファイルが空です"));
+        return Err(invalid(Msg::TheFileIsEmpty));
     };
     let col = |name: &str| -> Option<usize> {
         let names = COLUMNS.iter().find(|(n, _)| *n == name)?.1;
@@ -65,8 +66,7 @@ pub fn parse(table: &[Vec<String>]) -> Result<Vec<Row>> {
                 .map(|c| c.1[0])
                 .unwrap_or(required);
             return Err(invalid(
-                format!("the column {label} is missing"),
-                format!("列「{label}」がありません"),
+                Text::new(Msg::TheColumnIsMissing).with("label", label),
             ));
         }
     }
@@ -105,34 +105,23 @@ pub fn parse(table: &[Vec<String>]) -> Result<Vec<Row>> {
         });
     }
     if rows.is_empty() {
-        return Err(invalid(
-            "the file has no store rows",
-            "店舗の行がありません",
-        ));
+        return Err(invalid(Msg::TheFileHasNoStore));
     }
     Ok(rows)
 }
 
 /// What importing would do with each row.
-pub fn check(app: &App, who: &Principal, rows: Vec<Row>, ja: bool) -> Result<Vec<Checked>> {
+pub fn check(app: &App, who: &Principal, rows: Vec<Row>, l: Lang) -> Result<Vec<Checked>> {
     require(who, STAFF)?;
     let conn = app.conn()?;
     let mut seen = std::collections::HashSet::new();
     rows.into_iter()
         .map(|row| {
-            let mut error = stores::validate(&row.store).err().map(|e| e.text(ja));
+            let mut error = stores::validate(&row.store).err().map(|e| e.text(l));
             if row.key.is_empty() {
-                error = Some(if ja {
-                    "管理番号がありません".into()
-                } else {
-                    "the key is missing".into()
-                });
+                error = Some(l.t(Msg::ImportKeyMissing).into());
             } else if !seen.insert(row.key.clone()) {
-                error = Some(if ja {
-                    "管理番号が重複しています".into()
-                } else {
-                    "the key appears twice".into()
-                });
+                error = Some(l.t(Msg::ImportKeyTwice).into());
             }
             let update = rows::by_external_key(&conn, &row.key)?.is_some();
             Ok(Checked { row, update, error })
@@ -142,14 +131,10 @@ pub fn check(app: &App, who: &Principal, rows: Vec<Row>, ja: bool) -> Result<Vec
 
 /// Writes every row in one transaction; any bad row refuses the whole file.
 pub fn apply(app: &App, who: &Principal, rows: Vec<Row>) -> Result<(usize, usize)> {
-    let checked = check(app, who, rows, true)?;
+    let checked = check(app, who, rows, Lang::Ja)?;
     if let Some(bad) = checked.iter().find(|c| c.error.is_some()) {
         return Err(invalid(
-            format!(
-                "line {} cannot be imported; nothing was imported",
-                bad.row.line
-            ),
-            format!("{}行目に誤りがあるため、取り込みませんでした", bad.row.line),
+            Text::new(Msg::ImportLineIsWrong).with("line", bad.row.line),
         ));
     }
     let now = app.now();

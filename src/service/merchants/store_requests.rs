@@ -3,6 +3,7 @@
 
 use crate::db::{self, audit, stores as rows};
 use crate::domain::{Role, StoreProfile, StoreStatus};
+use crate::i18n::Msg;
 use crate::service::merchants::stores::{no_store, owned_store, update_profile_in, validate};
 use crate::service::{App, Principal, Result, STAFF, ServiceError, invalid, require};
 
@@ -32,10 +33,7 @@ pub fn request_removal(app: &App, who: &Principal, note: &str) -> Result<i64> {
     let store = owned_store(app, who)?;
     let note = note.trim();
     if note.is_empty() || note.chars().count() > 500 {
-        return Err(invalid(
-            "say why, in at most 500 characters",
-            "理由を500文字以内で入力してください",
-        ));
+        return Err(invalid(Msg::SayWhyInAtMost));
     }
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| -> Result<i64> {
@@ -64,13 +62,13 @@ pub fn decide_request(
     require(who, STAFF)?;
     let reason = reason.trim();
     if !approve && reason.is_empty() {
-        return Err(invalid("give the reason", "理由を入力してください"));
+        return Err(invalid(Msg::GiveTheReason));
     }
     let now = app.now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| -> Result<()> {
-        let r = rows::request(tx, id)?
-            .ok_or_else(|| crate::service::not_found("no such request", "申請が見つかりません"))?;
+        let r =
+            rows::request(tx, id)?.ok_or_else(|| crate::service::not_found(Msg::NoSuchRequest))?;
         let status = if approve { "approved" } else { "rejected" };
         if rows::decide_request(
             tx,
@@ -82,8 +80,7 @@ pub fn decide_request(
         )? == 0
         {
             return Err(ServiceError::Conflict(crate::domain::Text::new(
-                "already decided",
-                "既に処理済みです",
+                Msg::AlreadyDecided,
             )));
         }
         if approve {

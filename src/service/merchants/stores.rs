@@ -2,6 +2,7 @@
 //! staff, the public directory search. Profile-change and removal requests are in
 //! `store_requests`.
 
+use crate::i18n::{Msg, Text};
 use rusqlite::Transaction;
 
 /// A store as the use cases give it out (pages and the API render it).
@@ -140,7 +141,7 @@ pub fn set_status(
     require(who, STAFF)?;
     let reason = reason.trim();
     if status != StoreStatus::Active && reason.is_empty() {
-        return Err(invalid("give the reason", "理由を入力してください"));
+        return Err(invalid(Msg::GiveTheReason));
     }
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| -> Result<()> {
@@ -173,8 +174,7 @@ pub(super) fn owned_store(app: &App, who: &Principal) -> Result<i64> {
     };
     if !users::is_store_owner(&*app.conn()?, uid)? {
         return Err(ServiceError::Forbidden(crate::domain::Text::new(
-            "only the store's owner may do this",
-            "この操作は店舗の責任者のみ行えます",
+            Msg::OnlyTheStoresOwnerMay,
         )));
     }
     Ok(store)
@@ -195,17 +195,9 @@ pub const MAX_PHOTO_BYTES: usize = 800 * 1024;
 /// It shows at once; the secretariat can take it down (`remove_photo`). Audited.
 pub fn set_photo(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
     let store = owned_store(app, who)?;
-    let kind = picture_type(bytes).ok_or_else(|| {
-        invalid(
-            "the photo must be a PNG or JPEG image",
-            "写真はPNGかJPEGの画像にしてください",
-        )
-    })?;
+    let kind = picture_type(bytes).ok_or_else(|| invalid(Msg::ThePhotoMustBeA))?;
     if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(invalid(
-            "the photo must be at most 800 KB",
-            "写真は800KB以下にしてください",
-        ));
+        return Err(invalid(Msg::ThePhotoMustBeAt));
     }
     let now = app.now();
     let mut conn = app.conn()?;
@@ -230,10 +222,7 @@ pub fn remove_photo(app: &App, who: &Principal, store_id: i64) -> Result<()> {
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| -> Result<()> {
         if rows::delete_photo(tx, store_id)? == 0 {
-            return Err(not_found(
-                "this store has no photo",
-                "この店舗には写真がありません",
-            ));
+            return Err(not_found(Msg::ThisStoreHasNoPhoto));
         }
         audit::record(
             tx,
@@ -253,7 +242,7 @@ pub fn photo(app: &App, store_id: i64) -> Result<(String, Vec<u8>)> {
     let active = rows::get(&conn, store_id)?.is_some_and(|s| s.status == StoreStatus::Active);
     match rows::photo(&conn, store_id)? {
         Some(p) if active => Ok(p),
-        _ => Err(not_found("no such photo", "写真が見つかりません")),
+        _ => Err(not_found(Msg::NoSuchPhoto)),
     }
 }
 
@@ -277,14 +266,9 @@ pub fn owner_removes_staff(app: &App, who: &Principal, user_id: i64) -> Result<(
     db::write(&mut conn, |tx| -> Result<()> {
         let u = users::user_by_id(tx, user_id)?
             .filter(|u| u.store_id == Some(store))
-            .ok_or_else(|| {
-                crate::service::not_found("no such staff login", "スタッフが見つかりません")
-            })?;
+            .ok_or_else(|| crate::service::not_found(Msg::NoSuchStaffLogin))?;
         if users::is_store_owner(tx, u.id)? {
-            return Err(invalid(
-                "the owner's login cannot be removed here",
-                "責任者のログインはここでは削除できません",
-            ));
+            return Err(invalid(Msg::TheOwnersLoginCannotBe));
         }
         users::disable_user(tx, u.id)?;
         audit::record(
@@ -309,10 +293,7 @@ pub fn staff_of_store(app: &App, who: &Principal) -> Result<Vec<(String, bool, b
 }
 
 pub(super) fn no_store(id: i64) -> ServiceError {
-    not_found(
-        format!("no store {id}"),
-        format!("加盟店{id}は見つかりません"),
-    )
+    not_found(Text::new(Msg::NoStore2).with("id", id))
 }
 
 pub fn get(app: &App, id: i64) -> Result<StoreRow> {

@@ -4,6 +4,7 @@
 
 use crate::db::{self, audit, device_subsidies as rows};
 use crate::domain::{Role, Text, Yen};
+use crate::i18n::Msg;
 use crate::service::{App, Principal, Result, STAFF, ServiceError, invalid, not_found, require};
 
 pub const MAX_AMOUNT: Yen = Yen(20_000);
@@ -15,23 +16,18 @@ pub use crate::db::device_subsidies::SubsidyRow as Subsidy;
 
 fn own_store(who: &Principal) -> Result<i64> {
     require(who, &[Role::Merchant])?;
-    who.store_id
-        .ok_or_else(|| not_found("no store", "店舗が見つかりません"))
+    who.store_id.ok_or_else(|| not_found(Msg::NoStore))
 }
 
 pub fn apply(app: &App, who: &Principal, item: &str, amount: Yen) -> Result<i64> {
     let store = own_store(who)?;
     let item = item.trim();
     if item.is_empty() || item.chars().count() > 100 {
-        return Err(invalid(
-            "describe the device in 1 to 100 characters",
-            "購入する端末を100文字以内で入力してください",
-        ));
+        return Err(invalid(Msg::DescribeTheDeviceIn1));
     }
     if amount > MAX_AMOUNT {
         return Err(ServiceError::LimitExceeded(Text::new(
-            "the subsidy is at most 20,000 yen",
-            "補助額の上限は20,000円です",
+            Msg::TheSubsidyIsAtMost,
         )));
     }
     let now = app.now();
@@ -39,22 +35,17 @@ pub fn apply(app: &App, who: &Principal, item: &str, amount: Yen) -> Result<i64>
     db::write(&mut conn, |tx| -> Result<i64> {
         if rows::of_store(tx, store)?.is_some() {
             return Err(ServiceError::Conflict(Text::new(
-                "this store has applied already",
-                "この店舗は既に申請済みです",
+                Msg::ThisStoreHasAppliedAlready,
             )));
         }
         if rows::places_taken(tx)? >= MAX_APPLICATIONS {
             return Err(ServiceError::BudgetExhausted(Text::new(
-                "the first 100 applications have been taken",
-                "先着100件の受付を終了しました",
+                Msg::TheFirst100ApplicationsHave,
             )));
         }
         let id = rows::insert(tx, store, item, amount.0, now).map_err(|e| {
             if db::is_unique_violation(&e) {
-                ServiceError::Conflict(Text::new(
-                    "this store has applied already",
-                    "この店舗は既に申請済みです",
-                ))
+                ServiceError::Conflict(Text::new(Msg::ThisStoreHasAppliedAlready))
             } else {
                 e.into()
             }
@@ -79,7 +70,7 @@ pub fn of_store(app: &App, who: &Principal) -> Result<Option<Subsidy>> {
 pub fn decide(app: &App, who: &Principal, id: i64, approve: bool, reason: &str) -> Result<()> {
     require(who, STAFF)?;
     if !approve && reason.trim().is_empty() {
-        return Err(invalid("give the reason", "理由を入力してください"));
+        return Err(invalid(Msg::GiveTheReason));
     }
     let now = app.now();
     let mut conn = app.conn()?;
@@ -89,8 +80,7 @@ pub fn decide(app: &App, who: &Principal, id: i64, approve: bool, reason: &str) 
         let n = rows::decide(tx, id, status, reason_given, now)?;
         if n == 0 {
             return Err(ServiceError::Conflict(Text::new(
-                "not waiting for a decision",
-                "審査待ちではありません",
+                Msg::NotWaitingForADecision,
             )));
         }
         audit::record(
@@ -108,25 +98,17 @@ pub fn decide(app: &App, who: &Principal, id: i64, approve: bool, reason: &str) 
 /// The store uploads the receipt of an approved subsidy (PNG, JPEG or PDF).
 pub fn upload_receipt(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
     let store = own_store(who)?;
-    let kind = crate::domain::image::document_type(bytes).ok_or_else(|| {
-        invalid(
-            "the receipt must be a photo (PNG, JPEG) or a PDF",
-            "領収書は写真(PNG・JPEG)かPDFにしてください",
-        )
-    })?;
+    let kind = crate::domain::image::document_type(bytes)
+        .ok_or_else(|| invalid(Msg::TheReceiptMustBeA))?;
     if bytes.len() > MAX_RECEIPT_BYTES {
-        return Err(invalid(
-            "the receipt must be at most 800 KB",
-            "領収書のファイルは800KB以下にしてください",
-        ));
+        return Err(invalid(Msg::TheReceiptMustBeAt));
     }
     let n = db::write(&mut *app.conn()?, |tx| {
         rows::attach_receipt(tx, store, bytes, kind)
     })?;
     if n == 0 {
         return Err(ServiceError::Conflict(Text::new(
-            "no approved subsidy to attach it to",
-            "承認済みの補助申請がありません",
+            Msg::NoApprovedSubsidyToAttach,
         )));
     }
     Ok(())
@@ -140,7 +122,7 @@ pub fn list(app: &App, who: &Principal) -> Result<Vec<Subsidy>> {
 /// A receipt's bytes and media type, for the secretariat.
 pub fn receipt(app: &App, who: &Principal, id: i64) -> Result<(Vec<u8>, String)> {
     require(who, STAFF)?;
-    rows::receipt(&*app.conn()?, id)?.ok_or_else(|| not_found("no receipt", "領収書がありません"))
+    rows::receipt(&*app.conn()?, id)?.ok_or_else(|| not_found(Msg::NoReceipt))
 }
 
 #[cfg(test)]

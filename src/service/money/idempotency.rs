@@ -2,6 +2,7 @@
 //! same transaction as its effect. The same key and request get the stored answer again;
 //! the same key with another request is refused.
 
+use crate::i18n::Msg;
 use rusqlite::Transaction;
 
 use crate::db::ledger;
@@ -17,10 +18,7 @@ pub struct Answer {
 /// Checks a client's key: 1 to 200 visible ASCII characters.
 pub fn check_key(key: &str) -> Result<()> {
     if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(invalid(
-            "Idempotency-Key must be 1 to 200 visible ASCII characters",
-            "Idempotency-Key の形式が正しくありません",
-        ));
+        return Err(invalid(Msg::IdempotencyKeyMustBe1));
     }
     Ok(())
 }

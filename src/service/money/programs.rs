@@ -1,5 +1,6 @@
 //! Programs (事業): creating them and reading them (cached: every payment needs them).
 
+use crate::i18n::Msg;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -34,62 +35,38 @@ pub fn create(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
     if !code_ok {
-        return Err(invalid(
-            "code must be 1 to 40 characters of a-z, 0-9, - and _",
-            "事業コードは半角英小文字・数字・-・_ の1〜40文字です",
-        ));
+        return Err(invalid(Msg::CodeMustBe1To));
     }
     let name = n.name.trim();
     if name.is_empty() || name.chars().count() > 80 {
-        return Err(invalid(
-            "name must be 1 to 80 characters",
-            "事業名は1〜80文字です",
-        ));
+        return Err(invalid(Msg::NameMustBe1To80));
     }
     if n.weekdays.iter().any(|d| !(1..=7).contains(d)) {
-        return Err(invalid(
-            "weekdays are 1 (Monday) to 7 (Sunday)",
-            "曜日は1(月)〜7(日)で指定してください",
-        ));
+        return Err(invalid(Msg::WeekdaysAre1MondayTo));
     }
     if let (Some(f), Some(u)) = (n.usable_from, n.usable_until)
         && f >= u
     {
-        return Err(invalid(
-            "usable_from must be before usable_until",
-            "利用開始日は終了日より前にしてください",
-        ));
+        return Err(invalid(Msg::UsableFromMustBeBefore));
     }
     if n.categories
         .iter()
         .any(|c| c.trim().is_empty() || c.chars().count() > 40)
     {
-        return Err(invalid(
-            "categories must be 1 to 40 characters each",
-            "業種は各1〜40文字です",
-        ));
+        return Err(invalid(Msg::CategoriesMustBe1To));
     }
     let now = app.now();
     if let Expiry::At(t) = n.expiry
         && t <= now
     {
-        return Err(invalid(
-            "expires_at is already past",
-            "有効期限が過去の日時です",
-        ));
+        return Err(invalid(Msg::ExpiresAtIsAlreadyPast));
     }
     if n.charge_premium.is_some() && n.kind == ProgramKind::Cash {
-        return Err(invalid(
-            "a cash program earns no premium itself",
-            "通常チャージの事業にはプレミアムを設定できません",
-        ));
+        return Err(invalid(Msg::ACashProgramEarnsNo));
     }
     if n.kind == ProgramKind::Points && (n.charge_premium.is_some() || n.tax_payable == Some(true))
     {
-        return Err(invalid(
-            "points are not money: a points program has no charge premium and pays no tax",
-            "ポイントはお金ではないため、チャージのプレミアムや納税には使えません",
-        ));
+        return Err(invalid(Msg::PointsAreNotMoneyA));
     }
     let program = Program {
         code: n.code.clone(),
@@ -112,18 +89,12 @@ pub fn create(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
     db::write(&mut conn, |tx| -> Result<()> {
         for id in &program.store_ids {
             if stores::get(tx, *id)?.is_none() {
-                return Err(invalid(
-                    format!("store_ids: no store {id}"),
-                    format!("加盟店{id}は登録されていません"),
-                ));
+                return Err(invalid(Text::new(Msg::StoreIdsNoStore).with("id", id)));
             }
         }
         ledger::insert_program(tx, &program, now).map_err(|e| {
             if db::is_unique_violation(&e) {
-                ServiceError::Conflict(Text::new(
-                    format!("a program with code {} exists", program.code),
-                    format!("事業コード {} は既に使われています", program.code),
-                ))
+                ServiceError::Conflict(Text::new(Msg::ProgramCodeTaken).with("code", &program.code))
             } else {
                 e.into()
             }
@@ -158,10 +129,8 @@ pub fn reload(app: &App) -> Result<()> {
 }
 
 pub fn get(app: &App, code: &str) -> Result<Program> {
-    all(app).get(code).cloned().ok_or_else(|| {
-        crate::service::not_found(
-            format!("no program {code}"),
-            format!("事業 {code} はありません"),
-        )
-    })
+    all(app)
+        .get(code)
+        .cloned()
+        .ok_or_else(|| crate::service::not_found(Text::new(Msg::NoProgram).with("code", code)))
 }

@@ -3,11 +3,11 @@
 //! does not pay the same tax twice. (A retry with the same Idempotency-Key is answered from
 //! the idempotency record before this runs, and is not a second payment.)
 
+use crate::i18n::Msg;
 use rusqlite::Transaction;
 
 use crate::db::tax as rows;
 use crate::domain::program::Purpose;
-use crate::domain::time::{format_datetime_en, format_datetime_ja};
 use crate::domain::{PaymentKind, Role, Text, Yen};
 use crate::service::money::ledger::{PaymentOutcome, own_wallet, spend};
 use crate::service::{App, Principal, Result, ServiceError, invalid, require};
@@ -22,25 +22,17 @@ pub fn pay_tax(
     require(who, &[Role::Resident])?;
     let n = notice_number.trim();
     if n.is_empty() || n.len() > 40 || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(invalid(
-            "notice_number must be 1 to 40 letters, digits or hyphens",
-            "納付番号は英数字とハイフン40文字以内です",
-        ));
+        return Err(invalid(Msg::NoticeNumberMustBe1));
     }
     let wallet = own_wallet(tx, who)?;
     if let Some(wallet) = wallet
         && let Some(at) = rows::notice_paid_at(tx, wallet, n)?
     {
-        return Err(ServiceError::Conflict(Text::new(
-            format!(
-                "tax notice {n} was already paid on {} (JST); it is not paid twice",
-                format_datetime_en(at)
-            ),
-            format!(
-                "納付番号 {n} は{}に納付済みです。二重に納付することはできません",
-                format_datetime_ja(at)
-            ),
-        )));
+        return Err(ServiceError::Conflict(
+            Text::new(Msg::TaxNoticeAlreadyPaid)
+                .with("notice", n)
+                .with_datetime("at", at),
+        ));
     }
     spend(
         app,

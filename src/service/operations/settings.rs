@@ -1,5 +1,6 @@
 //! Deployment settings: the server secret, the city's branding, registration rules.
 
+use crate::i18n::{Msg, Text};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
@@ -18,17 +19,9 @@ pub const MAX_LOGO_BYTES: usize = 512 * 1024;
 /// Stores the city's logo (PNG or JPEG, recognised by content, not by name).
 pub fn set_logo(app: &App, who: &Principal, bytes: &[u8]) -> Result<()> {
     require(who, &[Role::Admin])?;
-    let kind = picture_type(bytes).ok_or_else(|| {
-        invalid(
-            "the logo must be a PNG or JPEG image",
-            "ロゴはPNGかJPEGの画像にしてください",
-        )
-    })?;
+    let kind = picture_type(bytes).ok_or_else(|| invalid(Msg::TheLogoMustBeA))?;
     if bytes.len() > MAX_LOGO_BYTES {
-        return Err(invalid(
-            "the logo must be at most 512 KB",
-            "ロゴは512KB以下にしてください",
-        ));
+        return Err(invalid(Msg::TheLogoMustBeAt));
     }
     let mut b = app.branding();
     b.logo_type = Some(kind.to_owned());
@@ -83,23 +76,14 @@ impl Branding {
         let city_name = self.city_name.trim().to_owned();
         let currency_name = self.currency_name.trim().to_owned();
         if city_name.is_empty() || city_name.chars().count() > 40 {
-            return Err(invalid(
-                "city name must be 1 to 40 characters",
-                "市の名前は1〜40文字です",
-            ));
+            return Err(invalid(Msg::CityNameMustBe1));
         }
         if currency_name.is_empty() || currency_name.chars().count() > 40 {
-            return Err(invalid(
-                "currency name must be 1 to 40 characters",
-                "通貨の名前は1〜40文字です",
-            ));
+            return Err(invalid(Msg::CurrencyNameMustBe1));
         }
         let c = self.color.trim().to_ascii_lowercase();
         if !(c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|x| x.is_ascii_hexdigit())) {
-            return Err(invalid(
-                "colour must look like #1b6e53",
-                "色は #1b6e53 の形で入力してください",
-            ));
+            return Err(invalid(Msg::ColourMustLookLike1b6e53));
         }
         Ok(Branding {
             city_name,
@@ -171,8 +155,7 @@ pub fn set_required_fields(app: &App, who: &Principal, fields: Vec<String>) -> R
         .find(|f| !REGISTRATION_FIELDS.contains(&f.as_str()))
     {
         return Err(invalid(
-            format!("unknown registration field {bad}"),
-            format!("不明な登録項目です: {bad}"),
+            Text::new(Msg::UnknownRegistrationField).with("bad", bad),
         ));
     }
     let mut conn = app.conn()?;

@@ -1,5 +1,6 @@
 //! Health, metrics, the OpenAPI document and the sandbox clock.
 
+use crate::i18n::Msg;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -32,10 +33,7 @@ pub fn openapi(_ctx: &mut Ctx) -> Result<Reply, WebError> {
 }
 
 fn clock_off() -> WebError {
-    WebError::Service(crate::service::not_found(
-        "the sandbox clock is off (start the server with --fake-clock)",
-        "テスト用の時計は無効です",
-    ))
+    WebError::Service(crate::service::not_found(Msg::TheSandboxClockIsOffStart))
 }
 
 pub fn get_clock(ctx: &mut Ctx) -> Result<Reply, WebError> {

@@ -1,11 +1,11 @@
 //! Merchant applications: the public form (the secretariat uses the same form for
 //! applications that came by post), the applicant's status page, and the review queue.
 
+use crate::i18n::Msg;
 use maud::{Markup, html};
 
 use super::{message, render, status_of, store_form};
 use crate::domain::StoreProfile;
-use crate::domain::time::format_datetime_ja;
 use crate::service::merchants::applications::{self, Application, Decision};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -17,35 +17,35 @@ fn form_page(ctx: &Ctx, status: u16, values: &[(String, String)], error: Option<
     let v = |n: &str| field(values, n).unwrap_or("").to_owned();
     let by_staff = ctx.principal.is_some();
     let body: Markup = html! {
-        @if by_staff { (notice(l.t("郵送で届いた申請書の内容を入力します。", "Typing in an application that came by post."))) }
+        @if by_staff { (notice(l.t(Msg::TypingInAnApplicationThat))) }
         @if let Some(e) = error { (alert(e)) }
         form.card method="post" action="/apply" {
             (csrf_field(&ctx.csrf_token()))
-            h2 { (l.t("お店の情報", "Your store")) }
-            (Field::new(l.t("郵便番号", "Postal code"), "postal_code").value(&v("postal_code")).required(true).autocomplete("postal-code").hint(l.t("例: 379-0192", "e.g. 379-0192")).render(l))
+            h2 { (l.t(Msg::YourStore)) }
+            (Field::new(l.t(Msg::PostalCode), "postal_code").value(&v("postal_code")).required(true).autocomplete("postal-code").hint(l.t(Msg::EG3790192)).render(l))
             (store_form::store_fields(l, values))
-            h2 { (l.t("精算金の振込口座", "Bank account for settlement")) }
-            (Field::new(l.t("金融機関コード(4桁)", "Bank code (4 digits)"), "bank_code").value(&v("bank_code")).required(true).render(l))
-            (Field::new(l.t("支店コード(3桁)", "Branch code (3 digits)"), "branch_code").value(&v("branch_code")).required(true).render(l))
+            h2 { (l.t(Msg::BankAccountForSettlement)) }
+            (Field::new(l.t(Msg::BankCode4Digits), "bank_code").value(&v("bank_code")).required(true).render(l))
+            (Field::new(l.t(Msg::BranchCode3Digits), "branch_code").value(&v("branch_code")).required(true).render(l))
             fieldset {
-                legend { (l.t("預金種目", "Account type")) }
-                label.choice { input type="radio" name="account_type" value="ordinary" checked[v("account_type") != "current"]; " " (l.t("普通", "Ordinary")) }
-                label.choice { input type="radio" name="account_type" value="current" checked[v("account_type") == "current"]; " " (l.t("当座", "Current")) }
+                legend { (l.t(Msg::AccountType)) }
+                label.choice { input type="radio" name="account_type" value="ordinary" checked[v("account_type") != "current"]; " " (l.t(Msg::Ordinary)) }
+                label.choice { input type="radio" name="account_type" value="current" checked[v("account_type") == "current"]; " " (l.t(Msg::Current)) }
             }
-            (Field::new(l.t("口座番号(7桁)", "Account number (7 digits)"), "account_number").value(&v("account_number")).required(true).render(l))
-            (Field::new(l.t("口座名義(カタカナ)", "Account holder (katakana)"), "holder_kana").value(&v("holder_kana")).required(true).render(l))
-            h2 { (l.t("申請者", "Applicant")) }
-            (Field::new(l.t("お名前", "Your name"), "applicant_name").value(&v("applicant_name")).required(true).render(l))
-            (Field::new(l.t("メールアドレス(審査結果とログイン情報のお知らせ先)", "E-mail (for the result and your login)"), "email").kind("email").value(&v("email")).required(true).render(l))
+            (Field::new(l.t(Msg::AccountNumber7Digits), "account_number").value(&v("account_number")).required(true).render(l))
+            (Field::new(l.t(Msg::AccountHolderKatakana), "holder_kana").value(&v("holder_kana")).required(true).render(l))
+            h2 { (l.t(Msg::Applicant)) }
+            (Field::new(l.t(Msg::YourName), "applicant_name").value(&v("applicant_name")).required(true).render(l))
+            (Field::new(l.t(Msg::EMailForTheResult), "email").kind("email").value(&v("email")).required(true).render(l))
             fieldset {
-                legend { (l.t("誓約と同意", "Pledge and terms")) }
-                label.choice { input type="checkbox" name="pledge" value="1" required; " " (l.t("実際の商品・サービスの提供を伴わない換金目的の取引を行いません", "I will not move the currency without a real sale")) }
-                label.choice { input type="checkbox" name="terms" value="1" required; " " (l.t("加盟店規約に同意します", "I accept the store terms")) }
+                legend { (l.t(Msg::PledgeAndTerms)) }
+                label.choice { input type="checkbox" name="pledge" value="1" required; " " (l.t(Msg::IWillNotMoveThe)) }
+                label.choice { input type="checkbox" name="terms" value="1" required; " " (l.t(Msg::IAcceptTheStoreTerms)) }
             }
-            button.primary type="submit" { (l.t("申請する", "Apply")) }
+            button.primary type="submit" { (l.t(Msg::Apply)) }
         }
     };
-    render(ctx, status, l.t("加盟店の申請", "Apply as a store"), body)
+    render(ctx, status, l.t(Msg::ApplyAsAStore), body)
 }
 
 pub fn form(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -62,12 +62,7 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
             .map(str::to_owned)
     };
     if field(&f, "terms") != Some("1") {
-        return Ok(form_page(
-            ctx,
-            400,
-            &f,
-            Some(l.t("加盟店規約への同意が必要です", "Accept the store terms")),
-        ));
+        return Ok(form_page(ctx, 400, &f, Some(l.t(Msg::AcceptTheStoreTerms))));
     }
     let application = Application {
         store: StoreProfile {
@@ -78,22 +73,18 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
         email: text("email").unwrap_or_default(),
         pledge: field(&f, "pledge") == Some("1"),
         postal_code: text("postal_code").unwrap_or_default(),
+        lang: l,
     };
     let who = ctx.principal.clone();
     match applications::submit(ctx.app, who.as_ref(), application) {
         Ok(s) => {
             let status_url = format!("/apply/status/{}", s.status_token);
             let body = html! {
-                (notice(&format!("{} {}", l.t("申請を受け付けました。受付番号:", "Application received. Number:"), s.id)))
-                p { (l.t("審査の結果はメールと次のページでお知らせします。このページのアドレスを控えてください。", "The result comes by mail and on this page; keep its address.")) }
-                p { a.button.primary href=(status_url) { (l.t("申請の状況を見る", "See the status")) } }
+                (notice(&format!("{} {}", l.t(Msg::ApplicationReceivedNumber), s.id)))
+                p { (l.t(Msg::TheResultComesByMail)) }
+                p { a.button.primary href=(status_url) { (l.t(Msg::SeeTheStatus)) } }
             };
-            Ok(render(
-                ctx,
-                201,
-                l.t("申請を受け付けました", "Application received"),
-                body,
-            ))
+            Ok(render(ctx, 201, l.t(Msg::ApplicationReceived), body))
         }
         Err(e) if status_of(&e) < 500 => {
             Ok(form_page(ctx, status_of(&e), &f, Some(&message(ctx, &e))))
@@ -103,10 +94,7 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
 }
 
 fn status_label(l: Lang, s: &str) -> String {
-    match l {
-        Lang::Ja => applications::status_ja(s).to_owned(),
-        Lang::En => s.replace('_', " "),
-    }
+    l.t(applications::status_label(s)).to_owned()
 }
 
 /// The applicant's own page, reached through the secret address given at submission.
@@ -116,41 +104,31 @@ pub fn status(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let a = applications::by_token(ctx.app, &token)?;
     let body = html! {
         dl.confirm {
-            dt { (l.t("受付番号", "Number")) } dd { (a.id) }
-            dt { (l.t("状況", "Status")) } dd.status { (status_label(l, &a.status)) }
-            @if let Some(r) = &a.reason { dt { (l.t("理由・ご依頼", "Reason")) } dd { (r) } }
+            dt { (l.t(Msg::Number)) } dd { (a.id) }
+            dt { (l.t(Msg::Status)) } dd.status { (status_label(l, &a.status)) }
+            @if let Some(r) = &a.reason { dt { (l.t(Msg::Reason)) } dd { (r) } }
         }
-        @if a.status == "approved" { p { (l.t("ログインIDと仮パスワードをメールでお送りしました。", "Your login and one-time password were sent by mail.")) " " a href="/login" { (l.t("ログイン", "Log in")) } } }
-        @if a.status == "changes_requested" { p { a.button href="/apply" { (l.t("申請をやり直す", "Apply again")) } } }
+        @if a.status == "approved" { p { (l.t(Msg::YourLoginAndOneTime)) " " a href="/login" { (l.t(Msg::LogIn)) } } }
+        @if a.status == "changes_requested" { p { a.button href="/apply" { (l.t(Msg::ApplyAgain)) } } }
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t("加盟店申請の状況", "Application status"),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::ApplicationStatus), body))
 }
 
 pub fn queue(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let items = applications::list(ctx.app, ctx.who()?)?;
     let body = html! {
-        p { a.button href="/apply" { (l.t("郵送の申請を入力する", "Type in a posted application")) } }
+        p { a.button href="/apply" { (l.t(Msg::TypeInAPostedApplication)) } }
         ul.notice-list {
             @for a in &items {
                 li {
                     a href={ "/office/applications/" (a.id) } { (a.id) ". " (serde_json::from_str::<StoreProfile>(&a.profile).map(|s| s.name).unwrap_or_default()) }
-                    small { (status_label(l, &a.status)) " · " (if a.source == "post" { l.t("郵送", "post") } else { "web" }) " · " (format_datetime_ja(a.created_at)) }
+                    small { (status_label(l, &a.status)) " · " (if a.source == "post" { l.t(Msg::Post) } else { "web" }) " · " (l.datetime(a.created_at)) }
                 }
             }
         }
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t("加盟店申請の審査", "Store applications"),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::StoreApplications), body))
 }
 
 pub fn review(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -173,32 +151,32 @@ fn review_page(
         @if let Some(d) = done { (d) }
         @if let Some(e) = error { (alert(e)) }
         dl.confirm {
-            dt { (l.t("状況", "Status")) } dd.status { (status_label(l, &a.status)) }
-            dt { (l.t("店名", "Name")) } dd { (s.name) " (" (s.name_kana) ")" }
-            dt { (l.t("業種", "Category")) } dd { (s.category) }
-            dt { (l.t("住所", "Address")) } dd { (s.address) }
-            @if let Some(p) = &s.phone { dt { (l.t("電話", "Phone")) } dd { (p) } }
-            @if let Some(b) = &bank { dt { (l.t("口座", "Account")) } dd { (b.bank_code) "-" (b.branch_code) " " (b.account_type) " " (b.account_number) " " (b.holder_kana) } }
-            dt { (l.t("申請者", "Applicant")) } dd { (a.applicant_name) " <" (a.email) ">" }
-            @if let Some(r) = &a.reason { dt { (l.t("理由", "Reason")) } dd { (r) } }
+            dt { (l.t(Msg::Status)) } dd.status { (status_label(l, &a.status)) }
+            dt { (l.t(Msg::Name3)) } dd { (s.name) " (" (s.name_kana) ")" }
+            dt { (l.t(Msg::Category)) } dd { (s.category) }
+            dt { (l.t(Msg::Address)) } dd { (s.address) }
+            @if let Some(p) = &s.phone { dt { (l.t(Msg::Phone)) } dd { (p) } }
+            @if let Some(b) = &bank { dt { (l.t(Msg::Account)) } dd { (b.bank_code) "-" (b.branch_code) " " (b.account_type) " " (b.account_number) " " (b.holder_kana) } }
+            dt { (l.t(Msg::Applicant)) } dd { (a.applicant_name) " <" (a.email) ">" }
+            @if let Some(r) = &a.reason { dt { (l.t(Msg::Reason2)) } dd { (r) } }
         }
         @if a.status == "submitted" {
             form.card method="post" action={ "/office/applications/" (a.id) "/decide" } {
                 (csrf_field(&csrf))
                 div.field {
-                    label for="f-reason" { (l.t("理由・修正のお願い(不承認・修正依頼のとき)", "Reason (to reject or ask for changes)")) }
+                    label for="f-reason" { (l.t(Msg::ReasonToRejectOrAsk)) }
                     textarea #f-reason name="reason" rows="3" {}
                 }
                 div.actions {
-                    button.primary type="submit" name="decision" value="approve" { (l.t("承認して店舗を登録", "Approve and create the store")) }
-                    button type="submit" name="decision" value="changes" { (l.t("修正を依頼", "Ask for changes")) }
-                    button type="submit" name="decision" value="reject" { (l.t("不承認", "Reject")) }
+                    button.primary type="submit" name="decision" value="approve" { (l.t(Msg::ApproveAndCreateTheStore)) }
+                    button type="submit" name="decision" value="changes" { (l.t(Msg::AskForChanges)) }
+                    button type="submit" name="decision" value="reject" { (l.t(Msg::Reject)) }
                 }
             }
         }
-        p { a href="/office/applications" { (l.t("一覧へ戻る", "Back to the list")) } }
+        p { a href="/office/applications" { (l.t(Msg::BackToTheList)) } }
     };
-    Ok(render(ctx, status, l.t("申請の審査", "Review"), body))
+    Ok(render(ctx, status, l.t(Msg::Review), body))
 }
 
 pub fn decide(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -210,12 +188,7 @@ pub fn decide(ctx: &mut Ctx) -> Result<Reply, WebError> {
         Some("reject") => Decision::Reject(reason),
         Some("changes") => Decision::AskForChanges(reason),
         _ => {
-            return review_page(
-                ctx,
-                400,
-                Some(l.t("審査結果を選んでください", "Choose a decision")),
-                None,
-            );
+            return review_page(ctx, 400, Some(l.t(Msg::ChooseADecision)), None);
         }
     };
     let who = ctx.who()?.clone();
@@ -223,8 +196,8 @@ pub fn decide(ctx: &mut Ctx) -> Result<Reply, WebError> {
         Ok(Some(a)) => {
             let done = html! {
                 div.notice role="status" {
-                    p { (l.t("承認し、店舗を登録しました。ログイン情報は申請者にメールで送られます。", "Approved; the store exists and its login was mailed to the applicant.")) }
-                    dl { dt { (l.t("店舗番号", "Store")) } dd { (a.store_id) } dt { (l.t("ログインID", "Login")) } dd { code { (a.login) } } }
+                    p { (l.t(Msg::ApprovedTheStoreExistsAnd)) }
+                    dl { dt { (l.t(Msg::Store)) } dd { (a.store_id) } dt { (l.t(Msg::Login)) } dd { code { (a.login) } } }
                 }
             };
             review_page(ctx, 200, None, Some(done))
@@ -233,10 +206,7 @@ pub fn decide(ctx: &mut Ctx) -> Result<Reply, WebError> {
             ctx,
             200,
             None,
-            Some(notice(l.t(
-                "審査結果を申請者に通知しました。",
-                "The applicant has been told.",
-            ))),
+            Some(notice(l.t(Msg::TheApplicantHasBeenTold))),
         ),
         Err(e) if status_of(&e) < 500 => {
             review_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)

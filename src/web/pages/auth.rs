@@ -1,5 +1,6 @@
 //! Login, logout and changing one's password.
 
+use crate::i18n::Msg;
 use maud::{Markup, html};
 
 use super::{home_of, local_path, message, render, status_of};
@@ -25,13 +26,13 @@ fn login_page(ctx: &Ctx, status: u16, login: &str, next: &str, error: Option<&st
         form.card method="post" action="/login" {
             (csrf_field(&ctx.csrf_token()))
             input type="hidden" name="next" value=(next);
-            (Field::new(l.t("ログインID", "Login ID"), "login").value(login).required(true).autocomplete("username").render(l))
-            (Field::new(l.t("パスワード", "Password"), "password").kind("password").required(true).autocomplete("current-password").render(l))
-            button.primary type="submit" { (l.t("ログイン", "Log in")) }
+            (Field::new(l.t(Msg::LoginId), "login").value(login).required(true).autocomplete("username").render(l))
+            (Field::new(l.t(Msg::Password), "password").kind("password").required(true).autocomplete("current-password").render(l))
+            button.primary type="submit" { (l.t(Msg::LogIn)) }
         }
-        p { (l.t("はじめての方は", "New here?")) " " a href="/register" { (l.t("利用者登録", "Register")) } }
+        p { (l.t(Msg::NewHere)) " " a href="/register" { (l.t(Msg::Register)) } }
     };
-    render(ctx, status, l.t("ログイン", "Log in"), body)
+    render(ctx, status, l.t(Msg::LogIn), body)
 }
 
 pub fn login(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -94,23 +95,18 @@ fn password_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Reply {
         .is_some_and(|p| p.must_change_password);
     let body = html! {
         @if forced {
-            p.notice role="status" { (l.t("仮パスワードでログインしました。続けるには新しいパスワードを決めてください。", "You logged in with a one-time password. Choose a new password to continue.")) }
+            p.notice role="status" { (l.t(Msg::YouLoggedInWithA)) }
         }
         @if let Some(e) = error { (alert(e)) }
         form.card method="post" action="/password" {
             (csrf_field(&ctx.csrf_token()))
-            (Field::new(l.t("現在のパスワード", "Current password"), "current").kind("password").required(true).autocomplete("current-password").render(l))
-            (Field::new(l.t("新しいパスワード", "New password"), "new").kind("password").required(true).autocomplete("new-password").hint(l.t("8文字以上。よく使われるもの、ログインIDをもとにしたもの、以前のものは使えません", "At least 8 characters; not a common one, nor one made from your login ID, nor one used before")).render(l))
-            (Field::new(l.t("新しいパスワード(確認)", "New password again"), "again").kind("password").required(true).autocomplete("new-password").render(l))
-            button.primary type="submit" { (l.t("変更する", "Change password")) }
+            (Field::new(l.t(Msg::CurrentPassword), "current").kind("password").required(true).autocomplete("current-password").render(l))
+            (Field::new(l.t(Msg::NewPassword), "new").kind("password").required(true).autocomplete("new-password").hint(l.t(Msg::AtLeast8CharactersNot)).render(l))
+            (Field::new(l.t(Msg::NewPasswordAgain), "again").kind("password").required(true).autocomplete("new-password").render(l))
+            button.primary type="submit" { (l.t(Msg::ChangePassword)) }
         }
     };
-    render(
-        ctx,
-        status,
-        l.t("パスワードの変更", "Change password"),
-        body,
-    )
+    render(ctx, status, l.t(Msg::ChangePassword2), body)
 }
 
 pub fn change_password(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -125,10 +121,7 @@ pub fn change_password(ctx: &mut Ctx) -> Result<Reply, WebError> {
         return Ok(password_page(
             ctx,
             400,
-            Some(l.t(
-                "確認のパスワードが一致しません",
-                "The two new passwords differ",
-            )),
+            Some(l.t(Msg::TheTwoNewPasswordsDiffer)),
         ));
     }
     let who = ctx.who()?.clone();
@@ -141,15 +134,10 @@ pub fn change_password(ctx: &mut Ctx) -> Result<Reply, WebError> {
     match passwords::change_password(ctx.app, &who, change) {
         Ok(()) => {
             let body = html! {
-                p.notice role="status" { (l.t("パスワードを変更しました。", "Your password has been changed.")) }
-                p { a.button href=(home_of(who.role)) { (l.t("トップへ", "Continue")) } }
+                p.notice role="status" { (l.t(Msg::YourPasswordHasBeenChanged)) }
+                p { a.button href=(home_of(who.role)) { (l.t(Msg::Continue)) } }
             };
-            Ok(render(
-                ctx,
-                200,
-                l.t("パスワードの変更", "Change password"),
-                body,
-            ))
+            Ok(render(ctx, 200, l.t(Msg::ChangePassword2), body))
         }
         Err(e) if status_of(&e) < 500 => {
             Ok(password_page(ctx, status_of(&e), Some(&message(ctx, &e))))

@@ -2,11 +2,11 @@
 //! confirmation is reached by Post/Redirect/Get and bound to one retry key in its
 //! address, so Back, reload and pressing again charge at most once.
 
+use crate::i18n::Msg;
 use maud::{Markup, html};
 
 use super::resident::{answer_id, me};
 use super::{message, render, status_of};
-use crate::domain::time::format_datetime_ja;
 use crate::domain::{Code, Payer, Yen};
 use crate::service::money::ledger::{self, ChargeRequest, Method};
 use crate::service::{crypto, money::idempotency, money::programs};
@@ -24,7 +24,7 @@ fn sandbox_notice(ctx: &Ctx) -> Markup {
     let l = ctx.lang;
     html! {
         @if ctx.app.provider.as_ref().is_some_and(|p| p.name() == "sandbox") {
-            p.notice role="note" { (l.t("これはテスト用の決済です。実際のお金は動きません。", "This is a test payment provider: no real money moves.")) }
+            p.notice role="note" { (l.t(Msg::ThisIsATestPayment)) }
         }
     }
 }
@@ -45,10 +45,10 @@ fn charge_page(ctx: &Ctx, status: u16, error: Option<&str>, amount: &str) -> Rep
         // can only be refused.
         let body = html! {
             (notice(&message(ctx, &crate::service::adapters::provider::unavailable())))
-            p { a.button href="/stores" { (l.t("お店をさがす", "Find a store")) } }
-            p { a href="/app" { (l.t("マイページへ", "Go to My page")) } }
+            p { a.button href="/stores" { (l.t(Msg::FindAStore)) } }
+            p { a href="/app" { (l.t(Msg::GoToMyPage)) } }
         };
-        return render(ctx, status, l.t("チャージ", "Charge"), body);
+        return render(ctx, status, l.t(Msg::Charge), body);
     }
     let body = html! {
         (sandbox_notice(ctx))
@@ -56,25 +56,25 @@ fn charge_page(ctx: &Ctx, status: u16, error: Option<&str>, amount: &str) -> Rep
         form.card method="post" action="/app/charge/confirm" {
             (csrf_field(&ctx.csrf_token()))
             fieldset.presets {
-                legend { (l.t("チャージする金額", "Amount to charge")) }
+                legend { (l.t(Msg::AmountToCharge)) }
                 @for p in PRESETS {
                     label.choice { input type="radio" name="preset" value=(p) checked[amount == p.to_string()]; " " (yen(l, Yen(p))) }
                 }
             }
             div.field {
-                label for="f-other" { (l.t("その他の金額(円)", "Another amount (yen)")) }
-                @if unit.0 > 1 { small #f-other-hint { (yen(l, unit)) (l.t("単位でチャージできます", " units")) } }
+                label for="f-other" { (l.t(Msg::AnotherAmountYen)) }
+                @if unit.0 > 1 { small #f-other-hint { (l.f(Msg::ChargeUnitHint, &[("unit", &yen(l, unit))])) } }
                 input #f-other name="other" type="text" inputmode="numeric" autocomplete="off" value=(if PRESETS.iter().any(|p| p.to_string() == amount) { "" } else { amount });
             }
             fieldset {
-                legend { (l.t("お支払い方法", "Pay with")) }
-                label.choice { input type="radio" name="method" value="credit_card" checked; " " (l.t("クレジットカード", "Credit card")) }
-                label.choice { input type="radio" name="method" value="bank"; " " (l.t("銀行口座", "Bank account")) }
+                legend { (l.t(Msg::PayWith)) }
+                label.choice { input type="radio" name="method" value="credit_card" checked; " " (l.t(Msg::CreditCard)) }
+                label.choice { input type="radio" name="method" value="bank"; " " (l.t(Msg::BankAccount)) }
             }
-            button.primary type="submit" { (l.t("確認へ進む", "Continue")) }
+            button.primary type="submit" { (l.t(Msg::Continue2)) }
         }
     };
-    render(ctx, status, l.t("チャージ", "Charge"), body)
+    render(ctx, status, l.t(Msg::Charge), body)
 }
 
 fn charge_request(
@@ -89,21 +89,13 @@ fn charge_request(
     let amount = typed
         .or(field(form, "preset"))
         .and_then(Yen::parse_typed)
-        .ok_or_else(|| {
-            l.t(
-                "金額を選ぶか、数字で入力してください",
-                "Choose or type an amount",
-            )
-            .to_owned()
-        })?;
+        .ok_or_else(|| l.t(Msg::ChooseOrTypeAnAmount).to_owned())?;
     let method = match field(form, "method") {
         Some("bank") => Method::Bank,
         None | Some("credit_card") => Method::CreditCard,
         // The page offers only these two; anything else is not quietly made a card.
         Some(_) => {
-            return Err(l
-                .t("お支払い方法を選んでください", "Choose how to pay")
-                .to_owned());
+            return Err(l.t(Msg::ChooseHowToPay).to_owned());
         }
     };
     Ok(ChargeRequest {
@@ -178,21 +170,16 @@ pub fn charge_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
             // The page's one key: pressing twice, reloading or coming back charges once.
             input type="hidden" name="key" value=(key);
             dl.confirm {
-                dt { (l.t("チャージ金額", "Charge")) } dd.num { (yen(l, rq.amount)) }
-                dt { (l.t("プレミアム分", "Premium")) } dd.num { "+" (yen(l, preview.premium_granted)) }
-                dt { (l.t("チャージ後の残高", "Balance after")) } dd.num { (yen(l, preview.balance)) }
-                dt { (l.t("お支払い方法", "Pay with")) } dd { (if rq.method == Method::Bank { l.t("銀行口座", "Bank account") } else { l.t("クレジットカード", "Credit card") }) }
+                dt { (l.t(Msg::Charge2)) } dd.num { (yen(l, rq.amount)) }
+                dt { (l.t(Msg::Premium)) } dd.num { "+" (yen(l, preview.premium_granted)) }
+                dt { (l.t(Msg::BalanceAfter)) } dd.num { (yen(l, preview.balance)) }
+                dt { (l.t(Msg::PayWith)) } dd { (if rq.method == Method::Bank { l.t(Msg::BankAccount) } else { l.t(Msg::CreditCard) }) }
             }
-            button.primary type="submit" { (l.t("チャージする", "Charge now")) }
+            button.primary type="submit" { (l.t(Msg::ChargeNow)) }
         }
-        p { a href={ "/app/charge?amount=" (rq.amount.0) } { (l.t("金額を変える", "Change the amount")) } }
+        p { a href={ "/app/charge?amount=" (rq.amount.0) } { (l.t(Msg::ChangeTheAmount)) } }
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t("チャージの確認", "Confirm the charge"),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::ConfirmTheCharge), body))
 }
 
 pub fn charge(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -226,19 +213,19 @@ pub fn charge_receipt(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let c = ledger::charge_receipt(ctx.app, &who, ctx.param_id(0)?)?;
     let body = html! {
         @if ctx.query_get("again") == Some("1") {
-            (notice(l.t("このチャージはすでに済んでいます。二重にはチャージされていません。", "This charge was already made; nothing was charged twice.")))
+            (notice(l.t(Msg::ThisChargeWasAlreadyMade)))
         } @else {
-            (notice(l.t("チャージが完了しました。", "The charge is complete.")))
+            (notice(l.t(Msg::TheChargeIsComplete)))
         }
         dl.confirm.receipt {
-            dt { (l.t("日時", "When")) } dd { (format_datetime_ja(c.at)) }
-            dt { (l.t("チャージ金額", "Charge")) } dd.num { (yen(l, c.amount)) }
-            dt { (l.t("プレミアム分", "Premium")) } dd.num { "+" (yen(l, c.premium)) }
+            dt { (l.t(Msg::When)) } dd { (l.datetime(c.at)) }
+            dt { (l.t(Msg::Charge2)) } dd.num { (yen(l, c.amount)) }
+            dt { (l.t(Msg::Premium)) } dd.num { "+" (yen(l, c.premium)) }
             @if c.provider.as_deref() == Some("sandbox") {
-                dt { (l.t("決済", "Provider")) } dd { (l.t("テスト用(実際のお金は動いていません)", "test (no real money moved)")) }
+                dt { (l.t(Msg::Provider)) } dd { (l.t(Msg::TestNoRealMoneyMoved)) }
             }
         }
-        p { a.button.primary href="/app" { (l.t("マイページへ", "Go to My page")) } }
+        p { a.button.primary href="/app" { (l.t(Msg::GoToMyPage)) } }
     };
-    Ok(render(ctx, 200, l.t("チャージ完了", "Charged"), body))
+    Ok(render(ctx, 200, l.t(Msg::Charged), body))
 }

@@ -1,11 +1,11 @@
 //! Device purchase subsidy pages: the store applies and uploads its receipt; the
 //! secretariat decides, reads receipts and exports the approved list for the city.
 
+use crate::i18n::Msg;
 use maud::html;
 
 use super::{answer_form, message, render, status_of};
 use crate::domain::Yen;
-use crate::domain::time::format_datetime_ja;
 use crate::service::money::device_subsidy as subsidy;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -15,9 +15,9 @@ use crate::web::views::{Field, Lang, alert, approve_or_reject, csrf_field, notic
 
 fn status_label(l: Lang, s: &str) -> &'static str {
     match s {
-        "applied" => l.t("審査中", "applied"),
-        "approved" => l.t("承認", "approved"),
-        _ => l.t("不承認", "rejected"),
+        "applied" => l.t(Msg::Applied),
+        "approved" => l.t(Msg::Approved),
+        _ => l.t(Msg::Rejected),
     }
 }
 
@@ -37,58 +37,45 @@ fn page(
     let body = html! {
         @if let Some(d) = done { (notice(d)) }
         @if let Some(e) = error { (alert(e)) }
-        p { (l.t("お支払いを受けるためのスマートフォン・タブレットの購入費を、1店舗1回、20,000円まで補助します(先着100店舗)。", "The city pays up to 20,000 yen toward a phone or tablet for taking payments: once per store, first 100 stores.")) }
+        p { (l.t(Msg::TheCityPaysUpTo)) }
         @match &mine {
             None => {
                 form.card method="post" action="/shop/device" {
                     (csrf_field(&csrf))
-                    (Field::new(l.t("購入する端末", "Device to buy"), "item").required(true).render(l))
-                    (Field::new(l.t("補助申請額(円、20,000円まで)", "Amount (yen, up to 20,000)"), "amount").kind("text").required(true).render(l))
-                    button.primary type="submit" { (l.t("申請する", "Apply")) }
+                    (Field::new(l.t(Msg::DeviceToBuy), "item").required(true).render(l))
+                    (Field::new(l.t(Msg::AmountYenUpTo20), "amount").kind("text").required(true).render(l))
+                    button.primary type="submit" { (l.t(Msg::Apply)) }
                 }
             }
             Some(s) => {
                 dl.confirm {
-                    dt { (l.t("端末", "Device")) } dd { (s.item) }
-                    dt { (l.t("申請額", "Amount")) } dd.num { (yen(l, s.amount)) }
-                    dt { (l.t("状況", "Status")) } dd.status { (status_label(l, &s.status)) }
-                    @if let Some(r) = &s.reason { dt { (l.t("理由", "Reason")) } dd { (r) } }
-                    dt { (l.t("領収書", "Receipt")) } dd { (if s.has_receipt { l.t("提出済み", "received") } else { l.t("未提出", "not yet") }) }
+                    dt { (l.t(Msg::Device)) } dd { (s.item) }
+                    dt { (l.t(Msg::Amount)) } dd.num { (yen(l, s.amount)) }
+                    dt { (l.t(Msg::Status)) } dd.status { (status_label(l, &s.status)) }
+                    @if let Some(r) = &s.reason { dt { (l.t(Msg::Reason2)) } dd { (r) } }
+                    dt { (l.t(Msg::Receipt)) } dd { (if s.has_receipt { l.t(Msg::Received) } else { l.t(Msg::NotYet) }) }
                 }
                 @if s.status == "approved" {
                     form.card method="post" action="/shop/device/receipt" enctype="multipart/form-data" {
                         (csrf_field(&csrf))
                         div.field {
-                            label for="f-receipt" { (l.t("領収書(写真またはPDF、800KBまで)", "Receipt (photo or PDF, up to 800 KB)")) }
+                            label for="f-receipt" { (l.t(Msg::ReceiptPhotoOrPdfUp)) }
                             input #f-receipt type="file" name="receipt" accept="image/png,image/jpeg,application/pdf" required;
                         }
-                        button.primary type="submit" { (l.t("領収書を提出する", "Upload the receipt")) }
+                        button.primary type="submit" { (l.t(Msg::UploadTheReceipt)) }
                     }
                 }
             }
         }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t("端末購入補助", "Device subsidy"),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::DeviceSubsidy), body))
 }
 
 pub fn apply(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let f = ctx.form();
     let Some(amount) = Yen::parse_typed(field(&f, "amount").unwrap_or("")) else {
-        return page(
-            ctx,
-            400,
-            Some(l.t(
-                "申請額を数字で入力してください",
-                "Type the amount in digits",
-            )),
-            None,
-        );
+        return page(ctx, 400, Some(l.t(Msg::TypeTheAmountInDigits)), None);
     };
     let who = ctx.who()?.clone();
     answer_form(
@@ -96,7 +83,7 @@ pub fn apply(ctx: &mut Ctx) -> Result<Reply, WebError> {
         subsidy::apply(ctx.app, &who, field(&f, "item").unwrap_or(""), amount),
         page,
         201,
-        l.t("申請しました。", "Applied."),
+        l.t(Msg::Applied2),
     )
 }
 
@@ -107,12 +94,7 @@ pub fn receipt_upload(ctx: &mut Ctx) -> Result<Reply, WebError> {
         .into_iter()
         .find(|f| f.name == "receipt" && !f.data.is_empty());
     let Some(file) = file else {
-        return page(
-            ctx,
-            400,
-            Some(l.t("ファイルを選んでください", "Choose a file")),
-            None,
-        );
+        return page(ctx, 400, Some(l.t(Msg::ChooseAFile)), None);
     };
     let who = ctx.who()?.clone();
     answer_form(
@@ -120,7 +102,7 @@ pub fn receipt_upload(ctx: &mut Ctx) -> Result<Reply, WebError> {
         subsidy::upload_receipt(ctx.app, &who, &file.data),
         page,
         200,
-        l.t("領収書を提出しました。", "The receipt was uploaded."),
+        l.t(Msg::TheReceiptWasUploaded),
     )
 }
 
@@ -134,13 +116,13 @@ fn office_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, Web
     let csrf = ctx.csrf_token();
     let body = html! {
         @if let Some(e) = error { (alert(e)) }
-        p { a.button href="/office/devices.csv" download { (l.t("承認済み一覧をCSVで保存", "Approved list as CSV")) } }
+        p { a.button href="/office/devices.csv" download { (l.t(Msg::ApprovedListAsCsv)) } }
         ul.notice-admin {
             @for s in &items {
                 li.card {
-                    strong { (s.store_name) } " " small { (status_label(l, &s.status)) " · " (yen(l, s.amount)) " · " (format_datetime_ja(s.created_at)) }
+                    strong { (s.store_name) } " " small { (status_label(l, &s.status)) " · " (yen(l, s.amount)) " · " (l.datetime(s.created_at)) }
                     p.small { (s.item) }
-                    @if s.has_receipt { p { a href={ "/office/devices/" (s.id) "/receipt" } { (l.t("領収書を見る", "See the receipt")) } } }
+                    @if s.has_receipt { p { a href={ "/office/devices/" (s.id) "/receipt" } { (l.t(Msg::SeeTheReceipt)) } } }
                     @if s.status == "applied" {
                         (approve_or_reject(l, &format!("/office/devices/{}/decide", s.id), s.id, &csrf))
                     }
@@ -148,12 +130,7 @@ fn office_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, Web
             }
         }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t("端末購入補助の審査", "Device subsidies"),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::DeviceSubsidies), body))
 }
 
 pub fn decide(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -200,11 +177,11 @@ pub fn csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
         })
         .collect();
     let header = [
-        l.t("店舗番号", "Store"),
-        l.t("店名", "Name"),
-        l.t("端末", "Device"),
-        l.t("補助額(円)", "Amount"),
-        l.t("領収書", "Receipt"),
+        l.t(Msg::Store),
+        l.t(Msg::Name3),
+        l.t(Msg::Device),
+        l.t(Msg::Amount2),
+        l.t(Msg::Receipt),
     ];
     Ok(Reply::csv(
         "device-subsidies.csv",

@@ -1,5 +1,6 @@
 //! The public store directory: list, category filter, kana-insensitive search, store page.
 
+use crate::i18n::Msg;
 use maud::html;
 
 use super::render;
@@ -13,9 +14,9 @@ use crate::web::views::Lang;
 
 fn media_label(l: Lang, m: &str) -> &'static str {
     match m {
-        "money" => l.t("電子通貨", "Money"),
-        "coupons" => l.t("電子割引券", "Discount coupons"),
-        "points" => l.t("コミュニティポイント", "Community points"),
+        "money" => l.t(Msg::Money),
+        "coupons" => l.t(Msg::DiscountCoupons),
+        "points" => l.t(Msg::CommunityPoints),
         _ => "",
     }
 }
@@ -38,20 +39,20 @@ pub fn list(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let body = html! {
         form.card.search method="get" action="/stores" role="search" {
             div.field {
-                label for="f-q" { (l.t("店名・キーワード(ひらがな・カタカナどちらでも)", "Name or keyword (any kana)")) }
+                label for="f-q" { (l.t(Msg::NameOrKeywordAnyKana)) }
                 input #f-q type="search" name="q" value=(q);
             }
             div.field {
-                label for="f-category" { (l.t("業種", "Category")) }
+                label for="f-category" { (l.t(Msg::Category)) }
                 select #f-category name="category" {
-                    option value="" { (l.t("すべて", "All")) }
+                    option value="" { (l.t(Msg::All)) }
                     @for c in &categories { option value=(c) selected[*c == category] { (c) } }
                 }
             }
-            button.primary type="submit" { (l.t("探す", "Search")) }
+            button.primary type="submit" { (l.t(Msg::Search)) }
         }
-        p { a href="/stores/map" { (l.t("地図で見る", "See them on a map")) } }
-        p.count role="status" { (found.len()) (l.t("件", " stores")) @if more.is_some() { (l.t("以上", "+")) } }
+        p { a href="/stores/map" { (l.t(Msg::SeeThemOnAMap)) } }
+        p.count role="status" { (l.f(if more.is_some() { Msg::StoresFoundMore } else { Msg::StoresFound }, &[("n", &found.len())])) }
         ul.stores {
             @for s in &found {
                 li {
@@ -63,10 +64,10 @@ pub fn list(ctx: &mut Ctx) -> Result<Reply, WebError> {
             }
         }
         @if let Some(last) = more {
-            p { a.button href={ "/stores?q=" (percent_encode(&q)) "&category=" (percent_encode(&category)) "&after=" (last) } { (l.t("さらに表示", "More")) } }
+            p { a.button href={ "/stores?q=" (percent_encode(&q)) "&category=" (percent_encode(&category)) "&after=" (last) } { (l.t(Msg::More)) } }
         }
     };
-    Ok(render(ctx, 200, l.t("使えるお店", "Stores"), body))
+    Ok(render(ctx, 200, l.t(Msg::Stores2), body))
 }
 
 /// Where a store's photo is shown from; the version changes with the photo, so browsers
@@ -96,20 +97,20 @@ pub fn show(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let body = html! {
         section.card {
             @if let Some(src) = photo_url(&s) {
-                img.store-photo src=(src) alt=(format!("{}{}", s.name, l.t("の写真", " (photo)")));
+                img.store-photo src=(src) alt=(l.f(Msg::StorePhotoOf, &[("store", &s.name)]));
             }
             p.category { (s.category) }
             @if let Some(pr) = &s.pr { p.pr { (pr) } }
             dl {
-                dt { (l.t("住所", "Address")) } dd { (s.address) }
-                @if let Some(p) = &s.phone { dt { (l.t("電話", "Phone")) } dd { a href={ "tel:" (p) } { (p) } } }
-                @if let Some(h) = &s.hours { dt { (l.t("営業時間", "Hours")) } dd { (h) } }
-                @if let Some(h) = &s.holidays { dt { (l.t("定休日", "Closed")) } dd { (h) } }
-                dt { (l.t("使えるもの", "Accepts")) } dd { @for m in &s.accepts { span.tag { (media_label(l, m)) } " " } }
+                dt { (l.t(Msg::Address)) } dd { (s.address) }
+                @if let Some(p) = &s.phone { dt { (l.t(Msg::Phone)) } dd { a href={ "tel:" (p) } { (p) } } }
+                @if let Some(h) = &s.hours { dt { (l.t(Msg::Hours)) } dd { (h) } }
+                @if let Some(h) = &s.holidays { dt { (l.t(Msg::Closed)) } dd { (h) } }
+                dt { (l.t(Msg::Accepts)) } dd { @for m in &s.accepts { span.tag { (media_label(l, m)) } " " } }
                 @if let Some(u) = &s.url { dt { "URL" } dd { a href=(u) rel="noopener noreferrer" { (u) } } }
             }
         }
-        p { a href="/stores" { (l.t("お店の一覧へ戻る", "Back to the list")) } }
+        p { a href="/stores" { (l.t(Msg::BackToTheList2)) } }
     };
     Ok(render(ctx, 200, &s.name, body))
 }
@@ -126,7 +127,7 @@ pub fn map(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let cfg = &ctx.app.config;
     let body = html! {
         link rel="stylesheet" href="/assets/leaflet/leaflet.css";
-        div #map.map hidden data-tiles=(cfg.map_tiles) data-attribution=(cfg.map_attribution) role="region" aria-label=(l.t("お店の地図", "Map of stores")) {}
+        div #map.map hidden data-tiles=(cfg.map_tiles) data-attribution=(cfg.map_attribution) role="region" aria-label=(l.t(Msg::MapOfStores)) {}
         ul.stores {
             @for s in &placed {
                 li data-lat=(s.lat.unwrap_or_default()) data-lng=(s.lng.unwrap_or_default()) {
@@ -137,10 +138,10 @@ pub fn map(ctx: &mut Ctx) -> Result<Reply, WebError> {
             }
         }
         @if placed.len() < all.len() {
-            p { a href="/stores" { (l.t("地図に載っていないお店も一覧で見る", "See every store in the list")) } }
+            p { a href="/stores" { (l.t(Msg::SeeEveryStoreInThe)) } }
         }
         script src="/assets/leaflet/leaflet.js" defer {}
         script src="/assets/map.js" defer {}
     };
-    Ok(render(ctx, 200, l.t("お店の地図", "Store map"), body))
+    Ok(render(ctx, 200, l.t(Msg::StoreMap), body))
 }

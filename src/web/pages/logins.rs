@@ -1,10 +1,11 @@
 //! The admin's view of failed password attempts of the last day, and the unlock of a
 //! login (after the office has made sure who is asking).
 
+use crate::i18n::Msg;
 use maud::html;
 
 use super::{answer_form, render};
-use crate::domain::time::{format_datetime_en, format_datetime_ja};
+use crate::domain::time::format_datetime_en;
 use crate::service::identity::login_limits;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -26,7 +27,7 @@ fn page(
     let now = ctx.app.now();
     let when = |t: i64| {
         if l == Lang::Ja {
-            format_datetime_ja(t)
+            l.datetime(t)
         } else {
             format_datetime_en(t)
         }
@@ -34,22 +35,19 @@ fn page(
     let body = html! {
         @if let Some(d) = done { (notice(d)) }
         @if let Some(e) = error { (alert(e)) }
-        p { (l.t(
-            "この1日のパスワードの誤り(ログインと、パスワード変更時の現在のパスワード)です。同じログインIDと接続元で誤りが続くと、次に試せるまでの時間が倍々に延びます。本人と確認できたら、ロックを解除できます。",
-            "Wrong passwords of the last day (at login, and the current password when changing it). Each further failure from the same address makes the next attempt wait twice as long. Once the owner is confirmed, the office can unlock the login.",
-        )) }
+        p { (l.t(Msg::WrongPasswordsOfTheLast)) }
         @if rows.is_empty() {
-            p { (l.t("失敗した試行はありません。", "No failed attempts.")) }
+            p { (l.t(Msg::NoFailedAttempts)) }
         } @else {
             div.table-scroll {
                 table {
                     thead { tr {
-                        th { (l.t("ログインID", "Login ID")) }
-                        th { (l.t("接続元", "Address")) }
-                        th { (l.t("回数", "Count")) }
-                        th { (l.t("最初", "First")) }
-                        th { (l.t("最後", "Latest")) }
-                        th { (l.t("次に試せる時刻", "Next attempt")) }
+                        th { (l.t(Msg::LoginId)) }
+                        th { (l.t(Msg::Address2)) }
+                        th { (l.t(Msg::Count)) }
+                        th { (l.t(Msg::First)) }
+                        th { (l.t(Msg::Latest)) }
+                        th { (l.t(Msg::NextAttempt)) }
                         th {}
                     } }
                     tbody {
@@ -60,12 +58,12 @@ fn page(
                                 td.count { (r.count) }
                                 td { (when(r.first_at)) }
                                 td { (when(r.last_at)) }
-                                td { @if r.retry_at > now { (when(r.retry_at)) } @else { (l.t("すぐ", "now")) } }
+                                td { @if r.retry_at > now { (when(r.retry_at)) } @else { (l.t(Msg::Now)) } }
                                 td {
                                     form method="post" action="/admin/logins/unlock" {
                                         (csrf_field(&ctx.csrf_token()))
                                         input type="hidden" name="login" value=(r.login);
-                                        button type="submit" { (l.t("ロック解除", "Unlock")) }
+                                        button type="submit" { (l.t(Msg::Unlock)) }
                                     }
                                 }
                             }
@@ -75,12 +73,7 @@ fn page(
             }
         }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t("ログインの失敗", "Failed logins"),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::FailedLogins), body))
 }
 
 pub fn unlock(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -89,6 +82,6 @@ pub fn unlock(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let login = field(&form, "login").unwrap_or("").to_owned();
     let who = ctx.who()?.clone();
     let result = login_limits::unlock(ctx.app, &who, &login);
-    let done = format!("{} {login}", l.t("ロックを解除しました:", "Unlocked:"));
+    let done = format!("{} {login}", l.t(Msg::Unlocked));
     answer_form(ctx, result, page, 200, &done)
 }

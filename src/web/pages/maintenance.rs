@@ -1,10 +1,11 @@
 //! The administrator announces a maintenance window (shown on every page beforehand) and
 //! turns read-only on for an upgrade, and off again.
 
+use crate::i18n::Msg;
 use maud::html;
 
 use super::{answer_form, render};
-use crate::domain::time::{format_datetime_ja, from_unix, parse_local_datetime};
+use crate::domain::time::{from_unix, parse_local_datetime};
 use crate::service::operations::maintenance;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -33,46 +34,41 @@ fn page(
         @if let Some(s) = saved { (notice(s)) }
         @if let Some(e) = error { (alert(e)) }
         section.card {
-            h2 { (l.t("読み取り専用モード", "Read-only mode")) }
+            h2 { (l.t(Msg::ReadOnlyMode)) }
             @if m.read_only {
-                p.status-on { strong { (l.t("現在: 読み取り専用(支払い・チャージ・登録などを受け付けていません)", "Now: read-only (no payments, charges or registrations)")) } }
+                p.status-on { strong { (l.t(Msg::NowReadOnlyNoPayments)) } }
             } @else {
-                p { (l.t("現在: 通常どおり受け付けています", "Now: open as usual")) }
+                p { (l.t(Msg::NowOpenAsUsual)) }
             }
-            p.small { (l.t("更新作業の前に読み取り専用にし、バックアップを取ってから作業してください。ログインと残高・履歴の表示は続けられます。", "Turn read-only on before an upgrade and take a backup. Logging in and viewing balances and history keep working.")) }
+            p.small { (l.t(Msg::TurnReadOnlyOnBefore)) }
             form method="post" action="/admin/maintenance/read-only" {
                 (csrf_field(&csrf))
                 @if m.read_only {
-                    button.primary type="submit" name="read_only" value="off" { (l.t("受付を再開する", "Open again")) }
+                    button.primary type="submit" name="read_only" value="off" { (l.t(Msg::OpenAgain)) }
                 } @else {
-                    button type="submit" name="read_only" value="on" { (l.t("読み取り専用にする", "Turn read-only on")) }
+                    button type="submit" name="read_only" value="on" { (l.t(Msg::TurnReadOnlyOn)) }
                 }
             }
         }
         form.card method="post" action="/admin/maintenance" {
             (csrf_field(&csrf))
-            h2 { (l.t("メンテナンスの予告", "Announce maintenance")) }
+            h2 { (l.t(Msg::AnnounceMaintenance)) }
             @if let Some(w) = &m.window {
-                p { (l.t("予告中: ", "Announced: ")) (format_datetime_ja(w.from)) "〜" (format_datetime_ja(w.until)) }
+                p { (l.t(Msg::Announced)) (l.datetime(w.from)) "〜" (l.datetime(w.until)) }
             }
-            p.small { (l.t("すべての画面の上に、予定の日時が表示されます。", "Every page shows the announced time at the top.")) }
-            (Field::new(l.t("開始", "From"), "from").kind("datetime-local").value(&from).required(true).render(l))
-            (Field::new(l.t("終了(予定)", "Until (expected)"), "until").kind("datetime-local").value(&until).required(true).render(l))
-            (Field::new(l.t("補足(任意、200文字まで)", "Note (optional, up to 200 characters)"), "note").value(&note).render(l))
+            p.small { (l.t(Msg::EveryPageShowsTheAnnounced)) }
+            (Field::new(l.t(Msg::From), "from").kind("datetime-local").value(&from).required(true).render(l))
+            (Field::new(l.t(Msg::UntilExpected), "until").kind("datetime-local").value(&until).required(true).render(l))
+            (Field::new(l.t(Msg::NoteOptionalUpTo200), "note").value(&note).render(l))
             div.actions {
-                button.primary type="submit" name="action" value="announce" { (l.t("予告する", "Announce")) }
+                button.primary type="submit" name="action" value="announce" { (l.t(Msg::Announce)) }
                 @if m.window.is_some() {
-                    button type="submit" name="action" value="withdraw" formnovalidate { (l.t("予告を取り消す", "Withdraw")) }
+                    button type="submit" name="action" value="withdraw" formnovalidate { (l.t(Msg::Withdraw)) }
                 }
             }
         }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t("メンテナンス", "Maintenance"),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::Maintenance), body))
 }
 
 pub fn announce(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -88,18 +84,15 @@ pub fn announce(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 Some((from, until, field(&f, "note").unwrap_or("").to_owned()))
             }
             _ => {
-                let e = l.t(
-                    "開始と終了の日時を入力してください",
-                    "Enter the start and end date and time",
-                );
+                let e = l.t(Msg::EnterTheStartAndEnd);
                 return page(ctx, 400, Some(e), None);
             }
         }
     };
     let done = if window.is_some() {
-        l.t("予告しました。", "Announced.")
+        l.t(Msg::Announced2)
     } else {
-        l.t("予告を取り消しました。", "Withdrawn.")
+        l.t(Msg::Withdrawn)
     };
     answer_form(
         ctx,
@@ -118,19 +111,14 @@ pub fn set_read_only(ctx: &mut Ctx) -> Result<Reply, WebError> {
         Some("on") => true,
         Some("off") => false,
         _ => {
-            return page(
-                ctx,
-                400,
-                Some(l.t("操作を選んでください", "Choose on or off")),
-                None,
-            );
+            return page(ctx, 400, Some(l.t(Msg::ChooseOnOrOff)), None);
         }
     };
     maintenance::set_read_only(ctx.app, &who, on)?;
     let done = if on {
-        l.t("読み取り専用にしました。", "Read-only is on.")
+        l.t(Msg::ReadOnlyIsOn)
     } else {
-        l.t("受付を再開しました。", "Open again.")
+        l.t(Msg::OpenAgain2)
     };
     page(ctx, 200, None, Some(done))
 }

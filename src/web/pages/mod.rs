@@ -43,13 +43,8 @@ pub fn render(ctx: &Ctx, status: u16, title: &str, body: Markup) -> Reply {
         sandbox: ctx.app.config.sandbox || ctx.app.config.fake_clock,
         maintenance: crate::service::operations::maintenance::state(ctx.app)
             .banner(ctx.app.now())
-            .map(|t| {
-                if ctx.lang == views::Lang::Ja {
-                    t.ja
-                } else {
-                    t.en
-                }
-            }),
+            .map(|t| t.in_lang(ctx.lang)),
+        view: ctx.view(),
     };
     Reply::html(status, views::page(&chrome, title, body))
 }
@@ -103,7 +98,7 @@ pub fn answer_form<T>(
 
 /// A use case's refusal in the visitor's language; 4xx errors are shown on the form.
 pub fn message(ctx: &Ctx, e: &ServiceError) -> String {
-    e.text(ctx.lang == views::Lang::Ja)
+    e.text(ctx.lang)
 }
 
 /// The HTTP status a form re-rendered after this error carries.

@@ -1,11 +1,12 @@
 //! Notices: the public list and page, and the secretariat's drafting and the city's
 //! approval.
 
+use crate::i18n::Msg;
 use maud::{Markup, html};
 
 use super::{message, render, status_of};
 use crate::domain::Role;
-use crate::domain::time::{format_datetime_en, format_datetime_ja, parse_local_datetime};
+use crate::domain::time::parse_local_datetime;
 use crate::service::communication::notices::{self, NoticeRow};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -13,10 +14,7 @@ use crate::web::request::{Ctx, field};
 use crate::web::views::{Field, Lang, alert, csrf_field};
 
 fn when(l: Lang, t: i64) -> String {
-    match l {
-        Lang::Ja => format_datetime_ja(t),
-        Lang::En => format_datetime_en(t),
-    }
+    l.datetime(t)
 }
 
 /// A notice's text as paragraphs, one per line.
@@ -29,13 +27,13 @@ pub fn latest(l: Lang, items: &[NoticeRow]) -> Markup {
     html! {
         @if !items.is_empty() {
             section.notices aria-labelledby="notices-h" {
-                h2 #notices-h { (l.t("お知らせ", "Notices")) }
+                h2 #notices-h { (l.t(Msg::Notices2)) }
                 ul.notice-list {
                     @for n in items {
                         li { a href={ "/notices/" (n.id) } { (n.title) } " " small { (when(l, n.publish_at.unwrap_or(n.created_at))) } }
                     }
                 }
-                p { a href="/notices" { (l.t("お知らせをすべて見る", "All notices")) } }
+                p { a href="/notices" { (l.t(Msg::AllNotices)) } }
             }
         }
     }
@@ -45,14 +43,14 @@ pub fn list(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let items = notices::published(ctx.app, 100)?;
     let body = html! {
-        @if items.is_empty() { p { (l.t("現在お知らせはありません。", "No notices at the moment.")) } }
+        @if items.is_empty() { p { (l.t(Msg::NoNoticesAtTheMoment)) } }
         ul.notice-list {
             @for n in &items {
                 li { a href={ "/notices/" (n.id) } { (n.title) } " " small { (when(l, n.publish_at.unwrap_or(n.created_at))) } }
             }
         }
     };
-    Ok(render(ctx, 200, l.t("お知らせ", "Notices"), body))
+    Ok(render(ctx, 200, l.t(Msg::Notices2), body))
 }
 
 pub fn show(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -61,7 +59,7 @@ pub fn show(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let page = html! {
         p.small { (when(l, n.publish_at.unwrap_or(n.created_at))) }
         article.card { (body(&n.body)) }
-        p { a href="/notices" { (l.t("お知らせ一覧へ", "All notices")) } }
+        p { a href="/notices" { (l.t(Msg::AllNotices2)) } }
     };
     Ok(render(ctx, 200, &n.title, page))
 }
@@ -78,36 +76,36 @@ fn office_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, Web
     let body = html! {
         @if let Some(e) = error { (alert(e)) }
         form.card method="post" action="/office/notices" {
-            h2 { (l.t("お知らせを作成(市の承認後に公開)", "Draft a notice (published after the city approves)")) }
+            h2 { (l.t(Msg::DraftANoticePublishedAfter)) }
             (csrf_field(&csrf))
-            (Field::new(l.t("件名", "Title"), "title").required(true).render(l))
+            (Field::new(l.t(Msg::Title), "title").required(true).render(l))
             div.field {
-                label for="f-body" { (l.t("本文", "Text")) span.req { (l.t("必須", "required")) } }
+                label for="f-body" { (l.t(Msg::Text5)) span.req { (l.t(Msg::Required)) } }
                 textarea #f-body name="body" rows="6" required {}
             }
-            (Field::new(l.t("公開日時(空欄なら承認と同時に公開)", "Publish at (empty: when approved)"), "publish_at").kind("datetime-local").render(l))
-            button.primary type="submit" { (l.t("下書きを保存", "Save draft")) }
+            (Field::new(l.t(Msg::PublishAtEmptyWhenApproved), "publish_at").kind("datetime-local").render(l))
+            button.primary type="submit" { (l.t(Msg::SaveDraft)) }
         }
-        h2 { (l.t("お知らせ一覧", "All notices")) }
+        h2 { (l.t(Msg::AllNotices3)) }
         ul.notice-admin {
             @for n in &items {
                 li.card {
                     strong { (n.title) }
                     p.small {
-                        (if l == Lang::Ja { notices::status_ja(&n.status) } else { n.status.as_str() })
-                        @if let Some(t) = n.publish_at { " · " (l.t("公開 ", "publish ")) (when(l, t)) }
+                        (l.t(notices::status_label(&n.status)))
+                        @if let Some(t) = n.publish_at { " · " (l.t(Msg::Publish)) (when(l, t)) }
                     }
                     div.actions {
                         @if n.status == "draft" && who.role == Role::Admin {
                             form method="post" action={ "/office/notices/" (n.id) "/approve" } {
                                 (csrf_field(&csrf))
-                                button.primary type="submit" { (l.t("承認して公開", "Approve and publish")) }
+                                button.primary type="submit" { (l.t(Msg::ApproveAndPublish)) }
                             }
                         }
                         @if n.status != "withdrawn" {
                             form method="post" action={ "/office/notices/" (n.id) "/withdraw" } {
                                 (csrf_field(&csrf))
-                                button type="submit" { (l.t("取り下げ", "Withdraw")) }
+                                button type="submit" { (l.t(Msg::Withdraw2)) }
                             }
                         }
                     }
@@ -115,7 +113,7 @@ fn office_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, Web
             }
         }
     };
-    Ok(render(ctx, status, l.t("お知らせの管理", "Notices"), body))
+    Ok(render(ctx, status, l.t(Msg::Notices), body))
 }
 
 pub fn create(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -129,14 +127,7 @@ pub fn create(ctx: &mut Ctx) -> Result<Reply, WebError> {
         Some(s) => match parse_local_datetime(s) {
             Some(t) => Some(t),
             None => {
-                return office_page(
-                    ctx,
-                    400,
-                    Some(l.t(
-                        "公開日時の形式が正しくありません",
-                        "The publish time is not valid",
-                    )),
-                );
+                return office_page(ctx, 400, Some(l.t(Msg::ThePublishTimeIsNot)));
             }
         },
     };

@@ -1,6 +1,7 @@
 //! Resident registration: self-service on a phone, or typed in by the secretariat at the
 //! counter for someone without a smartphone.
 
+use crate::i18n::Msg;
 use maud::html;
 use serde_json::{Map, Value};
 
@@ -9,18 +10,18 @@ use crate::service::{identity::accounts, identity::residents, operations::settin
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, SESSION_COOKIE, field};
-use crate::web::views::{Field, Lang, alert, notice};
+use crate::web::views::{Field, alert, notice};
 
 /// Age bands offered on the form (the city's surveys count residents by these).
-pub const AGE_BANDS: &[(&str, &str)] = &[
-    ("10s", "10代"),
-    ("20s", "20代"),
-    ("30s", "30代"),
-    ("40s", "40代"),
-    ("50s", "50代"),
-    ("60s", "60代"),
-    ("70s", "70代"),
-    ("80+", "80代以上"),
+pub const AGE_BANDS: &[(&str, Msg)] = &[
+    ("10s", Msg::AgeBand10s),
+    ("20s", Msg::AgeBand20s),
+    ("30s", Msg::AgeBand30s),
+    ("40s", Msg::AgeBand40s),
+    ("50s", Msg::AgeBand50s),
+    ("60s", Msg::AgeBand60s),
+    ("70s", Msg::AgeBand70s),
+    ("80+", Msg::AgeBand80Plus),
 ];
 
 pub fn form(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -39,29 +40,29 @@ fn page(
     let v = |name: &str| field(values, name).unwrap_or("").to_owned();
     let by_staff = ctx.principal.is_some();
     let body = html! {
-        @if by_staff { (notice(l.t("窓口での代理登録です。本人に仮パスワードではなく、決めたパスワードを伝えてください。", "Registering on someone's behalf at the counter."))) }
+        @if by_staff { (notice(l.t(Msg::RegisteringOnSomeonesBehalfAt))) }
         @if let Some(e) = error { (alert(e)) }
         form.card method="post" action="/register" {
             (crate::web::views::csrf_field(&ctx.csrf_token()))
-            (Field::new(l.t("お名前(ニックネーム可)", "Name (a nickname is fine)"), "display_name").value(&v("display_name")).required(true).autocomplete("nickname").render(l))
-            (Field::new(l.t("ログインID", "Login ID"), "login").value(&v("login")).required(true).autocomplete("username").hint(l.t("半角英数字 3〜64文字。メールアドレスも使えます。", "3 to 64 letters or digits; an e-mail address works too.")).render(l))
-            (Field::new(l.t("パスワード", "Password"), "password").kind("password").required(true).autocomplete("new-password").hint(l.t("8文字以上。よく使われるものやログインIDをもとにしたものは使えません", "At least 8 characters; not a common one, nor one made from your login ID")).render(l))
-            (Field::new(l.t("電話番号", "Phone"), "phone").kind("tel").value(&v("phone")).required(req("phone")).autocomplete("tel").hint(l.t("例: 090-1234-5678", "e.g. 090-1234-5678")).render(l))
+            (Field::new(l.t(Msg::NameANicknameIsFine), "display_name").value(&v("display_name")).required(true).autocomplete("nickname").render(l))
+            (Field::new(l.t(Msg::LoginId), "login").value(&v("login")).required(true).autocomplete("username").hint(l.t(Msg::N3To64LettersOrDigits)).render(l))
+            (Field::new(l.t(Msg::Password), "password").kind("password").required(true).autocomplete("new-password").hint(l.t(Msg::AtLeast8CharactersNotA)).render(l))
+            (Field::new(l.t(Msg::Phone2), "phone").kind("tel").value(&v("phone")).required(req("phone")).autocomplete("tel").hint(l.t(Msg::EG09012345678)).render(l))
             (Field::new("LINE ID", "line_id").value(&v("line_id")).required(req("line_id")).render(l))
             div.field {
-                label for="f-age_band" { (l.t("年代", "Age band")) @if req("age_band") { span.req { (l.t("必須", "required")) } } }
+                label for="f-age_band" { (l.t(Msg::AgeBand)) @if req("age_band") { span.req { (l.t(Msg::Required)) } } }
                 select #f-age_band name="age_band" required[req("age_band")] {
-                    option value="" { (l.t("選んでください", "Choose")) }
-                    @for (code, ja) in AGE_BANDS {
-                        option value=(code) selected[v("age_band") == *code] { (if l == Lang::Ja { ja } else { code }) }
+                    option value="" { (l.t(Msg::Choose)) }
+                    @for (code, name) in AGE_BANDS {
+                        option value=(code) selected[v("age_band") == *code] { (l.t(*name)) }
                     }
                 }
             }
-            (Field::new(l.t("お住まいの地区", "Area you live in"), "area").value(&v("area")).required(req("area")).render(l))
-            button.primary type="submit" { (l.t("登録する", "Register")) }
+            (Field::new(l.t(Msg::AreaYouLiveIn), "area").value(&v("area")).required(req("area")).render(l))
+            button.primary type="submit" { (l.t(Msg::Register2)) }
         }
     };
-    Ok(render(ctx, status, l.t("利用者登録", "Register"), body))
+    Ok(render(ctx, status, l.t(Msg::Register), body))
 }
 
 pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -96,10 +97,10 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
     match result {
         Ok(id) if who.is_some() => {
             let body = html! {
-                (notice(&format!("{} (ID {id})", l.t("利用者を登録しました。", "The resident has been registered."))))
-                p { a.button href="/register" { (l.t("続けて登録する", "Register another")) } }
+                (notice(&format!("{} (ID {id})", l.t(Msg::TheResidentHasBeenRegistered))))
+                p { a.button href="/register" { (l.t(Msg::RegisterAnother)) } }
             };
-            Ok(render(ctx, 201, l.t("利用者登録", "Register"), body))
+            Ok(render(ctx, 201, l.t(Msg::Register), body))
         }
         Ok(_) => {
             // Self-registration logs the new resident straight in.

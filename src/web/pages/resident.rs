@@ -1,11 +1,12 @@
 //! What a resident does with the phone: charge, pay by the store's QR (MPM), show a code
 //! to the store (CPM), see receipts, read the first-visit explanation.
 
+use crate::i18n::Msg;
 use maud::html;
 use serde_json::Value;
 
 use super::{message, render, status_of};
-use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_unix};
+use crate::domain::time::{day_colour, format_time_seconds};
 use crate::domain::{Payer, Text, Yen};
 use crate::service::merchants::stores::StoreRow;
 use crate::service::money::ledger;
@@ -25,10 +26,7 @@ pub(super) fn me(ctx: &Ctx) -> Result<(Principal, i64), WebError> {
 }
 
 fn date_text(l: Lang, t: i64) -> String {
-    match l {
-        Lang::Ja => format_date_ja(t),
-        Lang::En => from_unix(t).format("%Y-%m-%d").to_string(),
-    }
+    l.date(t)
 }
 
 /// The id a stored or fresh answer carries (`payment_id`, `charge_id`).
@@ -45,21 +43,16 @@ pub fn welcome(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let b = ctx.app.branding();
     let body = html! {
-        p.lead { (l.t("ご登録ありがとうございます。", "Thank you for registering. ")) (b.currency_name) (l.t("の使い方は3つだけです。", " works in three steps.")) }
+        p.lead { (l.f(Msg::RegisteredIntro, &[("currency", &b.currency_name)])) }
         ol.steps {
-            li { strong { (l.t("チャージする", "Charge")) } " — " (l.t("マイページの「チャージする」から入金します。キャンペーン中はプレミアム分が上乗せされます。", "Add money from My page. During campaigns a premium is added.")) }
-            li { strong { (l.t("お店のQRコードを読む", "Scan the store's QR code")) } " — " (l.t("スマートフォンのカメラでレジのQRコードを読み、金額を入れて「支払う」を押します。", "Scan the code at the till with your camera, enter the amount and press Pay.")) }
-            li { strong { (l.t("完了画面をお店の人に見せる", "Show the completion screen")) } " — " (l.t("動いている完了画面を見せてください。", "Show the moving completion screen to the clerk.")) }
+            li { strong { (l.t(Msg::Charge3)) } " — " (l.t(Msg::AddMoneyFromMyPage)) }
+            li { strong { (l.t(Msg::ScanTheStoresQrCode)) } " — " (l.t(Msg::ScanTheCodeAtThe)) }
+            li { strong { (l.t(Msg::ShowTheCompletionScreen)) } " — " (l.t(Msg::ShowTheMovingCompletionScreen)) }
         }
-        p { (l.t("QRコードが読めないときは、マイページの「支払いコードを見せる」でお店に読み取ってもらえます。", "If you cannot scan, show your payment code from My page and the store scans it.")) }
-        p { a.button.primary href="/app" { (l.t("マイページへ", "Go to My page")) } }
+        p { (l.t(Msg::IfYouCannotScanShow)) }
+        p { a.button.primary href="/app" { (l.t(Msg::GoToMyPage)) } }
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t("はじめての方へ", "Getting started"),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::GettingStarted), body))
 }
 
 // --- MPM: pay at the store's QR -----------------------------------------------------
@@ -81,16 +74,16 @@ pub fn pay_form(ctx: &mut Ctx) -> Result<Reply, WebError> {
 fn pay_page(ctx: &Ctx, store: &StoreRow, status: u16, error: Option<&str>, amount: &str) -> Reply {
     let l = ctx.lang;
     let body = html! {
-        p.payee { span.label { (l.t("お支払い先", "Paying")) } strong.store { (store.name) } }
+        p.payee { span.label { (l.t(Msg::Paying)) } strong.store { (store.name) } }
         @if let Some(e) = error { (alert(e)) }
         form.card method="post" action={ "/p/" (store.mpm_code) "/confirm" } {
             (csrf_field(&ctx.csrf_token()))
             (pay::amount_field(l, amount))
-            button.primary type="submit" { (l.t("確認へ進む", "Continue")) }
+            button.primary type="submit" { (l.t(Msg::Continue2)) }
         }
         script src="/assets/keypad.js" {}
     };
-    render(ctx, status, l.t("お支払い", "Pay"), body)
+    render(ctx, status, l.t(Msg::Pay), body)
 }
 
 /// The amount typed on the pay page, or that page again with a message.
@@ -98,10 +91,7 @@ fn typed_amount(ctx: &Ctx, store: &StoreRow) -> Result<Yen, Reply> {
     let l = ctx.lang;
     let typed = field(&ctx.form(), "amount").unwrap_or("").to_owned();
     Yen::parse_typed(&typed).ok_or_else(|| {
-        let msg = l.t(
-            "金額を数字で入力してください(1円以上)",
-            "Type the amount in digits (at least 1 yen)",
-        );
+        let msg = l.t(Msg::TypeTheAmountInDigitsAt);
         pay_page(ctx, store, 400, Some(msg), &typed)
     })
 }
@@ -155,20 +145,15 @@ pub fn pay_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
             input type="hidden" name="amount" value=(amount.0);
             // The page's one key: pressing twice, reloading or coming back pays once.
             input type="hidden" name="key" value=(key);
-            p.payee { strong.store { (store.name) } (l.t(" に", "")) }
+            p.payee { (crate::web::views::fill(l, Msg::PayeeLine, &[("store", html! { strong.store { (store.name) } })])) }
             p.big-amount { (yen(l, amount)) }
-            p { (l.t("を支払います。", "will be paid.")) }
-            p.small { (l.t("現在の残高: ", "Balance now: ")) (yen(l, balance)) }
-            button.primary type="submit" { (l.t("支払う", "Pay")) }
+            p { (l.t(Msg::WillBePaid)) }
+            p.small { (l.t(Msg::BalanceNow)) (yen(l, balance)) }
+            button.primary type="submit" { (l.t(Msg::Pay2)) }
         }
-        p { a href={ "/p/" (store.mpm_code) "?amount=" (amount.0) } { (l.t("金額を直す", "Change the amount")) } }
+        p { a href={ "/p/" (store.mpm_code) "?amount=" (amount.0) } { (l.t(Msg::ChangeTheAmount2)) } }
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t("お支払いの確認", "Confirm payment"),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::ConfirmPayment), body))
 }
 
 pub fn pay(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -201,12 +186,9 @@ pub fn pay(ctx: &mut Ctx) -> Result<Reply, WebError> {
             answer_id(&a, "payment_id").ok_or(WebError::Panic)?,
             if a.replayed { "?again=1" } else { "" }
         ))),
-        Err(ServiceError::IdempotencyConflict) => {
-            Err(WebError::Service(ServiceError::Conflict(Text::new(
-                "this confirmation was already used for another amount",
-                "この確認画面は別の金額で使用済みです。もう一度金額を入力してください。",
-            ))))
-        }
+        Err(ServiceError::IdempotencyConflict) => Err(WebError::Service(ServiceError::Conflict(
+            Text::new(Msg::ThisConfirmationWasAlreadyUsed),
+        ))),
         Err(e) if status_of(&e) < 500 => Ok(pay_page(
             ctx,
             &store,
@@ -228,7 +210,7 @@ pub fn payment_done(ctx: &mut Ctx) -> Result<Reply, WebError> {
         store: r
             .store_name
             .clone()
-            .unwrap_or_else(|| l.t("市税", "City tax").to_owned()),
+            .unwrap_or_else(|| l.t(Msg::CityTax).to_owned()),
         amount: r.payment.amount,
         date: date_text(l, r.payment.at),
         time: format_time_seconds(r.payment.at),
@@ -242,13 +224,13 @@ pub fn payment_done(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let refunded = r.payment.refunded;
     let body = html! {
         @if ctx.query_get("again") == Some("1") {
-            (notice(l.t("このお支払いはすでに済んでいます。二重には支払われていません。", "This payment was already made; nothing was paid twice.")))
+            (notice(l.t(Msg::ThisPaymentWasAlreadyMade)))
         }
         (pay::completion(l, &c))
-        @if refunded.0 > 0 { (notice(&format!("{}{}", l.t("返金済み: ", "Refunded: "), yen(l, refunded)))) }
-        p { a.button href="/app" { (l.t("マイページへ", "Go to My page")) } }
+        @if refunded.0 > 0 { (notice(&format!("{}{}", l.t(Msg::Refunded), yen(l, refunded)))) }
+        p { a.button href="/app" { (l.t(Msg::GoToMyPage)) } }
     };
-    Ok(render(ctx, 200, l.t("お支払い完了", "Paid"), body))
+    Ok(render(ctx, 200, l.t(Msg::Paid), body))
 }
 
 // --- CPM: show a code -------------------------------------------------------------
@@ -261,16 +243,16 @@ pub fn show_code(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let balance = ledger::balance(ctx.app, Payer::Resident(resident))?.total;
     let body = html! {
         section.cpm data-token=(token) data-ttl=(ttl) {
-            p { (l.t("お店の方にこのコードを読み取ってもらってください。", "Let the store scan this code.")) }
-            div.qr-box { (pay::qr_svg(&token, l.t("支払いコード", "Payment code"))) }
+            p { (l.t(Msg::LetTheStoreScanThis)) }
+            div.qr-box { (pay::qr_svg(&token, l.t(Msg::PaymentCode))) }
             p.code-text { code { (token) } }
-            p.small { (l.t("有効期限: ", "Valid until: ")) (format_time_seconds(expires_at)) (l.t(" まで(自動で新しくなります)", " (renews by itself)")) }
-            p.small { (l.t("残高: ", "Balance: ")) (yen(l, balance)) }
-            p { a.button href="/app/qr" { (l.t("新しいコードを表示", "Show a new code")) } }
+            p.small { (l.f(Msg::ValidUntilRenews, &[("time", &format_time_seconds(expires_at))])) }
+            p.small { (l.t(Msg::Balance)) (yen(l, balance)) }
+            p { a.button href="/app/qr" { (l.t(Msg::ShowANewCode)) } }
         }
         script src="/assets/cpm.js" {}
     };
-    Ok(render(ctx, 200, l.t("支払いコード", "Payment code"), body))
+    Ok(render(ctx, 200, l.t(Msg::PaymentCode), body))
 }
 
 /// Polled by the code page: has a store used the code yet?
@@ -285,27 +267,22 @@ pub fn code_status(ctx: &mut Ctx) -> Result<Reply, WebError> {
 pub fn scan(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let body = html! {
-        p { (l.t("スマートフォンのカメラでお店のQRコードを読み取ると、支払い画面が開きます。", "Scan the store's QR code with your phone's camera: the payment page opens.")) }
+        p { (l.t(Msg::ScanTheStoresQrCodeWith)) }
         div.scanner hidden {
             video #scan-video hidden playsinline muted {}
-            p.small { (l.t("QRコードを枠の中に写してください", "Hold the QR code inside the frame")) }
+            p.small { (l.t(Msg::HoldTheQrCodeInside)) }
         }
         form.card method="get" action="/app/scan/code" {
             div.field {
-                label for="f-code" { (l.t("読み取れないときは、QRコードの下の店舗コードを入力", "Or type the store code printed under the QR code")) }
+                label for="f-code" { (l.t(Msg::OrTypeTheStoreCode)) }
                 input #f-code name="code" type="text" autocomplete="off" autocapitalize="off" required;
             }
-            button.primary type="submit" { (l.t("次へ", "Next")) }
+            button.primary type="submit" { (l.t(Msg::Next)) }
         }
         script src="/assets/jsQR.js" {}
         script src="/assets/scan.js" {}
     };
-    Ok(render(
-        ctx,
-        200,
-        l.t("お店のQRコードを読む", "Scan the store's code"),
-        body,
-    ))
+    Ok(render(ctx, 200, l.t(Msg::ScanTheStoresCode), body))
 }
 
 pub fn scan_code(ctx: &mut Ctx) -> Result<Reply, WebError> {

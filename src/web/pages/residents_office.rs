@@ -2,11 +2,11 @@
 //! login, or a family member asking about a balance). The number is sealed in the database
 //! and found through its keyed hash.
 
+use crate::i18n::Msg;
 use maud::html;
 
 use super::register::AGE_BANDS;
 use super::{message, render, status_of};
-use crate::domain::time::format_date_ja;
 use crate::service::identity::residents::{self, Found};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -29,25 +29,20 @@ pub fn find(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let body = html! {
         @if let Some(e) = &error { (alert(e)) }
         form.card method="get" action="/office/residents" role="search" {
-            (Field::new(l.t("電話番号", "Phone"), "phone").kind("tel").value(&phone).required(true).hint(l.t("例: 090-1234-5678(ハイフンはなくても構いません)", "e.g. 090-1234-5678")).render(l))
-            div.actions { button type="submit" { (l.t("さがす", "Find")) } }
+            (Field::new(l.t(Msg::Phone2), "phone").kind("tel").value(&phone).required(true).hint(l.t(Msg::EG090123456782)).render(l))
+            div.actions { button type="submit" { (l.t(Msg::Find)) } }
         }
         @if let Some(found) = &found {
             @if found.is_empty() {
-                (notice(l.t("この電話番号で登録している利用者はいません。", "No resident is registered with this number.")))
+                (notice(l.t(Msg::NoResidentIsRegisteredWith)))
             } @else {
-                h2 { (l.t("見つかった利用者", "Residents found")) " (" (found.len()) ")" }
+                h2 { (l.t(Msg::ResidentsFound)) " (" (found.len()) ")" }
                 ul.notice-admin { @for r in found { (resident_card(l, r)) } }
             }
         }
-        p.small { (l.t("電話番号は暗号化して保存しています。検索した記録は操作記録に残ります。", "Phone numbers are stored encrypted; each lookup is recorded in the audit log.")) }
+        p.small { (l.t(Msg::PhoneNumbersAreStoredEncrypted)) }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t("利用者をさがす", "Find a resident"),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::FindAResident), body))
 }
 
 /// A mobile number as people write it (090-1234-5678); other numbers as stored, since
@@ -65,23 +60,23 @@ fn shown_attribute<'a>(l: Lang, key: &str, value: &'a str) -> &'a str {
         .iter()
         .find(|(code, _)| key == "age_band" && *code == value)
     {
-        Some((_, ja)) if l == Lang::Ja => ja,
-        _ => value,
+        Some((_, name)) => l.t(*name),
+        None => value,
     }
 }
 
 fn resident_card(l: Lang, r: &Found) -> maud::Markup {
     html! {
         li.card {
-            strong { (r.display_name) } " " small { "#" (r.id) @if r.disabled { " · " (l.t("利用停止", "disabled")) } }
+            strong { (r.display_name) } " " small { "#" (r.id) @if r.disabled { " · " (l.t(Msg::Disabled)) } }
             dl {
-                dt { (l.t("ログインID", "Login ID")) } dd { (r.login) }
-                @if let Some(p) = &r.phone { dt { (l.t("電話番号", "Phone")) } dd { (shown_phone(p)) } }
+                dt { (l.t(Msg::LoginId)) } dd { (r.login) }
+                @if let Some(p) = &r.phone { dt { (l.t(Msg::Phone2)) } dd { (shown_phone(p)) } }
                 @for (k, v) in &r.attributes {
-                    dt { (residents::field_label_ja(k)) } dd { (shown_attribute(l, k, v)) }
+                    dt { (residents::field_label(k).map_or(k.as_str(), |m| l.t(m))) } dd { (shown_attribute(l, k, v)) }
                 }
-                dt { (l.t("残高", "Balance")) } dd { (yen(l, r.balance)) }
-                dt { (l.t("登録日", "Registered")) } dd { (format_date_ja(r.registered_at)) }
+                dt { (l.t(Msg::Balance2)) } dd { (yen(l, r.balance)) }
+                dt { (l.t(Msg::Registered)) } dd { (l.date(r.registered_at)) }
             }
         }
     }

@@ -2,12 +2,13 @@
 //! feed of payments (so goods are never handed over unpaid), taking a payment from a
 //! resident's code (CPM), refunds, and a day's payments as CSV.
 
+use crate::i18n::Msg;
 use maud::{Markup, html};
 use serde_json::json;
 
 use super::{message, render, status_of};
 use crate::domain::program::start_of_day;
-use crate::domain::time::{day_colour, format_date_ja, format_time_seconds, from_unix, parse_date};
+use crate::domain::time::{day_colour, format_time_seconds, from_unix, parse_date};
 use crate::domain::{PaymentKind, Text, Yen};
 use crate::service::money::ledger::{self, PaymentRow};
 use crate::service::money::{idempotency, movement};
@@ -30,8 +31,8 @@ fn line(l: Lang, p: &PaymentRow) -> Markup {
         li data-id=(p.id) {
             a href={ "/shop/payments/" (p.id) } {
                 span.when { (format_time_seconds(p.at)) }
-                span.what { (if p.kind == PaymentKind::Cpm { l.t("コード読取", "Scanned code") } else { l.t("QR支払い", "QR payment") }) }
-                span.delta { (yen(l, p.amount)) @if p.refunded.0 > 0 { small { " (" (l.t("返金 ", "refunded ")) (yen(l, p.refunded)) ")" } } }
+                span.what { (if p.kind == PaymentKind::Cpm { l.t(Msg::ScannedCode) } else { l.t(Msg::QrPayment) }) }
+                span.delta { (yen(l, p.amount)) @if p.refunded.0 > 0 { small { " (" (l.f(Msg::RefundedAmount, &[("amount", &yen(l, p.refunded))])) ")" } } }
             }
         }
     }
@@ -45,23 +46,23 @@ pub fn till(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let total: Yen = payments.iter().map(|p| p.amount - p.refunded).sum();
     let last = payments.first().map(|p| p.id).unwrap_or(0);
     let body = html! {
-        section.figures aria-label=(l.t("本日の売上", "Today's takings")) {
-            div.figure { span.label { (l.t("本日の売上", "Today")) } span.value #takings { (yen(l, total)) } }
-            div.figure { span.label { (l.t("件数", "Payments")) } span.value #count { (payments.len()) } }
+        section.figures aria-label=(l.t(Msg::TodaysTakings)) {
+            div.figure { span.label { (l.t(Msg::Today)) } span.value #takings { (yen(l, total)) } }
+            div.figure { span.label { (l.t(Msg::Payments)) } span.value #count { (payments.len()) } }
         }
         nav.actions {
-            a.button.primary href="/shop/cpm" { (l.t("お客様のコードを読み取る", "Scan a customer's code")) }
-            a.button href={ "/shop/payments.csv?date=" (from_unix(from).format("%Y-%m-%d")) } download { (l.t("本日分をCSVで保存", "Today's CSV")) }
-            a.button href="/shop/history" { (l.t("過去の売上", "Past takings")) }
+            a.button.primary href="/shop/cpm" { (l.t(Msg::ScanACustomersCode)) }
+            a.button href={ "/shop/payments.csv?date=" (from_unix(from).format("%Y-%m-%d")) } download { (l.t(Msg::TodaysCsv)) }
+            a.button href="/shop/history" { (l.t(Msg::PastTakings)) }
         }
-        h2 { (l.t("お支払い(新しい順、自動で更新)", "Payments (newest first, updates by itself)")) }
+        h2 { (l.t(Msg::PaymentsNewestFirstUpdatesBy)) }
         ul.history.feed #feed data-after=(last) aria-live="polite" {
             @for p in &payments { (line(l, p)) }
         }
-        p.small { (l.t("新しいお支払いは2秒以内に上に表示されます。", "New payments appear at the top within two seconds.")) }
+        p.small { (l.t(Msg::NewPaymentsAppearAtThe)) }
         script src="/assets/till.js" {}
     };
-    Ok(render(ctx, 200, l.t("レジ", "Till"), body))
+    Ok(render(ctx, 200, l.t(Msg::Till), body))
 }
 
 /// Polled by the till page: payments after `after`.
@@ -81,12 +82,8 @@ pub fn feed(ctx: &mut Ctx) -> Result<Reply, WebError> {
 
 pub fn payment(ctx: &mut Ctx) -> Result<Reply, WebError> {
     // After a refund (Post/Redirect/Get): says so; the figures below are the stored ones.
-    let done = (ctx.query_get("refunded") == Some("1")).then(|| {
-        ctx.lang.t(
-            "返金しました。返金済みの金額をご確認ください。",
-            "Refunded. Check the refunded amount below.",
-        )
-    });
+    let done = (ctx.query_get("refunded") == Some("1"))
+        .then(|| ctx.lang.t(Msg::RefundedCheckTheRefundedAmount));
     payment_page(ctx, 200, None, done)
 }
 
@@ -110,9 +107,9 @@ fn payment_page(
         @if let Some(d) = done { (notice(d)) }
         @if let Some(e) = error { (alert(e)) }
         dl.confirm {
-            dt { (l.t("日時", "When")) } dd { (format_date_ja(p.at)) " " (format_time_seconds(p.at)) }
-            dt { (l.t("金額", "Amount")) } dd.num { (yen(l, p.amount)) }
-            dt { (l.t("返金済み", "Refunded")) } dd.num { (yen(l, p.refunded)) }
+            dt { (l.t(Msg::When)) } dd { (l.date(p.at)) " " (format_time_seconds(p.at)) }
+            dt { (l.t(Msg::Amount3)) } dd.num { (yen(l, p.amount)) }
+            dt { (l.t(Msg::Refunded3)) } dd.num { (yen(l, p.refunded)) }
             @for (program, y) in &breakdown { dt { (program) } dd.num { (yen(l, *y)) } }
         }
         @if let (true, Some(why), None) = (open.0 > 0, &frozen, error) {
@@ -120,23 +117,23 @@ fn payment_page(
         }
         @if open.0 > 0 && frozen.is_none() {
             form.card method="post" action={ "/shop/payments/" (p.id) "/refund" } {
-                h2 { (l.t("返金する", "Refund")) }
+                h2 { (l.t(Msg::Refund)) }
                 (csrf_field(&ctx.csrf_token()))
                 input type="hidden" name="key" value=(crypto::random_token());
                 // What was still refundable when this form was shown: a form sent again
                 // after Back, once that changed, is refused instead of refunding twice.
                 input type="hidden" name="open" value=(open.0);
                 div.field {
-                    label for="f-amount" { (l.t("返金額(円)", "Amount (yen)")) }
-                    small #f-amount-hint { (l.t("全額返金は ", "Full refund: ")) (yen(l, open)) }
+                    label for="f-amount" { (l.t(Msg::AmountYen)) }
+                    small #f-amount-hint { (l.t(Msg::FullRefund)) (yen(l, open)) }
                     input #f-amount.amount name="amount" type="text" inputmode="numeric" value=(open.0) required aria-describedby="f-amount-hint";
                 }
-                button.primary type="submit" { (l.t("返金する", "Refund")) }
+                button.primary type="submit" { (l.t(Msg::Refund)) }
             }
         }
-        p { a href="/shop/till" { (l.t("レジへ戻る", "Back to the till")) } }
+        p { a href="/shop/till" { (l.t(Msg::BackToTheTill)) } }
     };
-    Ok(render(ctx, status, l.t("お支払いの詳細", "Payment"), body))
+    Ok(render(ctx, status, l.t(Msg::Payment), body))
 }
 
 pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -144,15 +141,7 @@ pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let payment_id = ctx.param_id(0)?;
     let form = ctx.form();
     let Some(amount) = Yen::parse_typed(field(&form, "amount").unwrap_or("")) else {
-        return payment_page(
-            ctx,
-            400,
-            Some(l.t(
-                "返金額を数字で入力してください",
-                "Type the amount in digits",
-            )),
-            None,
-        );
+        return payment_page(ctx, 400, Some(l.t(Msg::TypeTheAmountInDigits2)), None);
     };
     let key = field(&form, "key").unwrap_or("").to_owned();
     let who = ctx.who()?.clone();
@@ -162,15 +151,7 @@ pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let open_now = now.payment.amount - now.payment.refunded;
     let replay = idempotency::answered(ctx.app, &who.idempotency_scope(), &key)?.is_some();
     if !replay && seen.is_some_and(|s| s != open_now.0) {
-        return payment_page(
-            ctx,
-            409,
-            Some(l.t(
-                "この画面を開いた後に返金がありました。返金済みの金額を確かめてから、もう一度入力してください。",
-                "This payment was refunded after this page was opened. Check the refunded amount and enter the refund again.",
-            )),
-            None,
-        );
+        return payment_page(ctx, 409, Some(l.t(Msg::ThisPaymentWasRefundedAfter)), None);
     }
     let result = movement::run(
         &ctx.shared,
@@ -209,34 +190,29 @@ fn cpm_page(
         @if let Some(e) = error { (alert(e)) }
         div.scanner hidden data-fill="f-code" {
             video #scan-video hidden playsinline muted {}
-            p.small { (l.t("お客様のコードをカメラに写すか、写真を選んでください", "Show the customer's code to the camera, or choose a photo of it")) }
+            p.small { (l.t(Msg::ShowTheCustomersCodeTo)) }
             div.field {
-                label for="scan-photo" { (l.t("写真から読み取る", "Read from a photo")) }
+                label for="scan-photo" { (l.t(Msg::ReadFromAPhoto)) }
                 input #scan-photo type="file" accept="image/*" capture="environment";
             }
-            p.small.unreadable-note { (l.t("読み取れませんでした。もう一度写すか、コードを入力してください。", "Could not read it; try again or type the code.")) }
+            p.small.unreadable-note { (l.t(Msg::CouldNotReadItTry)) }
         }
         form.card method="post" action="/shop/cpm" {
             (csrf_field(&ctx.csrf_token()))
             input type="hidden" name="key" value=(crypto::random_token());
             div.field {
-                label for="f-code" { (l.t("お客様のコード", "Customer's code")) }
+                label for="f-code" { (l.t(Msg::CustomersCode)) }
                 input #f-code name="code" type="text" autocomplete="off" autocapitalize="characters" required value=(code);
             }
             (pay::amount_field(l, amount))
-            button.primary type="submit" { (l.t("支払いを受ける", "Take the payment")) }
+            button.primary type="submit" { (l.t(Msg::TakeThePayment)) }
         }
-        p { a href="/shop/till" { (l.t("レジへ戻る", "Back to the till")) } }
+        p { a href="/shop/till" { (l.t(Msg::BackToTheTill)) } }
         script src="/assets/keypad.js" {}
         script src="/assets/jsQR.js" {}
         script src="/assets/scan.js" {}
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t("コードで支払いを受ける", "Take a payment by code"),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::TakeAPaymentByCode), body))
 }
 
 pub fn cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -248,7 +224,7 @@ pub fn cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
         return cpm_page(
             ctx,
             400,
-            Some(l.t("金額を数字で入力してください", "Type the amount in digits")),
+            Some(l.t(Msg::TypeTheAmountInDigits3)),
             &code,
             &typed,
         );
@@ -281,7 +257,7 @@ pub fn cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
             let c = Completion {
                 store: v["store"].as_str().unwrap_or_default().to_owned(),
                 amount,
-                date: format_date_ja(at),
+                date: l.date(at),
                 time: format_time_seconds(at),
                 colour: day_colour(ctx.app.now()),
                 breakdown: vec![],
@@ -289,22 +265,14 @@ pub fn cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
             };
             let body = html! {
                 (pay::completion(l, &c))
-                p { a.button.primary href="/shop/cpm" { (l.t("次のお客様", "Next customer")) } }
-                p { a href="/shop/till" { (l.t("レジへ戻る", "Back to the till")) } }
+                p { a.button.primary href="/shop/cpm" { (l.t(Msg::NextCustomer)) } }
+                p { a href="/shop/till" { (l.t(Msg::BackToTheTill)) } }
             };
-            Ok(render(
-                ctx,
-                201,
-                l.t("お支払いを受けました", "Payment taken"),
-                body,
-            ))
+            Ok(render(ctx, 201, l.t(Msg::PaymentTaken), body))
         }
-        Err(ServiceError::IdempotencyConflict) => {
-            Err(WebError::Service(ServiceError::Conflict(Text::new(
-                "this form was already used for another payment",
-                "この画面は別のお支払いで使用済みです。もう一度読み取ってください。",
-            ))))
-        }
+        Err(ServiceError::IdempotencyConflict) => Err(WebError::Service(ServiceError::Conflict(
+            Text::new(Msg::ThisFormWasAlreadyUsed),
+        ))),
         Err(e) if status_of(&e) < 500 => cpm_page(
             ctx,
             status_of(&e),
@@ -344,11 +312,11 @@ pub fn payments_csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
         })
         .collect();
     let header = [
-        l.t("番号", "No."),
-        l.t("日時", "When"),
-        l.t("方式", "Kind"),
-        l.t("金額(円)", "Amount"),
-        l.t("返金(円)", "Refunded"),
+        l.t(Msg::No),
+        l.t(Msg::When),
+        l.t(Msg::Kind),
+        l.t(Msg::Amount4),
+        l.t(Msg::Refunded4),
     ];
     Ok(Reply::csv(
         &format!("payments-{}.csv", day.format("%Y-%m-%d")),
@@ -371,15 +339,15 @@ pub fn history(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let body = html! {
         form.card.search method="get" action="/shop/history" {
             div.field {
-                label for="f-date" { (l.t("日付", "Date")) }
+                label for="f-date" { (l.t(Msg::Date)) }
                 input #f-date type="date" name="date" value=(date);
             }
-            button.primary type="submit" { (l.t("表示する", "Show")) }
+            button.primary type="submit" { (l.t(Msg::Show)) }
         }
-        p.lead { (format_date_ja(from)) " " (l.t("売上 ", "takings ")) strong { (yen(l, total)) } " (" (payments.len()) (l.t("件", "")) ")" }
+        p.lead { (crate::web::views::fill(l, Msg::TakingsLine, &[("date", html! { (l.date(from)) }), ("total", html! { strong { (yen(l, total)) } }), ("count", html! { (payments.len()) })])) }
         ul.history.feed { @for p in &payments { (line(l, p)) } }
-        p { a.button href={ "/shop/payments.csv?date=" (date) } download { (l.t("この日のCSVを保存", "CSV of this day")) } }
-        p { a href="/shop/till" { (l.t("レジへ戻る", "Back to the till")) } }
+        p { a.button href={ "/shop/payments.csv?date=" (date) } download { (l.t(Msg::CsvOfThisDay)) } }
+        p { a href="/shop/till" { (l.t(Msg::BackToTheTill)) } }
     };
-    Ok(render(ctx, 200, l.t("売上の履歴", "Past takings"), body))
+    Ok(render(ctx, 200, l.t(Msg::PastTakings2), body))
 }

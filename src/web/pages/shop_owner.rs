@@ -1,6 +1,7 @@
 //! The store owner's pages: the store's logins (staff), its profile and photo, and
 //! the requests to change the profile or leave the scheme.
 
+use crate::i18n::Msg;
 use maud::html;
 
 use super::{answer_form, message, render, status_of};
@@ -26,33 +27,33 @@ fn staff_page(
     let body = html! {
         @if let Some((login, otp)) = &created {
             div.notice role="status" {
-                p { (l.t("スタッフのログインを作成しました。仮パスワードを本人に伝えてください(再表示できません)。", "The staff login was created. Give them this one-time password (not shown again).")) }
-                dl { dt { (l.t("ログインID", "Login ID")) } dd { code { (login) } } dt { (l.t("仮パスワード", "One-time password")) } dd { code.secret { (otp) } } }
+                p { (l.t(Msg::TheStaffLoginWasCreated)) }
+                dl { dt { (l.t(Msg::LoginId)) } dd { code { (login) } } dt { (l.t(Msg::OneTimePassword)) } dd { code.secret { (otp) } } }
             }
         }
         @if let Some(e) = error { (alert(e)) }
         form.card method="post" action="/shop/staff" {
-            h2 { (l.t("スタッフを追加", "Add staff")) }
+            h2 { (l.t(Msg::AddStaff)) }
             (csrf_field(&csrf))
-            (crate::web::views::Field::new(l.t("ログインID", "Login ID"), "login").required(true).hint(l.t("半角英数字 3〜64文字", "3 to 64 letters or digits")).render(l))
-            button.primary type="submit" { (l.t("作成する", "Create")) }
+            (crate::web::views::Field::new(l.t(Msg::LoginId), "login").required(true).hint(l.t(Msg::N3To64LettersOr)).render(l))
+            button.primary type="submit" { (l.t(Msg::Create)) }
         }
         ul.notice-admin {
             @for (login, owner, active, id) in &list {
                 li.card {
                     strong { (login) } " "
-                    small { (if *owner { l.t("責任者", "owner") } else { l.t("スタッフ", "staff") }) " · " (if *active { l.t("利用中", "active") } else { l.t("停止", "stopped") }) }
+                    small { (if *owner { l.t(Msg::Owner) } else { l.t(Msg::Staff) }) " · " (if *active { l.t(Msg::Active) } else { l.t(Msg::Stopped) }) }
                     @if !*owner && *active {
                         form method="post" action={ "/shop/staff/" (id) "/remove" } {
                             (csrf_field(&csrf))
-                            button type="submit" { (l.t("ログインを停止", "Stop this login")) }
+                            button type="submit" { (l.t(Msg::StopThisLogin)) }
                         }
                     }
                 }
             }
         }
     };
-    Ok(render(ctx, status, l.t("スタッフの管理", "Staff"), body))
+    Ok(render(ctx, status, l.t(Msg::Staff2), body))
 }
 
 pub fn add_staff(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -111,8 +112,8 @@ fn profile_page(
             ul.notice-list {
                 @for r in &requests {
                     li {
-                        (if r.kind == "update" { l.t("掲載内容の変更", "Profile change") } else { l.t("登録の抹消", "Removal") }) " — "
-                        strong { (match r.status.as_str() { "pending" => l.t("審査中", "pending"), "approved" => l.t("承認", "approved"), _ => l.t("不承認", "rejected") }) }
+                        (if r.kind == "update" { l.t(Msg::ProfileChange) } else { l.t(Msg::Removal) }) " — "
+                        strong { (match r.status.as_str() { "pending" => l.t(Msg::Pending), "approved" => l.t(Msg::Approved), _ => l.t(Msg::Rejected) }) }
                         @if let Some(reason) = &r.reason { small { (reason) } }
                     }
                 }
@@ -120,48 +121,43 @@ fn profile_page(
         }
         @if owner {
             form.card method="post" action="/shop/photo" enctype="multipart/form-data" {
-                h2 { (l.t("お店の写真", "Store photo")) }
+                h2 { (l.t(Msg::StorePhoto)) }
                 @if let Some(src) = super::directory::photo_url(&s) {
-                    p { img.store-photo src=(src) alt=(l.t("いまの写真", "The current photo")); }
+                    p { img.store-photo src=(src) alt=(l.t(Msg::TheCurrentPhoto)); }
                 }
-                p.small { (l.t("お店の一覧に表示されます(PNGまたはJPEG、800KBまで)。責任者のログインで登録できます。", "Shown in the store directory (PNG or JPEG, up to 800 KB). The owner's login can set it.")) }
+                p.small { (l.t(Msg::ShownInTheStoreDirectory)) }
                 (csrf_field(&csrf))
                 div.field {
-                    label for="f-photo" { (l.t("写真を選ぶ", "Choose a photo")) }
+                    label for="f-photo" { (l.t(Msg::ChooseAPhoto)) }
                     input #f-photo type="file" name="photo" accept="image/png,image/jpeg" required;
                 }
-                button type="submit" { (l.t("写真を登録する", "Upload the photo")) }
+                button type="submit" { (l.t(Msg::UploadThePhoto)) }
             }
             form.card method="post" action="/shop/profile" {
-                p { (l.t("変更は事務局の確認後に反映されます。", "Changes show once the secretariat has checked them.")) }
+                p { (l.t(Msg::ChangesShowOnceTheSecretariat)) }
                 (csrf_field(&csrf))
                 (super::store_form::store_fields(l, &values))
-                button.primary type="submit" { (l.t("変更を申請する", "Ask for the change")) }
+                button.primary type="submit" { (l.t(Msg::AskForTheChange)) }
             }
             form.card method="post" action="/shop/removal" {
-                h2 { (l.t("加盟店をやめる", "Leave the scheme")) }
+                h2 { (l.t(Msg::LeaveTheScheme)) }
                 (csrf_field(&csrf))
                 div.field {
-                    label for="f-note" { (l.t("理由", "Why")) }
+                    label for="f-note" { (l.t(Msg::Why)) }
                     textarea #f-note name="note" rows="2" required {}
                 }
-                button type="submit" { (l.t("登録の抹消を申請する", "Ask to be removed")) }
+                button type="submit" { (l.t(Msg::AskToBeRemoved)) }
             }
         } @else {
-            (notice(l.t("掲載内容の変更・写真の登録・登録の抹消の申請は、店舗の責任者のログインで行えます。", "Only the store's owner login can ask for profile changes or removal, or set the photo.")))
+            (notice(l.t(Msg::OnlyTheStoresOwnerLogin)))
             dl.confirm {
-                dt { (l.t("店名", "Name")) } dd { (s.name) }
-                dt { (l.t("業種", "Category")) } dd { (s.category) }
-                dt { (l.t("住所", "Address")) } dd { (s.address) }
+                dt { (l.t(Msg::Name3)) } dd { (s.name) }
+                dt { (l.t(Msg::Category)) } dd { (s.category) }
+                dt { (l.t(Msg::Address)) } dd { (s.address) }
             }
         }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t("お店の掲載内容", "Store profile"),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::StoreProfile), body))
 }
 
 pub fn request_update(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -173,12 +169,7 @@ pub fn request_update(ctx: &mut Ctx) -> Result<Reply, WebError> {
         &who,
         super::store_form::profile_from_form(&f),
     ) {
-        Ok(_) => profile_page(
-            ctx,
-            200,
-            None,
-            Some(l.t("変更を申請しました。", "The change was requested.")),
-        ),
+        Ok(_) => profile_page(ctx, 200, None, Some(l.t(Msg::TheChangeWasRequested))),
         Err(e) if status_of(&e) < 500 => {
             profile_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
         }
@@ -194,7 +185,7 @@ pub fn upload_photo(ctx: &mut Ctx) -> Result<Reply, WebError> {
             crate::service::merchants::stores::set_photo(ctx.app, &who, &f.data)
         }
         _ => {
-            let e = l.t("写真を選んでください", "Choose a photo");
+            let e = l.t(Msg::ChooseAPhoto2);
             return profile_page(ctx, 400, Some(e), None);
         }
     };
@@ -203,7 +194,7 @@ pub fn upload_photo(ctx: &mut Ctx) -> Result<Reply, WebError> {
         result,
         profile_page,
         200,
-        l.t("写真を登録しました。", "The photo was uploaded."),
+        l.t(Msg::ThePhotoWasUploaded),
     )
 }
 
@@ -220,6 +211,6 @@ pub fn request_removal(ctx: &mut Ctx) -> Result<Reply, WebError> {
         ),
         profile_page,
         200,
-        l.t("登録の抹消を申請しました。", "Removal was requested."),
+        l.t(Msg::RemovalWasRequested),
     )
 }

@@ -2,6 +2,7 @@
 //! owner's profile form), the profile they give, and the values that refill them. The
 //! one place a profile field meets the pages.
 
+use crate::i18n::Msg;
 use maud::{Markup, html};
 
 use crate::domain::store::split_keywords;
@@ -26,28 +27,28 @@ pub fn store_fields(l: Lang, values: &[(String, String)]) -> Markup {
     let v = |n: &str| field(values, n).unwrap_or("").to_owned();
     let checked = |n: &str, val: &str| values.iter().any(|(k, x)| k == n && x == val);
     html! {
-            (Field::new(l.t("店名", "Store name"), "name").value(&v("name")).required(true).render(l))
-            (Field::new(l.t("店名(カナ)", "Store name in kana"), "name_kana").value(&v("name_kana")).required(true).render(l))
+            (Field::new(l.t(Msg::StoreName), "name").value(&v("name")).required(true).render(l))
+            (Field::new(l.t(Msg::StoreNameInKana), "name_kana").value(&v("name_kana")).required(true).render(l))
             div.field {
-                label for="f-category" { (l.t("業種", "Category")) span.req { (l.t("必須", "required")) } }
+                label for="f-category" { (l.t(Msg::Category)) span.req { (l.t(Msg::Required)) } }
                 select #f-category name="category" required {
-                    option value="" { (l.t("選んでください", "Choose")) }
+                    option value="" { (l.t(Msg::Choose)) }
                     @for c in CATEGORIES { option value=(c) selected[v("category") == *c] { (c) } }
                 }
             }
-            (Field::new(l.t("住所", "Address"), "address").value(&v("address")).required(true).render(l))
-            (Field::new(l.t("電話番号", "Phone"), "phone").kind("tel").value(&v("phone")).render(l))
-            (Field::new(l.t("営業時間", "Opening hours"), "hours").value(&v("hours")).render(l))
-            (Field::new(l.t("定休日", "Closed on"), "holidays").value(&v("holidays")).render(l))
-            (Field::new(l.t("お店のPR", "About your store"), "pr").value(&v("pr")).render(l))
+            (Field::new(l.t(Msg::Address), "address").value(&v("address")).required(true).render(l))
+            (Field::new(l.t(Msg::Phone2), "phone").kind("tel").value(&v("phone")).render(l))
+            (Field::new(l.t(Msg::OpeningHours), "hours").value(&v("hours")).render(l))
+            (Field::new(l.t(Msg::ClosedOn), "holidays").value(&v("holidays")).render(l))
+            (Field::new(l.t(Msg::AboutYourStore), "pr").value(&v("pr")).render(l))
             (Field::new("URL", "url").kind("url").value(&v("url")).render(l))
-            (Field::new(l.t("検索キーワード(読点かカンマ区切り)", "Search keywords (comma separated)"), "keywords").value(&v("keywords")).render(l))
+            (Field::new(l.t(Msg::SearchKeywordsCommaSeparated), "keywords").value(&v("keywords")).render(l))
             fieldset {
-                legend { (l.t("使えるもの", "Accepts")) }
-                label.choice { input type="checkbox" name="accepts" value="money" checked[values.is_empty() || checked("accepts", "money")]; " " (l.t("電子通貨", "Money")) }
-                label.choice { input type="checkbox" name="accepts" value="coupons" checked[checked("accepts", "coupons")]; " " (l.t("電子割引券", "Discount coupons")) }
-                label.choice { input type="checkbox" name="accepts" value="points" checked[checked("accepts", "points")]; " " (l.t("コミュニティポイント", "Community points")) }
-                label.choice { input type="checkbox" name="sells_cards" value="1" checked[checked("sells_cards", "1")]; " " (l.t("カードの販売・チャージを取り扱う", "Sell and charge cards")) }
+                legend { (l.t(Msg::Accepts)) }
+                label.choice { input type="checkbox" name="accepts" value="money" checked[values.is_empty() || checked("accepts", "money")]; " " (l.t(Msg::Money)) }
+                label.choice { input type="checkbox" name="accepts" value="coupons" checked[checked("accepts", "coupons")]; " " (l.t(Msg::DiscountCoupons)) }
+                label.choice { input type="checkbox" name="accepts" value="points" checked[checked("accepts", "points")]; " " (l.t(Msg::CommunityPoints)) }
+                label.choice { input type="checkbox" name="sells_cards" value="1" checked[checked("sells_cards", "1")]; " " (l.t(Msg::SellAndChargeCards)) }
             }
     }
 }

@@ -1,5 +1,6 @@
 //! The secretariat's list of stores, with suspension, removal and reinstatement.
 
+use crate::i18n::Msg;
 use maud::html;
 
 use super::{message, render, status_of};
@@ -13,9 +14,9 @@ use crate::web::views::{Lang, alert, approve_or_reject, csrf_field};
 
 fn status_label(l: Lang, s: StoreStatus) -> &'static str {
     match s {
-        StoreStatus::Active => l.t("営業中", "active"),
-        StoreStatus::Suspended => l.t("利用停止中", "suspended"),
-        StoreStatus::Removed => l.t("登録抹消", "removed"),
+        StoreStatus::Active => l.t(Msg::Active2),
+        StoreStatus::Suspended => l.t(Msg::Suspended),
+        StoreStatus::Removed => l.t(Msg::Removed),
     }
 }
 
@@ -29,7 +30,7 @@ fn page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebError> 
     let csrf = ctx.csrf_token();
     let body = html! {
         @if let Some(e) = error { (alert(e)) }
-        p { a.button href="/office/stores/import" { (l.t("市の一覧から取り込む(Excel/CSV)", "Import the city's list (Excel/CSV)")) } }
+        p { a.button href="/office/stores/import" { (l.t(Msg::ImportTheCitysListExcel)) } }
         ul.notice-admin {
             @for s in &all {
                 @let (id, name, st, reason) = (s.id, &s.name, s.status, &s.reason);
@@ -39,30 +40,30 @@ fn page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebError> 
                     @if s.has_photo {
                         form.inline method="post" action={ "/office/stores/" (id) "/photo/remove" } {
                             (csrf_field(&csrf))
-                            a href={ "/stores/" (id) } { (l.t("写真あり", "Has a photo")) } " "
-                            button.link type="submit" { (l.t("写真を取り下げる", "Take the photo down")) }
+                            a href={ "/stores/" (id) } { (l.t(Msg::HasAPhoto)) } " "
+                            button.link type="submit" { (l.t(Msg::TakeThePhotoDown)) }
                         }
                     }
                     form method="post" action={ "/office/stores/" (id) "/status" } {
                         (csrf_field(&csrf))
                         @if st == StoreStatus::Active {
                             div.field {
-                                label for={ "r-" (id) } { (l.t("停止・抹消の理由", "Reason")) }
+                                label for={ "r-" (id) } { (l.t(Msg::Reason3)) }
                                 input id={ "r-" (id) } name="reason" type="text";
                             }
                             div.actions {
-                                button type="submit" name="status" value=(StoreStatus::Suspended.code()) { (l.t("利用停止", "Suspend")) }
-                                button type="submit" name="status" value=(StoreStatus::Removed.code()) { (l.t("登録抹消", "Remove")) }
+                                button type="submit" name="status" value=(StoreStatus::Suspended.code()) { (l.t(Msg::Suspend)) }
+                                button type="submit" name="status" value=(StoreStatus::Removed.code()) { (l.t(Msg::Remove)) }
                             }
                         } @else {
-                            button type="submit" name="status" value=(StoreStatus::Active.code()) { (l.t("再開する", "Reinstate")) }
+                            button type="submit" name="status" value=(StoreStatus::Active.code()) { (l.t(Msg::Reinstate)) }
                         }
                     }
                 }
             }
         }
     };
-    Ok(render(ctx, status, l.t("加盟店の管理", "Stores"), body))
+    Ok(render(ctx, status, l.t(Msg::Stores3), body))
 }
 
 pub fn set_status(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -106,7 +107,7 @@ fn requests_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, W
         ul.notice-admin {
             @for r in &items {
                 li.card {
-                    strong { "#" (r.store_id) " " (if r.kind == "update" { l.t("掲載内容の変更", "profile change") } else { l.t("登録の抹消", "removal") }) }
+                    strong { "#" (r.store_id) " " (if r.kind == "update" { l.t(Msg::ProfileChange2) } else { l.t(Msg::Removal2) }) }
                     " " small { (r.status) }
                     @if let Some(p) = r.profile.as_deref().and_then(|p| serde_json::from_str::<StoreProfile>(p).ok()) {
                         p.small { (p.name) " / " (p.address) " / " (p.hours.unwrap_or_default()) }
@@ -119,12 +120,7 @@ fn requests_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, W
             }
         }
     };
-    Ok(render(
-        ctx,
-        status,
-        l.t("加盟店からの申請", "Store requests"),
-        body,
-    ))
+    Ok(render(ctx, status, l.t(Msg::StoreRequests), body))
 }
 
 pub fn decide_request(ctx: &mut Ctx) -> Result<Reply, WebError> {

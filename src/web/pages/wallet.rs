@@ -1,13 +1,12 @@
 //! The resident's money pages: balance per program with expiry, and history. The
 //! secretariat's per-program ledger summary.
 
+use crate::i18n::Msg;
 use maud::html;
 
 use super::render;
 use crate::domain::program::{ProgramKind, start_of_day};
-use crate::domain::time::{
-    format_date_ja, format_datetime_en, format_datetime_ja, from_unix, parse_date,
-};
+use crate::domain::time::{format_datetime_en, parse_date};
 use crate::domain::{Code, EntryKind, Payer};
 use crate::service::money::ledger::{self, HistoryFilter};
 use crate::service::money::programs;
@@ -20,17 +19,11 @@ use crate::web::views::money::{self, BalanceView, HistoryLine, LotLine, ProgramL
 /// "until" text of an expiry instant: the last day it can be used (the instant is the
 /// first moment it cannot).
 fn until(l: Lang, expires_at: i64) -> String {
-    match l {
-        Lang::Ja => format!("{}まで", format_date_ja(expires_at - 1)),
-        Lang::En => format!("until {}", from_unix(expires_at - 1).format("%Y-%m-%d")),
-    }
+    l.f(Msg::UntilDate, &[("date", &l.date(expires_at - 1))])
 }
 
 fn when(l: Lang, t: i64) -> String {
-    match l {
-        Lang::Ja => format_datetime_ja(t),
-        Lang::En => format_datetime_en(t),
-    }
+    l.datetime(t)
 }
 
 fn history_lines(
@@ -80,26 +73,55 @@ pub fn home(ctx: &mut Ctx) -> Result<Reply, WebError> {
     };
     let (recent, _) = history_lines(ctx, resident, &HistoryFilter::default(), None, 10)?;
     let news = crate::service::communication::notices::published(ctx.app, 3)?;
+    let simple = ctx.view().simple;
+    let toggle = html! {
+        p.view-toggle {
+            a href={ "/view?simple=" (if simple { "off" } else { "on" }) "&next=/app" } {
+                (l.t(if simple { Msg::SimpleHomeOff } else { Msg::SimpleHomeOn }))
+            }
+        }
+    };
+    if simple {
+        // Balance, pay and history only, for people who want nothing else on the screen.
+        let body = html! {
+            section.balance.simple aria-labelledby="balance-h" {
+                h2 #balance-h { (l.t(Msg::Balance2)) }
+                p.total { (money::yen(l, view.total)) }
+            }
+            nav.actions aria-label=(l.t(Msg::PayAndCharge)) {
+                a.button.primary href="/app/scan" { (l.t(Msg::ScanAStoresCodeTo)) }
+                a.button href="/app/qr" { (l.t(Msg::ShowMyPaymentCode)) }
+            }
+            section aria-labelledby="history-h" {
+                h2 #history-h { (l.t(Msg::RecentActivity)) }
+                (money::history(l, &recent[..recent.len().min(5)]))
+                p { a href="/app/history" { (l.t(Msg::SeeAllActivity)) } }
+            }
+            (toggle)
+        };
+        return Ok(render(ctx, 200, l.t(Msg::MyPage), body));
+    }
     let body = html! {
-        p.lead { (who.display_name) (l.t(" さん、こんにちは。", ", welcome.")) }
+        p.lead { (l.f(Msg::WelcomeName, &[("name", &who.display_name)])) }
         (money::balance(l, &view))
-        nav.actions aria-label=(l.t("お支払いとチャージ", "Pay and charge")) {
-            a.button.primary href="/app/scan" { (l.t("お店のQRコードを読んで支払う", "Scan a store's code to pay")) }
-            a.button href="/app/qr" { (l.t("支払いコードを見せる", "Show my payment code")) }
-            a.button href="/app/charge" { (l.t("チャージする", "Charge")) }
-            a.button href="/stores" { (l.t("使えるお店を探す", "Find stores")) }
+        nav.actions aria-label=(l.t(Msg::PayAndCharge)) {
+            a.button.primary href="/app/scan" { (l.t(Msg::ScanAStoresCodeTo)) }
+            a.button href="/app/qr" { (l.t(Msg::ShowMyPaymentCode)) }
+            a.button href="/app/charge" { (l.t(Msg::Charge3)) }
+            a.button href="/stores" { (l.t(Msg::FindStores)) }
         }
         (super::notices::latest(l, &news))
         section aria-labelledby="history-h" {
-            h2 #history-h { (l.t("最近のご利用", "Recent activity")) }
+            h2 #history-h { (l.t(Msg::RecentActivity)) }
             (money::history(l, &recent))
-            p { a href="/app/history" { (l.t("利用履歴をすべて見る", "See all activity")) } }
+            p { a href="/app/history" { (l.t(Msg::SeeAllActivity)) } }
         }
-        nav.menu aria-label=(l.t("メニュー", "Menu")) {
-            a.button href="/password" { (l.t("パスワードの変更", "Change password")) }
+        nav.menu aria-label=(l.t(Msg::Menu)) {
+            a.button href="/password" { (l.t(Msg::ChangePassword2)) }
         }
+        (toggle)
     };
-    Ok(render(ctx, 200, l.t("マイページ", "My page"), body))
+    Ok(render(ctx, 200, l.t(Msg::MyPage), body))
 }
 
 /// The history filter of the query string: `kind` and `month` (YYYY-MM, JST).
@@ -145,26 +167,26 @@ pub fn history(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let body = html! {
         form.card.search method="get" action="/app/history" {
             div.field {
-                label for="f-kind" { (l.t("種類", "Kind")) }
+                label for="f-kind" { (l.t(Msg::Kind2)) }
                 select #f-kind name="kind" {
-                    option value="" { (l.t("すべて", "All")) }
+                    option value="" { (l.t(Msg::All)) }
                     @for k in EntryKind::ALL { option value=(k.code()) selected[kind == k.code()] { (money::kind_label(l, *k)) } }
                 }
             }
             div.field {
-                label for="f-month" { (l.t("月", "Month")) }
+                label for="f-month" { (l.t(Msg::Month)) }
                 input #f-month type="month" name="month" value=(month);
             }
-            button.primary type="submit" { (l.t("絞り込む", "Filter")) }
+            button.primary type="submit" { (l.t(Msg::Filter)) }
         }
         (money::history(l, &lines))
         @if let Some(n) = next {
-            p { a.button href={ "/app/history?" (query) "&before=" (n) } { (l.t("さらに前の履歴", "Older")) } }
+            p { a.button href={ "/app/history?" (query) "&before=" (n) } { (l.t(Msg::Older)) } }
         }
-        p { a.button href={ "/app/history.csv?" (query) } download { (l.t("CSVでダウンロード", "Download CSV")) } }
-        p { a href="/app" { (l.t("マイページへ戻る", "Back to my page")) } }
+        p { a.button href={ "/app/history.csv?" (query) } download { (l.t(Msg::DownloadCsv)) } }
+        p { a href="/app" { (l.t(Msg::BackToMyPage)) } }
     };
-    Ok(render(ctx, 200, l.t("利用履歴", "Activity"), body))
+    Ok(render(ctx, 200, l.t(Msg::Activity), body))
 }
 
 /// The filtered history as a CSV file (at most 100,000 lines).
@@ -186,11 +208,11 @@ pub fn history_csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
         })
         .collect();
     let header = [
-        l.t("日時", "When"),
-        l.t("種類", "Kind"),
-        l.t("店舗", "Store"),
-        l.t("金額", "Amount"),
-        l.t("単位", "Unit"),
+        l.t(Msg::When),
+        l.t(Msg::Kind2),
+        l.t(Msg::Store2),
+        l.t(Msg::Amount3),
+        l.t(Msg::Unit),
     ];
     Ok(Reply::csv(
         "history.csv",
@@ -210,10 +232,10 @@ pub fn programs_summary(ctx: &mut Ctx) -> Result<Reply, WebError> {
             ProgramLine {
                 name: p.map(|p| p.name.clone()).unwrap_or_else(|| f.code.clone()),
                 kind: match p.map(|p| p.kind) {
-                    Some(ProgramKind::Cash) => l.t("通常チャージ", "cash"),
-                    Some(ProgramKind::Premium) => l.t("プレミアム", "premium"),
-                    Some(ProgramKind::Points) => l.t("地域ポイント", "community points"),
-                    _ => l.t("補助・給付", "subsidy"),
+                    Some(ProgramKind::Cash) => l.t(Msg::Cash),
+                    Some(ProgramKind::Premium) => l.t(Msg::Premium2),
+                    Some(ProgramKind::Points) => l.t(Msg::CommunityPoints2),
+                    _ => l.t(Msg::Subsidy),
                 }
                 .to_owned(),
                 code: f.code,
@@ -227,7 +249,7 @@ pub fn programs_summary(ctx: &mut Ctx) -> Result<Reply, WebError> {
         .collect();
     let body = html! {
         (money::programs(l, &rows))
-        p.asof { small { (when(l, ctx.app.now())) (l.t(" 現在", "")) } }
+        p.asof { small { (l.f(Msg::AsOf, &[("time", &when(l, ctx.app.now()))])) } }
     };
-    Ok(render(ctx, 200, l.t("事業別の状況", "Programs"), body))
+    Ok(render(ctx, 200, l.t(Msg::Programs), body))
 }

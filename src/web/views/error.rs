@@ -1,5 +1,6 @@
 //! The error page: what happened in plain words, and a way back.
 
+use crate::i18n::Msg;
 use maud::{DOCTYPE, Markup, html};
 
 use super::Lang;
@@ -8,25 +9,16 @@ use crate::service::Branding;
 pub fn page(b: &Branding, l: Lang, status: u16, detail: &str) -> Markup {
     let (title, explain) = match status {
         400 | 413 => (
-            l.t("入力内容を確認してください", "Please check what you entered"),
-            l.t("送信された内容を受け付けられませんでした。", "What was sent could not be accepted."),
+            l.t(Msg::PleaseCheckWhatYouEntered),
+            l.t(Msg::WhatWasSentCouldNot),
         ),
-        401 => (l.t("ログインしてください", "Please log in"), l.t("この画面を見るにはログインが必要です。", "You need to log in to see this page.")),
-        403 => (
-            l.t("この操作はできません", "This is not allowed"),
-            l.t(
-                "この画面を開く権限がないか、画面の有効期限が切れました。前の画面に戻り、再読み込みしてからもう一度お試しください。",
-                "You may not open this page, or the page expired. Go back, reload and try again.",
-            ),
-        ),
-        404 => (l.t("ページが見つかりません", "Page not found"), l.t("アドレスをご確認ください。", "Please check the address.")),
-        429 => (
-            l.t("しばらくお待ちください", "Please wait a moment"),
-            l.t("短い時間に操作が続いたため、一時的に受け付けを止めています。15分ほどしてからお試しください。", "Too many attempts in a short time. Please try again in about 15 minutes."),
-        ),
+        401 => (l.t(Msg::PleaseLogIn), l.t(Msg::YouNeedToLogIn)),
+        403 => (l.t(Msg::ThisIsNotAllowed), l.t(Msg::YouMayNotOpenThis)),
+        404 => (l.t(Msg::PageNotFound), l.t(Msg::PleaseCheckTheAddress)),
+        429 => (l.t(Msg::PleaseWaitAMoment), l.t(Msg::TooManyAttemptsInA)),
         _ => (
-            l.t("ただいま処理できません", "Something went wrong"),
-            l.t("時間をおいてもう一度お試しください。続く場合は事務局へお問い合わせください。", "Please try again later. If it keeps happening, contact the secretariat."),
+            l.t(Msg::SomethingWentWrong),
+            l.t(Msg::PleaseTryAgainLaterIf),
         ),
     };
     html! {
@@ -45,7 +37,7 @@ pub fn page(b: &Branding, l: Lang, status: u16, detail: &str) -> Markup {
                     h1 { (title) }
                     p { (explain) }
                     p.detail { small { (detail) } }
-                    p { a.button href="/" { (l.t("トップへ戻る", "Back to the start")) } }
+                    p { a.button href="/" { (l.t(Msg::BackToTheStart)) } }
                 }
             }
         }

@@ -1,41 +1,18 @@
-//! Views: small maud partials fed by view-models. Japanese first, English switchable;
-//! mobile first; every page works without JavaScript.
+//! Views: small maud partials fed by view-models, every sentence from the catalogue
+//! (`crate::i18n`); mobile first; every page works without JavaScript.
 
+use crate::i18n::Msg;
 pub mod error;
 pub mod money;
 pub mod pay;
+
+use std::fmt::Write;
 
 use maud::{DOCTYPE, Markup, html};
 
 use crate::service::Branding;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Ja,
-    En,
-}
-
-impl Lang {
-    /// Japanese unless the visitor chose English.
-    pub fn parse(s: &str) -> Lang {
-        if s == "en" { Lang::En } else { Lang::Ja }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ja => "ja",
-            Lang::En => "en",
-        }
-    }
-
-    /// Picks the text for this language; both are written side by side in the views.
-    pub fn t<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Ja => ja,
-            Lang::En => en,
-        }
-    }
-}
+pub use crate::i18n::Lang;
 
 /// What the frame of every page needs to know.
 pub struct Chrome<'a> {
@@ -50,18 +27,17 @@ pub struct Chrome<'a> {
     pub sandbox: bool,
     /// The maintenance announcement or notice, in the visitor's language.
     pub maintenance: Option<String>,
+    pub view: ViewPrefs,
 }
 
-/// The page frame: header with the city's name, language switch, logout; then `body`.
+/// The page frame: header with the city's name, the page settings (language, text size),
+/// logout; then `body`.
 pub fn page(ch: &Chrome, title: &str, body: Markup) -> Markup {
     let l = ch.lang;
-    let (other, other_label) = match l {
-        Lang::Ja => ("en", "English"),
-        Lang::En => ("ja", "日本語"),
-    };
+    let next = super::request::percent_encode(ch.path);
     html! {
         (DOCTYPE)
-        html lang=(l.code()) {
+        html lang=(l.tag()) class=[ch.view.large_text.then_some("large")] {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -71,12 +47,9 @@ pub fn page(ch: &Chrome, title: &str, body: Markup) -> Markup {
                 link rel="icon" href="/assets/icon.svg" type="image/svg+xml";
             }
             body {
-                a.skip href="#main" { (l.t("本文へ移動", "Skip to content")) }
+                a.skip href="#main" { (l.t(Msg::SkipToContent)) }
                 @if ch.sandbox {
-                    p.sandbox-banner role="note" {
-                        (l.t("テスト環境です。ここでの支払いやチャージは本物のお金ではありません。",
-                             "This is the test environment: payments and charges here are not real money."))
-                    }
+                    p.sandbox-banner role="note" { (l.t(Msg::ThisIsTheTestEnvironment)) }
                 }
                 @if let Some(m) = &ch.maintenance {
                     p.maintenance-banner role="status" { (m) }
@@ -89,13 +62,29 @@ pub fn page(ch: &Chrome, title: &str, body: Markup) -> Markup {
                             span.currency { (ch.branding.currency_name) }
                         }
                     }
-                    nav.tools aria-label=(l.t("ページの設定", "Page settings")) {
-                        a.lang href={ "/lang?to=" (other) "&next=" (super::request::percent_encode(ch.path)) } lang=(other) { (other_label) }
+                    nav.tools aria-label=(l.t(Msg::PageSettings)) {
+                        details.settings {
+                            summary { (globe()) span { (l.t(Msg::LanguageAndTextSize)) } }
+                            div.settings-panel {
+                                ul.langs {
+                                    @for other in Lang::ALL {
+                                        li {
+                                            a href={ "/lang?to=" (other.code()) "&next=" (next) }
+                                                lang=(other.tag()) hreflang=(other.tag())
+                                                aria-current=[(other == l).then_some("true")] { (other.native_name()) }
+                                        }
+                                    }
+                                }
+                                a.text-size href={ "/view?large=" (if ch.view.large_text { "off" } else { "on" }) "&next=" (next) } {
+                                    (l.t(if ch.view.large_text { Msg::TextSizeNormal } else { Msg::TextSizeLarge }))
+                                }
+                            }
+                        }
                         @if let Some(name) = ch.user_name {
                             span.user { (name) }
                             form.inline method="post" action="/logout" {
                                 input type="hidden" name="csrf" value=(ch.csrf);
-                                button.link type="submit" { (l.t("ログアウト", "Log out")) }
+                                button.link type="submit" { (l.t(Msg::LogOut)) }
                             }
                         }
                     }
@@ -110,6 +99,72 @@ pub fn page(ch: &Chrome, title: &str, body: Markup) -> Markup {
             }
         }
     }
+}
+
+/// How a visitor chose to see the pages, remembered in a cookie: larger text, and the
+/// simple resident home (balance, pay, history only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ViewPrefs {
+    pub large_text: bool,
+    pub simple: bool,
+}
+
+impl ViewPrefs {
+    /// From the cookie's value: `large`, `simple` or both, joined by `.`.
+    pub fn parse(s: &str) -> ViewPrefs {
+        let has = |w: &str| s.split('.').any(|x| x == w);
+        ViewPrefs {
+            large_text: has("large"),
+            simple: has("simple"),
+        }
+    }
+
+    pub fn code(self) -> String {
+        let mut parts = vec![];
+        if self.large_text {
+            parts.push("large");
+        }
+        if self.simple {
+            parts.push("simple");
+        }
+        parts.join(".")
+    }
+}
+
+fn globe() -> Markup {
+    html! {
+        svg.globe viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false" {
+            circle cx="12" cy="12" r="10" fill="none" stroke="currentColor" stroke-width="2" {}
+            path d="M2 12h20M12 2c3 3.5 3 16.5 0 20M12 2c-3 3.5-3 16.5 0 20" fill="none" stroke="currentColor" stroke-width="2" {}
+        }
+    }
+}
+
+/// A message with markup in its arguments (an amount in bold, a store's name): the
+/// text is escaped, the arguments are put in as they are rendered.
+pub fn fill(l: Lang, m: Msg, args: &[(&str, Markup)]) -> Markup {
+    let mut text = String::new();
+    let template = l.t_any(m);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let arg = after
+            .find('}')
+            .and_then(|c| args.iter().find(|(n, _)| *n == &after[..c]));
+        maud::Escaper::new(&mut text).write_str(&rest[..open]).ok();
+        match arg {
+            Some((n, v)) => {
+                text.push_str(&v.0);
+                rest = &after[n.len() + 1..];
+            }
+            None => {
+                text.push('{');
+                rest = after;
+            }
+        }
+    }
+    maud::Escaper::new(&mut text).write_str(rest).ok();
+    maud::PreEscaped(text)
 }
 
 /// A message box for errors (role=alert, read out at once) or notices.
@@ -177,7 +232,7 @@ impl<'a> Field<'a> {
             div.field {
                 label for=(id) {
                     (self.label)
-                    @if self.required { span.req { (l.t("必須", "required")) } }
+                    @if self.required { span.req { (l.t(Msg::Required)) } }
                 }
                 @if let Some(h) = self.hint { small #(hint_id) { (h) } }
                 input #(id) type=(self.kind) name=(self.name) value=(self.value)
@@ -199,10 +254,10 @@ pub fn approve_or_reject(l: Lang, action: &str, id: i64, csrf: &str) -> Markup {
     html! {
         form method="post" action=(action) {
             (csrf_field(csrf))
-            div.field { label for={ "r-" (id) } { (l.t("不承認の理由", "Reason to reject")) } input id={ "r-" (id) } name="reason" type="text"; }
+            div.field { label for={ "r-" (id) } { (l.t(Msg::ReasonToReject)) } input id={ "r-" (id) } name="reason" type="text"; }
             div.actions {
-                button.primary type="submit" name="decision" value="approve" { (l.t("承認", "Approve")) }
-                button type="submit" name="decision" value="reject" { (l.t("不承認", "Reject")) }
+                button.primary type="submit" name="decision" value="approve" { (l.t(Msg::Approve)) }
+                button type="submit" name="decision" value="reject" { (l.t(Msg::Reject)) }
             }
         }
     }

@@ -1,9 +1,9 @@
 //! Money partials: a balance, a history list, the programs table.
 
+use crate::i18n::Msg;
 use maud::{Markup, html};
 
 use super::Lang;
-use crate::domain::money::group_thousands;
 use crate::domain::{Amount, EntryKind, Unit, Yen};
 
 /// One slice of a balance as a resident sees it.
@@ -24,52 +24,41 @@ pub struct BalanceView {
     pub lots: Vec<LotLine>,
 }
 
-/// `1,000円` in Japanese, `¥1,000` in English.
+/// An amount of money as the visitor's language writes it.
 pub fn yen(l: Lang, y: Yen) -> String {
-    match l {
-        Lang::Ja => y.ja(),
-        Lang::En => format!(
-            "{}¥{}",
-            if y.0 < 0 { "-" } else { "" },
-            group_thousands(y.0.abs())
-        ),
-    }
+    l.yen(y)
 }
 
 /// A unit's name for a column heading or a CSV cell.
 pub fn unit_name(l: Lang, unit: Unit) -> &'static str {
     match unit {
-        Unit::Yen => l.t("円", "yen"),
-        Unit::Points => l.t("ポイント", "points"),
+        Unit::Yen => l.t(Msg::Yen),
+        Unit::Points => l.t(Msg::Points),
     }
 }
 
-/// An amount in its unit: money as [`yen`], points as `1,000ポイント` / `1,000 pt`.
+/// An amount in its unit, as the visitor's language writes it.
 pub fn amount(l: Lang, unit: Unit, a: Amount) -> String {
-    match (unit, l) {
-        (Unit::Yen, _) => yen(l, a.yen()),
-        (Unit::Points, Lang::Ja) => unit.ja(a),
-        (Unit::Points, Lang::En) => format!("{} pt", group_thousands(a.0)),
-    }
+    l.amount(unit, a)
 }
 
 pub fn balance(l: Lang, b: &BalanceView) -> Markup {
     html! {
         section.balance aria-labelledby="balance-h" {
-            h2 #balance-h { (l.t("残高", "Balance")) }
+            h2 #balance-h { (l.t(Msg::Balance2)) }
             p.total { (yen(l, b.total)) }
             @if b.points > Amount::ZERO || b.lots.iter().any(|x| x.unit == Unit::Points) {
-                p.points { (l.t("ポイント ", "Points ")) (amount(l, Unit::Points, b.points)) }
+                p.points { (l.t(Msg::Points2)) (amount(l, Unit::Points, b.points)) }
             }
             @if b.lots.is_empty() {
-                p { (l.t("まだ残高はありません。", "No balance yet.")) }
+                p { (l.t(Msg::NoBalanceYet)) }
             } @else {
                 ul.lots {
                     @for lot in &b.lots {
                         li {
-                            span.name { (lot.program_name) @if lot.restricted { small.tag { (l.t("使えるお店が限られます", "Selected stores only")) } } }
+                            span.name { (lot.program_name) @if lot.restricted { small.tag { (l.t(Msg::SelectedStoresOnly)) } } }
                             span.amount { (amount(l, lot.unit, lot.amount)) }
-                            span.until { @match &lot.until { Some(u) => (u), None => (l.t("有効期限なし", "No expiry")) } }
+                            span.until { @match &lot.until { Some(u) => (u), None => (l.t(Msg::NoExpiry)) } }
                         }
                     }
                 }
@@ -90,7 +79,7 @@ pub struct HistoryLine {
 pub fn history(l: Lang, lines: &[HistoryLine]) -> Markup {
     html! {
         @if lines.is_empty() {
-            p { (l.t("まだ利用履歴はありません。", "Nothing here yet.")) }
+            p { (l.t(Msg::NothingHereYet)) }
         } @else {
             ul.history {
                 @for h in lines {
@@ -109,15 +98,15 @@ pub fn history(l: Lang, lines: &[HistoryLine]) -> Markup {
 
 /// The name of an entry kind as residents read it.
 pub fn kind_label(l: Lang, kind: EntryKind) -> String {
-    let (ja, en) = match kind {
-        EntryKind::Charge => ("チャージ", "Charge"),
-        EntryKind::Grant => ("付与", "Grant"),
-        EntryKind::Payment => ("お支払い", "Payment"),
-        EntryKind::Refund => ("返金", "Refund"),
-        EntryKind::Expiry => ("有効期限切れ", "Expired"),
-        EntryKind::Tax => ("市税の納付", "City tax"),
+    let msg = match kind {
+        EntryKind::Charge => Msg::EntryCharge,
+        EntryKind::Grant => Msg::EntryGrant,
+        EntryKind::Payment => Msg::EntryPayment,
+        EntryKind::Refund => Msg::EntryRefund,
+        EntryKind::Expiry => Msg::EntryExpiry,
+        EntryKind::Tax => Msg::EntryTax,
     };
-    l.t(ja, en).to_owned()
+    l.t(msg).to_owned()
 }
 
 pub struct ProgramLine {
@@ -134,16 +123,16 @@ pub struct ProgramLine {
 /// One card per program (readable on a phone): issued = outstanding + redeemed + expired.
 pub fn programs(l: Lang, rows: &[ProgramLine]) -> Markup {
     html! {
-        p { (l.t("発行額 = 未使用残高 + 利用額 + 失効額 です。", "Issued = outstanding + redeemed + expired.")) }
+        p { (l.t(Msg::IssuedOutstandingRedeemedExpired)) }
         @for r in rows {
             section.card.program aria-labelledby={ "p-" (r.code) } {
                 h2 #{ "p-" (r.code) } { (r.name) }
                 p.meta { small { (r.code) " · " (r.kind) } }
                 dl.figures-list {
-                    dt { (l.t("発行額", "Issued")) } dd.num { (amount(l, r.unit, r.issued)) }
-                    dt { (l.t("未使用残高", "Outstanding")) } dd.num { (amount(l, r.unit, r.outstanding)) }
-                    dt { (l.t("利用額", "Redeemed")) } dd.num { (amount(l, r.unit, r.redeemed)) }
-                    dt { (l.t("失効額", "Expired")) } dd.num { (amount(l, r.unit, r.expired)) }
+                    dt { (l.t(Msg::Issued)) } dd.num { (amount(l, r.unit, r.issued)) }
+                    dt { (l.t(Msg::Outstanding)) } dd.num { (amount(l, r.unit, r.outstanding)) }
+                    dt { (l.t(Msg::Redeemed)) } dd.num { (amount(l, r.unit, r.redeemed)) }
+                    dt { (l.t(Msg::Expired)) } dd.num { (amount(l, r.unit, r.expired)) }
                 }
             }
         }

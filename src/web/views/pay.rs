@@ -1,5 +1,6 @@
 //! Partials of paying: QR codes as inline SVG, the amount keypad, the completion screen.
 
+use crate::i18n::Msg;
 use maud::{Markup, PreEscaped, html};
 use qrcodegen::{QrCode, QrCodeEcc};
 
@@ -35,16 +36,16 @@ pub fn qr_svg(text: &str, label: &str) -> Markup {
 pub fn amount_field(l: Lang, value: &str) -> Markup {
     html! {
         div.field.amount-field {
-            label for="f-amount" { (l.t("お支払い金額(円)", "Amount (yen)")) }
+            label for="f-amount" { (l.t(Msg::AmountYen2)) }
             input #f-amount.amount name="amount" type="text" inputmode="numeric" pattern="[0-9,０-９]*"
                 autocomplete="off" required value=(value) aria-describedby="f-amount-hint";
-            small #f-amount-hint { (l.t("数字で入力してください。例: 1280", "Digits only, e.g. 1280")) }
+            small #f-amount-hint { (l.t(Msg::DigitsOnlyEG1280)) }
         }
         div.keypad data-keypad="f-amount" hidden {
             @for k in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "00", "0"] {
                 button type="button" data-key=(k) { (k) }
             }
-            button type="button" data-key="back" aria-label=(l.t("1文字消す", "Delete one digit")) { "⌫" }
+            button type="button" data-key="back" aria-label=(l.t(Msg::DeleteOneDigit)) { "⌫" }
         }
     }
 }
@@ -63,12 +64,16 @@ pub struct Completion {
 
 /// The colour names the clerk compares with the store's own screen.
 pub fn colour_name(l: Lang, i: usize) -> &'static str {
-    const JA: [&str; 7] = ["赤", "橙", "黄", "緑", "青", "紫", "桃"];
-    const EN: [&str; 7] = ["red", "orange", "yellow", "green", "blue", "purple", "pink"];
-    match l {
-        Lang::Ja => JA[i % 7],
-        Lang::En => EN[i % 7],
-    }
+    const COLOURS: [Msg; 7] = [
+        Msg::ColourRed,
+        Msg::ColourOrange,
+        Msg::ColourYellow,
+        Msg::ColourGreen,
+        Msg::ColourBlue,
+        Msg::ColourPurple,
+        Msg::ColourPink,
+    ];
+    l.t(COLOURS[i % 7])
 }
 
 /// The screen shown to the clerk: live animation, today's colour, time to the second.
@@ -76,16 +81,16 @@ pub fn completion(l: Lang, c: &Completion) -> Markup {
     html! {
         section class={ "done day-" (c.colour) } role="status" aria-live="polite" {
             div.pulse aria-hidden="true" { span {} span {} span {} }
-            p.ok { (l.t("お支払いが完了しました", "Payment complete")) }
+            p.ok { (l.t(Msg::PaymentComplete)) }
             p.store { (c.store) }
             p.amount { (yen(l, c.amount)) }
             p.when { span.date { (c.date) } " " span.time { (c.time) } }
-            p.daymark { (l.t("本日の色: ", "Today's colour: ")) (colour_name(l, c.colour)) }
+            p.daymark { (l.t(Msg::TodaysColour)) (colour_name(l, c.colour)) }
         }
         @if !c.breakdown.is_empty() {
             dl.breakdown {
                 @for (p, y) in &c.breakdown { dt { (p) } dd.num { (yen(l, *y)) } }
-                @if let Some(b) = c.balance_after { dt { (l.t("お支払い後の残高", "Balance after")) } dd.num { (yen(l, b)) } }
+                @if let Some(b) = c.balance_after { dt { (l.t(Msg::BalanceAfter2)) } dd.num { (yen(l, b)) } }
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The ledger's charges (see the parent module).
 
 use super::*;
+use crate::i18n::Msg;
 
 // --- charges ----------------------------------------------------------------------
 
@@ -39,60 +40,39 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
         _ => false,
     };
     if !allowed {
-        return Err(ServiceError::Forbidden(Text::new(
-            format!(
-                "the {} role may not charge this wallet with {}",
-                who.role,
-                rq.method.code()
-            ),
-            "この方法ではチャージできません",
-        )));
+        return Err(ServiceError::Forbidden(Text::new(Msg::CannotChargeThisWay)));
     }
     if rq.method.needs_provider() && app.provider.is_none() {
         return Err(provider::unavailable());
     }
     if rq.method == Method::Admin && who.role != Role::Admin {
-        return Err(ServiceError::Forbidden(Text::new(
-            "only an admin may use method admin",
-            "管理者のみ使える方法です",
-        )));
+        return Err(ServiceError::Forbidden(Text::new(Msg::OnlyAnAdminMayUse)));
     }
     let program = programs::get(app, rq.program.as_deref().unwrap_or("cash"))?;
     if matches!(program.kind, ProgramKind::Subsidy | ProgramKind::Points) {
         return Err(invalid(
-            format!(
-                "{} is a {} program: it is granted, not charged",
-                program.code,
-                program.kind.code()
-            ),
-            format!("{}は付与のみの事業です", program.name),
+            Text::new(Msg::ProgramIsGrantedOnly).with("program", &program.name),
         ));
     }
     if rq.amount.0 % program.charge_unit.0 != 0 {
         return Err(invalid(
-            format!(
-                "charges to {} are in units of {} yen",
-                program.code, program.charge_unit.0
-            ),
-            format!("{}単位でチャージしてください", program.charge_unit.ja()),
+            Text::new(Msg::ChargeUnit)
+                .with("program", &program.name)
+                .with_yen("unit", program.charge_unit),
         ));
     }
     let now = app.now();
     if let Some(e) = rq.expires_at
         && e <= now
     {
-        return Err(invalid(
-            "expires_at is already past",
-            "有効期限が過去の日時です",
-        ));
+        return Err(invalid(Msg::ExpiresAtIsAlreadyPast));
     }
     if program.expiry.for_issue(now).is_some_and(|e| e <= now)
         || program.usable_until.is_some_and(|u| u <= now)
     {
-        return Err(ServiceError::Expired(Text::new(
-            format!("{} has ended", program.code),
-            format!("{}は終了しました", program.name),
-        )));
+        return Err(ServiceError::Expired(
+            Text::new(Msg::ProgramHasEnded).with("program", &program.name),
+        ));
     }
     Ok(program)
 }

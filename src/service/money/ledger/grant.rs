@@ -1,6 +1,7 @@
 //! The ledger's grants (see the parent module).
 
 use super::*;
+use crate::i18n::{Msg, Text};
 
 // --- grants -----------------------------------------------------------------------
 
@@ -33,30 +34,20 @@ pub fn grant(
     let now = app.now();
     let program = programs::get(app, &rq.program)?;
     if program.kind == ProgramKind::Cash {
-        return Err(invalid(
-            "cash is charged, not granted; grant a premium or subsidy program",
-            "通常チャージの事業は付与できません",
-        ));
+        return Err(invalid(Msg::CashIsChargedNotGranted));
     }
     if rq.amount <= Amount::ZERO || rq.amount > Amount::from(Yen::MAX_PER_REQUEST) {
-        return Err(invalid(
-            "amount must be a positive whole number",
-            "金額は1以上の整数で指定してください",
-        ));
+        return Err(invalid(Msg::AmountMustBeAPositive));
     }
     if rq.recipients.is_empty() || rq.recipients.len() > MAX_RECIPIENTS {
         return Err(invalid(
-            format!("name 1 to {MAX_RECIPIENTS} recipients"),
-            "付与先を1人以上指定してください",
+            Text::new(Msg::RecipientsCount).with("max", MAX_RECIPIENTS),
         ));
     }
     let mut seen = std::collections::HashSet::new();
     if let Some(dup) = rq.recipients.iter().find(|p| !seen.insert(**p)) {
         let n = dup.id();
-        return Err(invalid(
-            format!("recipient {n} is named twice"),
-            format!("付与先{n}が重複しています"),
-        ));
+        return Err(invalid(Text::new(Msg::RecipientIsNamedTwice).with("n", n)));
     }
     let mut wallets = Vec::with_capacity(rq.recipients.len());
     for p in &rq.recipients {

@@ -2,6 +2,7 @@
 //! expiry, balances and history. Each runs inside the caller's write transaction and
 //! records one balanced, hash-chained journal entry per wallet it touches.
 
+use crate::i18n::Msg;
 use std::sync::Arc;
 
 use rusqlite::{Connection, Transaction};
@@ -164,29 +165,21 @@ pub fn holder_wallet(tx: &Connection, holder: Payer, now: i64) -> Result<WalletI
 pub fn check_holder(c: &Connection, holder: Payer) -> Result<()> {
     match holder {
         Payer::Resident(id) => resident(c, id).map(|_| ()),
-        Payer::Card(id) => Err(not_found(
-            format!("no card {id}"),
-            format!("カード{id}は見つかりません"),
-        )),
+        Payer::Card(id) => Err(not_found(Text::new(Msg::NoCard).with("id", id))),
     }
 }
 
 /// The wallet of the resident acting, if any value ever reached it.
 pub fn own_wallet(c: &Connection, who: &Principal) -> Result<Option<WalletId>> {
     require(who, &[Role::Resident])?;
-    let id = who
-        .user_id
-        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
+    let id = who.user_id.ok_or_else(|| not_found(Msg::NoResident))?;
     Ok(db::wallet_of(c, Payer::Resident(id))?)
 }
 
 fn resident(c: &Connection, id: i64) -> Result<()> {
     match users::user_by_id(c, id)? {
         Some(u) if u.role == Role::Resident && !u.disabled => Ok(()),
-        _ => Err(not_found(
-            format!("no resident {id}"),
-            format!("利用者{id}は見つかりません"),
-        )),
+        _ => Err(not_found(Text::new(Msg::NoResident2).with("id", id))),
     }
 }
 
@@ -210,21 +203,12 @@ fn check_cap(p: &Program, received: Amount, adding: Amount) -> Result<()> {
     if let Some(cap) = p.per_person_cap
         && received + adding > cap
     {
-        return Err(ServiceError::LimitExceeded(Text::new(
-            format!(
-                "{} allows at most {} {} per person ({} received)",
-                p.code,
-                cap.0,
-                p.unit().code(),
-                received.0
-            ),
-            format!(
-                "{}は1人あたり{}までです(受取済み{})",
-                p.name,
-                p.unit().ja(cap),
-                p.unit().ja(received)
-            ),
-        )));
+        return Err(ServiceError::LimitExceeded(
+            Text::new(Msg::PerPersonCap)
+                .with("program", &p.name)
+                .with_amount("cap", p.unit(), cap)
+                .with_amount("received", p.unit(), received),
+        ));
     }
     Ok(())
 }
@@ -239,8 +223,5 @@ fn budget_left(tx: &Connection, p: &Program) -> Result<Option<Amount>> {
 }
 
 fn exhausted(p: &Program) -> ServiceError {
-    ServiceError::BudgetExhausted(Text::new(
-        format!("the budget of {} is used up", p.code),
-        format!("{}の予算の上限に達しました", p.name),
-    ))
+    ServiceError::BudgetExhausted(Text::new(Msg::BudgetUsedUp).with("program", &p.name))
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::domain::StoreStatus::{Active, Suspended};
+use crate::i18n::Msg;
 
 // --- payments ---------------------------------------------------------------------
 
@@ -18,14 +19,10 @@ pub struct PaymentOutcome {
 pub(super) fn store_for_payment(s: Option<stores::StoreRow>) -> Result<stores::StoreRow> {
     match s {
         Some(s) if s.status == Active && s.accepts.iter().any(|m| m == "money") => Ok(s),
-        Some(s) if s.status == Active => Err(ServiceError::RuleViolation(Text::new(
-            format!("{} does not accept money payments", s.name),
-            format!("{}ではこの支払いはご利用になれません", s.name),
-        ))),
-        _ => Err(not_found(
-            "no such store (check the QR code)",
-            "加盟店が見つかりません(QRコードをご確認ください)",
+        Some(s) if s.status == Active => Err(ServiceError::RuleViolation(
+            Text::new(Msg::StoreDoesNotAcceptMoney).with("store", &s.name),
         )),
+        _ => Err(not_found(Msg::NoSuchStoreCheckThe)),
     }
 }
 
@@ -34,12 +31,10 @@ pub fn store_moves_value(s: Option<stores::StoreRow>) -> Result<()> {
     match s {
         Some(s) if s.status == Active => Ok(()),
         Some(s) if s.status == Suspended => Err(ServiceError::RuleViolation(Text::new(
-            "this store is suspended: it can take no payments and give no refunds until the secretariat reinstates it",
-            "この店舗は利用停止中のため、支払いの受付と返金はできません。事務局にお問い合わせください",
+            Msg::ThisStoreIsSuspendedIt,
         ))),
         _ => Err(ServiceError::RuleViolation(Text::new(
-            "this store has left the scheme: it can take no payments and give no refunds",
-            "この店舗は登録が抹消されているため、支払いの受付と返金はできません",
+            Msg::ThisStoreHasLeftThe,
         ))),
     }
 }
@@ -72,9 +67,7 @@ pub const QR_TOKEN_SECS: i64 = 180;
 /// A new single-use code for the resident to show at the till.
 pub fn issue_qr_token(app: &App, who: &Principal) -> Result<(String, i64)> {
     require(who, &[Role::Resident])?;
-    let resident_id = who
-        .user_id
-        .ok_or_else(|| not_found("no resident", "利用者が見つかりません"))?;
+    let resident_id = who.user_id.ok_or_else(|| not_found(Msg::NoResident))?;
     // Showing a code records it: while read-only, there is no code to show.
     if crate::service::operations::maintenance::read_only(app) {
         return Err(ServiceError::ReadOnly);
@@ -104,29 +97,22 @@ pub fn pay_by_token(
     require(who, &[Role::Merchant])?;
     if who.store_id != Some(store_id) {
         return Err(ServiceError::Forbidden(Text::new(
-            "staff may take payments only for their own store",
-            "自店舗以外の決済はできません",
+            Msg::StaffMayTakePaymentsOnly,
         )));
     }
     let store = store_for_payment(stores::get(tx, store_id)?)?;
     let hash = crypto::sha256(token.trim().to_ascii_uppercase().as_bytes());
     let now = app.now();
-    let (wallet, expires_at, used_at) = db::qr_token(tx, &hash)?.ok_or_else(|| {
-        invalid(
-            "this is not a valid payment code",
-            "読み取ったコードは使えません",
-        )
-    })?;
+    let (wallet, expires_at, used_at) =
+        db::qr_token(tx, &hash)?.ok_or_else(|| invalid(Msg::ThisIsNotAValid))?;
     if used_at.is_some() {
         return Err(ServiceError::Conflict(Text::new(
-            "this payment code was already used",
-            "このコードは使用済みです",
+            Msg::ThisPaymentCodeWasAlready,
         )));
     }
     if now >= expires_at {
         return Err(ServiceError::Expired(Text::new(
-            "this payment code has expired; ask for a new one",
-            "コードの有効期限が切れました。もう一度表示してもらってください",
+            Msg::ThisPaymentCodeHasExpired,
         )));
     }
     let out = pay(
@@ -190,16 +176,9 @@ pub(in crate::service) fn spend(
     let programs = programs::all(app);
     let draws = allocate(&lots, &programs, purpose, Unit::Yen, now, amount.into()).map_err(
         |Shortfall { available }| {
-            ServiceError::InsufficientFunds(Text::new(
-                format!(
-                    "the balance usable here is {} yen, less than {}",
-                    available.0, amount.0
-                ),
-                format!(
-                    "ここで使える残高は{}です(不足しています)",
-                    available.yen().ja()
-                ),
-            ))
+            ServiceError::InsufficientFunds(
+                Text::new(Msg::BalanceUsableHere).with_yen("available", available.yen()),
+            )
         },
     )?;
     let wallet = wallet.ok_or_else(|| ServiceError::Internal("allocated from no wallet".into()))?;

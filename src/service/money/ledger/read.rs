@@ -1,6 +1,7 @@
 //! The ledger's reading (see the parent module).
 
 use super::*;
+use crate::i18n::Msg;
 
 // --- reading ----------------------------------------------------------------------
 
@@ -102,12 +103,7 @@ pub fn receipt(
             Role::Admin | Role::Operator => true,
             _ => false,
         })
-        .ok_or_else(|| {
-            not_found(
-                format!("no payment {payment_id}"),
-                "お支払いが見つかりません",
-            )
-        })?;
+        .ok_or_else(|| not_found(Text::new(Msg::NoPayment).with("id", payment_id)))?;
     let parts = db::payment_parts(&c, payment_id)?;
     let breakdown = per_program(parts.iter().map(|p| (p.program.as_str(), p.amount.yen())));
     Ok((r, breakdown))
@@ -120,14 +116,13 @@ pub fn charge_receipt(app: &App, who: &Principal, charge_id: i64) -> Result<db::
             who.role.is_staff()
                 || (c.holder.is_some() && c.holder == who.user_id.map(Payer::Resident))
         })
-        .ok_or_else(|| not_found(format!("no charge {charge_id}"), "チャージが見つかりません"))
+        .ok_or_else(|| not_found(Text::new(Msg::NoCharge).with("id", charge_id)))
 }
 
 /// The merchant's own store, or a refusal.
 pub(super) fn own_store(who: &Principal) -> Result<i64> {
     require(who, &[Role::Merchant])?;
-    who.store_id
-        .ok_or_else(|| not_found("no store", "店舗が見つかりません"))
+    who.store_id.ok_or_else(|| not_found(Msg::NoStore))
 }
 
 /// New payments at the merchant's store since `after_id` (the till's live feed).
@@ -167,7 +162,7 @@ pub fn qr_status(app: &App, who: &Principal, token: &str) -> Result<Option<i64>>
         Some((wallet, _, _)) if Some(wallet) == own_wallet(&c, who)? => {
             Ok(db::qr_token_payment(&c, &hash)?)
         }
-        _ => Err(not_found("no such code", "コードが見つかりません")),
+        _ => Err(not_found(Msg::NoSuchCode)),
     }
 }
 

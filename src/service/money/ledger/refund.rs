@@ -24,12 +24,7 @@ pub fn refund(
     let now = app.now();
     let p = db::payment(tx, payment_id)?
         .filter(|p| p.store_id.is_some() && p.store_id == who.store_id)
-        .ok_or_else(|| {
-            not_found(
-                format!("no payment {payment_id} at your store"),
-                "この店舗の支払いが見つかりません",
-            )
-        })?;
+        .ok_or_else(|| not_found(Text::new(Msg::NoPaymentAtYourStore).with("id", payment_id)))?;
     let store_id = p.store_id.unwrap_or_default();
     store_moves_value(stores::get(tx, store_id)?)?;
     let parts = db::payment_parts(tx, payment_id)?;
@@ -38,13 +33,9 @@ pub fn refund(
         .map(|p| (p.seq, p.amount - p.refunded))
         .collect();
     let split = refund_split(&open, amount.into()).ok_or_else(|| {
-        ServiceError::LimitExceeded(Text::new(
-            format!(
-                "at most {} yen of this payment can still be refunded",
-                (p.amount - p.refunded).0
-            ),
-            format!("返金できるのは残り{}までです", (p.amount - p.refunded).ja()),
-        ))
+        ServiceError::LimitExceeded(
+            Text::new(Msg::RefundAtMost).with_yen("left", p.amount - p.refunded),
+        )
     })?;
     let mut ps = Vec::new();
     for (seq, y) in &split {
