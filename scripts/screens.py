@@ -29,7 +29,8 @@ args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--window-size=390,844", f"--user-data-dir={tempfile.mkdtemp()}"]
 session = call("POST", "/session", {"capabilities": {"alwaysMatch": {
-    "browserName": "chrome", "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}}}})["sessionId"]
+    "browserName": "chrome", "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args,
+        "prefs": {"intl.accept_languages": "ja"}}}}})["sessionId"]
 S = f"/session/{session}"
 
 def go(path):
@@ -86,7 +87,13 @@ try:
     go("/app/charge"); shot("04b-charge")
     go("/stores"); shot("04c-stores")
     go("/app/qr"); shot("04d-payment-code")
-    go("/app/history"); shot("04e-history"); logout()
+    go("/app/history"); shot("04e-history")
+    # The home and the two ways to pay, in each language.
+    for lang in ["ja", "ja-easy", "en", "pt", "vi"]:
+        go(f"/lang?to={lang}&next=/app"); shot(f"lang-{lang}-1-home")
+        go("/app/scan"); shot(f"lang-{lang}-2-pay-by-store-code")
+        go("/app/qr"); shot(f"lang-{lang}-3-my-payment-code")
+    go("/lang?to=ja&next=/app"); logout()
     go("/apply"); shot("03b-store-application")
     login("shop", "demo-shop"); go("/shop"); shot("05-store-menu"); go("/shop/till"); shot("05b-till"); go("/shop/cpm"); shot("05c-take-code")
     go("/shop/profile")
