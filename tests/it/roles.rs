@@ -37,12 +37,12 @@ const PAGE_WRONG_ROLE: [&str; 2] = [
 ];
 
 /// Existing rows the path parameters are filled with.
-struct Ids {
-    store: i64,
-    code: String,
-    resident: i64,
-    charge: i64,
-    payment: i64,
+pub(crate) struct Ids {
+    pub(crate) store: i64,
+    pub(crate) code: String,
+    pub(crate) resident: i64,
+    pub(crate) charge: i64,
+    pub(crate) payment: i64,
 }
 
 impl Ids {
@@ -65,7 +65,7 @@ impl Ids {
         }
     }
 
-    fn path(&self, pattern: &str) -> String {
+    pub(crate) fn path(&self, pattern: &str) -> String {
         let mut prev = "";
         let mut out = String::new();
         for seg in pattern.split('/').filter(|s| !s.is_empty()) {

@@ -1,0 +1,177 @@
+//! WCAG 2.2 A and AA on every page: axe-core (installed from the npm registry by
+//! scripts/test.sh) runs in headless Chromium at phone size on every GET page of the
+//! route table, in every role that may open it, so a page added later is checked
+//! without new test code.
+
+use serde_json::{Value, json};
+
+use crate::browser::{Browser, Driver};
+use crate::roles::Ids;
+use crate::support::{Html, Server};
+use meguri::web::router::table;
+
+/// A login and password, or none for a visitor.
+type Login<'a> = Option<(&'a str, &'a str)>;
+
+const AXE: &str = "target/axe/node_modules/axe-core/axe.min.js";
+
+/// Runs axe on the page the browser shows; the violations as readable lines.
+fn violations(b: &Browser, axe: &str, page: &str) -> Vec<String> {
+    b.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({ "script": format!("if (!window.axe) {{ {axe} }}"), "args": [] })),
+    );
+    let v: Value = b.run_until_done(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document, { runOnly: { type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+           .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' at '
+               + v.nodes.map(n => n.target.join(' ')).join(', '))),
+                 e => done(['axe failed: ' + e]));",
+    );
+    v.as_array()
+        .unwrap_or_else(|| panic!("{page}: axe gave {v}"))
+        .iter()
+        .map(|x| format!("{page}: {}", x.as_str().unwrap_or_default()))
+        .collect()
+}
+
+fn log_in(b: &Browser, s: &Server, login: &str, password: &str) {
+    b.go(&format!("http://{}/login", s.addr));
+    b.type_in("#f-login", login);
+    b.type_in("#f-password", password);
+    b.click("form[action='/login'] button.primary");
+    // Wait until the next page is there.
+    b.find("main#main");
+}
+
+/// A staff account made on the admin's page, logged in with its one-time password,
+/// which the first login replaces.
+fn staff(s: &Server, admin: &mut crate::support::Browser, login: &str, role: &str) -> String {
+    let r = admin.submit(
+        "/admin/accounts",
+        "/admin/accounts",
+        &[
+            ("login", login),
+            ("display_name", "確認 用"),
+            ("role", role),
+        ],
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let otp = Html::parse(&r.text()).text("code.secret");
+    let mut b = crate::support::Browser::new(s);
+    b.login(login, &otp);
+    let r = b.submit(
+        "/password",
+        "/password",
+        &[
+            ("current", &otp),
+            ("new", "axe-pass-7788"),
+            ("again", "axe-pass-7788"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    "axe-pass-7788".into()
+}
+
+#[test]
+fn every_page_passes_axe_in_every_role_that_may_open_it() {
+    let axe_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(AXE);
+    let axe = std::fs::read_to_string(&axe_path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; scripts/test.sh installs axe-core from npm",
+            axe_path.display()
+        )
+    });
+    let s = Server::start();
+    // Rows for the path parameters, and pages with something on them.
+    let (store, code, _) = s.store("確認 青果店", "axe-shop");
+    let (resident, token) = s.resident("axe-resident");
+    let r = s.as_(&token).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": resident, "amount": 1000, "method": "credit_card" }),
+    );
+    let charge = r.json()["charge_id"].as_i64().expect("charge_id");
+    let r = s.as_(&token).post(
+        "/api/v1/payments",
+        &json!({ "store_code": code, "amount": 300 }),
+    );
+    let payment = r.json()["payment_id"].as_i64().expect("payment_id");
+    let ids = Ids {
+        store,
+        code,
+        resident,
+        charge,
+        payment,
+    };
+    let mut admin = crate::support::Browser::new(&s);
+    crate::accounts::admin_logged_in(&s, &mut admin);
+    let operator = staff(&s, &mut admin, "axe-operator", "operator");
+    let distributor = staff(&s, &mut admin, "axe-distributor", "distributor");
+    let people: Vec<(Option<&str>, Login)> = vec![
+        (None, None),
+        (
+            Some("admin"),
+            Some((s.admin_login.as_str(), "admin-secret-1")),
+        ),
+        (Some("operator"), Some(("axe-operator", operator.as_str()))),
+        (Some("merchant"), Some(("axe-shop", "password-1234"))),
+        (
+            Some("distributor"),
+            Some(("axe-distributor", distributor.as_str())),
+        ),
+        (Some("resident"), Some(("axe-resident", "password-1234"))),
+    ];
+
+    let driver = Driver::start();
+    let mut found = vec![];
+    let mut pages = 0;
+    for (role, login) in people {
+        let b = driver.session();
+        if let Some((l, p)) = login {
+            log_in(&b, &s, l, p);
+        }
+        for route in table() {
+            let admitted = match role {
+                None => route.anonymous,
+                Some(r) => route.roles.contains(&r),
+            };
+            // Pages only; the till's live feed never ends, the logout link ends the
+            // session (its page is the start page, checked anyway).
+            if route.api
+                || route.method != "GET"
+                || !admitted
+                || route.pattern.ends_with("/feed")
+                || route.pattern == "/logout"
+            {
+                continue;
+            }
+            let path = ids.path(route.pattern);
+            b.go(&format!("http://{}{path}", s.addr));
+            // Downloads, images and plain text are not pages.
+            let kind = b.call(
+                "POST",
+                "/execute/sync",
+                Some(json!({ "script": "return document.contentType", "args": [] })),
+            );
+            if kind.as_str() != Some("text/html") {
+                continue;
+            }
+            pages += 1;
+            found.extend(violations(
+                &b,
+                &axe,
+                &format!("{} {path}", role.unwrap_or("visitor")),
+            ));
+        }
+    }
+    assert!(pages > 40, "the crawl reached the pages: {pages}");
+    assert!(
+        found.is_empty(),
+        "{} violations:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+    s.verify();
+}
