@@ -242,6 +242,13 @@ fn staff_session<'a>(
     login: &str,
     role: &str,
 ) -> PageClient<'a> {
+    staff_account(s, admin, login, role);
+    PageClient::session(s, Some((login, "matrix-pass-77")))
+}
+
+/// A staff account the admin makes on the accounts page; its first login replaces the
+/// one-time password with `matrix-pass-77`.
+pub(crate) fn staff_account(s: &Server, admin: &mut Browser, login: &str, role: &str) {
     let r = admin.submit(
         "/admin/accounts",
         "/admin/accounts",
@@ -265,7 +272,6 @@ fn staff_session<'a>(
         ],
     );
     assert_eq!(r.status, 200, "{}", r.text());
-    PageClient::session(s, Some((login, "matrix-pass-77")))
 }
 
 /// Rows for the path parameters and a client per role (API tokens, page sessions), in
