@@ -322,7 +322,7 @@ fn fill(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
 
 /// Declares [`Msg`]: each key, with its argument names in brackets when it has any.
 macro_rules! messages {
-    ($($key:ident $([$($arg:ident),*])?),* $(,)?) => {
+    ($($key:ident [$($arg:ident),*]),* $(,)?) => {
         /// The name of one message of the catalogue.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Msg { $($key),* }
@@ -337,7 +337,7 @@ macro_rules! messages {
 
             /// The named arguments its texts must all use.
             pub fn args(self) -> &'static [&'static str] {
-                match self { $(Msg::$key => &[$($(stringify!($arg)),*)?]),* }
+                match self { $(Msg::$key => &[$(stringify!($arg)),*]),* }
             }
         }
     };
