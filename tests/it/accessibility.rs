@@ -5,9 +5,9 @@
 
 use serde_json::{Value, json};
 
-use crate::browser::{Browser, Driver};
 use crate::roles::Ids;
 use crate::support::Server;
+use crate::support::webdriver::{Browser, Driver};
 use meguri::web::router::table;
 
 /// A login and password, or none for a visitor.

@@ -1,270 +1,29 @@
 //! Browser tests: Debian's chromium driven over WebDriver (chromedriver), as a resident
 //! on a phone-sized window would use the pages, JavaScript included.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use serde_json::json;
 
-use serde_json::{Value, json};
-
-use crate::support::{Server, request};
-
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-pub(crate) struct Driver {
-    child: Child,
-    port: u16,
-    _turn: std::sync::MutexGuard<'static, ()>,
-}
-
-/// One browser at a time: several headless Chromiums at once on two cores made page loads
-/// stall now and then.
-static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-impl Driver {
-    pub(crate) fn start() -> Driver {
-        let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        // Its own process group, so that dropping the driver ends the browsers it started.
-        use std::os::unix::process::CommandExt;
-        let mut child = Command::new("chromedriver")
-            .process_group(0)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect(
-                "chromedriver is installed by scripts/test.sh (Debian package chromium-driver)",
-            );
-        // chromedriver says when it listens.
-        let mut line = String::new();
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        while !line.contains("started successfully") {
-            line.clear();
-            assert!(out.read_line(&mut line).unwrap() > 0, "chromedriver exited");
-        }
-        // Keep reading what it prints later (warnings about the page), or its writes
-        // to a closed pipe stall it.
-        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-        Driver {
-            child,
-            port,
-            _turn: turn,
-        }
-    }
-
-    pub(crate) fn session(&self) -> Browser<'_> {
-        let dir = crate::support::TempDir::new();
-        let args = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=390,844",
-            "--lang=ja",
-            &format!("--user-data-dir={}", dir.0.display()),
-        ];
-        let v = self.call(
-            "POST",
-            "/session",
-            // "eager": navigation returns once the document is parsed; finding elements
-            // waits (implicitly, below) for what comes later.
-            Some(json!({ "capabilities": { "alwaysMatch": {
-                "browserName": "chrome",
-                "pageLoadStrategy": "eager",
-                // A phone set to Japanese, as most residents' are: the pages follow the
-                // browser's language on a first visit.
-                "goog:chromeOptions": {
-                    "binary": "/usr/bin/chromium",
-                    "args": args,
-                    "prefs": { "intl.accept_languages": "ja" },
-                },
-            } } })),
-        );
-        let id = v["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {v}"))
-            .to_owned();
-        let b = Browser {
-            driver: self,
-            id,
-            _profile: dir,
-        };
-        // Finding an element waits up to 10 s for it (across navigations).
-        b.call("POST", "/timeouts", Some(json!({ "implicit": 10_000 })));
-        b
-    }
-
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let addr = format!("127.0.0.1:{}", self.port);
-        let data = body.map(|b| b.to_string()).unwrap_or_default();
-        let r = request(
-            &addr,
-            method,
-            path,
-            &[("Content-Type", "application/json")],
-            data.as_bytes(),
-        );
-        let v: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
-        assert!(r.status < 400, "WebDriver {method} {path}: {}", r.text());
-        v["value"].clone()
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // SAFETY: signals the process group this driver leads; no memory is touched.
-        unsafe {
-            libc::killpg(self.child.id() as libc::pid_t, libc::SIGKILL);
-        }
-        let _ = self.child.wait();
-    }
-}
-
-pub(crate) struct Browser<'a> {
-    driver: &'a Driver,
-    id: String,
-    _profile: crate::support::TempDir,
-}
-
-impl Browser<'_> {
-    pub(crate) fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        self.driver
-            .call(method, &format!("/session/{}{path}", self.id), body)
-    }
-
-    pub(crate) fn go(&self, url: &str) {
-        self.call("POST", "/url", Some(json!({ "url": url })));
-    }
-
-    pub(crate) fn find(&self, css: &str) -> String {
-        let v = self.call(
-            "POST",
-            "/element",
-            Some(json!({ "using": "css selector", "value": css })),
-        );
-        v[ELEMENT]
-            .as_str()
-            .unwrap_or_else(|| panic!("no element {css}: {v}"))
-            .to_owned()
-    }
-
-    pub(crate) fn type_in(&self, css: &str, text: &str) {
-        let e = self.find(css);
-        self.call(
-            "POST",
-            &format!("/element/{e}/value"),
-            Some(json!({ "text": text })),
-        );
-    }
-
-    pub(crate) fn click(&self, css: &str) {
-        let e = self.find(css);
-        self.call("POST", &format!("/element/{e}/click"), Some(json!({})));
-    }
-
-    pub(crate) fn text(&self, css: &str) -> String {
-        let e = self.find(css);
-        self.call("GET", &format!("/element/{e}/text"), None)
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    }
-
-    pub(crate) fn value(&self, css: &str) -> String {
-        let e = self.find(css);
-        self.call("GET", &format!("/element/{e}/property/value"), None)
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    }
-
-    /// Waits (the session's implicit wait, 10 s) until an element matching `css` (a tag
-    /// and optional classes, with descendants) holds `needle`. An XPath with the text in
-    /// it matches only on the page that says it, so a page still being replaced after
-    /// Back or a reload cannot answer instead.
-    pub(crate) fn wait_text(&self, css: &str, needle: &str) {
-        let steps: Vec<String> = css
-            .split_whitespace()
-            .map(|step| {
-                let mut parts = step.split('.');
-                let tag = parts.next().filter(|t| !t.is_empty()).unwrap_or("*");
-                let classes: String = parts
-                    .map(|c| format!("[contains(concat(' ', @class, ' '), ' {c} ')]"))
-                    .collect();
-                format!("{tag}{classes}")
-            })
-            .collect();
-        let xpath = format!("//{}[contains(., '{needle}')]", steps.join("//"));
-        let v = self.call(
-            "POST",
-            "/element",
-            Some(json!({ "using": "xpath", "value": xpath })),
-        );
-        assert!(v[ELEMENT].is_string(), "{css} never said {needle:?}: {v}");
-    }
-
-    pub(crate) fn path(&self) -> String {
-        let url = self
-            .call("GET", "/url", None)
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let rest = url.split_once("//").map(|(_, r)| r).unwrap_or(&url);
-        rest.find('/')
-            .map(|i| rest[i..].to_owned())
-            .unwrap_or_default()
-    }
-
-    /// Runs `js` in the page until it calls its callback (`arguments[0]`); returns the value.
-    pub(crate) fn run_until_done(&self, js: &str) -> Value {
-        self.call(
-            "POST",
-            "/execute/async",
-            Some(json!({ "script": js, "args": [] })),
-        )
-    }
-
-    /// Saves a screenshot under target/screens for a person to look at.
-    pub(crate) fn screenshot(&self, name: &str) {
-        let png = self.call("GET", "/screenshot", None);
-        let bytes = crate::support::decode_base64(png.as_str().unwrap_or_default());
-        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screens");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(format!("{name}.png")), bytes).unwrap();
-    }
-}
-
-impl Drop for Browser<'_> {
-    fn drop(&mut self) {
-        // Close the browser even when a test failed, and never panic here.
-        use std::io::{Read, Write};
-        if let Ok(mut c) = std::net::TcpStream::connect(("127.0.0.1", self.driver.port)) {
-            let _ = c.set_read_timeout(Some(std::time::Duration::from_secs(10)));
-            let _ = write!(
-                c,
-                "DELETE /session/{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                self.id
-            );
-            let _ = c.read(&mut [0u8; 512]);
-        }
-    }
-}
+use crate::support::Server;
+use crate::support::webdriver::{Driver, Engine};
 
 #[test]
 fn a_new_resident_registers_charges_and_pays_by_the_store_qr() {
+    registers_charges_and_pays(Engine::Chromium);
+}
+
+/// Safari's engine, as on most residents' phones.
+#[test]
+fn a_new_resident_registers_charges_and_pays_by_the_store_qr_in_webkit() {
+    registers_charges_and_pays(Engine::WebKit);
+}
+
+fn registers_charges_and_pays(engine: Engine) {
     let s = Server::start();
     let (_, code, _) = s.store("めぐり青果店", "seika");
     let base = format!("http://{}", s.addr);
-    let d = Driver::start();
+    let d = Driver::start_engine(engine);
     let b = d.session();
+    b.go(&format!("{base}/lang?to=ja&next=/"));
 
     b.go(&format!("{base}/register"));
     b.type_in("#f-display_name", "山田 花子");
@@ -311,6 +70,15 @@ fn a_new_resident_registers_charges_and_pays_by_the_store_qr() {
 
 #[test]
 fn the_payment_code_page_turns_into_the_completion_screen_when_a_store_charges_it() {
+    own_code_is_charged(Engine::Chromium);
+}
+
+#[test]
+fn the_payment_code_page_turns_into_the_completion_screen_in_webkit() {
+    own_code_is_charged(Engine::WebKit);
+}
+
+fn own_code_is_charged(engine: Engine) {
     let s = Server::start();
     let (store, _, merchant) = s.store("喫茶 ひだまり", "cafe");
     let (id, token) = s.resident("taro");
@@ -319,8 +87,9 @@ fn the_payment_code_page_turns_into_the_completion_screen_when_a_store_charges_i
         &json!({ "resident_id": id, "amount": 3000, "method": "credit_card" }),
     );
     let base = format!("http://{}", s.addr);
-    let d = Driver::start();
+    let d = Driver::start_engine(engine);
     let b = d.session();
+    b.go(&format!("{base}/lang?to=ja&next=/"));
     b.go(&format!("{base}/login"));
     b.type_in("#f-login", "taro");
     b.type_in("#f-password", "password-1234");

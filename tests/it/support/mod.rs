@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 mod browser;
+pub mod webdriver;
 pub use browser::{Browser, Html, csrf_of, enc};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_meguri");
