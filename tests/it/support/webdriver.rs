@@ -151,7 +151,6 @@ impl Driver {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            "--window-size=390,844",
             "--lang=ja",
             &format!("--user-data-dir={}", dir.0.display()),
         ];
@@ -169,6 +168,12 @@ impl Driver {
                     "binary": "/usr/bin/chromium",
                     "args": args,
                     "prefs": { "intl.accept_languages": "ja" },
+                    // A phone's viewport: headless Chromium will not make a window
+                    // narrower than 500 px, so the device is emulated.
+                    "mobileEmulation": { "deviceMetrics": {
+                        "width": PHONE.0, "height": PHONE.1, "pixelRatio": 1.0,
+                        "mobile": true, "touch": true,
+                    } },
                 },
             } } })),
         );
@@ -181,8 +186,7 @@ impl Driver {
             id,
             _profile: dir,
         };
-        // Finding an element waits up to 10 s for it (across navigations).
-        b.call("POST", "/timeouts", Some(json!({ "implicit": 10_000 })));
+        b.assert_phone_sized();
         b
     }
 
@@ -238,16 +242,28 @@ impl Driver {
         b.call(
             "POST",
             "/window/rect",
-            Some(json!({ "width": 390, "height": 844 })),
+            Some(json!({ "width": PHONE.0, "height": PHONE.1 })),
         );
-        let width = b.call(
+        b.assert_phone_sized();
+        b
+    }
+}
+
+/// The viewport of a common phone (iPhone 12 to 15), in CSS pixels.
+const PHONE: (u32, u32) = (390, 844);
+
+impl Browser<'_> {
+    fn assert_phone_sized(&self) {
+        // As wide as a page made for phones is laid out (as ours are).
+        self.go("data:text/html,<meta name=viewport content='width=device-width'>");
+        let width = self.call(
             "POST",
             "/execute/sync",
             Some(json!({ "script": "return innerWidth", "args": [] })),
         );
-        assert_eq!(width, 390, "a phone-sized viewport");
-        b.call("POST", "/timeouts", Some(json!({ "implicit": 10_000 })));
-        b
+        assert_eq!(width, PHONE.0, "a phone-sized viewport");
+        // Finding an element waits up to 10 s for it (across navigations).
+        self.call("POST", "/timeouts", Some(json!({ "implicit": 10_000 })));
     }
 }
 
