@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use super::error::WebError;
 use super::reply::Reply;
-use super::request::{Ctx, LANG_COOKIE, SESSION_COOKIE, VISITOR_COOKIE, parse_urlencoded};
+use super::request::{
+    Ctx, LANG_COOKIE, SESSION_COOKIE, VIEW_COOKIE, VISITOR_COOKIE, parse_urlencoded,
+};
 use super::router::{self, Found, Kind, Method};
 use super::views::{self, Lang};
 use crate::domain::Text;
@@ -203,7 +205,13 @@ fn handle(app: &Arc<App>, http: &Arc<Listening>, mut rq: tiny_http::Request) {
         Err(_) => {
             // The panic hook already logged the message and location.
             let path = url.split('?').next().unwrap_or("");
-            error_reply(app, router::kind_of(path), Lang::Ja, &WebError::Panic)
+            let asked = Asked {
+                kind: router::kind_of(path),
+                lang: Lang::Ja,
+                path,
+                view: views::ViewPrefs::default(),
+            };
+            error_reply(app, &asked, &WebError::Panic)
         }
     };
     let status = reply.status;
@@ -280,12 +288,18 @@ fn dispatch(app: &Arc<App>, http: &Arc<Listening>, rq: &mut tiny_http::Request) 
         Kind::Api => accept.unwrap_or(Lang::En),
     };
 
+    let mut asked = Asked {
+        kind,
+        lang,
+        path,
+        view: views::ViewPrefs::parse(&cookie(VIEW_COOKIE).unwrap_or_default()),
+    };
     let not_allowed = |name: String| {
         let allow = router::allowed(path);
         if allow.is_empty() {
-            return error_reply(app, kind, lang, &WebError::RouteNotFound);
+            return error_reply(app, &asked, &WebError::RouteNotFound);
         }
-        error_reply(app, kind, lang, &WebError::MethodNotAllowed(name))
+        error_reply(app, &asked, &WebError::MethodNotAllowed(name))
             .header("Allow", &allow.join(", "))
     };
     let Some(method) = Method::parse(rq.method().as_str()) else {
@@ -294,9 +308,10 @@ fn dispatch(app: &Arc<App>, http: &Arc<Listening>, rq: &mut tiny_http::Request) 
     let (route, params) = match router::find(method, path) {
         Found::Route(r, p) => (r, p),
         Found::WrongMethod => return not_allowed(method.as_str().into()),
-        Found::None => return error_reply(app, kind, lang, &WebError::RouteNotFound),
+        Found::None => return error_reply(app, &asked, &WebError::RouteNotFound),
     };
     let kind = route.kind;
+    asked.kind = kind;
 
     // Bodies of up to 1 KiB were read whole by tiny_http before the request reached us;
     // only larger or chunked ones can keep a worker waiting.
@@ -307,7 +322,7 @@ fn dispatch(app: &Arc<App>, http: &Arc<Listening>, rq: &mut tiny_http::Request) 
     let reading = may_wait.then(|| reading_body(app, http));
     let body = match read_body(rq, &headers, app.config.max_body) {
         Ok(b) => b,
-        Err(e) => return error_reply(app, kind, lang, &e),
+        Err(e) => return error_reply(app, &asked, &e),
     };
     drop(reading);
     let (visitor_id, new_visitor) = match cookie(VISITOR_COOKIE).filter(|v| v.len() == 64) {
@@ -373,7 +388,7 @@ fn dispatch(app: &Arc<App>, http: &Arc<Listening>, rq: &mut tiny_http::Request) 
                 super::request::percent_encode(next)
             ))
         }
-        Err(e) => error_reply(app, kind, ctx.lang, &e),
+        Err(e) => error_reply(app, &asked, &e),
     };
     if kind == Kind::Page && ctx.new_visitor {
         reply = reply.cookie(format!(
@@ -475,21 +490,44 @@ fn read_body(
     Ok(body)
 }
 
+/// Who asked, as far as an error reply needs it: API or page, the language, and for a
+/// page the path (the language switch returns to it) and the view chosen.
+pub struct Asked<'a> {
+    pub kind: Kind,
+    pub lang: Lang,
+    pub path: &'a str,
+    pub view: views::ViewPrefs,
+}
+
 /// The error as api.md's JSON body for the API, or as a page in the visitor's language.
-pub fn error_reply(app: &App, kind: Kind, lang: Lang, e: &WebError) -> Reply {
+pub fn error_reply(app: &App, asked: &Asked, e: &WebError) -> Reply {
+    let lang = asked.lang;
     let (status, code) = e.status_and_code();
     if status >= 500 && !matches!(e, WebError::ReadOnly) {
         eprintln!("error: {e:?}");
     }
-    match kind {
+    match asked.kind {
         Kind::Api => Reply::json(
             status,
             &serde_json::json!({ "error": { "code": code, "message": e.public_message(lang) } }),
         ),
-        Kind::Page => Reply::html(
-            status,
-            views::error::page(&app.branding(), lang, status, &e.page_message(lang)),
-        ),
+        Kind::Page => {
+            let branding = app.branding();
+            let chrome = views::Chrome {
+                branding: &branding,
+                lang,
+                user_name: None,
+                csrf: "",
+                path: asked.path,
+                sandbox: app.config.sandbox || app.config.fake_clock,
+                maintenance: None,
+                view: asked.view,
+            };
+            Reply::html(
+                status,
+                views::error::page(&chrome, status, &e.page_message(lang)),
+            )
+        }
     }
 }
 

@@ -37,6 +37,86 @@ fn violations(b: &Browser, axe: &str, page: &str) -> Vec<String> {
         .collect()
 }
 
+/// What a keyboard user meets on the first `TABS` stops: every focused control shows a
+/// focus ring, is not hidden or off screen, and the first stop is the skip link.
+fn keyboard_findings(b: &Browser, page: &str) -> Vec<String> {
+    const TABS: usize = 12;
+    b.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({ "script": "window.__stops = [];
+            document.addEventListener('focusin', e => {
+              const el = e.target, st = getComputedStyle(el), r = el.getBoundingClientRect();
+              window.__stops.push({
+                what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                  + (el.className && typeof el.className === 'string'
+                     ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+                  + ' ' + (el.textContent || el.value || '').trim().slice(0, 30),
+                ring: st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 2,
+                seen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
+                  && r.left < document.documentElement.clientWidth && r.top < innerHeight,
+                skip: el.classList.contains('skip'),
+              });
+            });", "args": [] })),
+    );
+    b.press_tab(TABS);
+    let stops = b.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({ "script": "return window.__stops", "args": [] })),
+    );
+    let stops = stops.as_array().cloned().unwrap_or_default();
+    let mut found = vec![];
+    if stops.first().map(|s| s["skip"] == true) != Some(true) {
+        found.push(format!(
+            "{page}: the first Tab does not reach the skip link but {}",
+            stops
+                .first()
+                .map(|s| s["what"].to_string())
+                .unwrap_or_default()
+        ));
+    }
+    for s in &stops {
+        if s["ring"] != true {
+            found.push(format!("{page}: no visible focus on {}", s["what"]));
+        }
+        if s["seen"] != true {
+            found.push(format!("{page}: focus off screen on {}", s["what"]));
+        }
+    }
+    found
+}
+
+/// Text at twice its size (WCAG 1.4.4) still fits the phone's width: nothing needs a
+/// sideways scroll of the whole page (wide tables scroll inside their own box).
+fn resize_findings(b: &Browser, page: &str) -> Vec<String> {
+    let v = b.call(
+        "POST",
+        "/execute/sync",
+        Some(
+            json!({ "script": "const h = document.documentElement, width = h.clientWidth;
+            const before = h.style.fontSize;
+            h.style.fontSize = (parseFloat(getComputedStyle(h).fontSize) * 2) + 'px';
+            const wide = [...document.querySelectorAll('main *, header *')]
+              .filter(e => e.getBoundingClientRect().right > width + 1
+                 && getComputedStyle(e).position !== 'absolute')
+              .filter(e => !e.closest('.table-scroll'))
+              .slice(0, 3)
+              .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+                 + ' ' + (e.textContent || '').trim().slice(0, 30));
+            const over = h.scrollWidth > width + 1;
+            h.style.fontSize = before;
+            return over ? wide : [];", "args": [] }),
+        ),
+    );
+    v.as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|w| format!("{page}: at 200% text, wider than the screen: {w}"))
+        .collect()
+}
+
 fn log_in(b: &Browser, s: &Server, login: &str, password: &str) {
     b.go(&format!("http://{}/login", s.addr));
     b.type_in("#f-login", login);
@@ -130,11 +210,10 @@ fn every_page_passes_axe_in_every_role_that_may_open_it() {
                 continue;
             }
             pages += 1;
-            found.extend(violations(
-                &b,
-                &axe,
-                &format!("{} {path}", role.unwrap_or("visitor")),
-            ));
+            let page = format!("{} {path}", role.unwrap_or("visitor"));
+            found.extend(violations(&b, &axe, &page));
+            found.extend(resize_findings(&b, &page));
+            found.extend(keyboard_findings(&b, &page));
         }
     }
     assert!(pages > 40, "the crawl reached the pages: {pages}");

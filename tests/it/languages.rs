@@ -49,6 +49,13 @@ fn a_first_visit_speaks_the_browsers_language_and_the_switch_remembers() {
             .attrs("ul.langs a[aria-current]", "lang")
             .contains(&"ja".to_owned())
     );
+    // An error page too: in the chosen language, with the switch and the skip link.
+    let r = b.get("/no-such-page");
+    assert_eq!(r.status, 404);
+    let missing = Html::parse(&r.text());
+    assert_eq!(missing.attrs("ul.langs a", "href").len(), 5);
+    assert_eq!(missing.attrs("a.skip", "href"), ["#main"]);
+    assert!(r.text().contains(Lang::EasyJa.t(Msg::PageNotFound)));
     // Nonsense in the switch changes nothing harmful: Japanese, and back home.
     let r = b.get("/lang?to=%00xx&next=//evil.example");
     assert_eq!(r.header("location"), Some("/"));

@@ -5,7 +5,6 @@ use maud::html;
 
 use super::{answer_form, message, render, status_of};
 use crate::domain::Role;
-use crate::domain::time::format_datetime_en;
 use crate::service::identity::accounts::{self, CREATABLE_ROLES, NewStaff};
 use crate::service::identity::residents::field_label;
 use crate::service::operations::settings::{self as city, Branding, REGISTRATION_FIELDS};
@@ -159,17 +158,17 @@ pub fn audit(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let rows = crate::service::merchants::directory::audit_log(ctx.app, ctx.who()?, 200)?;
     let body = html! {
         p { (l.t(Msg::AdministrativeChangesNewestFirstUp)) }
-        table {
+        div.table-scroll tabindex="0" role="region" aria-label=(l.t(Msg::AuditLog)) { table {
             thead { tr { th { (l.t(Msg::When)) } th { (l.t(Msg::Who)) } th { (l.t(Msg::Action)) } th { (l.t(Msg::Target)) } th { (l.t(Msg::Detail)) } } }
             tbody {
                 @for r in &rows {
                     tr {
-                        td { (if l == Lang::Ja { l.datetime(r.at) } else { format_datetime_en(r.at) }) }
+                        td { (l.datetime(r.at)) }
                         td { (r.actor) } td { (r.action) } td { (r.target) } td { code { (r.detail) } }
                     }
                 }
             }
-        }
+        } }
     };
     Ok(render(ctx, 200, l.t(Msg::AuditLog), body))
 }

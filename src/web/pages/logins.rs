@@ -5,12 +5,11 @@ use crate::i18n::Msg;
 use maud::html;
 
 use super::{answer_form, render};
-use crate::domain::time::format_datetime_en;
 use crate::service::identity::login_limits;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
-use crate::web::views::{Lang, alert, csrf_field, notice};
+use crate::web::views::{alert, csrf_field, notice};
 
 pub fn failures(ctx: &mut Ctx) -> Result<Reply, WebError> {
     page(ctx, 200, None, None)
@@ -25,13 +24,7 @@ fn page(
     let l = ctx.lang;
     let rows = login_limits::recent_failures(ctx.app, ctx.who()?)?;
     let now = ctx.app.now();
-    let when = |t: i64| {
-        if l == Lang::Ja {
-            l.datetime(t)
-        } else {
-            format_datetime_en(t)
-        }
-    };
+    let when = |t: i64| l.datetime(t);
     let body = html! {
         @if let Some(d) = done { (notice(d)) }
         @if let Some(e) = error { (alert(e)) }

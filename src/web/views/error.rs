@@ -1,12 +1,13 @@
-//! The error page: what happened in plain words, and a way back.
+//! The error page: what happened in plain words, and a way back, in the page frame
+//! (skip link, language switch, text size) like every other page.
 
 use crate::i18n::Msg;
-use maud::{DOCTYPE, Markup, html};
+use maud::{Markup, html};
 
-use super::Lang;
-use crate::service::Branding;
+use super::Chrome;
 
-pub fn page(b: &Branding, l: Lang, status: u16, detail: &str) -> Markup {
+pub fn page(ch: &Chrome, status: u16, detail: &str) -> Markup {
+    let l = ch.lang;
     let (title, explain) = match status {
         400 | 413 => (
             l.t(Msg::PleaseCheckWhatYouEntered),
@@ -21,25 +22,13 @@ pub fn page(b: &Branding, l: Lang, status: u16, detail: &str) -> Markup {
             l.t(Msg::PleaseTryAgainLaterIf),
         ),
     };
-    html! {
-        (DOCTYPE)
-        html lang=(l.code()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " | " (b.currency_name) }
-                link rel="stylesheet" href="/assets/app.css";
-                link rel="stylesheet" href="/assets/brand.css";
-            }
-            body {
-                header.top { a.brand href="/" { span.city { (b.city_name) } span.currency { (b.currency_name) } } }
-                main #main {
-                    h1 { (title) }
-                    p { (explain) }
-                    p.detail { small { (detail) } }
-                    p { a.button href="/" { (l.t(Msg::BackToTheStart)) } }
-                }
-            }
-        }
-    }
+    super::page(
+        ch,
+        title,
+        html! {
+            p { (explain) }
+            p.detail { small { (detail) } }
+            p { a.button href="/" { (l.t(Msg::BackToTheStart)) } }
+        },
+    )
 }

@@ -377,6 +377,23 @@ impl Browser<'_> {
             .unwrap_or_default()
     }
 
+    /// Presses Tab `n` times, as a keyboard user moving through the page.
+    pub(crate) fn press_tab(&self, n: usize) {
+        let keys: Vec<Value> = (0..n)
+            .flat_map(|_| {
+                [
+                    json!({ "type": "keyDown", "value": "\u{E004}" }),
+                    json!({ "type": "keyUp", "value": "\u{E004}" }),
+                ]
+            })
+            .collect();
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": keys }] })),
+        );
+    }
+
     /// Runs `js` in the page until it calls its callback (`arguments[0]`); returns the value.
     pub(crate) fn run_until_done(&self, js: &str) -> Value {
         self.call(
