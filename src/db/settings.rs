@@ -18,3 +18,8 @@ pub fn set(c: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
     )?;
     Ok(())
 }
+
+pub fn delete(c: &Connection, key: &str) -> rusqlite::Result<()> {
+    super::exec(c, "DELETE FROM settings WHERE key = ?1", [key])?;
+    Ok(())
+}

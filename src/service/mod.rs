@@ -75,7 +75,7 @@ impl App {
         let maintenance =
             operations::maintenance::Cached::new(operations::maintenance::load(&conn)?);
         let clock = if config.fake_clock {
-            Clock::fake(adapters::sandbox::stored_now(&conn)?)
+            Clock::fake(adapters::sandbox::stored_time(&conn)?)
         } else {
             Clock::System
         };

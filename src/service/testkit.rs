@@ -29,7 +29,11 @@ pub fn fresh_app(path: &Path) -> App {
     )
     .expect("settings");
     drop(pool);
-    App::open(config).expect("open database")
+    let app = App::open(config).expect("open database");
+    // Tests and benches see exactly the instants they set.
+    app.clock
+        .set(crate::clock::SandboxTime::Frozen(app.clock.now()));
+    app
 }
 
 /// A store with only the required profile; returns (id, MPM code, a merchant principal).

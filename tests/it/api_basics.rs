@@ -152,25 +152,50 @@ fn sandbox_clock_is_404_without_the_flag() {
 
 #[test]
 fn sandbox_clock_moves_and_validates() {
-    let s = Server::start();
+    let mut s = Server::start();
     s.set_clock("2024-12-01T10:00:00+09:00");
     assert_eq!(s.clock().to_rfc3339(), "2024-12-01T10:00:00+09:00");
-    // Given in UTC, answered in JST.
+    // Given in UTC, answered in JST; without `frozen` it runs on from there, as a demo
+    // city's clock must (codes expire, transactions get their own times).
     let r = s.as_(&s.admin()).put(
         "/api/v1/sandbox/clock",
         &json!({ "now": "2024-12-01T03:00:00Z" }),
     );
     assert_eq!(r.json()["now"], "2024-12-01T12:00:00+09:00");
+    assert_eq!(r.json()["frozen"], false);
+    let set = chrono::DateTime::parse_from_rfc3339("2024-12-01T12:00:00+09:00").unwrap();
+    let mut later = s.clock();
+    for _ in 0..2000 {
+        if later > set {
+            break;
+        }
+        later = s.clock();
+    }
+    assert!(later > set, "the clock stood still at {later}");
+    assert!(later - set < chrono::Duration::minutes(1), "{later}");
     for bad in [
         json!({ "now": "yesterday" }),
         json!({ "now": "2024-12-01T10:00:00" }),
         json!({ "now": 5 }),
+        json!({ "now": "2024-12-01T10:00:00+09:00", "frozen": "yes" }),
         json!({}),
     ] {
         let r = s.as_(&s.admin()).put("/api/v1/sandbox/clock", &bad);
         assert_eq!(r.status, 400, "{bad}");
     }
-    assert_eq!(s.clock().to_rfc3339(), "2024-12-01T12:00:00+09:00");
+    // A restart keeps a running clock running from where it was, not from the set
+    // instant again, and a frozen one frozen.
+    let before = s.clock();
+    s.restart();
+    let after = s.clock();
+    assert!(after >= before && after - before < chrono::Duration::minutes(1));
+    s.set_clock("2024-12-02T09:00:00+09:00");
+    s.restart();
+    assert_eq!(s.clock().to_rfc3339(), "2024-12-02T09:00:00+09:00");
+    assert_eq!(
+        s.as_(&s.admin()).get("/api/v1/sandbox/clock").json()["frozen"],
+        true
+    );
     s.verify();
 }
 

@@ -105,8 +105,9 @@ fn city() -> City {
         N.fetch_add(1, Ordering::SeqCst)
     ));
     let app = testkit::fresh_app(&path);
-    app.clock
-        .set(crate::domain::time::parse_rfc3339("2024-12-01T10:00:00+09:00").unwrap());
+    app.clock.set(crate::clock::SandboxTime::Frozen(
+        crate::domain::time::parse_rfc3339("2024-12-01T10:00:00+09:00").unwrap(),
+    ));
     let shops: Vec<_> = [("青果店", "食料品"), ("喫茶店", "飲食店")]
         .iter()
         .map(|(n, c)| testkit::store(&app, n, c))
@@ -242,8 +243,9 @@ fn apply(c: &mut City, op: &Op) -> Result<(), crate::service::ServiceError> {
             })?;
         }
         Op::Wait { days } => {
-            app.clock
-                .set(app.clock.now() + chrono::Duration::days(*days));
+            app.clock.set(crate::clock::SandboxTime::Frozen(
+                app.clock.now() + chrono::Duration::days(*days),
+            ));
             crate::service::operations::jobs::run_due(app)?;
         }
     }

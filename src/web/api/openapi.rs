@@ -134,8 +134,14 @@ fn system() -> Vec<(Method, &'static str, Value)> {
             Put,
             "/api/v1/sandbox/clock",
             op(
-                "Set the sandbox clock; jobs that became due run at once",
-                Some(closed(&[("now", datetime())], &["now"])),
+                "Set the sandbox clock, running on from `now` (or standing still with `frozen`); jobs that became due run at once",
+                Some(closed(
+                    &[
+                        ("now", datetime()),
+                        ("frozen", json!({ "type": "boolean" })),
+                    ],
+                    &["now"],
+                )),
                 ok(200, clock()),
             ),
         ),

@@ -69,7 +69,13 @@ pub(super) fn datetime() -> Value {
 }
 
 pub(super) fn clock() -> Value {
-    obj(&[("now", datetime())], &["now"])
+    obj(
+        &[
+            ("now", datetime()),
+            ("frozen", json!({ "type": "boolean" })),
+        ],
+        &["now", "frozen"],
+    )
 }
 
 pub(super) fn id_only() -> Value {

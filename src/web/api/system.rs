@@ -42,7 +42,7 @@ pub fn get_clock(ctx: &mut Ctx) -> Result<Reply, WebError> {
     }
     Ok(Reply::json(
         200,
-        &json!({ "now": ctx.app.clock.now().to_rfc3339() }),
+        &json!({ "now": ctx.app.clock.now().to_rfc3339(), "frozen": ctx.app.clock.is_frozen() }),
     ))
 }
 
@@ -50,6 +50,9 @@ pub fn get_clock(ctx: &mut Ctx) -> Result<Reply, WebError> {
 #[serde(deny_unknown_fields)]
 struct SetClock {
     now: String,
+    /// Stand still at `now` instead of running on from it.
+    #[serde(default)]
+    frozen: bool,
 }
 
 pub fn set_clock(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -59,8 +62,11 @@ pub fn set_clock(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let body: SetClock = ctx.json()?;
     let to = parse_rfc3339(&body.now)
         .ok_or_else(|| WebError::BadRequest("now must be an RFC 3339 time with offset".into()))?;
-    let now = sandbox::set_clock(ctx.app, ctx.who()?, to)?;
-    Ok(Reply::json(200, &json!({ "now": now.to_rfc3339() })))
+    let now = sandbox::set_clock(ctx.app, ctx.who()?, to, body.frozen)?;
+    Ok(Reply::json(
+        200,
+        &json!({ "now": now.to_rfc3339(), "frozen": body.frozen }),
+    ))
 }
 
 /// Sandbox only: a handler that panics, so operators and tests can see that a failing

@@ -253,11 +253,12 @@ impl Server {
         (id, code, self.token("merchant", Some(user)))
     }
 
-    /// Moves the sandbox clock.
+    /// Moves the sandbox clock and stops it there, so a test sees exactly the instants
+    /// it sets.
     pub fn set_clock(&self, rfc3339: &str) {
         let r = self.as_(&self.admin()).put(
             "/api/v1/sandbox/clock",
-            &serde_json::json!({ "now": rfc3339 }),
+            &serde_json::json!({ "now": rfc3339, "frozen": true }),
         );
         assert_eq!(r.status, 200, "{}", r.text());
     }
