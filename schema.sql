@@ -152,9 +152,15 @@ CREATE TABLE programs (
     premium_rate_bp        INTEGER CHECK (premium_rate_bp >= 0),
     premium_cap_per_person INTEGER CHECK (premium_cap_per_person > 0),
     charge_unit            INTEGER NOT NULL DEFAULT 1 CHECK (charge_unit > 0),
-    created_at             INTEGER NOT NULL,
+    created_at             INTEGER NOT NULL, starts_at INTEGER, ends_at INTEGER, approval TEXT NOT NULL DEFAULT 'approved' REFERENCES approval_states (code), created_by TEXT NOT NULL DEFAULT '', decided_by TEXT, decided_at INTEGER,
     CHECK (expires_at IS NULL OR valid_days IS NULL)
 ) STRICT;
+
+-- Four eyes: what one admin set up waits for a second one (domain::program::Approval).
+CREATE TABLE approval_states (
+    code TEXT PRIMARY KEY
+) STRICT;
+INSERT INTO approval_states (code) VALUES ('pending'), ('approved'), ('rejected');
 
 INSERT INTO programs (code, name, kind, tax_payable, created_at) VALUES ('cash', '通常チャージ', 'cash', 1, 0);
 
@@ -236,6 +242,21 @@ CREATE TABLE grants (
 ) STRICT;
 
 CREATE INDEX grants_due ON grants (scheduled_at) WHERE status = 'scheduled';
+
+-- A grant asked for in the office pages, paid through `grants` once approved.
+CREATE TABLE grant_requests (
+    id           INTEGER PRIMARY KEY,
+    program      TEXT NOT NULL REFERENCES programs (code),
+    amount       INTEGER NOT NULL CHECK (amount > 0),
+    recipients   TEXT NOT NULL,
+    scheduled_at INTEGER,
+    approval     TEXT NOT NULL DEFAULT 'pending' REFERENCES approval_states (code),
+    requested_by TEXT NOT NULL,
+    requested_at INTEGER NOT NULL,
+    decided_by   TEXT,
+    decided_at   INTEGER,
+    grant_id     INTEGER REFERENCES grants (id)
+) STRICT;
 
 CREATE TABLE grant_recipients (
     grant_id  INTEGER NOT NULL REFERENCES grants (id),

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_money_core.sql"),
     include_str!("migrations/0016_store_statuses.sql"),
     include_str!("migrations/0017_application_language.sql"),
+    include_str!("migrations/0018_program_approval.sql"),
 ];
 
 pub fn current_version() -> i64 {
@@ -156,7 +157,7 @@ mod tests {
     /// without its variant) fails here, not at a city's first payment of that kind.
     #[test]
     fn reference_tables_list_exactly_the_enums() {
-        use crate::domain::program::ProgramKind;
+        use crate::domain::program::{Approval, ProgramKind};
         use crate::domain::{
             ChargeMethod, Code, EntryKind, LotOrigin, PaymentKind, StoreStatus, Unit,
         };
@@ -175,6 +176,7 @@ mod tests {
             assert_eq!(table(Unit::TABLE), enum_codes::<Unit>());
             assert_eq!(table(ProgramKind::TABLE), enum_codes::<ProgramKind>());
             assert_eq!(table(StoreStatus::TABLE), enum_codes::<StoreStatus>());
+            assert_eq!(table(Approval::TABLE), enum_codes::<Approval>());
             for k in ProgramKind::ALL {
                 let unit: String = c
                     .query_row(

@@ -31,6 +31,43 @@ impl ProgramKind {
     }
 }
 
+code_enum! {
+    /// Where a program or a grant stands: one admin sets it up, a second one approves it
+    /// before it hands out any value (four eyes), or turns it down.
+    Approval in "approval_states" {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+}
+
+/// When a program hands out value (premiums on charges, charges into it, grants):
+/// from `starts_at`, strictly before `ends_at`; either open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Window {
+    pub starts_at: Option<i64>,
+    pub ends_at: Option<i64>,
+}
+
+impl Window {
+    pub fn contains(self, t: i64) -> bool {
+        self.starts_at.is_none_or(|s| t >= s) && self.ends_at.is_none_or(|e| t < e)
+    }
+
+    /// Whether two windows share an instant.
+    pub fn overlaps(self, other: Window) -> bool {
+        let starts_before_other_ends = match (self.starts_at, other.ends_at) {
+            (Some(s), Some(e)) => s < e,
+            _ => true,
+        };
+        let other_starts_before_this_ends = match (other.starts_at, self.ends_at) {
+            (Some(s), Some(e)) => s < e,
+            _ => true,
+        };
+        starts_before_other_ends && other_starts_before_this_ends
+    }
+}
+
 /// When the value of a lot stops being usable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expiry {
@@ -97,6 +134,11 @@ pub struct Program {
     pub charge_premium: Option<ChargePremium>,
     /// Charges must be a multiple of this (最低チャージ単位).
     pub charge_unit: Yen,
+    /// When it hands out value.
+    pub window: Window,
+    pub approval: Approval,
+    /// Who set it up (an actor such as `user:3`): not the one who may approve it.
+    pub created_by: String,
 }
 
 /// Where value is being spent.
@@ -110,6 +152,11 @@ impl Program {
     /// What this program's value is counted in.
     pub fn unit(&self) -> Unit {
         self.kind.unit()
+    }
+
+    /// Whether it hands out value at `now`: approved, and inside its window.
+    pub fn is_running(&self, now: i64) -> bool {
+        self.approval == Approval::Approved && self.window.contains(now)
     }
 
     /// Restricted lots (a store or category list) are spent before free ones.
@@ -152,6 +199,9 @@ impl Program {
             budget: None,
             charge_premium: None,
             charge_unit: Yen(1),
+            window: Window::default(),
+            approval: Approval::Approved,
+            created_by: String::new(),
         }
     }
 }
@@ -266,5 +316,36 @@ mod tests {
             charge_premium(Yen(10_000), p, Yen(0), Some(Yen(-5))),
             Yen(0)
         );
+    }
+
+    proptest::proptest! {
+        /// Two windows overlap exactly when some instant is in both.
+        #[test]
+        fn windows_overlap_when_they_share_an_instant(
+            a in proptest::option::of(0i64..40), al in proptest::option::of(1i64..20),
+            b in proptest::option::of(0i64..40), bl in proptest::option::of(1i64..20),
+        ) {
+            let w = |s: Option<i64>, len: Option<i64>| Window {
+                starts_at: s,
+                ends_at: len.map(|l| s.unwrap_or(0) + l),
+            };
+            let (x, y) = (w(a, al), w(b, bl));
+            let shared = (-1..=80).any(|t| x.contains(t) && y.contains(t));
+            proptest::prop_assert_eq!(x.overlaps(y), shared);
+            proptest::prop_assert_eq!(y.overlaps(x), shared);
+        }
+    }
+
+    #[test]
+    fn a_program_runs_once_approved_and_inside_its_window() {
+        let mut p = Program::cash();
+        p.window = Window {
+            starts_at: Some(100),
+            ends_at: Some(200),
+        };
+        p.approval = Approval::Pending;
+        assert!(!p.is_running(150));
+        p.approval = Approval::Approved;
+        assert!(!p.is_running(99) && p.is_running(100) && p.is_running(199) && !p.is_running(200));
     }
 }

@@ -104,5 +104,6 @@ pub fn program(code: &str, kind: ProgramKind, expiry: Expiry) -> programs::NewPr
         budget: None,
         charge_premium: None,
         charge_unit: None,
+        window: Default::default(),
     }
 }

@@ -10,7 +10,7 @@ use crate::domain::kinds::{ChargeMethod, Code, EntryKind, LotOrigin, PaymentKind
 use crate::domain::lots::Lot;
 use crate::domain::money::{Amount, Unit};
 use crate::domain::money::{Rate, Yen};
-use crate::domain::program::{ChargePremium, Expiry, Program, ProgramKind};
+use crate::domain::program::{Approval, ChargePremium, Expiry, Program, ProgramKind, Window};
 use crate::domain::wallet::{Payer, WalletId};
 
 // One file per table group; their public items are the module's.

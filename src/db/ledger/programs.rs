@@ -5,7 +5,8 @@ use super::*;
 // --- programs ---------------------------------------------------------------------
 
 pub(super) const PROGRAM_COLS: &str = "code, name, kind, expires_at, valid_days, store_ids, categories, weekdays, \
-     usable_from, usable_until, tax_payable, per_person_cap, budget, premium_rate_bp, premium_cap_per_person, charge_unit";
+     usable_from, usable_until, tax_payable, per_person_cap, budget, premium_rate_bp, premium_cap_per_person, charge_unit, \
+     starts_at, ends_at, approval, created_by";
 
 pub(super) fn program_from_row(r: &rusqlite::Row) -> rusqlite::Result<Program> {
     let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
@@ -42,6 +43,21 @@ pub(super) fn program_from_row(r: &rusqlite::Row) -> rusqlite::Result<Program> {
             cap_per_person: cap.map(Yen),
         }),
         charge_unit: Yen(r.get(15)?),
+        window: Window {
+            starts_at: r.get(16)?,
+            ends_at: r.get(17)?,
+        },
+        approval: {
+            let a: String = r.get(18)?;
+            Approval::parse(&a).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    18,
+                    rusqlite::types::Type::Text,
+                    format!("unknown approval {a:?}").into(),
+                )
+            })?
+        },
+        created_by: r.get(19)?,
     })
 }
 
@@ -54,7 +70,7 @@ pub fn insert_program(c: &Connection, p: &Program, now: i64) -> rusqlite::Result
     crate::db::exec(
         c,
         &format!(
-            "INSERT INTO programs ({PROGRAM_COLS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+            "INSERT INTO programs ({PROGRAM_COLS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
         ),
         params![
             p.code,
@@ -73,10 +89,79 @@ pub fn insert_program(c: &Connection, p: &Program, now: i64) -> rusqlite::Result
             p.charge_premium.map(|c| c.rate.0),
             p.charge_premium.and_then(|c| c.cap_per_person).map(|y| y.0),
             p.charge_unit.0,
+            p.window.starts_at,
+            p.window.ends_at,
+            p.approval.code(),
+            p.created_by,
             now
         ],
     )?;
     Ok(())
+}
+
+/// Replaces a program's rules (a pending program being edited); the code stays.
+pub fn update_program(c: &Connection, p: &Program) -> rusqlite::Result<usize> {
+    let (expires_at, valid_days) = match p.expiry {
+        Expiry::Never => (None, None),
+        Expiry::At(t) => (Some(t), None),
+        Expiry::Days(d) => (None, Some(d)),
+    };
+    crate::db::exec(
+        c,
+        "UPDATE programs SET name = ?2, kind = ?3, expires_at = ?4, valid_days = ?5, store_ids = ?6,
+             categories = ?7, weekdays = ?8, usable_from = ?9, usable_until = ?10, tax_payable = ?11,
+             per_person_cap = ?12, budget = ?13, premium_rate_bp = ?14, premium_cap_per_person = ?15,
+             charge_unit = ?16, starts_at = ?17, ends_at = ?18
+         WHERE code = ?1 AND approval = 'pending'",
+        params![
+            p.code,
+            p.name,
+            p.kind.code(),
+            expires_at,
+            valid_days,
+            serde_json::to_string(&p.store_ids).unwrap_or_default(),
+            serde_json::to_string(&p.categories).unwrap_or_default(),
+            serde_json::to_string(&p.weekdays).unwrap_or_default(),
+            p.usable_from,
+            p.usable_until,
+            p.tax_payable,
+            p.per_person_cap.map(|y| y.0),
+            p.budget.map(|y| y.0),
+            p.charge_premium.map(|c| c.rate.0),
+            p.charge_premium.and_then(|c| c.cap_per_person).map(|y| y.0),
+            p.charge_unit.0,
+            p.window.starts_at,
+            p.window.ends_at,
+        ],
+    )
+}
+
+/// Records the second admin's decision on a pending program; false when it was not
+/// pending any more (decided by someone else meanwhile).
+pub fn decide_program(
+    c: &Connection,
+    code: &str,
+    to: Approval,
+    by: &str,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    Ok(crate::db::exec(
+        c,
+        "UPDATE programs SET approval = ?2, decided_by = ?3, decided_at = ?4
+         WHERE code = ?1 AND approval = 'pending'",
+        params![code, to.code(), by, now],
+    )? == 1)
+}
+
+/// Who decided on a program, and when.
+pub fn program_decision(c: &Connection, code: &str) -> rusqlite::Result<Option<(String, i64)>> {
+    crate::db::one(
+        c,
+        "SELECT decided_by, decided_at FROM programs WHERE code = ?1 AND decided_by IS NOT NULL",
+        [code],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
 }
 
 pub fn payment_count(c: &Connection) -> rusqlite::Result<i64> {

@@ -1,11 +1,14 @@
 //! Programs (事業): creating them and reading them (cached: every payment needs them).
+//! A program made through the API or the CLI is approved by whoever made it (a city
+//! system's contract, api.md); one set up in the office pages waits, editable, until a
+//! second admin approves it (four eyes), and hands out value only inside its window.
 
 use crate::i18n::Msg;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::db::{self, audit, ledger, stores};
-use crate::domain::program::{ChargePremium, Expiry, Program, ProgramKind};
+use crate::domain::program::{Approval, ChargePremium, Expiry, Program, ProgramKind, Window};
 use crate::domain::{Amount, Code, Role, Text, Yen};
 use crate::service::{App, Principal, Result, ServiceError, invalid, require};
 
@@ -26,10 +29,154 @@ pub struct NewProgram {
     pub budget: Option<Amount>,
     pub charge_premium: Option<ChargePremium>,
     pub charge_unit: Option<Yen>,
+    /// When it hands out value (premiums, charges into it, grants).
+    pub window: Window,
 }
 
+/// Creates a program that is in force at once (the API's and the CLI's way).
 pub fn create(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
+    insert(app, who, n, Approval::Approved)
+}
+
+/// Sets up a program that waits for a second admin's approval (the office pages' way).
+pub fn propose(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
+    insert(app, who, n, Approval::Pending)
+}
+
+/// Changes a program that is still waiting for approval.
+pub fn edit(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
+    let old = get(app, &n.code)?;
+    if old.approval != Approval::Pending {
+        return Err(ServiceError::Conflict(Msg::OnlyAProgramWaitingFor.into()));
+    }
+    let mut program = checked(app, n, Approval::Pending)?;
+    program.created_by = old.created_by;
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        check_stores(tx, &program)?;
+        if ledger::update_program(tx, &program)? != 1 {
+            return Err(ServiceError::Conflict(Msg::OnlyAProgramWaitingFor.into()));
+        }
+        audit::record(
+            tx,
+            app.now(),
+            &who.actor,
+            "program.edit",
+            &format!("program:{}", program.code),
+            &serde_json::json!({ "name": program.name }),
+        )?;
+        Ok(())
+    })?;
+    reload(app)?;
+    Ok(program)
+}
+
+/// The second admin's decision on a waiting program. Approving refuses a premium on
+/// charges that would run at the same time as another one (they would stack), and the
+/// admin who set the program up may not approve it.
+pub fn decide(app: &App, who: &Principal, code: &str, approve: bool) -> Result<Program> {
     require(who, &[Role::Admin])?;
+    let program = get(app, code)?;
+    if program.approval != Approval::Pending {
+        return Err(ServiceError::Conflict(
+            Msg::ThisProgramIsAlreadyDecided.into(),
+        ));
+    }
+    if approve && program.created_by == who.actor {
+        return Err(ServiceError::Forbidden(Msg::ASecondAdminMustApprove.into()));
+    }
+    if approve && program.charge_premium.is_some() {
+        let all = all(app);
+        let mut others: Vec<&Program> = all.values().collect();
+        others.sort_by(|a, b| a.code.cmp(&b.code));
+        if let Some(o) = others.into_iter().find(|o| {
+            o.code != program.code
+                && o.approval == Approval::Approved
+                && o.charge_premium.is_some()
+                && o.window.overlaps(program.window)
+                && o.window.ends_at.is_none_or(|e| e > app.now())
+        }) {
+            return Err(ServiceError::Conflict(
+                Text::new(Msg::ItWouldRunTogetherWith).with("program", &o.name),
+            ));
+        }
+    }
+    let to = if approve {
+        Approval::Approved
+    } else {
+        Approval::Rejected
+    };
+    let now = app.now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        if !ledger::decide_program(tx, code, to, &who.actor, now)? {
+            return Err(ServiceError::Conflict(
+                Msg::ThisProgramIsAlreadyDecided.into(),
+            ));
+        }
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            if approve {
+                "program.approve"
+            } else {
+                "program.reject"
+            },
+            &format!("program:{code}"),
+            &serde_json::json!({ "name": program.name }),
+        )?;
+        Ok(())
+    })?;
+    reload(app)?;
+    get(app, code)
+}
+
+/// Who decided on a program and when, once someone has.
+pub fn decision(app: &App, who: &Principal, code: &str) -> Result<Option<(String, i64)>> {
+    require(who, &[Role::Admin, Role::Operator])?;
+    Ok(ledger::program_decision(&*app.conn()?, code)?)
+}
+
+fn insert(app: &App, who: &Principal, n: NewProgram, approval: Approval) -> Result<Program> {
+    let mut program = checked(app, n, approval)?;
+    program.created_by = who.actor.clone();
+    let now = app.now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        check_stores(tx, &program)?;
+        ledger::insert_program(tx, &program, now).map_err(|e| {
+            if db::is_unique_violation(&e) {
+                ServiceError::Conflict(Text::new(Msg::ProgramCodeTaken).with("code", &program.code))
+            } else {
+                e.into()
+            }
+        })?;
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            "program.create",
+            &format!("program:{}", program.code),
+            &serde_json::json!({ "name": program.name, "kind": program.kind.code(), "approval": program.approval.code() }),
+        )?;
+        Ok(())
+    })?;
+    reload(app)?;
+    Ok(program)
+}
+
+fn check_stores(tx: &rusqlite::Transaction, program: &Program) -> Result<()> {
+    for id in &program.store_ids {
+        if stores::get(tx, *id)?.is_none() {
+            return Err(invalid(Text::new(Msg::StoreIdsNoStore).with("id", id)));
+        }
+    }
+    Ok(())
+}
+
+/// The rules of `n` checked, as the program they describe (no creator yet).
+fn checked(app: &App, n: NewProgram, approval: Approval) -> Result<Program> {
     let code_ok = (1..=40).contains(&n.code.len())
         && n.code
             .bytes()
@@ -68,7 +215,15 @@ pub fn create(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
     {
         return Err(invalid(Msg::PointsAreNotMoneyA));
     }
-    let program = Program {
+    if let (Some(f), Some(u)) = (n.window.starts_at, n.window.ends_at)
+        && f >= u
+    {
+        return Err(invalid(Msg::TheEndMustComeAfter));
+    }
+    if approval == Approval::Pending && n.window.ends_at.is_some_and(|e| e <= now) {
+        return Err(invalid(Msg::ThisWindowIsAlreadyOver));
+    }
+    Ok(Program {
         code: n.code.clone(),
         name: name.to_owned(),
         kind: n.kind,
@@ -84,33 +239,10 @@ pub fn create(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
         budget: n.budget,
         charge_premium: n.charge_premium,
         charge_unit: n.charge_unit.unwrap_or(Yen(1)),
-    };
-    let mut conn = app.conn()?;
-    db::write(&mut conn, |tx| -> Result<()> {
-        for id in &program.store_ids {
-            if stores::get(tx, *id)?.is_none() {
-                return Err(invalid(Text::new(Msg::StoreIdsNoStore).with("id", id)));
-            }
-        }
-        ledger::insert_program(tx, &program, now).map_err(|e| {
-            if db::is_unique_violation(&e) {
-                ServiceError::Conflict(Text::new(Msg::ProgramCodeTaken).with("code", &program.code))
-            } else {
-                e.into()
-            }
-        })?;
-        audit::record(
-            tx,
-            now,
-            &who.actor,
-            "program.create",
-            &format!("program:{}", program.code),
-            &serde_json::json!({ "name": program.name, "kind": program.kind.code() }),
-        )?;
-        Ok(())
-    })?;
-    reload(app)?;
-    Ok(program)
+        window: n.window,
+        approval,
+        created_by: String::new(),
+    })
 }
 
 /// All programs by code, from the cache.

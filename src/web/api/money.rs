@@ -151,6 +151,8 @@ fn new_program(w: NewProgramWire) -> Result<programs::NewProgram, WebError> {
         budget: positive("budget", w.budget)?.map(Amount::from),
         charge_premium,
         charge_unit: positive("charge_unit", w.charge_unit)?,
+        // api.md: a program made through the API is in force at once.
+        window: Default::default(),
     })
 }
 

@@ -69,10 +69,14 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
     }
     if program.expiry.for_issue(now).is_some_and(|e| e <= now)
         || program.usable_until.is_some_and(|u| u <= now)
+        || program.window.ends_at.is_some_and(|e| e <= now)
     {
         return Err(ServiceError::Expired(
             Text::new(Msg::ProgramHasEnded).with("program", &program.name),
         ));
+    }
+    if !program.is_running(now) {
+        return Err(not_running(&program));
     }
     Ok(program)
 }
@@ -100,7 +104,8 @@ pub fn charge(
             .values()
             .filter(|p| p.kind == ProgramKind::Premium && p.charge_premium.is_some())
             .filter(|p| {
-                p.expiry.for_issue(now).is_none_or(|e| e > now)
+                p.is_running(now)
+                    && p.expiry.for_issue(now).is_none_or(|e| e > now)
                     && p.usable_until.is_none_or(|u| u > now)
             })
             .collect();

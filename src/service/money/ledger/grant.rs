@@ -36,6 +36,9 @@ pub fn grant(
     if program.kind == ProgramKind::Cash {
         return Err(invalid(Msg::CashIsChargedNotGranted));
     }
+    if !program.is_running(rq.scheduled_at.filter(|t| *t > now).unwrap_or(now)) {
+        return Err(not_running(&program));
+    }
     if rq.amount <= Amount::ZERO || rq.amount > Amount::from(Yen::MAX_PER_REQUEST) {
         return Err(invalid(Msg::AmountMustBeAPositive));
     }

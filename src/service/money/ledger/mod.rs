@@ -225,3 +225,8 @@ fn budget_left(tx: &Connection, p: &Program) -> Result<Option<Amount>> {
 fn exhausted(p: &Program) -> ServiceError {
     ServiceError::BudgetExhausted(Text::new(Msg::BudgetUsedUp).with("program", &p.name))
 }
+
+/// A program that waits for approval, has not started or is over hands out nothing.
+fn not_running(p: &Program) -> ServiceError {
+    ServiceError::RuleViolation(Text::new(Msg::ProgramIsNotRunning).with("program", &p.name))
+}
