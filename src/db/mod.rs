@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod applications;
 pub mod audit;
 pub mod device_subsidies;
+pub mod grant_requests;
 pub mod group;
 pub mod ledger;
 pub mod migrate;

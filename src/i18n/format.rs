@@ -7,7 +7,7 @@ use crate::domain::money::group_thousands;
 use crate::domain::time::from_unix;
 use crate::domain::{Amount, Unit, Yen};
 
-const WEEKDAYS: [Msg; 7] = [
+pub const WEEKDAYS: [Msg; 7] = [
     Msg::WeekdayMon,
     Msg::WeekdayTue,
     Msg::WeekdayWed,

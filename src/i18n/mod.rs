@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 
 use crate::domain::{Amount, Unit, Yen};
 
+pub use format::WEEKDAYS;
 pub use keys::Msg;
 
 /// A language the pages, mails and API messages speak.

@@ -26,6 +26,7 @@ mod pages;
 mod passwords;
 mod personal_data;
 mod production;
+mod programs_office;
 mod quiet;
 mod resident_app;
 mod roles;

@@ -3,6 +3,7 @@
 //! with its idempotent replay).
 
 pub mod device_subsidy;
+pub mod grant_requests;
 pub mod idempotency;
 pub mod ledger;
 #[cfg(test)]

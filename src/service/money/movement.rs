@@ -47,6 +47,9 @@ where
 /// Value handed out by the city, now or on a schedule.
 pub struct Grant(pub GrantRequest);
 
+/// A second admin approves a grant asked for in the office pages.
+pub struct ApproveGrant(pub i64);
+
 /// The payer scanned a store's code (MPM).
 pub struct PayAtStore {
     pub store_code: String,
@@ -76,6 +79,13 @@ impl Movement for Grant {
     type Outcome = GrantOutcome;
     fn apply(self, app: &App, tx: &Transaction, who: &Principal) -> Result<GrantOutcome> {
         ledger::grant(app, tx, who, &self.0)
+    }
+}
+
+impl Movement for ApproveGrant {
+    type Outcome = GrantOutcome;
+    fn apply(self, app: &App, tx: &Transaction, who: &Principal) -> Result<GrantOutcome> {
+        super::grant_requests::approve(app, tx, who, self.0)
     }
 }
 

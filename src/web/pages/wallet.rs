@@ -238,6 +238,10 @@ pub fn programs_summary(ctx: &mut Ctx) -> Result<Reply, WebError> {
                     _ => l.t(Msg::Subsidy),
                 }
                 .to_owned(),
+                approval: p
+                    .map(|p| l.t(crate::web::views::programs::approval_label(p.approval)))
+                    .unwrap_or_default()
+                    .to_owned(),
                 code: f.code,
                 unit: f.unit,
                 issued: f.issued,
@@ -247,7 +251,9 @@ pub fn programs_summary(ctx: &mut Ctx) -> Result<Reply, WebError> {
             }
         })
         .collect();
+    let admin = ctx.who()?.role == crate::domain::Role::Admin;
     let body = html! {
+        @if admin { p { a.button href="/office/programs/new" { (l.t(Msg::NewProgram)) } } }
         (money::programs(l, &rows))
         p.asof { small { (l.f(Msg::AsOf, &[("time", &when(l, ctx.app.now()))])) } }
     };

@@ -5,6 +5,7 @@ use crate::i18n::Msg;
 pub mod error;
 pub mod money;
 pub mod pay;
+pub mod programs;
 
 use std::fmt::Write;
 

@@ -113,6 +113,8 @@ pub struct ProgramLine {
     pub code: String,
     pub name: String,
     pub kind: String,
+    /// Waiting for approval, approved or turned down, in words.
+    pub approval: String,
     pub unit: Unit,
     pub issued: Amount,
     pub outstanding: Amount,
@@ -126,8 +128,8 @@ pub fn programs(l: Lang, rows: &[ProgramLine]) -> Markup {
         p { (l.t(Msg::IssuedOutstandingRedeemedExpired)) }
         @for r in rows {
             section.card.program aria-labelledby={ "p-" (r.code) } {
-                h2 #{ "p-" (r.code) } { (r.name) }
-                p.meta { small { (r.code) " · " (r.kind) } }
+                h2 #{ "p-" (r.code) } { a href={ "/office/programs/" (r.code) } { (r.name) } }
+                p.meta { small { (r.kind) " · " (r.approval) } }
                 dl.figures-list {
                     dt { (l.t(Msg::Issued)) } dd.num { (amount(l, r.unit, r.issued)) }
                     dt { (l.t(Msg::Outstanding)) } dd.num { (amount(l, r.unit, r.outstanding)) }
