@@ -12,6 +12,7 @@ mod browser;
 mod cli;
 mod crash;
 mod deploy;
+mod grants_office;
 mod hostile;
 mod journal_hash;
 mod languages;

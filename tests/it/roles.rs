@@ -56,6 +56,7 @@ impl Ids {
             ("charges", "id") => self.charge.to_string(),
             ("payments", "id") => self.payment.to_string(),
             (_, "id") => "1".into(),
+            ("programs", "code") => "cash".into(),
             (_, "code") => self.code.clone(),
             ("leaflet", "name") => "leaflet.css".into(),
             ("images", "name") => "marker-icon.png".into(),

@@ -137,6 +137,7 @@ pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
         (figures(l, &o, ctx.app.now()))
         nav.menu aria-label=(l.t(Msg::Menu)) {
             a.button href="/office/programs" { (l.t(Msg::Programs)) }
+            a.button href="/office/grants" { (l.t(Msg::Grants)) }
             a.button href="/office/notices" { (l.t(Msg::Notices)) }
             a.button href="/office/applications" { (l.t(Msg::StoreApplications)) }
             a.button href="/office/stores" { (l.t(Msg::Stores3)) }
@@ -153,10 +154,25 @@ pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
 pub fn admin(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let o = overview(ctx)?;
+    let waiting = crate::service::money::grant_requests::waiting(ctx.app, ctx.who()?)?;
     let body = html! {
+        @if waiting.programs > 0 || waiting.grants > 0 {
+            section.card.attention aria-labelledby="attention" {
+                h2 #attention { (l.t(Msg::WaitingForYourApproval)) }
+                ul {
+                    @if waiting.programs > 0 {
+                        li { a href="/office/programs" { (l.f(Msg::ProgramsWaiting, &[("n", &waiting.programs.to_string())])) } }
+                    }
+                    @if waiting.grants > 0 {
+                        li { a href="/office/grants" { (l.f(Msg::GrantsWaiting, &[("n", &waiting.grants.to_string())])) } }
+                    }
+                }
+            }
+        }
         (figures(l, &o, ctx.app.now()))
         nav.menu aria-label=(l.t(Msg::Menu)) {
             a.button href="/office/programs" { (l.t(Msg::Programs)) }
+            a.button href="/office/grants" { (l.t(Msg::Grants)) }
             a.button href="/office/notices" { (l.t(Msg::ApproveNotices)) }
             a.button href="/admin/accounts" { (l.t(Msg::StaffAccounts)) }
             a.button href="/admin/settings" { (l.t(Msg::CitySettings)) }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod charge;
 pub mod device;
 pub mod directory;
+pub mod grants_office;
 pub mod home;
 pub mod logins;
 pub mod maintenance;
