@@ -22,6 +22,7 @@ mod login_limits;
 mod mail;
 mod maintenance;
 mod migration;
+mod office_browser;
 mod notices;
 mod pages;
 mod passwords;

@@ -10,6 +10,7 @@ use crate::domain::program::{Approval, ProgramKind};
 use crate::domain::time::parse_local_datetime;
 use crate::domain::{Amount, Role, Yen};
 use crate::service::crypto;
+use crate::service::identity::actors::name_of;
 use crate::service::money::grant_requests::{self, Draft, Preview, Recipient};
 use crate::service::money::{movement, programs};
 use crate::service::{ServiceError, invalid};
@@ -163,9 +164,9 @@ fn show_page(
                 dt { (l.t(Msg::AmountEach)) } dd { (each) }
                 dt { (l.t(Msg::TotalOfTheGrant)) } dd { (l.f(Msg::PeopleTotal, &[("n", &r.resident_ids.len().to_string()), ("total", &l.amount(unit, total))])) }
                 dt { (l.t(Msg::GrantWhen)) } dd { (when) }
-                dt { (l.t(Msg::RequestedBy)) } dd { (r.requested_by) " · " (l.datetime(r.requested_at)) }
+                dt { (l.t(Msg::RequestedBy)) } dd { (name_of(ctx.app, &r.requested_by)?) " · " (l.datetime(r.requested_at)) }
                 @if let (Some(by), Some(at)) = (&r.decided_by, r.decided_at) {
-                    dt { (l.t(Msg::DecidedBy)) } dd { (by) " · " (l.datetime(at)) }
+                    dt { (l.t(Msg::DecidedBy)) } dd { (name_of(ctx.app, by)?) " · " (l.datetime(at)) }
                 }
             }
         }

@@ -11,6 +11,7 @@ use crate::domain::program::{
     Approval, ChargePremium, Expiry, Program, ProgramKind, Window, charge_premium,
 };
 use crate::domain::time::{from_unix, parse_local_datetime};
+use crate::service::identity::actors::name_of;
 use crate::service::money::programs::{self, NewProgram};
 use crate::service::{Principal, ServiceError, invalid};
 use crate::web::error::WebError;
@@ -77,8 +78,10 @@ fn show_page(
     let l = ctx.lang;
     let who = ctx.who()?;
     let p = programs::get(ctx.app, param(ctx))?;
-    let decided = programs::decision(ctx.app, who, &p.code)?
-        .map(|(by, at)| format!("{by} · {}", l.datetime(at)));
+    let decided = match programs::decision(ctx.app, who, &p.code)? {
+        Some((by, at)) => Some(format!("{} · {}", name_of(ctx.app, &by)?, l.datetime(at))),
+        None => None,
+    };
     let pending = p.approval == Approval::Pending;
     let admin = who.role == crate::domain::Role::Admin;
     let mine = p.created_by == who.actor;
@@ -87,7 +90,8 @@ fn show_page(
         may_edit: pending && admin,
         waiting_for_other: pending && mine,
     };
-    let v = view_of(l, &p, decided);
+    let mut v = view_of(l, &p, decided);
+    v.set_up_by = name_of(ctx.app, &p.created_by)?;
     let body = html! {
         @if let Some(d) = done { (notice(d)) }
         @if let Some(e) = error { (alert(e)) }
@@ -409,7 +413,7 @@ fn view_of(l: Lang, p: &Program, decided: Option<String>) -> ProgramView {
         window,
         rules,
         examples,
-        set_up_by: p.created_by.clone(),
+        set_up_by: String::new(),
         decided,
     }
 }
