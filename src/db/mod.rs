@@ -14,6 +14,7 @@ pub mod notices;
 pub mod personal;
 pub mod residents;
 pub mod settings;
+pub mod store_office;
 pub mod stores;
 pub mod tax;
 

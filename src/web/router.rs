@@ -192,6 +192,7 @@ routes! {
     Post "/office/stores/import"               Page STAFF            => pages::store_import::upload,
     Post "/office/stores/import/confirm"       Page STAFF            => pages::store_import::confirm,
     Post "/office/stores/{id}/status"          Page STAFF            => pages::stores_office::set_status,
+    Get  "/office/stores/{id}"                 Page STAFF            => pages::stores_office::show,
     Get  "/office/applications/{id}"           Page STAFF            => pages::applications::review,
     Post "/office/applications/{id}/decide"    Page STAFF            => pages::applications::decide,
     Get  "/notices/{id}"                       Page PUBLIC           => pages::notices::show,

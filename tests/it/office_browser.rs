@@ -41,7 +41,10 @@ fn a_program_is_set_up_and_approved_and_a_grant_previewed_and_paid_in_the_browse
     // The second admin approves it.
     let second = d.session();
     log_in(&second, &s, "browser-second", "matrix-pass-77");
-    second.go(&format!("{base}{}", program_page.split('?').next().unwrap()));
+    second.go(&format!(
+        "{base}{}",
+        program_page.split('?').next().unwrap()
+    ));
     second.click("form[action$='/approve'] button.primary");
     second.wait_text("p.notice", "事業を承認しました");
 

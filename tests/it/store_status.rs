@@ -41,9 +41,13 @@ impl<'a> Scene<'a> {
         }
     }
 
-    /// The secretariat's status form, as its buttons send it.
+    /// The secretariat's status form, as its buttons send it, confirmed.
     fn set(&mut self, status: Option<&str>, reason: &str) -> Resp {
-        let mut form = vec![("csrf", self.csrf.as_str()), ("reason", reason)];
+        let mut form = vec![
+            ("csrf", self.csrf.as_str()),
+            ("reason", reason),
+            ("confirmed", "yes"),
+        ];
         form.extend(status.map(|st| ("status", st)));
         let path = format!("/office/stores/{}/status", self.store);
         self.office.post_form(&path, &form)
@@ -141,7 +145,7 @@ fn a_suspended_store_takes_no_payments_until_reinstated() {
     );
     assert!(
         Html::parse(&sc.office.get("/office/stores").text())
-            .text("li.card p.small")
+            .text("td small.reason")
             .contains("換金目的")
     );
     let r = sc.set(Some("active"), "");
@@ -210,5 +214,94 @@ fn a_suspended_or_removed_store_gives_no_refunds() {
     sc.set_ok("active");
     assert_eq!(refund().status, 201);
     assert_eq!(sc.total(), 1500);
+    s.verify();
+}
+
+#[test]
+fn the_office_finds_a_store_among_many_sees_its_detail_and_confirms_a_suspension() {
+    let s = Server::start();
+    let mut office = Browser::new(&s);
+    admin_logged_in(&s, &mut office);
+    let admin = s.admin();
+    for i in 0..60 {
+        let r = s.as_(&admin).post(
+            "/api/v1/stores",
+            &json!({ "name": format!("商店{i:02}"), "name_kana": "ショウテン", "category": "小売", "address": "めぐり市1-1" }),
+        );
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let (store, _, _) = s.store("ひだまり喫茶", "hidamari");
+    // Searched by reading in hiragana; paged by fifty.
+    let found = Html::parse(
+        &office
+            .get("/office/stores?q=%E3%81%B2%E3%81%A0%E3%81%BE%E3%82%8A")
+            .text(),
+    );
+    assert_eq!(
+        found.texts("tbody tr").len(),
+        1,
+        "{:?}",
+        found.texts("tbody tr")
+    );
+    let all = Html::parse(&office.get("/office/stores").text());
+    assert_eq!(all.texts("tbody tr").len(), 50);
+    assert_eq!(all.attrs("a[rel=next]", "href").len(), 1);
+    let second = Html::parse(&office.get("/office/stores?q=&status=&page=2").text());
+    assert_eq!(second.texts("tbody tr").len(), 11);
+
+    // The detail names the bank account type in words and links the public page.
+    let page = office.get(&format!("/office/stores/{store}")).text();
+    assert!(
+        page.contains(&format!("href=\"/stores/{store}\"")),
+        "{page}"
+    );
+
+    // Suspending asks first: the question names the store, nothing changes yet.
+    let csrf = csrf_of(&page);
+    let path = format!("/office/stores/{store}/status");
+    let r = office.post_form(
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("status", "suspended"),
+            ("reason", "調査中"),
+        ],
+    );
+    assert_eq!(r.status, 200);
+    assert!(
+        r.text()
+            .contains("「ひだまり喫茶」の取り扱いを停止しますか"),
+        "{}",
+        r.text()
+    );
+    assert!(
+        s.api()
+            .get("/api/v1/stores?q=%E3%81%B2%E3%81%A0%E3%81%BE%E3%82%8A")
+            .json()["items"]
+            .as_array()
+            .unwrap()
+            .len()
+            == 1
+    );
+    let r = office.post_form(
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("status", "suspended"),
+            ("reason", "調査中"),
+            ("confirmed", "yes"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let done = office.get(r.header("location").unwrap()).text();
+    assert!(done.contains("取り扱いを停止しました"), "{done}");
+    assert!(
+        s.api()
+            .get("/api/v1/stores?q=%E3%81%B2%E3%81%A0%E3%81%BE%E3%82%8A")
+            .json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     s.verify();
 }

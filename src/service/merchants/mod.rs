@@ -4,5 +4,6 @@
 pub mod applications;
 pub mod directory;
 pub mod store_import;
+pub mod store_office;
 pub mod store_requests;
 pub mod stores;
