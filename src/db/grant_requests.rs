@@ -91,16 +91,6 @@ pub fn recent(c: &Connection, limit: i64) -> rusqlite::Result<Vec<GrantRequestRo
     st.query_map([limit], from_row)?.collect()
 }
 
-/// How many wait for a decision.
-pub fn pending_count(c: &Connection) -> rusqlite::Result<i64> {
-    super::one(
-        c,
-        "SELECT count(*) FROM grant_requests WHERE approval = 'pending'",
-        [],
-        |r| r.get(0),
-    )
-}
-
 /// Records the decision on a waiting request; false when it was decided meanwhile.
 pub fn decide(
     c: &Connection,

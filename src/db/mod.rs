@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod attention;
 pub mod audit;
 pub mod device_subsidies;
 pub mod grant_requests;

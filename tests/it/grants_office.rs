@@ -152,3 +152,46 @@ fn a_scheduled_grant_is_paid_at_its_time_after_approval() {
     assert_eq!(s.total(&a), 3_000);
     s.verify();
 }
+
+/// The start pages say what waits (with links) and today's figures.
+#[test]
+fn the_start_pages_list_what_waits_and_todays_figures() {
+    let s = Server::start();
+    s.set_clock("2026-12-03T10:00:00+09:00");
+    let mut applicant = Browser::new(&s);
+    let r = applicant.submit(
+        "/apply",
+        "/apply",
+        &crate::applications::application("wait@example.jp", "待ち花屋"),
+    );
+    assert!(r.status < 400, "{}", r.text());
+    let (_, code, _) = s.store("今日の店", "kyou-shop");
+    let (id, token) = s.resident("kyou-resident");
+    s.as_(&token).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 3000, "method": "credit_card" }),
+    );
+    s.as_(&token).post(
+        "/api/v1/payments",
+        &json!({ "store_code": code, "amount": 1200 }),
+    );
+    let mut admin = Browser::new(&s);
+    crate::accounts::admin_logged_in(&s, &mut admin);
+    for page in ["/admin", "/office"] {
+        let t = admin.get(page).text();
+        let html = Html::parse(&t);
+        assert!(
+            html.attrs("section.attention a", "href")
+                .contains(&"/office/applications".to_owned()),
+            "{page}: {t}"
+        );
+        assert!(t.contains("加盟店の申請 1件"), "{page}");
+        assert!(t.contains("1件、1,200円"), "{page}: today's payments");
+        assert!(t.contains("3,000円"), "{page}: today's charges");
+    }
+    // Tomorrow, today's figures start again.
+    s.set_clock("2026-12-04T09:00:00+09:00");
+    admin.login(&s.admin_login, "admin-secret-1");
+    assert!(admin.get("/admin").text().contains("0件、0円"));
+    s.verify();
+}

@@ -157,23 +157,6 @@ pub fn request(app: &App, who: &Principal, d: &Draft) -> Result<i64> {
     })
 }
 
-/// What waits for a second admin: programs and grants.
-pub struct Waiting {
-    pub programs: usize,
-    pub grants: i64,
-}
-
-pub fn waiting(app: &App, who: &Principal) -> Result<Waiting> {
-    require(who, &[Role::Admin, Role::Operator])?;
-    Ok(Waiting {
-        programs: programs::all(app)
-            .values()
-            .filter(|p| p.approval == Approval::Pending)
-            .count(),
-        grants: rows::pending_count(&*app.conn()?)?,
-    })
-}
-
 pub fn recent(app: &App, who: &Principal) -> Result<Vec<GrantRequestRow>> {
     require(who, &[Role::Admin, Role::Operator])?;
     Ok(rows::recent(&*app.conn()?, 200)?)

@@ -1,6 +1,7 @@
 //! The landing page, the language switch and the start page of each role.
 
 use crate::i18n::Msg;
+use crate::service::operations::attention;
 use maud::html;
 
 use super::{home_of, local_path, render};
@@ -134,6 +135,7 @@ pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let o = overview(ctx)?;
     let body = html! {
+        (attention(l, &waiting(ctx)?))
         (figures(l, &o, ctx.app.now()))
         nav.menu aria-label=(l.t(Msg::Menu)) {
             a.button href="/office/programs" { (l.t(Msg::Programs)) }
@@ -154,21 +156,8 @@ pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
 pub fn admin(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let o = overview(ctx)?;
-    let waiting = crate::service::money::grant_requests::waiting(ctx.app, ctx.who()?)?;
     let body = html! {
-        @if waiting.programs > 0 || waiting.grants > 0 {
-            section.card.attention aria-labelledby="attention" {
-                h2 #attention { (l.t(Msg::WaitingForYourApproval)) }
-                ul {
-                    @if waiting.programs > 0 {
-                        li { a href="/office/programs" { (l.f(Msg::ProgramsWaiting, &[("n", &waiting.programs.to_string())])) } }
-                    }
-                    @if waiting.grants > 0 {
-                        li { a href="/office/grants" { (l.f(Msg::GrantsWaiting, &[("n", &waiting.grants.to_string())])) } }
-                    }
-                }
-            }
-        }
+        (attention(l, &waiting(ctx)?))
         (figures(l, &o, ctx.app.now()))
         nav.menu aria-label=(l.t(Msg::Menu)) {
             a.button href="/office/programs" { (l.t(Msg::Programs)) }
@@ -184,6 +173,54 @@ pub fn admin(ctx: &mut Ctx) -> Result<Reply, WebError> {
         }
     };
     Ok(render(ctx, 200, l.t(Msg::Administration), body))
+}
+
+fn waiting(ctx: &Ctx) -> Result<(attention::Waiting, attention::Day), WebError> {
+    let who = ctx.who()?;
+    Ok((
+        attention::waiting(ctx.app, who)?,
+        attention::today(ctx.app, who)?,
+    ))
+}
+
+/// What waits for the office, each with its page; and today's figures.
+fn attention(l: Lang, (w, today): &(attention::Waiting, attention::Day)) -> maud::Markup {
+    let items = [
+        (
+            w.applications,
+            Msg::ApplicationsWaiting,
+            "/office/applications",
+        ),
+        (
+            w.store_requests,
+            Msg::StoreRequestsWaiting,
+            "/office/store-requests",
+        ),
+        (
+            w.device_subsidies,
+            Msg::DeviceSubsidiesWaiting,
+            "/office/devices",
+        ),
+        (w.notices, Msg::NoticesWaiting, "/office/notices"),
+        (w.programs, Msg::ProgramsWaiting, "/office/programs"),
+        (w.grants, Msg::GrantsWaiting, "/office/grants"),
+    ];
+    html! {
+        @if !w.is_empty() {
+            section.card.attention aria-labelledby="attention" {
+                h2 #attention { (l.t(Msg::WaitingForYou)) }
+                ul {
+                    @for (n, msg, href) in items {
+                        @if n > 0 { li { a href=(href) { (l.f(msg, &[("n", &l.number(n))])) } } }
+                    }
+                }
+            }
+        }
+        section.figures aria-label=(l.t(Msg::TodaysFigures)) {
+            div.figure { span.label { (l.t(Msg::PaymentsToday)) } span.value { (l.f(Msg::PaymentsCountAndTotal, &[("n", &l.number(today.payments)), ("total", &l.yen(today.paid))])) } }
+            div.figure { span.label { (l.t(Msg::ChargedToday)) } span.value { (l.yen(today.charged)) } }
+        }
+    }
 }
 
 fn figures(l: Lang, o: &Overview, now: i64) -> maud::Markup {
