@@ -138,7 +138,7 @@ fn the_office_sees_failed_logins_and_unlocks_a_login_everywhere() {
     assert_eq!(log_in(&s, "hanako", "password-1234", OWNER).status, 200);
     assert_eq!(log_in(&s, "hanako", "password-1234", GUESSER).status, 200);
     let audit = admin.get("/admin/audit").text();
-    assert!(audit.contains("account.unlock") && audit.contains("login:hanako"));
+    assert!(audit.contains("ログインの制限を解除") && audit.contains("login:hanako"));
     // Nobody else may see or unlock.
     let (_, resident) = s.resident("taro");
     let r = s.as_(&resident).get("/admin/logins");

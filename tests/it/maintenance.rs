@@ -112,7 +112,7 @@ fn an_announced_window_then_read_only_refuses_changes_and_keeps_balances_visible
     assert_eq!(r.status, 200);
     assert_eq!(pay(&s, &me, &code).status, 201);
     let audit = admin.get("/admin/audit").text();
-    assert!(audit.contains("maintenance.read_only") && audit.contains("maintenance.announce"));
+    assert!(audit.contains("読み取り専用を切り替え") && audit.contains("メンテナンスを告知"));
     s.verify();
 }
 

@@ -144,8 +144,8 @@ fn drafted_approved_scheduled_and_withdrawn() {
     assert_eq!(public(&mut visitor), vec!["春のキャンペーン"]);
     let audit = Html::parse(&admin.get("/admin/audit").text()).texts("tbody tr");
     assert!(
-        audit.iter().any(|r| r.contains("notice.approve"))
-            && audit.iter().any(|r| r.contains("notice.withdraw"))
+        audit.iter().any(|r| r.contains("お知らせを承認"))
+            && audit.iter().any(|r| r.contains("お知らせを取り下げ"))
     );
     s.verify();
 }

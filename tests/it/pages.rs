@@ -407,7 +407,7 @@ fn branding_from_settings_reaches_every_page() {
     assert!(css.contains("--brand: #aa3300;"), "{css}");
     // Both changes are in the audit log.
     let audit = Html::parse(&b.get("/admin/audit").text()).texts("tbody tr");
-    assert!(audit.iter().any(|r| r.contains("settings.branding")));
+    assert!(audit.iter().any(|r| r.contains("市の設定を変更")));
     s.verify();
 }
 

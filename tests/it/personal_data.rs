@@ -108,7 +108,10 @@ fn personal_data_is_absent_from_the_database_bytes_yet_found_by_phone() {
     assert!(page.text(".alert").contains("電話番号"));
     // Who looked whom up is on record.
     let audit = office.get("/admin/audit").text();
-    assert!(audit.contains("resident.lookup"), "lookups are audited");
+    assert!(
+        audit.contains("利用者を電話番号で検索"),
+        "lookups are audited"
+    );
     // A merchant or resident may not look anyone up.
     let (_, _, merchant_token) = s.store("青果店", "seika");
     let r = s
@@ -127,7 +130,7 @@ fn personal_data_is_absent_from_the_database_bytes_yet_found_by_phone() {
     );
     assert_eq!(r.status, 200, "{}", r.text());
     let audit = office.get("/admin/audit").text();
-    assert!(audit.contains("application.approved") && !audit.contains(EMAIL));
+    assert!(audit.contains("加盟店の申請を承認") && !audit.contains(EMAIL));
 
     // The mail relay still reads the applicant's mail, opened.
     let out = meguri(&["mail", "list", "--db", s.db_arg()]);

@@ -138,7 +138,7 @@ fn a_premium_starts_at_its_time_after_a_second_admin_approves_it() {
 
     // Every step is in the audit log.
     let audit = first.get("/admin/audit").text();
-    for action in ["program.create", "program.approve", "program.reject"] {
+    for action in ["事業を登録", "事業を承認", "事業を不承認"] {
         assert!(audit.contains(action), "{action}");
     }
     s.verify();

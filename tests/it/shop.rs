@@ -553,6 +553,6 @@ fn the_owner_sets_the_store_photo_the_directory_shows_it_and_the_office_can_take
             .is_empty()
     );
     let audit = office.get("/admin/audit").text();
-    assert!(audit.contains("store.photo.remove") && audit.contains("store.photo"));
+    assert!(audit.contains("お店の写真を取り下げ") && audit.contains("お店の写真を変更"));
     s.verify();
 }

@@ -107,9 +107,7 @@ fn an_unknown_store_status_is_refused_and_changes_nothing() {
     assert_eq!(listed["items"][0]["id"], sc.store);
     let audit = Html::parse(&sc.office.get("/admin/audit").text()).texts("tbody tr");
     assert!(
-        !audit
-            .iter()
-            .any(|r| r.contains("store.closed") || r.contains("store.suspended")),
+        !audit.iter().any(|r| r.contains("お店の取り扱いを停止")),
         "{audit:?}"
     );
     assert_eq!(sc.mpm(100).status, 201);
@@ -155,8 +153,8 @@ fn a_suspended_store_takes_no_payments_until_reinstated() {
     assert_eq!(sc.total(), 1800);
     let audit = Html::parse(&sc.office.get("/admin/audit").text()).texts("tbody tr");
     assert!(
-        audit.iter().any(|r| r.contains("store.suspended"))
-            && audit.iter().any(|r| r.contains("store.active"))
+        audit.iter().any(|r| r.contains("お店の取り扱いを停止"))
+            && audit.iter().any(|r| r.contains("お店の取り扱いを再開"))
     );
     s.verify();
 }

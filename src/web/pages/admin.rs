@@ -6,12 +6,13 @@ use maud::html;
 use super::{answer_form, message, render, status_of};
 use crate::domain::Role;
 use crate::service::identity::accounts::{self, CREATABLE_ROLES, NewStaff};
+use crate::service::identity::actors::name_of;
 use crate::service::identity::residents::field_label;
 use crate::service::operations::settings::{self as city, Branding, REGISTRATION_FIELDS};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
-use crate::web::views::{Field, Lang, alert, csrf_field, notice};
+use crate::web::views::{Field, Lang, alert, audit, csrf_field, notice};
 
 pub fn accounts(ctx: &mut Ctx) -> Result<Reply, WebError> {
     accounts_page(ctx, 200, None, None)
@@ -156,19 +157,30 @@ pub fn save_settings(ctx: &mut Ctx) -> Result<Reply, WebError> {
 pub fn audit(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let rows = crate::service::merchants::directory::audit_log(ctx.app, ctx.who()?, 200)?;
+    // One name lookup per person, however many entries they made.
+    let mut names: std::collections::HashMap<String, String> = Default::default();
+    let mut lines = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if !names.contains_key(&r.actor) {
+            let n = name_of(ctx.app, &r.actor)?;
+            names.insert(r.actor.clone(), n);
+        }
+        let target = if r.target.starts_with("user:") {
+            name_of(ctx.app, &r.target)?
+        } else {
+            audit::target_words(l, &r.target)
+        };
+        lines.push(audit::AuditLine {
+            when: l.datetime(r.at),
+            who: names[&r.actor].clone(),
+            action: audit::action_words(l, &r.action),
+            target,
+            details: audit::details(&r.detail),
+        });
+    }
     let body = html! {
         p { (l.t(Msg::AdministrativeChangesNewestFirstUp)) }
-        div.table-scroll tabindex="0" role="region" aria-label=(l.t(Msg::AuditLog)) { table {
-            thead { tr { th { (l.t(Msg::When)) } th { (l.t(Msg::Who)) } th { (l.t(Msg::Action)) } th { (l.t(Msg::Target)) } th { (l.t(Msg::Detail)) } } }
-            tbody {
-                @for r in &rows {
-                    tr {
-                        td { (l.datetime(r.at)) }
-                        td { (r.actor) } td { (r.action) } td { (r.target) } td { code { (r.detail) } }
-                    }
-                }
-            }
-        } }
+        (audit::table(l, &lines))
     };
     Ok(render(ctx, 200, l.t(Msg::AuditLog), body))
 }

@@ -2,6 +2,7 @@
 //! (`crate::i18n`); mobile first; every page works without JavaScript.
 
 use crate::i18n::Msg;
+pub mod audit;
 pub mod error;
 pub mod money;
 pub mod pay;
