@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_money_core.sql"),
     include_str!("migrations/0016_store_statuses.sql"),
     include_str!("migrations/0017_application_language.sql"),
+    include_str!("migrations/0018_account_recovery.sql"),
 ];
 
 pub fn current_version() -> i64 {

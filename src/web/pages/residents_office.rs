@@ -1,6 +1,7 @@
 //! The secretariat finds a resident by phone number (a call from someone who forgot their
-//! login, or a family member asking about a balance). The number is sealed in the database
-//! and found through its keyed hash.
+//! login or password, or lost their phone, or a family member asking about a balance). The
+//! number is sealed in the database and found through its keyed hash. From a resident
+//! found, the office reissues the password or logs the phone out (`recovery_office`).
 
 use crate::i18n::Msg;
 use maud::html;
@@ -75,8 +76,15 @@ fn resident_card(l: Lang, r: &Found) -> maud::Markup {
                 @for (k, v) in &r.attributes {
                     dt { (residents::field_label(k).map_or(k.as_str(), |m| l.t(m))) } dd { (shown_attribute(l, k, v)) }
                 }
+                dt { (l.t(Msg::MailAddress)) } dd { (l.t(if r.has_mail { Msg::MailOnFile } else { Msg::NoMailOnFile })) }
                 dt { (l.t(Msg::Balance2)) } dd { (yen(l, r.balance)) }
                 dt { (l.t(Msg::Registered)) } dd { (l.date(r.registered_at)) }
+            }
+            @if !r.disabled {
+                div.actions {
+                    a.button href={ "/office/residents/" (r.id) "/password" } { (l.t(Msg::ReissueThePassword)) }
+                    a.button href={ "/office/residents/" (r.id) "/sessions" } { (l.t(Msg::LogOutEverywhere)) }
+                }
             }
         }
     }
