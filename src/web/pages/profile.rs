@@ -10,7 +10,7 @@ use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
 use crate::web::views::form::Select;
-use crate::web::views::{Field, FormErrors, csrf_field, notice};
+use crate::web::views::{Field, FormErrors, csrf_field, notice, shown_phone};
 
 const FIELDS: &[&str] = &["phone", "mail", "lang", "current"];
 
@@ -32,7 +32,7 @@ fn page(
         Some(t) => field(t, name).unwrap_or("").to_owned(),
         None => stored.unwrap_or("").to_owned(),
     };
-    let phone = value("phone", c.phone.as_deref());
+    let phone = value("phone", c.phone.as_deref().map(shown_phone).as_deref());
     let mail = value("mail", c.mail.as_deref());
     let lang = value("lang", Some(c.lang.code()));
     let current = match typed {

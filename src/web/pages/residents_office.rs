@@ -13,7 +13,7 @@ use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::Ctx;
 use crate::web::views::money::yen;
-use crate::web::views::{Field, Lang, alert, notice};
+use crate::web::views::{Field, Lang, alert, notice, shown_phone};
 
 pub fn find(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
@@ -44,16 +44,6 @@ pub fn find(ctx: &mut Ctx) -> Result<Reply, WebError> {
         p.small { (l.t(Msg::PhoneNumbersAreStoredEncrypted)) }
     };
     Ok(render(ctx, status, l.t(Msg::FindAResident), body))
-}
-
-/// A mobile number as people write it (090-1234-5678); other numbers as stored, since
-/// where a landline's area code ends depends on the area.
-fn shown_phone(digits: &str) -> String {
-    if digits.len() == 11 && digits.is_ascii() {
-        format!("{}-{}-{}", &digits[..3], &digits[3..7], &digits[7..])
-    } else {
-        digits.to_string()
-    }
 }
 
 fn shown_attribute<'a>(l: Lang, key: &str, value: &'a str) -> &'a str {

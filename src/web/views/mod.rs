@@ -269,6 +269,16 @@ impl<'a> Field<'a> {
     }
 }
 
+/// A mobile number as people write it (090-1234-5678); other numbers as stored, since
+/// where a landline's area code ends depends on the area.
+pub fn shown_phone(digits: &str) -> String {
+    if digits.len() == 11 && digits.is_ascii() {
+        format!("{}-{}-{}", &digits[..3], &digits[3..7], &digits[7..])
+    } else {
+        digits.to_string()
+    }
+}
+
 /// The hidden CSRF field every form carries.
 pub fn csrf_field(token: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(token); }
