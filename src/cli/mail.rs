@@ -1,6 +1,7 @@
-//! `meguri mail`: the outbox of mails (application receipts and results). `send` hands
-//! them to an SMTP server (the city's relay); or another program drains it: `list` prints
-//! unsent mails as JSON lines, `sent ID` marks one handed over.
+//! `meguri mail`: the outbox of mails (application receipts and results, password-reset
+//! links, notices of a changed mail address). `send` hands them to an SMTP server (the
+//! city's relay); or another program drains it: `list` prints unsent mails as JSON
+//! lines, `sent ID` marks one handed over.
 
 use std::path::Path;
 

@@ -157,3 +157,63 @@ fn audit_detail(e: &LoggedOut) -> serde_json::Value {
         "payment_codes_ended": e.payment_codes,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::testkit;
+
+    /// The use cases check the role again, whoever calls them (not only the router).
+    #[test]
+    fn only_staff_reach_a_residents_account_and_only_a_residents() {
+        let path = std::env::temp_dir().join(format!("meguri-recovery-{}.db", std::process::id()));
+        let app = testkit::fresh_app(&path);
+        let resident = testkit::resident(&app, "hanako");
+        let id = resident.user_id.unwrap();
+        let (_, _, merchant) = testkit::store(&app, "青果店", "食料品");
+        for who in [&resident, &merchant] {
+            assert!(matches!(
+                reissue_password(&app, who, id, true),
+                Err(ServiceError::Forbidden(_))
+            ));
+            assert!(matches!(
+                log_out_everywhere(&app, who, id, true),
+                Err(ServiceError::Forbidden(_))
+            ));
+        }
+        let office = Principal::cli();
+        assert!(matches!(
+            reissue_password(&app, &office, id, false),
+            Err(ServiceError::Fields(p)) if p.has("checked")
+        ));
+        let staff = crate::service::identity::accounts::create_account(
+            &mut app.conn().unwrap(),
+            0,
+            "cli",
+            crate::service::identity::accounts::NewStaff {
+                login: "clerk".into(),
+                display_name: "事務局".into(),
+                role: Role::Operator,
+                password: None,
+            },
+        )
+        .unwrap();
+        assert!(matches!(
+            reissue_password(&app, &office, staff.user_id, true),
+            Err(ServiceError::NotFound(_))
+        ));
+        let done = reissue_password(&app, &office, id, true).unwrap();
+        assert_eq!(done.account.login, "hanako");
+        let user = rows::user_by_id(&*app.conn().unwrap(), id)
+            .unwrap()
+            .unwrap();
+        assert!(user.must_change_password);
+        assert!(crypto::verify_password(
+            user.password_hash.as_deref().unwrap(),
+            &done.one_time_password
+        ));
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+        }
+    }
+}
