@@ -204,9 +204,7 @@ mod tests {
         ));
         let done = reissue_password(&app, &office, id, true).unwrap();
         assert_eq!(done.account.login, "hanako");
-        let user = rows::user_by_id(&*app.conn().unwrap(), id)
-            .unwrap()
-            .unwrap();
+        let user = rows::user_by_id(&app.conn().unwrap(), id).unwrap().unwrap();
         assert!(user.must_change_password);
         assert!(crypto::verify_password(
             user.password_hash.as_deref().unwrap(),
