@@ -427,3 +427,21 @@ CREATE INDEX payments_tax_notice ON payments (wallet_id, notice_number COLLATE N
 
 -- The applicant's language, for the mails about the application.
 ALTER TABLE store_applications ADD COLUMN lang TEXT NOT NULL DEFAULT 'ja';
+
+-- Account recovery: a resident's mail address (sealed, found through its keyed hash) and
+-- the language mails to them speak; single-use password-reset links, kept as hashes.
+ALTER TABLE residents ADD COLUMN mail TEXT;
+ALTER TABLE residents ADD COLUMN mail_index BLOB;
+ALTER TABLE residents ADD COLUMN lang TEXT NOT NULL DEFAULT 'ja';
+CREATE INDEX residents_mail_index ON residents (mail_index);
+
+CREATE TABLE password_resets (
+    id         INTEGER PRIMARY KEY,
+    token_hash BLOB NOT NULL UNIQUE,
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER
+) STRICT;
+
+CREATE INDEX password_resets_user ON password_resets (user_id);

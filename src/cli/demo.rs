@@ -93,6 +93,8 @@ struct ResidentFixture {
     password: String,
     display_name: String,
     phone: Option<String>,
+    #[serde(default)]
+    mail: Option<String>,
     attributes: Map<String, Value>,
 }
 
@@ -166,6 +168,8 @@ pub fn prepare(path: &Path, opts: &DbOptions, now: i64) -> Result<Vec<DemoLogin>
                 password: r.password,
                 display_name: r.display_name,
                 phone: r.phone,
+                mail: r.mail,
+                lang: crate::i18n::Lang::Ja,
                 attributes: r.attributes,
             },
         )?;

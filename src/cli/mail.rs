@@ -1,17 +1,18 @@
-//! `meguri mail`: the outbox of mails (application receipts and results). `send` hands
-//! them to an SMTP server (the city's relay); or another program drains it: `list` prints
-//! unsent mails as JSON lines, `sent ID` marks one handed over.
+//! `meguri mail`: the outbox of mails (application receipts and results, password-reset
+//! links, notices of a changed mail address). `send` hands them to an SMTP server (the
+//! city's relay); or another program drains it: `list` prints unsent mails as JSON
+//! lines, `sent ID` marks one handed over.
 
 use std::path::Path;
 
 use super::CliError;
-use crate::db::{self, applications};
+use crate::db::{self, mail};
 use crate::service::adapters::smtp::{Message, Smtp, SmtpError};
 
 pub fn list(path: &Path, data_key: &Path, out: &mut impl std::io::Write) -> Result<(), CliError> {
     let pool = db::open(path, &super::with_key(data_key)?)?;
     let conn = pool.get().map_err(db::DbError::from)?;
-    for (id, to, subject, body) in applications::unsent_mail(&conn)? {
+    for (id, to, subject, body) in mail::unsent_mail(&conn)? {
         writeln!(
             out,
             "{}",
@@ -24,7 +25,7 @@ pub fn list(path: &Path, data_key: &Path, out: &mut impl std::io::Write) -> Resu
 pub fn mark_sent(path: &Path, data_key: &Path, id: i64, now: i64) -> Result<(), CliError> {
     let pool = db::open(path, &super::with_key(data_key)?)?;
     let mut conn = pool.get().map_err(db::DbError::from)?;
-    if db::write(&mut conn, |tx| applications::mark_sent(tx, id, now))? == 0 {
+    if db::write(&mut conn, |tx| mail::mark_sent(tx, id, now))? == 0 {
         return Err(CliError::Usage(format!("no unsent mail {id}")));
     }
     Ok(())
@@ -49,7 +50,7 @@ pub fn send(
 ) -> Result<Sent, CliError> {
     let pool = db::open(path, &super::with_key(data_key)?)?;
     let mut conn = pool.get().map_err(db::DbError::from)?;
-    let mails = applications::unsent_mail(&conn)?;
+    let mails = mail::unsent_mail(&conn)?;
     let mut done = Sent {
         sent: 0,
         refused: Vec::new(),
@@ -71,7 +72,7 @@ pub fn send(
         };
         match server.send(&message) {
             Ok(()) => {
-                db::write(&mut conn, |tx| applications::mark_sent(tx, id, now))?;
+                db::write(&mut conn, |tx| mail::mark_sent(tx, id, now))?;
                 done.sent += 1;
             }
             Err(e @ (SmtpError::Refused { .. } | SmtpError::BadAddress(_))) => {

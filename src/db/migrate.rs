@@ -25,7 +25,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_money_core.sql"),
     include_str!("migrations/0016_store_statuses.sql"),
     include_str!("migrations/0017_application_language.sql"),
-    include_str!("migrations/0018_program_approval.sql"),
+    include_str!("migrations/0018_account_recovery.sql"),
+    include_str!("migrations/0019_program_approval.sql"),
 ];
 
 pub fn current_version() -> i64 {

@@ -28,6 +28,7 @@ pub const SEALED: &[(&str, &str)] = &[
     ("users", "display_name"),
     ("residents", "phone"),
     ("residents", "attributes"),
+    ("residents", "mail"),
     ("stores", "bank"),
     ("store_applications", "profile"),
     ("store_applications", "applicant_name"),
@@ -40,6 +41,7 @@ pub const SEALED: &[(&str, &str)] = &[
 /// Keyed-hash columns (table, index column, the sealed column it finds).
 pub const INDEXED: &[(&str, &str, &str)] = &[
     ("residents", "phone_index", "phone"),
+    ("residents", "mail_index", "mail"),
     ("store_applications", "email_index", "email"),
 ];
 

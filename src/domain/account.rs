@@ -2,6 +2,7 @@
 
 use crate::i18n::Msg;
 use std::fmt;
+use unicode_normalization::UnicodeNormalization;
 
 /// Who someone is to meguri. Each route of the web layer names the roles it admits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,14 +73,22 @@ impl fmt::Display for Role {
 /// Why a login name or password was refused; the message is shown to the person.
 pub type AccountRuleError = super::Text;
 
-/// A login name: 3 to 64 characters of ASCII letters, digits and `._-@+`, stored
-/// lower-case so that "Tanaka" and "tanaka" are one account.
+/// A login as typed, folded the way logins are stored and looked up: NFKC (so the
+/// full-width `ｔａｎａｋａ` a Japanese keyboard types, and its ideographic space, become
+/// ASCII), trimmed, lower case. Logins stored before this folding were already ASCII
+/// and lower case, which it leaves as they are, so they keep working.
+pub fn login_key(raw: &str) -> String {
+    raw.nfkc().collect::<String>().trim().to_lowercase()
+}
+
+/// A login name: 3 to 64 characters of ASCII letters, digits and `._-@+` after
+/// [`login_key`], so that `ｔａｎａｋａ`, "Tanaka" and "tanaka" are one account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Login(String);
 
 impl Login {
     pub fn parse(raw: &str) -> Result<Login, AccountRuleError> {
-        let s = raw.trim().to_ascii_lowercase();
+        let s = login_key(raw);
         if s.len() < 3 || s.len() > 64 {
             return Err(AccountRuleError::new(Msg::LoginLength));
         }
@@ -154,6 +163,25 @@ mod tests {
     #[test]
     fn login_rules() {
         assert_eq!(Login::parse(" Tanaka ").unwrap().as_str(), "tanaka");
+        // Typed through a Japanese input method: full-width letters, an ideographic space.
+        assert_eq!(Login::parse("ｔａｎａｋａ").unwrap().as_str(), "tanaka");
+        assert_eq!(
+            Login::parse("\u{3000}ＴＡＮＡＫＡ\u{3000}")
+                .unwrap()
+                .as_str(),
+            "tanaka"
+        );
+        assert_eq!(
+            Login::parse("ｓｈｏｐ－０１＠ｅｘａｍｐｌｅ．ｊｐ")
+                .unwrap()
+                .as_str(),
+            "shop-01@example.jp"
+        );
+        assert_eq!(
+            login_key("hanako"),
+            "hanako",
+            "stored logins are their own key"
+        );
         assert!(Login::parse("ab").is_err());
         assert!(Login::parse("田中").is_err());
         assert!(Login::parse("a b c").is_err());

@@ -22,7 +22,7 @@ use crate::db::{self, DbError, Pool};
 use crate::domain::login_throttle::LoginThrottle;
 use crate::domain::program::Program;
 use crate::domain::ratelimit::RateLimiter;
-use crate::domain::{Role, Text};
+use crate::domain::{Problems, Role, Text};
 use crate::i18n::Lang;
 
 pub use operations::settings::Branding;
@@ -166,6 +166,9 @@ impl Principal {
 pub enum ServiceError {
     #[error("{0}")]
     Invalid(Text),
+    /// Several fields are wrong (`invalid_request`); pages show each beside its field.
+    #[error("{}", .0.iter().map(|(_, t)| t.to_string()).collect::<Vec<_>>().join("; "))]
+    Fields(Problems),
     #[error("{0}")]
     Unauthorized(Text),
     #[error("{0}")]
@@ -224,6 +227,11 @@ impl ServiceError {
             | ServiceError::RuleViolation(t)
             | ServiceError::CardInvalid(t)
             | ServiceError::TooManyAttempts(t) => t.in_lang(l),
+            ServiceError::Fields(p) => p
+                .iter()
+                .map(|(_, t)| t.in_lang(l))
+                .collect::<Vec<_>>()
+                .join(l.t(Msg::MessageSeparator)),
             ServiceError::IdempotencyConflict => l.t(Msg::ThisIdempotencyKeyWasUsed).to_owned(),
             ServiceError::ReadOnly => l.t(Msg::UnderMaintenancePaymentsChargesAnd).to_owned(),
             ServiceError::RateLimited => l.t(Msg::TooManyAttemptsWaitA).to_owned(),
@@ -237,6 +245,11 @@ impl ServiceError {
 /// Shorthands for the common refusals.
 pub fn invalid(t: impl Into<Text>) -> ServiceError {
     ServiceError::Invalid(t.into())
+}
+
+/// Refuses with every problem found, unless there is none.
+pub fn no_problems(p: Problems) -> Result<()> {
+    p.into_result().map_err(ServiceError::Fields)
 }
 
 pub fn not_found(t: impl Into<Text>) -> ServiceError {

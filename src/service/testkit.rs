@@ -75,7 +75,16 @@ pub fn resident(app: &App, login: &str) -> Principal {
                 created_at: 0,
             },
         )?;
-        db::residents::insert(tx, id, None, &serde_json::json!({}))?;
+        db::residents::insert(
+            tx,
+            id,
+            &db::residents::NewProfile {
+                phone: None,
+                mail: None,
+                lang: "ja",
+                attributes: &serde_json::json!({}),
+            },
+        )?;
         Ok(id)
     })
     .expect("insert resident");

@@ -75,7 +75,7 @@ impl WebError {
 /// The status and code of a use case's refusal.
 pub fn service_status(e: &ServiceError) -> (u16, &'static str) {
     match e {
-        ServiceError::Invalid(_) => (400, "invalid_request"),
+        ServiceError::Invalid(_) | ServiceError::Fields(_) => (400, "invalid_request"),
         ServiceError::Unauthorized(_) => (401, "unauthorized"),
         ServiceError::Forbidden(_) => (403, "forbidden"),
         ServiceError::NotFound(_) => (404, "not_found"),

@@ -60,3 +60,19 @@ pub fn qr_token_payment(c: &Connection, hash: &[u8]) -> rusqlite::Result<Option<
     .optional()?
     .flatten())
 }
+
+/// Ends a resident's payment codes not used yet (a lost phone may still show one);
+/// returns how many.
+pub fn end_resident_qr_tokens(
+    c: &Connection,
+    resident_id: i64,
+    now: i64,
+) -> rusqlite::Result<usize> {
+    crate::db::exec(
+        c,
+        "UPDATE qr_tokens SET expires_at = ?2
+         WHERE used_at IS NULL AND expires_at > ?2
+           AND wallet_id IN (SELECT id FROM wallets WHERE resident_id = ?1)",
+        params![resident_id, now],
+    )
+}

@@ -3,25 +3,36 @@
 use crate::i18n::Msg;
 use rusqlite::Connection;
 
-use crate::db::{self, accounts as rows, audit};
+use crate::db::{self, accounts as rows, audit, residents};
+use crate::domain::account::login_key;
+use crate::domain::text::normalise_phone;
 use crate::domain::{Login, Password, Role, Text};
 use crate::service::{
     App, Principal, Result, STAFF, ServiceError, crypto, identity::login_limits, invalid,
-    not_found, require,
+    not_found, operations::settings, require,
 };
 
-/// Checks a login and password. Wrong passwords for the login from this address (and,
-/// far more of them, from anywhere) make the next attempt wait, even with the right
-/// password (`login_limits`).
+/// Checks a login and password. The login is folded as logins are stored
+/// (`login_key`: `ｔａｎａｋａ` is `tanaka`); where the city allows it, a resident may
+/// type the phone number on file instead. Wrong passwords for the account from this
+/// address (and, far more of them, from anywhere) make the next attempt wait, even with
+/// the right password (`login_limits`), whichever way the account was named.
 pub fn authenticate(
     app: &App,
     login: &str,
     password: &str,
     address: &str,
 ) -> Result<rows::UserRow> {
-    let login = login.trim().to_ascii_lowercase();
-    login_limits::check(app, &login, address)?;
-    let user = rows::user_by_login(&*app.conn()?, &login)?;
+    let typed = login_key(login);
+    let user = {
+        let conn = app.conn()?;
+        match rows::user_by_login(&conn, &typed)? {
+            Some(u) => Some(u),
+            None => by_phone(&conn, login)?,
+        }
+    };
+    let key = user.as_ref().map_or(typed, |u| u.login.clone());
+    login_limits::check(app, &key, address)?;
     let ok = match &user {
         Some(u) if !u.disabled => u
             .password_hash
@@ -35,15 +46,33 @@ pub fn authenticate(
     };
     match user {
         Some(u) if ok => {
-            login_limits::succeeded(app, &login, address);
+            login_limits::succeeded(app, &key, address);
             Ok(u)
         }
         _ => {
-            login_limits::failed(app, &login, address);
+            login_limits::failed(app, &key, address);
             Err(ServiceError::Unauthorized(Text::new(
                 Msg::WrongLoginOrPassword,
             )))
         }
+    }
+}
+
+/// The resident whose phone number on file is `typed`, when the city lets residents log
+/// in that way. Digits are compared after folding full-width digits and hyphens. A
+/// number more than one active resident registered (a family's landline) names no one:
+/// they log in with their login IDs, and the answer is the same wrong-login message, so
+/// it tells nothing about whose number it is.
+fn by_phone(conn: &Connection, typed: &str) -> Result<Option<rows::UserRow>> {
+    if !settings::phone_login(conn)? {
+        return Ok(None);
+    }
+    let Ok(phone) = normalise_phone(typed) else {
+        return Ok(None);
+    };
+    match residents::active_ids_by_phone(conn, &phone)?[..] {
+        [id] => Ok(rows::user_by_id(conn, id)?.filter(|u| u.role == Role::Resident)),
+        _ => Ok(None),
     }
 }
 

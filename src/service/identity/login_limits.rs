@@ -1,10 +1,11 @@
 //! Limits on guessing: wrong passwords (at login and when changing one) per login and
-//! address (`domain::login_throttle`), the office's view of them and its unlock, and
-//! self-registration per address.
+//! address (`domain::login_throttle`), the office's view of them and its unlock,
+//! self-registration per address, and password-reset mails per address and account.
 
 use crate::db::{self, audit};
 use crate::domain::login_throttle::{Failures, LoginThrottle, address_group};
 use crate::domain::ratelimit::{Limit, RateLimiter};
+use crate::domain::recovery;
 use crate::domain::time::format_time_seconds;
 use crate::domain::{Role, Text};
 use crate::i18n::Msg;
@@ -84,7 +85,7 @@ pub fn recent_failures(app: &App, who: &Principal) -> Result<Vec<Failures>> {
 /// phone, at the counter). Audited; returns how many addresses were held back.
 pub fn unlock(app: &App, who: &Principal, login: &str) -> Result<usize> {
     require(who, &[Role::Admin])?;
-    let login = login.trim().to_ascii_lowercase();
+    let login = crate::domain::account::login_key(login);
     if login.is_empty() {
         return Err(invalid(Msg::NameTheLoginToUnlock));
     }
@@ -108,6 +109,47 @@ pub fn unlock(app: &App, who: &Principal, login: &str) -> Result<usize> {
         Ok(())
     })?;
     Ok(throttle(app).unlock(&login))
+}
+
+/// Lifts the wrong-password waits of a login everywhere, without an audit row of its own:
+/// for a password just set another way (reissued by the office, or by a mailed link).
+pub fn forget(app: &App, login: &str) {
+    throttle(app).unlock(login);
+}
+
+/// Counts one request for a password-reset link from `address`; refuses past the limit,
+/// the same for every login and mail address asked about.
+pub fn reset_request(app: &App, address: &str) -> Result<()> {
+    let now = app.now();
+    let key = format!("reset:{}", address_group(address));
+    let mut w = windows(app);
+    if let Some(at) = w.retry_at(&key, recovery::REQUESTS_PER_ADDRESS, now) {
+        return Err(ServiceError::TooManyAttempts(
+            Text::new(Msg::TooManyResetRequests).with_text("when", when(now, at)),
+        ));
+    }
+    w.record(&key, now);
+    Ok(())
+}
+
+/// Whether one more reset mail may go to `user_id` at `mail` (`mail_key` stands for the
+/// address: its hash, so no address is kept in memory); counts it when so. A refusal is
+/// silent: the visitor's answer must not tell that the account exists.
+pub fn reset_mail(app: &App, user_id: i64, mail_key: &str) -> bool {
+    let now = app.now();
+    let (account, mail) = (
+        format!("reset-account:{user_id}"),
+        format!("reset-mail:{mail_key}"),
+    );
+    let mut w = windows(app);
+    if !w.allows(&account, recovery::MAILS_PER_ACCOUNT, now)
+        || !w.allows(&mail, recovery::MAILS_PER_MAIL_ADDRESS, now)
+    {
+        return false;
+    }
+    w.record(&account, now);
+    w.record(&mail, now);
+    true
 }
 
 /// Counts one self-registration from `address`; refuses past the limits.

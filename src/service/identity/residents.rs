@@ -1,14 +1,17 @@
-//! Residents (利用者): self-registration and registration by staff.
+//! Residents (利用者): self-registration and registration by staff, and the office's
+//! search for a resident.
 
-use crate::i18n::{Msg, Text};
+use crate::i18n::{Lang, Msg, Text};
 use serde_json::{Map, Value};
 
 use crate::db::{self, accounts as rows, audit, residents};
-use crate::domain::text::is_typed_text;
-use crate::domain::{Login, Password, Role};
+use crate::domain::account::login_key;
+use crate::domain::text::{is_typed_text, normalise_mail};
+use crate::domain::{Login, Password, Problems, Role};
+use crate::service::operations::settings::{self, REGISTRATION_FIELDS};
 use crate::service::{
     App, Principal, Result, STAFF, ServiceError, crypto, identity::accounts::duplicate_login,
-    identity::login_limits, invalid, operations::settings, require,
+    identity::login_limits, invalid, no_problems, require,
 };
 
 pub struct NewResident {
@@ -16,6 +19,10 @@ pub struct NewResident {
     pub password: String,
     pub display_name: String,
     pub phone: Option<String>,
+    /// For a password-reset link when the password is forgotten.
+    pub mail: Option<String>,
+    /// The language mails to the resident speak.
+    pub lang: Lang,
     /// Free attributes such as `age_band`, `area`, `line_id` (strings).
     pub attributes: Map<String, Value>,
 }
@@ -37,7 +44,10 @@ pub fn register_self(app: &App, new: NewResident, address: &str) -> Result<i64> 
 
 /// Registers a resident. `who` is `None` for self-registration (use `register_self` for
 /// a visitor's request); staff registrations are audited. Fields the city marks as
-/// required must be present, and no others but the known ones.
+/// required must be present, and no others but the known ones. Every field's problem is
+/// told at once (`ServiceError::Fields`, fields named as the API names them); a login
+/// someone already has is a `Conflict`, the only one registration gives, found once
+/// everything else is right.
 pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<i64> {
     if let Some(p) = who {
         require(p, STAFF)?;
@@ -54,56 +64,72 @@ pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<
                 .with("known", ATTRIBUTES.join(", ")),
         ));
     }
-    let login = Login::parse(&new.login).map_err(ServiceError::Invalid)?;
-    let password =
-        Password::parse_for(&new.password, login.as_str()).map_err(ServiceError::Invalid)?;
+    let mut problems = Problems::default();
     let display_name = new.display_name.trim();
     if !is_typed_text(display_name) {
-        return Err(invalid(Msg::DisplayNameContainsControlCharacters));
+        problems.add("display_name", Msg::DisplayNameContainsControlCharacters);
+    } else if display_name.is_empty() || display_name.chars().count() > 60 {
+        problems.add("display_name", Msg::DisplayNameMustBe1);
     }
-    if display_name.is_empty() || display_name.chars().count() > 60 {
-        return Err(invalid(Msg::DisplayNameMustBe1));
-    }
-    let phone = new.phone.as_deref().map(normalise_phone).transpose()?;
-    for (k, v) in &new.attributes {
-        match v {
-            Value::String(s) if !is_typed_text(s) => {
-                return Err(invalid(
-                    Text::new(Msg::AttributeHasControlCharacters).with_label(
-                        "field",
-                        field_label(k),
-                        k,
-                    ),
-                ));
-            }
-            Value::String(s) if s.chars().count() <= 100 => {}
-            _ => {
-                return Err(invalid(Text::new(Msg::AttributeTooLong).with_label(
+    let login = problems.check("login", Login::parse(&new.login));
+    let password = problems.check(
+        "password",
+        Password::parse_for(&new.password, &login_key(&new.login)),
+    );
+    let phone = match new
+        .phone
+        .as_deref()
+        .map(crate::domain::text::normalise_phone)
+    {
+        Some(r) => problems.check("phone", r),
+        None => None,
+    };
+    let mail = match new.mail.as_deref().map(normalise_mail) {
+        Some(r) => problems.check("mail", r),
+        None => None,
+    };
+    for field in ATTRIBUTES {
+        match new.attributes.get(*field) {
+            Some(Value::String(s)) if !is_typed_text(s) => problems.add(
+                field,
+                Text::new(Msg::AttributeHasControlCharacters).with_label(
                     "field",
-                    field_label(k),
-                    k,
-                )));
-            }
+                    field_label(field),
+                    field,
+                ),
+            ),
+            Some(Value::String(s)) if s.chars().count() <= 100 => {}
+            None => {}
+            Some(_) => problems.add(
+                field,
+                Text::new(Msg::AttributeTooLong).with_label("field", field_label(field), field),
+            ),
         }
     }
     let mut conn = app.conn()?;
     for field in settings::required_fields(&conn)? {
         let present = match field.as_str() {
-            "phone" => phone.is_some(),
+            "phone" => new.phone.is_some(),
             other => new
                 .attributes
                 .get(other)
                 .and_then(Value::as_str)
                 .is_some_and(|s| !s.trim().is_empty()),
         };
-        if !present {
-            return Err(invalid(Text::new(Msg::FieldRequired).with_label(
-                "field",
-                field_label(&field),
-                &field,
-            )));
+        let Some(name) = REGISTRATION_FIELDS.iter().find(|f| **f == field) else {
+            continue;
+        };
+        if !present && !problems.has(name) {
+            problems.add(
+                name,
+                Text::new(Msg::FieldRequired).with_label("field", field_label(name), name),
+            );
         }
     }
+    no_problems(problems)?;
+    let (Some(login), Some(password)) = (login, password) else {
+        return Err(ServiceError::Internal("checked fields are missing".into()));
+    };
     let hash = crypto::hash_password(password.expose())?;
     let now = app.now();
     db::write(&mut conn, |tx| -> Result<i64> {
@@ -120,7 +146,16 @@ pub fn register(app: &App, who: Option<&Principal>, new: NewResident) -> Result<
             },
         )
         .map_err(|e| duplicate_login(e, login.as_str()))?;
-        residents::insert(tx, id, phone.as_deref(), &Value::Object(new.attributes))?;
+        residents::insert(
+            tx,
+            id,
+            &residents::NewProfile {
+                phone: phone.as_deref(),
+                mail: mail.as_deref(),
+                lang: new.lang.code(),
+                attributes: &Value::Object(new.attributes),
+            },
+        )?;
         if let Some(p) = who {
             audit::record(
                 tx,
@@ -141,6 +176,8 @@ pub struct Found {
     pub login: String,
     pub display_name: String,
     pub phone: Option<String>,
+    /// Whether a mail address is on file (the resident can reset the password by mail).
+    pub has_mail: bool,
     /// Registration answers (`line_id`, `age_band`, ...), in key order.
     pub attributes: Vec<(String, String)>,
     pub disabled: bool,
@@ -188,6 +225,7 @@ pub fn find_by_phone(app: &App, who: &Principal, raw_phone: &str) -> Result<Vec<
                 login: r.login,
                 display_name: r.display_name,
                 phone: r.profile.phone,
+                has_mail: r.profile.mail.is_some(),
                 attributes,
                 disabled: r.disabled,
                 registered_at: r.created_at,

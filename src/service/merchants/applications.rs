@@ -93,7 +93,7 @@ pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<
                 lang: a.lang.code(),
             },
         )?;
-        rows::queue_mail(
+        crate::db::mail::queue_mail(
             tx,
             &email,
             a.lang.t(Msg::MailReceivedSubject),
@@ -236,7 +236,7 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
         if rows::decide(tx, id, status, reason.as_deref(), store_id, &who.actor, now)? == 0 {
             return Err(ServiceError::Conflict(Text::new(Msg::DecidedMeanwhile)));
         }
-        rows::queue_mail(tx, &a.email, subject, &body, now)?;
+        crate::db::mail::queue_mail(tx, &a.email, subject, &body, now)?;
         audit::record(
             tx,
             now,

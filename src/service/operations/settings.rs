@@ -1,4 +1,5 @@
-//! Deployment settings: the server secret, the city's branding, registration rules.
+//! Deployment settings: the server secret, the city's branding, registration rules, and
+//! whether residents may log in with their phone number.
 
 use crate::i18n::{Msg, Text};
 use rusqlite::Connection;
@@ -12,6 +13,7 @@ use crate::service::{App, Principal, Result, crypto, invalid, require};
 const BRANDING: &str = "branding";
 const REGISTRATION: &str = "registration_required";
 const LOGO: &str = "logo";
+const PHONE_LOGIN: &str = "phone_login";
 
 /// The largest logo accepted.
 pub const MAX_LOGO_BYTES: usize = 512 * 1024;
@@ -116,27 +118,6 @@ pub fn branding(c: &Connection) -> Result<Branding> {
         .unwrap_or_default())
 }
 
-pub fn set_branding(app: &App, who: &Principal, b: Branding) -> Result<Branding> {
-    require(who, &[Role::Admin])?;
-    let b = b.validate()?;
-    let mut conn = app.conn()?;
-    db::write(&mut conn, |tx| -> Result<()> {
-        kv::set(tx, BRANDING, &serde_json::to_string(&b).unwrap_or_default())?;
-        audit::record(
-            tx,
-            app.now(),
-            &who.actor,
-            "settings.branding",
-            "settings",
-            &serde_json::to_value(&b).unwrap_or_default(),
-        )?;
-        Ok(())
-    })?;
-    *app.branding.write().unwrap_or_else(|e| e.into_inner()) = b.clone();
-    Ok(b)
-}
-
-/// The registration fields this city requires.
 /// The registration fields the city requires (the registration and settings pages).
 pub fn required_registration_fields(app: &App) -> Result<Vec<String>> {
     required_fields(&*app.conn()?)
@@ -148,9 +129,31 @@ pub fn required_fields(c: &Connection) -> Result<Vec<String>> {
         .unwrap_or_default())
 }
 
-pub fn set_required_fields(app: &App, who: &Principal, fields: Vec<String>) -> Result<()> {
+/// Whether residents may log in with the phone number on file instead of their login ID
+/// (a deployment's choice: off unless the admin turns it on).
+pub fn phone_login(c: &Connection) -> Result<bool> {
+    Ok(kv::get(c, PHONE_LOGIN)?.as_deref() == Some("on"))
+}
+
+pub fn phone_login_enabled(app: &App) -> Result<bool> {
+    phone_login(&*app.conn()?)
+}
+
+/// What the admin's settings page saves, all at once.
+pub struct CitySettings {
+    pub branding: Branding,
+    /// Registration fields the city requires (of `REGISTRATION_FIELDS`).
+    pub required: Vec<String>,
+    pub phone_login: bool,
+}
+
+/// Saves the settings page in one transaction, each part audited (the phone login only
+/// when it changes); nothing is saved when any part is refused.
+pub fn save(app: &App, who: &Principal, s: CitySettings) -> Result<Branding> {
     require(who, &[Role::Admin])?;
-    if let Some(bad) = fields
+    let b = s.branding.validate()?;
+    if let Some(bad) = s
+        .required
         .iter()
         .find(|f| !REGISTRATION_FIELDS.contains(&f.as_str()))
     {
@@ -158,21 +161,44 @@ pub fn set_required_fields(app: &App, who: &Principal, fields: Vec<String>) -> R
             Text::new(Msg::UnknownRegistrationField).with("bad", bad),
         ));
     }
+    let now = app.now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| -> Result<()> {
+        kv::set(tx, BRANDING, &serde_json::to_string(&b).unwrap_or_default())?;
+        audit::record(
+            tx,
+            now,
+            &who.actor,
+            "settings.branding",
+            "settings",
+            &serde_json::to_value(&b).unwrap_or_default(),
+        )?;
         kv::set(
             tx,
             REGISTRATION,
-            &serde_json::to_string(&fields).unwrap_or_default(),
+            &serde_json::to_string(&s.required).unwrap_or_default(),
         )?;
         audit::record(
             tx,
-            app.now(),
+            now,
             &who.actor,
             "settings.registration",
             "settings",
-            &serde_json::json!({ "required": fields }),
+            &serde_json::json!({ "required": s.required }),
         )?;
+        if phone_login(tx)? != s.phone_login {
+            kv::set(tx, PHONE_LOGIN, if s.phone_login { "on" } else { "off" })?;
+            audit::record(
+                tx,
+                now,
+                &who.actor,
+                "settings.phone_login",
+                "settings",
+                &serde_json::json!({ "on": s.phone_login }),
+            )?;
+        }
         Ok(())
-    })
+    })?;
+    *app.branding.write().unwrap_or_else(|e| e.into_inner()) = b.clone();
+    Ok(b)
 }

@@ -48,6 +48,7 @@ pub fn change_password(ctx: &mut Ctx) -> Result<Reply, WebError> {
         PasswordChange {
             current: &rq.current,
             new: &rq.new,
+            again: None,
             address: &ctx.remote,
             session: ctx.session_token.as_deref(),
         },

@@ -16,7 +16,9 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
                 "Exchange a login and password for a bearer token. A token obtained with a \
                  one-time password (must_change_password) serves only POST /api/v1/me/password. \
                  Wrong passwords make the next attempt from the same address wait longer each \
-                 time (429 says until when)",
+                 time (429 says until when). The login is matched as logins are stored (NFKC, \
+                 trimmed, lower case: a full-width ｔａｎａｋａ is tanaka); where the city turned \
+                 it on, a resident may give the phone number on file instead",
                 Some(closed(
                     &[("login", s()), ("password", s())],
                     &["login", "password"],
@@ -85,6 +87,7 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
                         ("password", text(8)),
                         ("display_name", text(1)),
                         ("phone", text(10)),
+                        ("mail", text(3)),
                         ("attributes", attributes()),
                     ],
                     &["login", "password", "display_name"],

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use crate::i18n::Lang;
 use crate::service::identity::residents::{self, NewResident};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -15,6 +16,7 @@ struct NewResidentWire {
     password: String,
     display_name: String,
     phone: Option<String>,
+    mail: Option<String>,
     #[serde(default)]
     attributes: Map<String, Value>,
 }
@@ -26,6 +28,12 @@ pub fn create(ctx: &mut Ctx) -> Result<Reply, WebError> {
         password: w.password,
         display_name: w.display_name,
         phone: w.phone,
+        mail: w.mail,
+        // Mails speak the language the client asked for, else the city's Japanese.
+        lang: ctx
+            .header("accept-language")
+            .and_then(Lang::from_accept_language)
+            .unwrap_or(Lang::Ja),
         attributes: w.attributes,
     };
     let id = match &ctx.principal {

@@ -99,6 +99,7 @@ fn settings_page(
     let l = ctx.lang;
     let b = ctx.app.branding();
     let required = city::required_registration_fields(ctx.app)?;
+    let phone_login = city::phone_login_enabled(ctx.app)?;
     let body = html! {
         @if let Some(s) = saved { (notice(s)) }
         @if let Some(e) = error { (alert(e)) }
@@ -117,6 +118,15 @@ fn settings_page(
                         " " (field_label(f).map_or(*f, |m| l.t(m)))
                     }
                 }
+            }
+            h2 { (l.t(Msg::LoggingIn)) }
+            fieldset {
+                legend { (l.t(Msg::LoggingInWithThePhone)) }
+                label.choice {
+                    input type="checkbox" name="phone_login" value="on" checked[phone_login] aria-describedby="phone-login-hint";
+                    " " (l.t(Msg::ResidentsMayLogInWithPhone))
+                }
+                p.small #phone-login-hint { (l.t(Msg::PhoneLoginHint)) }
             }
             button.primary type="submit" { (l.t(Msg::Save)) }
         }
@@ -149,8 +159,12 @@ pub fn save_settings(ctx: &mut Ctx) -> Result<Reply, WebError> {
         .map(|(_, v)| v.clone())
         .collect();
     let who = ctx.who()?.clone();
-    let result = city::set_branding(ctx.app, &who, branding)
-        .and_then(|_| city::set_required_fields(ctx.app, &who, required));
+    let settings = city::CitySettings {
+        branding,
+        required,
+        phone_login: field(&form, "phone_login") == Some("on"),
+    };
+    let result = city::save(ctx.app, &who, settings);
     answer_form(ctx, result, settings_page, 200, l.t(Msg::Saved))
 }
 

@@ -12,8 +12,11 @@ pub mod home;
 pub mod logins;
 pub mod maintenance;
 pub mod notices;
+pub mod profile;
 pub mod programs_office;
+pub mod recovery_office;
 pub mod register;
+pub mod reset;
 pub mod resident;
 pub mod residents_office;
 pub mod shop;
@@ -28,7 +31,7 @@ use maud::Markup;
 use super::error::WebError;
 use super::reply::Reply;
 use super::request::Ctx;
-use super::views::{self, Chrome};
+use super::views::{self, Chrome, FormErrors};
 use crate::domain::Role;
 use crate::service::ServiceError;
 
@@ -101,6 +104,21 @@ pub fn answer_form<T>(
 /// A use case's refusal in the visitor's language; 4xx errors are shown on the form.
 pub fn message(ctx: &Ctx, e: &ServiceError) -> String {
     e.text(ctx.lang)
+}
+
+/// A use case's refusal as a form shows it: each field's problem beside its field,
+/// anything else at the top.
+pub fn form_errors(ctx: &Ctx, e: &ServiceError) -> FormErrors {
+    match e {
+        ServiceError::Fields(p) => FormErrors {
+            fields: p
+                .iter()
+                .map(|(f, t)| (f.to_owned(), t.in_lang(ctx.lang)))
+                .collect(),
+            ..FormErrors::none()
+        },
+        other => FormErrors::general(message(ctx, other)),
+    }
 }
 
 /// The HTTP status a form re-rendered after this error carries.

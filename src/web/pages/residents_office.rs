@@ -1,6 +1,7 @@
 //! The secretariat finds a resident by phone number (a call from someone who forgot their
-//! login, or a family member asking about a balance). The number is sealed in the database
-//! and found through its keyed hash.
+//! login or password, or lost their phone, or a family member asking about a balance). The
+//! number is sealed in the database and found through its keyed hash. From a resident
+//! found, the office reissues the password or logs the phone out (`recovery_office`).
 
 use crate::i18n::Msg;
 use maud::html;
@@ -12,7 +13,7 @@ use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::Ctx;
 use crate::web::views::money::yen;
-use crate::web::views::{Field, Lang, alert, notice};
+use crate::web::views::{Field, Lang, alert, notice, shown_phone};
 
 pub fn find(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
@@ -45,16 +46,6 @@ pub fn find(ctx: &mut Ctx) -> Result<Reply, WebError> {
     Ok(render(ctx, status, l.t(Msg::FindAResident), body))
 }
 
-/// A mobile number as people write it (090-1234-5678); other numbers as stored, since
-/// where a landline's area code ends depends on the area.
-fn shown_phone(digits: &str) -> String {
-    if digits.len() == 11 && digits.is_ascii() {
-        format!("{}-{}-{}", &digits[..3], &digits[3..7], &digits[7..])
-    } else {
-        digits.to_string()
-    }
-}
-
 fn shown_attribute<'a>(l: Lang, key: &str, value: &'a str) -> &'a str {
     match AGE_BANDS
         .iter()
@@ -75,8 +66,15 @@ fn resident_card(l: Lang, r: &Found) -> maud::Markup {
                 @for (k, v) in &r.attributes {
                     dt { (residents::field_label(k).map_or(k.as_str(), |m| l.t(m))) } dd { (shown_attribute(l, k, v)) }
                 }
+                dt { (l.t(Msg::MailAddress)) } dd { (l.t(if r.has_mail { Msg::MailOnFile } else { Msg::NoMailOnFile })) }
                 dt { (l.t(Msg::Balance2)) } dd { (yen(l, r.balance)) }
                 dt { (l.t(Msg::Registered)) } dd { (l.date(r.registered_at)) }
+            }
+            @if !r.disabled {
+                div.actions {
+                    a.button href={ "/office/residents/" (r.id) "/password" } { (l.t(Msg::ReissueThePassword)) }
+                    a.button href={ "/office/residents/" (r.id) "/sessions" } { (l.t(Msg::LogOutEverywhere)) }
+                }
             }
         }
     }

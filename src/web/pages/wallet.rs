@@ -117,6 +117,7 @@ pub fn home(ctx: &mut Ctx) -> Result<Reply, WebError> {
             p { a href="/app/history" { (l.t(Msg::SeeAllActivity)) } }
         }
         nav.menu aria-label=(l.t(Msg::Menu)) {
+            a.button href="/app/profile" { (l.t(Msg::MyDetails)) }
             a.button href="/password" { (l.t(Msg::ChangePassword2)) }
         }
         (toggle)

@@ -4,9 +4,12 @@
 use crate::i18n::Msg;
 pub mod audit;
 pub mod error;
+pub mod form;
 pub mod money;
 pub mod pay;
 pub mod programs;
+
+pub use form::FormErrors;
 
 use std::fmt::Write;
 
@@ -178,7 +181,8 @@ pub fn notice(message: &str) -> Markup {
     html! { p.notice role="status" { (message) } }
 }
 
-/// A labelled input; `hint` is tied to it with aria-describedby.
+/// A labelled input; `hint` (and a problem's message) is tied to it with
+/// aria-describedby.
 pub struct Field<'a> {
     pub label: &'a str,
     pub name: &'a str,
@@ -187,6 +191,10 @@ pub struct Field<'a> {
     pub required: bool,
     pub autocomplete: &'a str,
     pub hint: Option<&'a str>,
+    /// The field's own problem, shown beside it.
+    pub error: Option<&'a str>,
+    /// A message about the whole form concerns this field (a wrong login or password).
+    pub general_error: bool,
 }
 
 impl<'a> Field<'a> {
@@ -199,7 +207,16 @@ impl<'a> Field<'a> {
             required: false,
             autocomplete: "off",
             hint: None,
+            error: None,
+            general_error: false,
         }
+    }
+
+    /// The field's problem among a form's, if it has one.
+    pub fn errors(mut self, e: &'a FormErrors) -> Self {
+        self.error = e.field(self.name);
+        self.general_error = e.marks.iter().any(|m| m == self.name);
+        self
     }
 
     pub fn kind(mut self, kind: &'a str) -> Self {
@@ -228,20 +245,39 @@ impl<'a> Field<'a> {
     }
 
     pub fn render(&self, l: Lang) -> Markup {
-        let id = format!("f-{}", self.name);
+        let id = form::field_id(self.name);
         let hint_id = format!("{id}-hint");
+        let err_id = form::error_id(self.name);
+        let invalid = self.error.is_some() || self.general_error;
+        let described = form::described_by(
+            self.hint.map(|_| hint_id.as_str()),
+            self.error.map(|_| err_id.as_str()),
+            self.general_error,
+        );
         html! {
-            div.field {
+            div.field.invalid[invalid] {
                 label for=(id) {
                     (self.label)
                     @if self.required { span.req { (l.t(Msg::Required)) } }
                 }
                 @if let Some(h) = self.hint { small #(hint_id) { (h) } }
+                (form::field_message(self.name, self.error))
                 input #(id) type=(self.kind) name=(self.name) value=(self.value)
                     required[self.required] autocomplete=(self.autocomplete)
-                    aria-describedby=[self.hint.map(|_| hint_id.as_str())];
+                    aria-invalid=[invalid.then_some("true")]
+                    aria-describedby=[described];
             }
         }
+    }
+}
+
+/// A mobile number as people write it (090-1234-5678); other numbers as stored, since
+/// where a landline's area code ends depends on the area.
+pub fn shown_phone(digits: &str) -> String {
+    if digits.len() == 11 && digits.is_ascii() {
+        format!("{}-{}-{}", &digits[..3], &digits[3..7], &digits[7..])
+    } else {
+        digits.to_string()
     }
 }
 
