@@ -10,6 +10,7 @@ mod applications;
 mod backup;
 mod browser;
 mod cli;
+mod counter;
 mod crash;
 mod deploy;
 mod hostile;

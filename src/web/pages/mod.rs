@@ -11,6 +11,7 @@ pub mod home;
 pub mod logins;
 pub mod maintenance;
 pub mod notices;
+pub mod refund;
 pub mod register;
 pub mod resident;
 pub mod residents_office;

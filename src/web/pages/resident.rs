@@ -10,7 +10,7 @@ use crate::domain::time::{day_colour, format_time_seconds};
 use crate::domain::{Payer, Text, Yen};
 use crate::service::merchants::stores::StoreRow;
 use crate::service::money::ledger;
-use crate::service::money::{idempotency, movement, programs};
+use crate::service::money::{idempotency, movement};
 use crate::service::{Principal, ServiceError, crypto};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -205,7 +205,6 @@ pub fn payment_done(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let (who, resident) = me(ctx)?;
     let (r, breakdown) = ledger::receipt(ctx.app, &who, ctx.param_id(0)?)?;
-    let names = programs::all(ctx.app);
     let c = Completion {
         store: r
             .store_name
@@ -215,10 +214,8 @@ pub fn payment_done(ctx: &mut Ctx) -> Result<Reply, WebError> {
         date: date_text(l, r.payment.at),
         time: format_time_seconds(r.payment.at),
         colour: day_colour(ctx.app.now()),
-        breakdown: breakdown
-            .into_iter()
-            .map(|(p, y)| (names.get(&p).map(|p| p.name.clone()).unwrap_or(p), y))
-            .collect(),
+        // Program names (the receipt gives names, not codes).
+        breakdown,
         balance_after: Some(ledger::balance(ctx.app, Payer::Resident(resident))?.total),
     };
     let refunded = r.payment.refunded;

@@ -95,3 +95,22 @@ pub fn completion(l: Lang, c: &Completion) -> Markup {
         }
     }
 }
+
+/// Today's completion colour as a swatch and its name, for the clerk to compare with the
+/// customer's completion screen.
+pub fn day_swatch(l: Lang, colour: usize) -> Markup {
+    html! {
+        span class={ "swatch day-" (colour) } {} " " (colour_name(l, colour))
+    }
+}
+
+/// The store's own QR code for customers to scan (MPM), with the code they can type.
+pub fn store_qr(l: Lang, pay_url: &str, typed_code: &str) -> Markup {
+    html! {
+        section.card.store-qr {
+            h2 { (l.t(Msg::YourStoresQrCodeAt)) }
+            div.qr-box { (qr_svg(pay_url, l.t(Msg::StorePaymentQrCode))) }
+            p.code-text { (l.t(Msg::StoreCode)) code.store-code { (typed_code) } }
+        }
+    }
+}
