@@ -406,3 +406,7 @@ CREATE INDEX payments_tax_notice ON payments (wallet_id, notice_number COLLATE N
 
 -- The applicant's language, for the mails about the application.
 ALTER TABLE store_applications ADD COLUMN lang TEXT NOT NULL DEFAULT 'ja';
+
+-- The short code customers type (6 characters, no 0/O/1/I/L; any case and width).
+ALTER TABLE stores ADD COLUMN short_code TEXT;
+CREATE UNIQUE INDEX stores_short_code ON stores (short_code);

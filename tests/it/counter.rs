@@ -326,3 +326,48 @@ fn the_tills_cpm_charge_shows_the_amount_before_it_is_taken() {
     assert_eq!(s.total(&resident), 18800);
     s.verify();
 }
+
+/// In Chromium at a phone's size: 200 yen of 1,200 typed on the keypad, confirmed, then
+/// Back and pressing again: one refund.
+#[test]
+fn a_partial_refund_in_the_browser_back_and_press_again_refunds_once() {
+    use crate::support::webdriver::Driver;
+    let s = Server::start();
+    let (resident, pid) = payment_of_1200(&s);
+    let base = format!("http://{}", s.addr);
+    let d = Driver::start();
+    let b = d.session();
+    b.go(&format!("{base}/login"));
+    b.type_in("#f-login", "seika");
+    b.type_in("#f-password", "password-1234");
+    b.click("button.primary");
+    b.find("section.store-qr");
+
+    b.go(&format!("{base}/shop/payments/{pid}"));
+    assert_eq!(b.value("#f-amount"), "", "nothing typed in for the clerk");
+    for key in ["2", "00"] {
+        b.click(&format!(".keypad button[data-key='{key}']"));
+    }
+    b.screenshot("refund-typed");
+    b.click("form.refund button.primary");
+    b.wait_text("p.question", "200円を返金しますか");
+    b.screenshot("refund-confirm");
+    assert_eq!(s.total(&resident), 3800, "not before it is confirmed");
+    b.click("form.confirm-pay button.primary");
+    b.wait_text("section.refund-receipt", "1,000円");
+    b.screenshot("refund-receipt");
+    assert_eq!(b.text("#refund-amount"), "200円");
+
+    // Back to the confirmation and press again (if the browser shows it again).
+    b.call("POST", "/back", Some(json!({})));
+    if b.path().contains("/confirm") {
+        b.click("form.confirm-pay button.primary");
+    }
+    b.wait_text("main", "二重には返金していません");
+    assert!(b.path().starts_with("/shop/refunds/"), "{}", b.path());
+    // And a reload of the receipt.
+    b.call("POST", "/refresh", Some(json!({})));
+    b.wait_text("main", "二重には返金していません");
+    assert_eq!(s.total(&resident), 4000, "one refund of 200 yen");
+    s.verify();
+}

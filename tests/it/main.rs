@@ -33,3 +33,4 @@ mod roles;
 mod shop;
 mod store_status;
 mod tax;
+mod till;

@@ -94,7 +94,7 @@ pub fn shop(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 dd { (crate::web::views::pay::day_swatch(l, today)) }
             }
         }
-        (crate::web::views::pay::store_qr(l, &pay_url, &s.mpm_code))
+        (crate::web::views::pay::store_qr(l, &pay_url, s.short_code.as_deref().unwrap_or(&s.mpm_code)))
         nav.menu aria-label=(l.t(Msg::Menu)) {
             a.button.primary href="/shop/till" { (l.t(Msg::TillTodaysPayments)) }
             a.button href="/shop/cpm" { (l.t(Msg::ScanACustomersCode)) }

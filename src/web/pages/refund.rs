@@ -83,7 +83,7 @@ fn payment_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, We
                 input type="hidden" name="open" value=(open.0);
                 p.lead #refundable { (l.f(Msg::StillRefundableLine, &[("amount", &yen(l, open))])) }
                 // Always empty: the clerk types the amount, nothing is refunded by one tap.
-                (pay::amount_field(l, ""))
+                (pay::amount_field_labelled(l, l.t(Msg::RefundAmountYen), ""))
                 button.primary type="submit" { (l.t(Msg::Continue2)) }
             }
             script src="/assets/keypad.js" {}

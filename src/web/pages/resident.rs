@@ -283,11 +283,8 @@ pub fn scan(ctx: &mut Ctx) -> Result<Reply, WebError> {
 }
 
 pub fn scan_code(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    let code: String = ctx
-        .query_get("code")
-        .unwrap_or("")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
+    // Full-width characters folded, spaces and hyphens dropped; the case is kept for the
+    // long code, and the short one is read in any case by the pay page.
+    let code = crate::domain::store::typed_store_code(ctx.query_get("code").unwrap_or(""));
     Ok(Reply::redirect(&format!("/p/{code}")))
 }

@@ -69,7 +69,7 @@ pub fn till(ctx: &mut Ctx) -> Result<Reply, WebError> {
             @for p in &payments { (line(l, p)) }
         }
         p.small { (l.t(Msg::NewPaymentsAppearAtThe)) }
-        (pay::store_qr(l, &super::home::pay_url(ctx, &store.mpm_code), &store.mpm_code))
+        (pay::store_qr(l, &super::home::pay_url(ctx, &store.mpm_code), store.short_code.as_deref().unwrap_or(&store.mpm_code)))
         script src="/assets/till.js" {}
     };
     Ok(render(ctx, 200, l.t(Msg::Till), body))

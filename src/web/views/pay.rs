@@ -34,9 +34,14 @@ pub fn qr_svg(text: &str, label: &str) -> Markup {
 
 /// A large amount field; with JavaScript, an on-screen keypad fills it.
 pub fn amount_field(l: Lang, value: &str) -> Markup {
+    amount_field_labelled(l, l.t(Msg::AmountYen2), value)
+}
+
+/// The amount field and keypad under another label (a refund's amount).
+pub fn amount_field_labelled(l: Lang, label: &str, value: &str) -> Markup {
     html! {
         div.field.amount-field {
-            label for="f-amount" { (l.t(Msg::AmountYen2)) }
+            label for="f-amount" { (label) }
             input #f-amount.amount name="amount" type="text" inputmode="numeric" pattern="[0-9,０-９]*"
                 autocomplete="off" required value=(value) aria-describedby="f-amount-hint";
             small #f-amount-hint { (l.t(Msg::DigitsOnlyEG1280)) }

@@ -1,0 +1,109 @@
+//! The till's other half: the short store code customers type (any case, full width; the
+//! long code of printed QR codes keeps working), today's colour and the store's QR on the
+//! till, and the day's CSV in the till's words with totals and the split by program.
+
+use serde_json::json;
+
+use crate::support::{Browser, Html, Server};
+
+/// `s` in full-width characters, as a phone's Japanese keyboard may type it.
+fn full_width(s: &str) -> String {
+    s.chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+        .collect()
+}
+
+#[test]
+fn customers_type_the_short_store_code_in_any_case_and_width() {
+    let s = Server::start();
+    let (_, long, _) = s.store("めぐり青果店", "seika");
+    let mut shop = Browser::new(&s);
+    shop.login("seika", "password-1234");
+    let home = Html::parse(&shop.get("/shop").text());
+    let short = home.text("section.store-qr code.store-code");
+    assert_eq!(short.len(), 6, "{short}");
+    assert!(
+        short
+            .bytes()
+            .all(|b| b"23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains(&b)),
+        "{short}"
+    );
+    let till = Html::parse(&shop.get("/shop/till").text());
+    assert_eq!(till.text("section.store-qr code.store-code"), short);
+
+    s.resident("hanako");
+    let mut me = Browser::new(&s);
+    me.login("hanako", "password-1234");
+    let lower = short.to_lowercase();
+    let spaced = format!("{} {}", &lower[..3], &short[3..]);
+    for typed in [
+        short.clone(),
+        lower.clone(),
+        full_width(&lower),
+        full_width(&short),
+        spaced,
+    ] {
+        let r = me.get(&format!(
+            "/app/scan/code?code={}",
+            crate::support::enc(&typed)
+        ));
+        assert_eq!(r.status, 303, "{typed}");
+        let page = me.get(r.header("location").unwrap());
+        assert_eq!(page.status, 200, "{typed}: {}", page.text());
+        assert_eq!(
+            Html::parse(&page.text()).text("strong.store"),
+            "めぐり青果店"
+        );
+        // The form pays the store by its long code, the one payments are recorded with.
+        assert_eq!(
+            Html::parse(&page.text()).attrs("form.card", "action"),
+            [format!("/p/{long}/confirm")]
+        );
+    }
+    // The long code of printed QR codes keeps working, exactly as printed.
+    assert_eq!(me.get(&format!("/p/{long}")).status, 200);
+    assert_eq!(me.get(&format!("/p/{}", long.to_lowercase())).status, 404);
+    assert_eq!(me.get("/p/ZZZZZZ").status, 404);
+    assert_eq!(me.get("/p/A0O1IL").status, 404);
+    s.verify();
+}
+
+#[test]
+fn the_till_shows_todays_colour_and_the_stores_qr() {
+    let s = Server::start();
+    s.set_clock("2026-05-12T10:00:00+09:00");
+    let (_, long, _) = s.store("めぐり青果店", "seika");
+    let mut shop = Browser::new(&s);
+    shop.login("seika", "password-1234");
+    let till = Html::parse(&shop.get("/shop/till").text());
+    // The same colour as the completion screens of today.
+    let (id, resident) = s.resident("hanako");
+    s.as_(&resident).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": id, "amount": 1000, "method": "credit_card" }),
+    );
+    let p = s.as_(&resident).post(
+        "/api/v1/payments",
+        &json!({ "store_code": long, "amount": 100 }),
+    );
+    let done = Html::parse(
+        &s.as_(&resident)
+            .get(&format!("/app/payments/{}", p.json()["payment_id"]))
+            .text(),
+    );
+    let colour = done.text("section.done p.daymark");
+    let name = colour.rsplit(' ').next().unwrap().to_owned();
+    assert!(
+        till.text("#till-colour").ends_with(&name),
+        "{} / {colour}",
+        till.text("#till-colour")
+    );
+    let swatch = till.attrs("#till-colour span.swatch", "class")[0].clone();
+    let section = done.attrs("section.done", "class")[0].clone();
+    assert!(
+        section.ends_with(swatch.trim_start_matches("swatch ")),
+        "{swatch} / {section}"
+    );
+    assert_eq!(till.attrs("section.store-qr svg.qr", "role"), ["img"]);
+    s.verify();
+}
