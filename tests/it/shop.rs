@@ -134,9 +134,18 @@ fn till_cpm_refund_and_csv() {
     // The day's CSV.
     let csv = shop.get("/shop/payments.csv?date=2024-12-01").text();
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
-    assert_eq!(lines.len(), 3);
-    assert!(lines[1].ends_with(",MPM,1280,280"), "{}", lines[1]);
-    assert!(lines[2].ends_with(",CPM,700,0"), "{}", lines[2]);
+    assert_eq!(lines.len(), 4);
+    assert!(
+        lines[1].ends_with(",QR支払い,1280,280,1000,1000"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].ends_with(",コード読取,700,0,700,700"),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines[3], "合計,2件,,1980,280,1700,1700");
 
     // Another store sees none of it.
     let mut other = Browser::new(&s);

@@ -107,3 +107,72 @@ fn the_till_shows_todays_colour_and_the_stores_qr() {
     assert_eq!(till.attrs("section.store-qr svg.qr", "role"), ["img"]);
     s.verify();
 }
+
+#[test]
+fn the_days_csv_says_what_the_till_says_with_totals_and_the_split_by_program() {
+    let s = Server::start();
+    s.set_clock("2026-05-12T10:00:00+09:00");
+    let (_, code, _) = s.store("めぐり青果店", "seika");
+    crate::ledger::program(
+        &s,
+        json!({ "code": "gift-2026", "name": "子育て応援ギフト", "kind": "subsidy", "valid_days": 180 }),
+    );
+    let (id, resident) = s.resident("hanako");
+    crate::ledger::charge(&s, &resident, id, 5000);
+    let r = s.as_(&s.admin()).post(
+        "/api/v1/grants",
+        &json!({ "program": "gift-2026", "amount": 1000, "resident_ids": [id] }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    // 1,500 yen: the gift (soonest to expire) first, then the resident's own money.
+    let p = crate::ledger::pay(&s, &resident, &code, 1500);
+    let pid = p.json()["payment_id"].as_i64().unwrap();
+    let mut shop = Browser::new(&s);
+    shop.login("seika", "password-1234");
+    let r = crate::counter::refund_by_pages(&mut shop, pid, "300");
+    assert_eq!(r.status, 303, "{}", r.text());
+    let token = s.as_(&resident).get("/api/v1/me/qr-token").json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let confirm = crate::counter::cpm_confirmation(&mut shop, &token, "700");
+    let taken = crate::counter::press(
+        &mut shop,
+        "/shop/cpm",
+        &crate::counter::confirm_fields(&confirm),
+    );
+    assert_eq!(taken.status, 303, "{}", taken.text());
+
+    let csv = shop.get("/shop/payments.csv?date=2026-05-12").text();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "番号,日時,方式,金額(円),返金(円),返金後(円),うち子育て応援ギフト(円),うち通常チャージ(円)"
+    );
+    // The refund returns the value spent last first: the own money.
+    assert_eq!(
+        lines[1],
+        format!("{pid},2026-05-12 10:00:00,QR支払い,1500,300,1200,1000,200")
+    );
+    assert!(
+        lines[2].ends_with(",2026-05-12 10:00:00,コード読取,700,0,700,0,700"),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines[3], "合計,2件,,2200,300,1900,1000,900");
+    assert_eq!(lines.len(), 4);
+    // The till says the same total.
+    let till = Html::parse(&shop.get("/shop/till").text());
+    assert_eq!(till.text("#takings"), "1,900円");
+    assert!(!csv.contains("MPM") && !csv.contains("CPM") && !csv.contains("gift-2026"));
+
+    // In the shop's language.
+    shop.get("/lang?to=en&next=/");
+    let csv = shop.get("/shop/payments.csv?date=2026-05-12").text();
+    assert!(csv.contains(",QR payment,1500,"), "{csv}");
+    assert!(
+        csv.contains("\r\nTotal,2 payments,,2200,300,1900,1000,900"),
+        "{csv}"
+    );
+    s.verify();
+}

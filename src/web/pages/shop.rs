@@ -32,7 +32,7 @@ fn line(l: Lang, p: &PaymentRow) -> Markup {
         li data-id=(p.id) {
             a href={ "/shop/payments/" (p.id) } {
                 span.when { (format_time_seconds(p.at)) }
-                span.what { (if p.kind == PaymentKind::Cpm { l.t(Msg::ScannedCode) } else { l.t(Msg::QrPayment) }) }
+                span.what { (kind_word(l, p.kind)) }
                 span.delta { (yen(l, p.amount)) @if p.refunded.0 > 0 { small { " (" (l.f(Msg::RefundedAmount, &[("amount", &yen(l, p.refunded))])) ")" } } }
             }
         }
@@ -262,36 +262,92 @@ pub fn payments_csv(ctx: &mut Ctx) -> Result<Reply, WebError> {
         .and_then(parse_date)
         .ok_or_else(|| WebError::BadRequest("date must look like 2024-12-01".into()))?;
     let from = start_of_day(day);
-    let rows = ledger::store_payments(ctx.app, ctx.who()?, from, from + 86_400)?;
-    let table: Vec<Vec<String>> = rows
+    let who = ctx.who()?;
+    let rows = ledger::store_payments(ctx.app, who, from, from + 86_400)?;
+    let split = ledger::store_split(ctx.app, who, from, from + 86_400)?;
+    // Each payment's net part per program, in the columns of `split.programs`.
+    let parts = |id: i64| -> Vec<Yen> {
+        split
+            .programs
+            .iter()
+            .map(|name| {
+                split
+                    .lines
+                    .iter()
+                    .filter(|(p, n, _)| *p == id && n == name)
+                    .map(|(_, _, y)| *y)
+                    .sum()
+            })
+            .collect()
+    };
+    let mut table: Vec<Vec<String>> = rows
         .iter()
         .rev()
         .map(|p| {
-            vec![
+            let mut line = vec![
                 p.id.to_string(),
                 format!("{} {}", day.format("%Y-%m-%d"), format_time_seconds(p.at)),
-                if p.kind == PaymentKind::Cpm {
-                    "CPM"
-                } else {
-                    "MPM"
-                }
-                .to_owned(),
+                kind_word(l, p.kind).to_owned(),
                 p.amount.0.to_string(),
                 p.refunded.0.to_string(),
-            ]
+                (p.amount - p.refunded).0.to_string(),
+            ];
+            line.extend(parts(p.id).iter().map(|y| y.0.to_string()));
+            line
         })
         .collect();
-    let header = [
+    // The totals line: what the till says for the day, and the same split by program.
+    let paid: Yen = rows.iter().map(|p| p.amount).sum();
+    let refunded: Yen = rows.iter().map(|p| p.refunded).sum();
+    let mut totals = vec![
+        l.t(Msg::CsvTotal).to_owned(),
+        l.f(Msg::CsvPaymentCount, &[("n", &rows.len())]),
+        String::new(),
+        paid.0.to_string(),
+        refunded.0.to_string(),
+        (paid - refunded).0.to_string(),
+    ];
+    totals.extend(split.programs.iter().map(|name| {
+        let sum: Yen = split
+            .lines
+            .iter()
+            .filter(|(_, n, _)| n == name)
+            .map(|(_, _, y)| *y)
+            .sum();
+        sum.0.to_string()
+    }));
+    table.push(totals);
+    let mut header: Vec<String> = [
         l.t(Msg::No),
         l.t(Msg::When),
         l.t(Msg::Kind),
         l.t(Msg::Amount4),
         l.t(Msg::Refunded4),
-    ];
+        l.t(Msg::CsvNet),
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    header.extend(
+        split
+            .programs
+            .iter()
+            .map(|name| l.f(Msg::CsvProgramColumn, &[("program", name)])),
+    );
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     Ok(Reply::csv(
         &format!("payments-{}.csv", day.format("%Y-%m-%d")),
         crate::export::csv(&header, &table),
     ))
+}
+
+/// How a payment was made, in the till's words (the feed and the CSV say the same).
+fn kind_word(l: Lang, kind: PaymentKind) -> &'static str {
+    if kind == PaymentKind::Cpm {
+        l.t(Msg::ScannedCode)
+    } else {
+        l.t(Msg::QrPayment)
+    }
 }
 
 /// Payments of a chosen day (`?date=2024-12-01`, JST; today when absent).
