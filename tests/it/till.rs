@@ -176,3 +176,56 @@ fn the_days_csv_says_what_the_till_says_with_totals_and_the_split_by_program() {
     );
     s.verify();
 }
+
+/// Where the pay page's button is on a 390 × 844 phone, normal and at 200 % text: its
+/// bottom edge in CSS pixels and the window's height.
+fn button_bottom(b: &crate::support::webdriver::Browser, double: bool) -> (f64, f64) {
+    let v = b.run_until_done(&format!(
+        "const done = arguments[0];
+         const h = document.documentElement;
+         if ({double}) h.style.fontSize = (parseFloat(getComputedStyle(h).fontSize) * 2) + 'px';
+         window.scrollTo(0, 0);
+         requestAnimationFrame(() => {{
+           const r = document.querySelector('form.card button.primary').getBoundingClientRect();
+           done([r.bottom, window.innerHeight]);
+         }});"
+    ));
+    (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+}
+
+#[test]
+fn the_pay_pages_button_is_in_reach_without_scrolling_on_a_phone() {
+    use crate::support::webdriver::Driver;
+    let s = Server::start();
+    let (_, code, _) = s.store("めぐり青果店", "seika");
+    let (id, resident) = s.resident("hanako");
+    crate::ledger::charge(&s, &resident, id, 5000);
+    let base = format!("http://{}", s.addr);
+    let d = Driver::start();
+    let b = d.session();
+    b.go(&format!("{base}/login"));
+    b.type_in("#f-login", "hanako");
+    b.type_in("#f-password", "password-1234");
+    b.click("button.primary");
+    b.find("p.total");
+    for double in [false, true] {
+        b.go(&format!("{base}/p/{code}"));
+        b.find(".keypad:not([hidden])");
+        let (bottom, height) = button_bottom(&b, double);
+        b.screenshot(&format!("pay-amount{}", if double { "-200" } else { "" }));
+        assert!(
+            bottom <= height,
+            "amount page, 200% {double}: button at {bottom} of {height}"
+        );
+        b.type_in("#f-amount", "1200");
+        b.click("form.card button.primary");
+        b.wait_text("p.big-amount", "1,200円");
+        let (bottom, height) = button_bottom(&b, double);
+        b.screenshot(&format!("pay-confirm{}", if double { "-200" } else { "" }));
+        assert!(
+            bottom <= height,
+            "confirmation, 200% {double}: button at {bottom} of {height}"
+        );
+    }
+    s.verify();
+}

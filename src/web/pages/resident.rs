@@ -79,7 +79,7 @@ fn pay_page(ctx: &Ctx, store: &StoreRow, status: u16, error: Option<&str>, amoun
         form.card method="post" action={ "/p/" (store.mpm_code) "/confirm" } {
             (csrf_field(&ctx.csrf_token()))
             (pay::amount_field(l, amount))
-            button.primary type="submit" { (l.t(Msg::Continue2)) }
+            button.primary.sticky-submit type="submit" { (l.t(Msg::Continue2)) }
         }
         script src="/assets/keypad.js" {}
     };
@@ -149,7 +149,7 @@ pub fn pay_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
             p.big-amount { (yen(l, amount)) }
             p { (l.t(Msg::WillBePaid)) }
             p.small { (l.t(Msg::BalanceNow)) (yen(l, balance)) }
-            button.primary type="submit" { (l.t(Msg::Pay2)) }
+            button.primary.sticky-submit type="submit" { (l.t(Msg::Pay2)) }
         }
         p { a href={ "/p/" (store.mpm_code) "?amount=" (amount.0) } { (l.t(Msg::ChangeTheAmount2)) } }
     };
