@@ -185,10 +185,14 @@ fn button_bottom(b: &crate::support::webdriver::Browser, double: bool) -> (f64, 
          const h = document.documentElement;
          if ({double}) h.style.fontSize = (parseFloat(getComputedStyle(h).fontSize) * 2) + 'px';
          window.scrollTo(0, 0);
-         requestAnimationFrame(() => {{
+         // The page settles within a few frames (the button floats once laid out).
+         let frames = 0;
+         const look = () => {{
            const r = document.querySelector('form.card button.primary').getBoundingClientRect();
-           done([r.bottom, window.innerHeight]);
-         }});"
+           if (r.bottom <= window.innerHeight || ++frames > 60) done([r.bottom, window.innerHeight]);
+           else requestAnimationFrame(look);
+         }};
+         requestAnimationFrame(look);"
     ));
     (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
 }

@@ -83,8 +83,7 @@ fn payment_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, We
                 input type="hidden" name="open" value=(open.0);
                 p.lead #refundable { (l.f(Msg::StillRefundableLine, &[("amount", &yen(l, open))])) }
                 // Always empty: the clerk types the amount, nothing is refunded by one tap.
-                (pay::amount_field_labelled(l, l.t(Msg::RefundAmountYen), ""))
-                button.primary type="submit" { (l.t(Msg::Continue2)) }
+                (pay::amount_then_button(l, l.t(Msg::RefundAmountYen), "", l.t(Msg::Continue2)))
             }
             script src="/assets/keypad.js" {}
         }
@@ -185,9 +184,10 @@ pub fn confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
             p.big-amount { (yen(l, amount)) }
             p.question { (question) }
             p.small { (l.f(Msg::PaidAtLine, &[("when", &when(l, p.at))])) }
-            button.primary type="submit" { (l.t(Msg::RefundNow)) }
+            (pay::reach_button(l.t(Msg::RefundNow)))
         }
         p { a href=(back) { (l.t(Msg::ChangeTheAmount2)) } }
+        script src="/assets/keypad.js" {}
     };
     Ok(render(ctx, 200, l.t(Msg::RefundConfirmTitle), body))
 }

@@ -78,8 +78,7 @@ fn pay_page(ctx: &Ctx, store: &StoreRow, status: u16, error: Option<&str>, amoun
         @if let Some(e) = error { (alert(e)) }
         form.card method="post" action={ "/p/" (store.mpm_code) "/confirm" } {
             (csrf_field(&ctx.csrf_token()))
-            (pay::amount_field(l, amount))
-            button.primary.sticky-submit type="submit" { (l.t(Msg::Continue2)) }
+            (pay::amount_then_button(l, l.t(Msg::AmountYen2), amount, l.t(Msg::Continue2)))
         }
         script src="/assets/keypad.js" {}
     };
@@ -149,9 +148,10 @@ pub fn pay_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
             p.big-amount { (yen(l, amount)) }
             p { (l.t(Msg::WillBePaid)) }
             p.small { (l.t(Msg::BalanceNow)) (yen(l, balance)) }
-            button.primary.sticky-submit type="submit" { (l.t(Msg::Pay2)) }
+            (pay::reach_button(l.t(Msg::Pay2)))
         }
         p { a href={ "/p/" (store.mpm_code) "?amount=" (amount.0) } { (l.t(Msg::ChangeTheAmount2)) } }
+        script src="/assets/keypad.js" {}
     };
     Ok(render(ctx, 200, l.t(Msg::ConfirmPayment), body))
 }

@@ -116,8 +116,7 @@ fn cpm_page(ctx: &Ctx, status: u16, error: Option<&str>, code: &str, amount: &st
                 label for="f-code" { (l.t(Msg::CustomersCode)) }
                 input #f-code name="code" type="text" autocomplete="off" autocapitalize="characters" required value=(code);
             }
-            (pay::amount_field(l, amount))
-            button.primary type="submit" { (l.t(Msg::Continue2)) }
+            (pay::amount_then_button(l, l.t(Msg::AmountYen2), amount, l.t(Msg::Continue2)))
         }
         p { a href="/shop/till" { (l.t(Msg::BackToTheTill)) } }
         script src="/assets/keypad.js" {}
@@ -192,9 +191,10 @@ pub fn cpm_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
             input type="hidden" name="key" value=(key);
             p.big-amount #cpm-amount { (yen(l, amount)) }
             p.question { (l.t(Msg::TakeThisAmountFromTheCode)) }
-            button.primary type="submit" { (l.t(Msg::TakeThePayment)) }
+            (pay::reach_button(l.t(Msg::TakeThePayment)))
         }
         p { a href={ "/shop/cpm?code=" (percent_encode(&code)) } { (l.t(Msg::ChangeTheAmount2)) } }
+        script src="/assets/keypad.js" {}
     };
     Ok(render(ctx, 200, l.t(Msg::CheckTheAmount), body))
 }

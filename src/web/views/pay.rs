@@ -34,11 +34,29 @@ pub fn qr_svg(text: &str, label: &str) -> Markup {
 
 /// A large amount field; with JavaScript, an on-screen keypad fills it.
 pub fn amount_field(l: Lang, value: &str) -> Markup {
-    amount_field_labelled(l, l.t(Msg::AmountYen2), value)
+    html! { (amount_input(l, l.t(Msg::AmountYen2), value)) (keypad(l)) }
 }
 
-/// The amount field and keypad under another label (a refund's amount).
-pub fn amount_field_labelled(l: Lang, label: &str, value: &str) -> Markup {
+/// The amount field, with the form's button right under it (in reach at once, above the
+/// keypad), then the keypad: the money forms' layout. `label` names the amount.
+pub fn amount_then_button(l: Lang, label: &str, value: &str, button: &str) -> Markup {
+    html! {
+        (amount_input(l, label, value))
+        (reach_button(button))
+        (keypad(l))
+    }
+}
+
+/// A form's submit button that stays in reach: where its place is below the bottom of
+/// the screen (large text, a long page), `keypad.js` floats it at the bottom of the screen
+/// until the page is scrolled to it. The holder keeps its place, so nothing jumps.
+pub fn reach_button(text: &str) -> Markup {
+    html! {
+        div.reach { button.primary type="submit" { (text) } }
+    }
+}
+
+fn amount_input(l: Lang, label: &str, value: &str) -> Markup {
     html! {
         div.field.amount-field {
             label for="f-amount" { (label) }
@@ -46,6 +64,11 @@ pub fn amount_field_labelled(l: Lang, label: &str, value: &str) -> Markup {
                 autocomplete="off" required value=(value) aria-describedby="f-amount-hint";
             small #f-amount-hint { (l.t(Msg::DigitsOnlyEG1280)) }
         }
+    }
+}
+
+fn keypad(l: Lang) -> Markup {
+    html! {
         div.keypad data-keypad="f-amount" hidden {
             @for k in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "00", "0"] {
                 button type="button" data-key=(k) { (k) }
