@@ -31,7 +31,8 @@ fn customers_type_the_short_store_code_in_any_case_and_width() {
     let till = Html::parse(&shop.get("/shop/till").text());
     assert_eq!(till.text("section.store-qr code.store-code"), short);
 
-    s.resident("hanako");
+    let (id, resident) = s.resident("hanako");
+    crate::ledger::charge(&s, &resident, id, 1000);
     let mut me = Browser::new(&s);
     me.login("hanako", "password-1234");
     let lower = short.to_lowercase();
@@ -65,6 +66,11 @@ fn customers_type_the_short_store_code_in_any_case_and_width() {
     assert_eq!(me.get(&format!("/p/{}", long.to_lowercase())).status, 404);
     assert_eq!(me.get("/p/ZZZZZZ").status, 404);
     assert_eq!(me.get("/p/A0O1IL").status, 404);
+    // The API takes the short code too (same JSON), in any case and width.
+    let paid = crate::ledger::pay(&s, &resident, &full_width(&lower), 100);
+    assert_eq!(paid.status, 201, "{}", paid.text());
+    assert_eq!(crate::ledger::pay(&s, &resident, "ZZZZZZ", 100).status, 404);
+    assert_eq!(s.total(&resident), 900);
     s.verify();
 }
 
