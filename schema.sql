@@ -445,3 +445,7 @@ CREATE TABLE password_resets (
 ) STRICT;
 
 CREATE INDEX password_resets_user ON password_resets (user_id);
+
+-- The short code customers type (6 characters, no 0/O/1/I/L; any case and width).
+ALTER TABLE stores ADD COLUMN short_code TEXT;
+CREATE UNIQUE INDEX stores_short_code ON stores (short_code);

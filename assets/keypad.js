@@ -12,3 +12,16 @@ document.querySelectorAll("[data-keypad]").forEach(function (pad) {
     input.dispatchEvent(new Event("input"));
   });
 });
+
+// The button that finishes the form: while its place is below the bottom of the screen
+// (large text, a long page) it floats at the bottom of the screen, until the page is
+// scrolled to it. Without JavaScript it stays in its place.
+document.querySelectorAll(".reach").forEach(function (holder) {
+  var button = holder.querySelector("button");
+  if (!button || !("IntersectionObserver" in window)) return;
+  new IntersectionObserver(function (entries) {
+    var e = entries[entries.length - 1];
+    var below = !e.isIntersecting || e.intersectionRatio < 1;
+    button.classList.toggle("floating", below && e.boundingClientRect.top > 0);
+  }, { threshold: [0, 1] }).observe(holder);
+});

@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_application_language.sql"),
     include_str!("migrations/0018_account_recovery.sql"),
     include_str!("migrations/0019_program_approval.sql"),
+    include_str!("migrations/0020_store_short_code.sql"),
 ];
 
 pub fn current_version() -> i64 {
@@ -286,5 +287,49 @@ mod store_statuses_tests {
             .is_err(),
             "the MPM code is still unique"
         );
+    }
+}
+
+#[cfg(test)]
+mod short_code_tests {
+    use super::*;
+
+    #[test]
+    fn existing_stores_get_distinct_short_codes_and_keep_their_long_ones() {
+        let mut c = Connection::open_in_memory().unwrap();
+        crate::db::personal::register(&c, None).unwrap();
+        for sql in &MIGRATIONS[..17] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 17).unwrap();
+        for i in 0..300 {
+            c.execute(
+                "INSERT INTO stores (name, name_kana, category, address, mpm_code, search_key, created_at)
+                 VALUES ('S', 'エス', 'c', 'x', ?1, 's', 1)",
+                [format!("LongMixedCode{i:03}")],
+            )
+            .unwrap();
+        }
+        run(&mut c).unwrap();
+        let codes: Vec<(String, String)> = c
+            .prepare("SELECT mpm_code, short_code FROM stores ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(codes.len(), 300);
+        let mut shorts: Vec<&str> = codes.iter().map(|(_, s)| s.as_str()).collect();
+        for (i, (long, short)) in codes.iter().enumerate() {
+            assert_eq!(long, &format!("LongMixedCode{i:03}"));
+            assert_eq!(
+                crate::domain::store::short_code_of(short).as_deref(),
+                Some(short.as_str()),
+                "{short} is 6 characters of the alphabet"
+            );
+        }
+        shorts.sort();
+        shorts.dedup();
+        assert_eq!(shorts.len(), 300, "no two stores share a short code");
     }
 }

@@ -12,6 +12,8 @@ pub struct StoreRow {
     pub id: i64,
     pub profile: StoreProfile,
     pub mpm_code: String,
+    /// The short code customers type (upper case; absent only if a migration left none).
+    pub short_code: Option<String>,
     pub status: StoreStatus,
     pub created_at: i64,
     /// When the store's photo was last set, if it has one (also its version in URLs).
@@ -28,7 +30,8 @@ impl std::ops::Deref for StoreRow {
 /// The profile columns, in the order `from_row` and the writes use.
 const COLS: &str = "id, name, name_kana, category, address, phone, hours, holidays, pr, url, \
                     keywords, lat, lng, accepts, sells_cards, mpm_code, status, created_at, \
-                    (SELECT updated_at FROM store_photos p WHERE p.store_id = stores.id)";
+                    (SELECT updated_at FROM store_photos p WHERE p.store_id = stores.id), \
+                    short_code";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<StoreRow> {
     let json_list = |i: usize| -> rusqlite::Result<Vec<String>> {
@@ -55,6 +58,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<StoreRow> {
             bank: None,
         },
         mpm_code: r.get(15)?,
+        short_code: r.get(19)?,
         status: code_at(r, 16)?,
         created_at: r.get(17)?,
         photo_at: r.get(18)?,
@@ -69,10 +73,11 @@ fn json_list(v: &[String]) -> String {
 pub fn insert(
     c: &Connection,
     s: &StoreProfile,
-    mpm_code: &str,
+    codes: (&str, &str),
     search_key: &str,
     created_at: i64,
 ) -> rusqlite::Result<i64> {
+    let (mpm_code, short_code) = codes;
     // The bank account as JSON; settlement reads it.
     let bank = s
         .bank
@@ -80,9 +85,10 @@ pub fn insert(
         .map(|b| serde_json::to_value(b).unwrap_or_default().to_string());
     super::exec(c,
         "INSERT INTO stores (name, name_kana, category, address, phone, hours, holidays, pr, url,
-                             keywords, lat, lng, accepts, sells_cards, bank, mpm_code, search_key, created_at)
+                             keywords, lat, lng, accepts, sells_cards, bank, mpm_code, search_key, created_at,
+                             short_code)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                 pii_seal('stores.bank', ?15), ?16, ?17, ?18)",
+                 pii_seal('stores.bank', ?15), ?16, ?17, ?18, ?19)",
         params![
             s.name,
             s.name_kana,
@@ -101,7 +107,8 @@ pub fn insert(
             bank,
             mpm_code,
             search_key,
-            created_at
+            created_at,
+            short_code
         ],
     )?;
     Ok(c.last_insert_rowid())
@@ -119,6 +126,13 @@ pub fn get(c: &Connection, id: i64) -> rusqlite::Result<Option<StoreRow>> {
 
 pub fn by_mpm_code(c: &Connection, code: &str) -> rusqlite::Result<Option<StoreRow>> {
     c.prepare_cached(&format!("SELECT {COLS} FROM stores WHERE mpm_code = ?1"))?
+        .query_row([code], from_row)
+        .optional()
+}
+
+/// The store whose short code this is (upper case, as stored).
+pub fn by_short_code(c: &Connection, code: &str) -> rusqlite::Result<Option<StoreRow>> {
+    c.prepare_cached(&format!("SELECT {COLS} FROM stores WHERE short_code = ?1"))?
         .query_row([code], from_row)
         .optional()
 }

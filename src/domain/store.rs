@@ -205,8 +205,48 @@ impl StoreProfile {
     }
 }
 
+/// The characters of a store's short code: no 0/O, 1/I/L, which are read one for another.
+pub const SHORT_CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/// How long a store's short code is.
+pub const SHORT_CODE_LEN: usize = 6;
+
+/// A store code as a customer typed it, folded: full-width characters to ASCII (NFKC),
+/// spaces and hyphens (which people put in to read it) dropped. The long code of the
+/// printed QR codes is case-sensitive, so the case stays; see `short_code_of`.
+pub fn typed_store_code(typed: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    typed.nfkc().filter(|c| c.is_ascii_alphanumeric()).collect()
+}
+
+/// The short code a typed code would be, in any case: upper case, or `None` when it is
+/// not 6 characters of the alphabet.
+pub fn short_code_of(typed: &str) -> Option<String> {
+    let code = typed_store_code(typed).to_ascii_uppercase();
+    (code.len() == SHORT_CODE_LEN && code.bytes().all(|b| SHORT_CODE_ALPHABET.contains(&b)))
+        .then_some(code)
+}
+
 #[cfg(test)]
 mod tests {
+    use super::{short_code_of, typed_store_code};
+
+    #[test]
+    fn a_short_code_is_read_in_any_case_and_width() {
+        for typed in ["AB2C3D", "ab2c3d", "ＡＢ２ｃ３ｄ", " ab2-c3d ", "ab2　c3d"] {
+            assert_eq!(short_code_of(typed).as_deref(), Some("AB2C3D"), "{typed:?}");
+        }
+        for bad in [
+            "", "AB2C3", "AB2C3DE", "AB0C3D", "ABOC3D", "AB1C3D", "ABIC3D", "ABLC3D",
+        ] {
+            assert_eq!(short_code_of(bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            typed_store_code("ＡｂＣ-1２3"),
+            "AbC123",
+            "the long code keeps its case"
+        );
+    }
+
     use super::*;
 
     #[test]

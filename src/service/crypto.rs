@@ -34,7 +34,8 @@ pub fn random_upper_code(len: usize) -> String {
     random_from(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789", len)
 }
 
-fn random_from(alphabet: &[u8], len: usize) -> String {
+/// `len` characters drawn uniformly from `alphabet` (at most 256 characters).
+pub fn random_from(alphabet: &[u8], len: usize) -> String {
     let mut out = String::with_capacity(len);
     // Rejection sampling keeps every character equally likely.
     let limit = 256 - (256 % alphabet.len());

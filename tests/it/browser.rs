@@ -194,6 +194,12 @@ fn the_till_reads_a_customers_code_from_a_photo_and_takes_the_payment() {
         b.click(&format!(".keypad button[data-key='{key}']"));
     }
     b.click("button.primary");
+    assert_eq!(
+        b.text("#cpm-amount"),
+        "480円",
+        "the amount, large, before it is taken"
+    );
+    b.click("form.confirm-pay button.primary");
     assert_eq!(b.text("section.done p.amount"), "480円");
     b.screenshot("till-cpm-done");
     assert_eq!(

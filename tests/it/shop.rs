@@ -3,6 +3,9 @@
 
 use serde_json::json;
 
+use crate::counter::{
+    confirm_fields, cpm_confirmation, follow, press, refund_by_pages, refund_confirmation,
+};
 use crate::support::{Browser, Html, Server, csrf_of};
 
 #[test]
@@ -44,35 +47,22 @@ fn till_cpm_refund_and_csv() {
         .as_str()
         .unwrap()
         .to_owned();
-    let page = shop.get("/shop/cpm");
-    let key = Html::parse(&page.text()).attrs("input[name=key]", "value")[0].clone();
-    let csrf = csrf_of(&page.text());
-    let fields = [
-        ("csrf", csrf.as_str()),
-        ("key", key.as_str()),
-        ("code", &token.to_lowercase()),
-        ("amount", "700"),
-    ];
-    let r = shop.post_form("/shop/cpm", &fields);
-    assert_eq!(r.status, 201, "{}", r.text());
+    let confirm = cpm_confirmation(&mut shop, &token.to_lowercase(), "700");
+    let fields = confirm_fields(&confirm);
+    let r = press(&mut shop, "/shop/cpm", &fields);
+    let r = follow(&mut shop, &r);
+    assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(
         Html::parse(&r.text()).text("section.done p.amount"),
         "700円"
     );
-    let again = shop.post_form("/shop/cpm", &fields);
+    let again = press(&mut shop, "/shop/cpm", &fields);
     assert_eq!(
-        again.status, 201,
+        again.status, 303,
         "a double tap answers the same and charges once"
     );
-    let used = shop.post_form(
-        "/shop/cpm",
-        &[
-            ("csrf", &csrf),
-            ("key", "other-key"),
-            ("code", &token),
-            ("amount", "700"),
-        ],
-    );
+    let used = cpm_confirmation(&mut shop, &token, "700");
+    let used = press(&mut shop, "/shop/cpm", &confirm_fields(&used));
     assert_eq!(used.status, 409);
     assert!(
         Html::parse(&used.text())
@@ -88,34 +78,21 @@ fn till_cpm_refund_and_csv() {
     assert_eq!(till.text("#takings"), "1,980円");
     assert_eq!(till.texts("#feed li").len(), 2);
 
-    // A partial refund from the payment's page.
+    // A partial refund from the payment's page, confirmed.
     let pid = p.json()["payment_id"].as_i64().unwrap();
     let detail = shop.get(&format!("/shop/payments/{pid}"));
-    let form = Html::parse(&detail.text());
-    let key = form.attrs("input[name=key]", "value")[0].clone();
-    let open = form.attrs("input[name=open]", "value")[0].clone();
+    let open = Html::parse(&detail.text()).attrs("input[name=open]", "value")[0].clone();
     let csrf = csrf_of(&detail.text());
-    let refund = [
-        ("csrf", csrf.as_str()),
-        ("key", key.as_str()),
-        ("open", open.as_str()),
-        ("amount", "280"),
-    ];
-    let r = shop.post_form(&format!("/shop/payments/{pid}/refund"), &refund);
-    assert_eq!(r.status, 303, "{}", r.text());
-    let r = shop.get(r.header("location").unwrap());
+    let r = refund_by_pages(&mut shop, pid, "280");
+    let r = follow(&mut shop, &r);
     assert_eq!(r.status, 200, "{}", r.text());
-    assert!(r.text().contains("返金しました"));
-    // Reloading the answer sends the same form again: nothing more is refunded.
-    let again = shop.post_form(&format!("/shop/payments/{pid}/refund"), &refund);
-    assert_eq!(again.status, 303, "{}", again.text());
-    // Back to the page as it was, a new key (the form shown again), send: refused,
-    // because the payment changed since that page was opened.
+    assert!(r.text().contains("280円を返金しました"));
+    // Back to the page as it was and sent again: refused, because the payment changed
+    // since that page was opened.
     let stale = shop.post_form(
-        &format!("/shop/payments/{pid}/refund"),
+        &format!("/shop/payments/{pid}/refund/confirm"),
         &[
             ("csrf", csrf.as_str()),
-            ("key", "another-key"),
             ("open", open.as_str()),
             ("amount", "280"),
         ],
@@ -131,10 +108,7 @@ fn till_cpm_refund_and_csv() {
             .texts("dl.confirm dd")
             .contains(&"280円".to_owned())
     );
-    let r = shop.post_form(
-        &format!("/shop/payments/{pid}/refund"),
-        &[("csrf", &csrf), ("key", "k2"), ("amount", "5000")],
-    );
+    let r = refund_confirmation(&mut shop, pid, "5000");
     assert_eq!(r.status, 422);
     assert_eq!(
         s.as_(&resident).get("/api/v1/me/balance").json()["total"],
@@ -160,9 +134,18 @@ fn till_cpm_refund_and_csv() {
     // The day's CSV.
     let csv = shop.get("/shop/payments.csv?date=2024-12-01").text();
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
-    assert_eq!(lines.len(), 3);
-    assert!(lines[1].ends_with(",MPM,1280,280"), "{}", lines[1]);
-    assert!(lines[2].ends_with(",CPM,700,0"), "{}", lines[2]);
+    assert_eq!(lines.len(), 4);
+    assert!(
+        lines[1].ends_with(",QR支払い,1280,280,1000,1000"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].ends_with(",コード読取,700,0,700,700"),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines[3], "合計,2件,,1980,280,1700,1700");
 
     // Another store sees none of it.
     let mut other = Browser::new(&s);

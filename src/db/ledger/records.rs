@@ -156,3 +156,47 @@ pub fn insert_refund(
     )?;
     Ok(c.last_insert_rowid())
 }
+
+/// One refund as recorded: which payment, how much, when.
+pub struct RefundRow {
+    pub id: i64,
+    pub payment_id: i64,
+    pub amount: Yen,
+    pub at: i64,
+}
+
+pub fn refund_row(c: &Connection, id: i64) -> rusqlite::Result<Option<RefundRow>> {
+    crate::db::one(
+        c,
+        "SELECT id, payment_id, amount, at FROM refunds WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(RefundRow {
+                id: r.get(0)?,
+                payment_id: r.get(1)?,
+                amount: Yen(r.get(2)?),
+                at: r.get(3)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// The parts (payment id, program, amount drawn, amount refunded) of a store's payments
+/// in [from, until), for the day's CSV split by program.
+pub fn store_parts_between(
+    c: &Connection,
+    store_id: i64,
+    from: i64,
+    until: i64,
+) -> rusqlite::Result<Vec<(i64, String, Amount, Amount)>> {
+    let mut st = c.prepare_cached(
+        "SELECT pp.payment_id, pp.program, pp.amount, pp.refunded
+         FROM payment_parts pp JOIN payments p ON p.id = pp.payment_id
+         WHERE p.store_id = ?1 AND p.at >= ?2 AND p.at < ?3 ORDER BY pp.payment_id, pp.seq",
+    )?;
+    st.query_map(params![store_id, from, until], |r| {
+        Ok((r.get(0)?, r.get(1)?, Amount(r.get(2)?), Amount(r.get(3)?)))
+    })?
+    .collect()
+}

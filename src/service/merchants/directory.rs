@@ -16,8 +16,18 @@ pub fn categories(app: &App) -> Result<Vec<String>> {
 
 /// The active store whose MPM code this is; a store that is suspended or gone is not
 /// found, so nobody is led to pay it.
+/// The code is the long one of the printed QR codes (exactly), or the short one customers
+/// type, in any case and width.
 pub fn payable_store(app: &App, code: &str) -> Result<db::stores::StoreRow> {
-    db::stores::by_mpm_code(&*app.conn()?, code)?
+    let c = app.conn()?;
+    let found = match db::stores::by_mpm_code(&c, code)? {
+        Some(s) => Some(s),
+        None => match crate::domain::store::short_code_of(code) {
+            Some(short) => db::stores::by_short_code(&c, &short)?,
+            None => None,
+        },
+    };
+    found
         .filter(|s| s.status == StoreStatus::Active)
         .ok_or_else(|| not_found(Msg::NoStoreHasThisQr))
 }

@@ -43,7 +43,8 @@ pub fn insert_store(
 ) -> Result<CreatedStore> {
     let stored = s.normalised().map_err(ServiceError::Invalid)?;
     let mpm_code = crypto::random_code(16);
-    let id = rows::insert(tx, &stored, &mpm_code, &s.search_key(), now)?;
+    let short_code = fresh_short_code(tx)?;
+    let id = rows::insert(tx, &stored, (&mpm_code, &short_code), &s.search_key(), now)?;
     audit::record(
         tx,
         now,
@@ -53,6 +54,19 @@ pub fn insert_store(
         &serde_json::json!({ "name": s.name }),
     )?;
     Ok(CreatedStore { id, mpm_code })
+}
+
+/// A short code no store has yet (drawn again on the rare collision; inside the write
+/// transaction, so no other writer can take it meanwhile).
+fn fresh_short_code(tx: &Transaction) -> Result<String> {
+    use crate::domain::store::{SHORT_CODE_ALPHABET, SHORT_CODE_LEN};
+    for _ in 0..20 {
+        let code = crypto::random_from(SHORT_CODE_ALPHABET, SHORT_CODE_LEN);
+        if rows::by_short_code(tx, &code)?.is_none() {
+            return Ok(code);
+        }
+    }
+    Err(ServiceError::Internal("no free short store code".into()))
 }
 
 /// Replaces a store's public profile inside the caller's transaction (its codes, bank

@@ -69,16 +69,20 @@ pub fn set_lang(ctx: &mut Ctx) -> Result<Reply, WebError> {
     )))
 }
 
+/// The address a store's printed QR code holds (the long code, which keeps working).
+pub(super) fn pay_url(ctx: &Ctx, mpm_code: &str) -> String {
+    format!(
+        "{}/p/{mpm_code}",
+        ctx.app.config.public_url.trim_end_matches('/')
+    )
+}
+
 pub fn shop(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let store_id = ctx.who()?.store_id.ok_or(WebError::RouteNotFound)?;
     let s = stores::get(ctx.app, store_id)?;
     let today = crate::domain::time::day_colour(ctx.app.now());
-    let pay_url = format!(
-        "{}/p/{}",
-        ctx.app.config.public_url.trim_end_matches('/'),
-        s.mpm_code
-    );
+    let pay_url = pay_url(ctx, &s.mpm_code);
     let body = html! {
         section.card {
             h2 { (s.name) }
@@ -88,14 +92,10 @@ pub fn shop(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 @if let Some(h) = &s.hours { dt { (l.t(Msg::OpeningHours)) } dd { (h) } }
                 dt { (l.t(Msg::YourStoreQrCodePoints)) } dd { code { (pay_url) } }
                 dt { (l.t(Msg::TodaysCompletionColour)) }
-                dd { span class={ "swatch day-" (today) } {} " " (crate::web::views::pay::colour_name(l, today)) }
+                dd { (crate::web::views::pay::day_swatch(l, today)) }
             }
         }
-        section.card.store-qr {
-            h2 { (l.t(Msg::YourStoresQrCodeAt)) }
-            div.qr-box { (crate::web::views::pay::qr_svg(&pay_url, l.t(Msg::StorePaymentQrCode))) }
-            p.code-text { (l.t(Msg::StoreCode)) code { (s.mpm_code) } }
-        }
+        (crate::web::views::pay::store_qr(l, &pay_url, s.short_code.as_deref().unwrap_or(&s.mpm_code)))
         nav.menu aria-label=(l.t(Msg::Menu)) {
             a.button.primary href="/shop/till" { (l.t(Msg::TillTodaysPayments)) }
             a.button href="/shop/cpm" { (l.t(Msg::ScanACustomersCode)) }

@@ -15,6 +15,7 @@ pub mod notices;
 pub mod profile;
 pub mod programs_office;
 pub mod recovery_office;
+pub mod refund;
 pub mod register;
 pub mod reset;
 pub mod resident;

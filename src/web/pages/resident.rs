@@ -10,7 +10,7 @@ use crate::domain::time::{day_colour, format_time_seconds};
 use crate::domain::{Payer, Text, Yen};
 use crate::service::merchants::stores::StoreRow;
 use crate::service::money::ledger;
-use crate::service::money::{idempotency, movement, programs};
+use crate::service::money::{idempotency, movement};
 use crate::service::{Principal, ServiceError, crypto};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -78,8 +78,7 @@ fn pay_page(ctx: &Ctx, store: &StoreRow, status: u16, error: Option<&str>, amoun
         @if let Some(e) = error { (alert(e)) }
         form.card method="post" action={ "/p/" (store.mpm_code) "/confirm" } {
             (csrf_field(&ctx.csrf_token()))
-            (pay::amount_field(l, amount))
-            button.primary type="submit" { (l.t(Msg::Continue2)) }
+            (pay::amount_then_button(l, l.t(Msg::AmountYen2), amount, l.t(Msg::Continue2)))
         }
         script src="/assets/keypad.js" {}
     };
@@ -149,9 +148,10 @@ pub fn pay_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
             p.big-amount { (yen(l, amount)) }
             p { (l.t(Msg::WillBePaid)) }
             p.small { (l.t(Msg::BalanceNow)) (yen(l, balance)) }
-            button.primary type="submit" { (l.t(Msg::Pay2)) }
+            (pay::reach_button(l.t(Msg::Pay2)))
         }
         p { a href={ "/p/" (store.mpm_code) "?amount=" (amount.0) } { (l.t(Msg::ChangeTheAmount2)) } }
+        script src="/assets/keypad.js" {}
     };
     Ok(render(ctx, 200, l.t(Msg::ConfirmPayment), body))
 }
@@ -205,7 +205,6 @@ pub fn payment_done(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let (who, resident) = me(ctx)?;
     let (r, breakdown) = ledger::receipt(ctx.app, &who, ctx.param_id(0)?)?;
-    let names = programs::all(ctx.app);
     let c = Completion {
         store: r
             .store_name
@@ -215,10 +214,8 @@ pub fn payment_done(ctx: &mut Ctx) -> Result<Reply, WebError> {
         date: date_text(l, r.payment.at),
         time: format_time_seconds(r.payment.at),
         colour: day_colour(ctx.app.now()),
-        breakdown: breakdown
-            .into_iter()
-            .map(|(p, y)| (names.get(&p).map(|p| p.name.clone()).unwrap_or(p), y))
-            .collect(),
+        // Program names (the receipt gives names, not codes).
+        breakdown,
         balance_after: Some(ledger::balance(ctx.app, Payer::Resident(resident))?.total),
     };
     let refunded = r.payment.refunded;
@@ -286,11 +283,8 @@ pub fn scan(ctx: &mut Ctx) -> Result<Reply, WebError> {
 }
 
 pub fn scan_code(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    let code: String = ctx
-        .query_get("code")
-        .unwrap_or("")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
+    // Full-width characters folded, spaces and hyphens dropped; the case is kept for the
+    // long code, and the short one is read in any case by the pay page.
+    let code = crate::domain::store::typed_store_code(ctx.query_get("code").unwrap_or(""));
     Ok(Reply::redirect(&format!("/p/{code}")))
 }

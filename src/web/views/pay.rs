@@ -34,13 +34,41 @@ pub fn qr_svg(text: &str, label: &str) -> Markup {
 
 /// A large amount field; with JavaScript, an on-screen keypad fills it.
 pub fn amount_field(l: Lang, value: &str) -> Markup {
+    html! { (amount_input(l, l.t(Msg::AmountYen2), value)) (keypad(l)) }
+}
+
+/// The amount field, with the form's button right under it (in reach at once, above the
+/// keypad), then the keypad: the money forms' layout. `label` names the amount.
+pub fn amount_then_button(l: Lang, label: &str, value: &str, button: &str) -> Markup {
+    html! {
+        (amount_input(l, label, value))
+        (reach_button(button))
+        (keypad(l))
+    }
+}
+
+/// A form's submit button that stays in reach: where its place is below the bottom of
+/// the screen (large text, a long page), `keypad.js` floats it at the bottom of the screen
+/// until the page is scrolled to it. The holder keeps its place, so nothing jumps.
+pub fn reach_button(text: &str) -> Markup {
+    html! {
+        div.reach { button.primary type="submit" { (text) } }
+    }
+}
+
+fn amount_input(l: Lang, label: &str, value: &str) -> Markup {
     html! {
         div.field.amount-field {
-            label for="f-amount" { (l.t(Msg::AmountYen2)) }
+            label for="f-amount" { (label) }
             input #f-amount.amount name="amount" type="text" inputmode="numeric" pattern="[0-9,０-９]*"
                 autocomplete="off" required value=(value) aria-describedby="f-amount-hint";
             small #f-amount-hint { (l.t(Msg::DigitsOnlyEG1280)) }
         }
+    }
+}
+
+fn keypad(l: Lang) -> Markup {
+    html! {
         div.keypad data-keypad="f-amount" hidden {
             @for k in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "00", "0"] {
                 button type="button" data-key=(k) { (k) }
@@ -92,6 +120,25 @@ pub fn completion(l: Lang, c: &Completion) -> Markup {
                 @for (p, y) in &c.breakdown { dt { (p) } dd.num { (yen(l, *y)) } }
                 @if let Some(b) = c.balance_after { dt { (l.t(Msg::BalanceAfter2)) } dd.num { (yen(l, b)) } }
             }
+        }
+    }
+}
+
+/// Today's completion colour as a swatch and its name, for the clerk to compare with the
+/// customer's completion screen.
+pub fn day_swatch(l: Lang, colour: usize) -> Markup {
+    html! {
+        span class={ "swatch day-" (colour) } {} " " (colour_name(l, colour))
+    }
+}
+
+/// The store's own QR code for customers to scan (MPM), with the code they can type.
+pub fn store_qr(l: Lang, pay_url: &str, typed_code: &str) -> Markup {
+    html! {
+        section.card.store-qr {
+            h2 { (l.t(Msg::YourStoresQrCodeAt)) }
+            div.qr-box { (qr_svg(pay_url, l.t(Msg::StorePaymentQrCode))) }
+            p.code-text { (l.t(Msg::StoreCode)) code.store-code { (typed_code) } }
         }
     }
 }

@@ -49,7 +49,17 @@ pub fn pay_at_store_code(
 ) -> Result<PaymentOutcome> {
     require(who, &[Role::Resident])?;
     let wallet = own_wallet(tx, who)?;
-    let store = store_for_payment(stores::by_mpm_code(tx, store_code.trim())?)?;
+    // The long code of the printed QR codes, or the short one people type (any case and
+    // width); the short one is looked up only when the long one is not found.
+    let code = store_code.trim();
+    let found = match stores::by_mpm_code(tx, code)? {
+        Some(s) => Some(s),
+        None => match crate::domain::store::short_code_of(code) {
+            Some(short) => stores::by_short_code(tx, &short)?,
+            None => None,
+        },
+    };
+    let store = store_for_payment(found)?;
     pay(
         app,
         tx,

@@ -106,7 +106,66 @@ pub fn receipt(
         .ok_or_else(|| not_found(Text::new(Msg::NoPayment).with("id", payment_id)))?;
     let parts = db::payment_parts(&c, payment_id)?;
     let breakdown = per_program(parts.iter().map(|p| (p.program.as_str(), p.amount.yen())));
-    Ok((r, breakdown))
+    Ok((r, program_names(app, breakdown)))
+}
+
+/// The programs' names (what people read) in place of their codes.
+fn program_names(app: &App, lines: Vec<(String, Yen)>) -> Vec<(String, Yen)> {
+    let all = programs::all(app);
+    lines
+        .into_iter()
+        .map(|(code, y)| (all.get(&code).map(|p| p.name.clone()).unwrap_or(code), y))
+        .collect()
+}
+
+/// A refund's receipt for the store that gave it: the refund, the payment it was of
+/// (with what is still refundable) and the store's name.
+pub struct RefundReceipt {
+    pub refund: db::RefundRow,
+    pub payment: db::Receipt,
+}
+
+pub fn refund_receipt(app: &App, who: &Principal, refund_id: i64) -> Result<RefundReceipt> {
+    let store = own_store(who)?;
+    let c = app.conn()?;
+    let missing = || not_found(Text::new(Msg::NoRefund).with("id", refund_id));
+    let refund = db::refund_row(&c, refund_id)?.ok_or_else(missing)?;
+    let payment = db::receipt(&c, refund.payment_id)?
+        .filter(|r| r.payment.store_id == Some(store))
+        .ok_or_else(missing)?;
+    Ok(RefundReceipt { refund, payment })
+}
+
+/// A store's takings in [from, until) per program (names), net of refunds: what the
+/// day's CSV adds up under its totals line.
+pub fn store_split(app: &App, who: &Principal, from: i64, until: i64) -> Result<StoreSplit> {
+    let store = own_store(who)?;
+    let parts = db::store_parts_between(&*app.conn()?, store, from, until)?;
+    let per_payment = parts
+        .iter()
+        .map(|(id, program, amount, refunded)| (*id, program.clone(), (*amount - *refunded).yen()))
+        .collect::<Vec<_>>();
+    let totals = per_program(per_payment.iter().map(|(_, p, y)| (p.as_str(), *y)));
+    let all = programs::all(app);
+    let name = |code: &str| {
+        all.get(code)
+            .map(|p| p.name.clone())
+            .unwrap_or(code.to_owned())
+    };
+    Ok(StoreSplit {
+        programs: totals.iter().map(|(code, _)| name(code)).collect(),
+        lines: per_payment
+            .into_iter()
+            .map(|(id, code, y)| (id, name(&code), y))
+            .collect(),
+    })
+}
+
+/// The programs paid from (names, in order of first use) and each payment's net part per
+/// program.
+pub struct StoreSplit {
+    pub programs: Vec<String>,
+    pub lines: Vec<(i64, String, Yen)>,
 }
 
 /// A charge receipt, for the resident it was for.
