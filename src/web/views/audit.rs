@@ -21,6 +21,12 @@ pub fn action_words(l: Lang, action: &str) -> String {
         "account.create" => Msg::AuditAccountCreate,
         "account.password" => Msg::AuditAccountPassword,
         "account.unlock" => Msg::AuditAccountUnlock,
+        "account.password_reset" => Msg::AuditAccountPasswordReset,
+        "account.reset_request" => Msg::AuditAccountResetRequest,
+        "resident.password_reissue" => Msg::AuditResidentPasswordReissue,
+        "resident.logout_everywhere" => Msg::AuditResidentLogoutEverywhere,
+        "store.staff.create" => Msg::AuditStoreStaffCreate,
+        "store.staff.remove" => Msg::AuditStoreStaffRemove,
         "application.enter" => Msg::AuditApplicationEnter,
         "application.approved" => Msg::AuditApplicationApprove,
         "application.rejected" => Msg::AuditApplicationReject,
@@ -42,7 +48,10 @@ pub fn action_words(l: Lang, action: &str) -> String {
         "resident.create" => Msg::AuditResidentCreate,
         "resident.lookup" => Msg::AuditResidentLookup,
         "sandbox.clock" => Msg::AuditSandboxClock,
-        "settings.branding" | "settings.logo" | "settings.registration" => Msg::AuditSettings,
+        "settings.branding"
+        | "settings.logo"
+        | "settings.registration"
+        | "settings.phone_login" => Msg::AuditSettings,
         "store.create" => Msg::AuditStoreCreate,
         "store.import" => Msg::AuditStoreImport,
         "store.photo" => Msg::AuditStorePhoto,
