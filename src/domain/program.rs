@@ -139,6 +139,7 @@ pub struct Program {
     pub approval: Approval,
     /// Who set it up (an actor such as `user:3`): not the one who may approve it.
     pub created_by: String,
+    pub created_at: i64,
 }
 
 /// Where value is being spent.
@@ -202,7 +203,14 @@ impl Program {
             window: Window::default(),
             approval: Approval::Approved,
             created_by: String::new(),
+            created_at: 0,
         }
+    }
+
+    /// When it began (or begins) to pay premiums: its start, else its creation. Of two
+    /// premiums on charges running at once, the one that began later applies alone.
+    pub fn began(&self) -> i64 {
+        self.window.starts_at.unwrap_or(self.created_at)
     }
 }
 

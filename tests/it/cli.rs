@@ -283,7 +283,7 @@ fn demo_database_has_people_and_stores() {
             break;
         }
     }
-    for login in ["admin", "office", "shop", "hanako"] {
+    for login in ["admin", "admin2", "office", "shop", "hanako"] {
         assert!(text.contains(&format!("login: {login}")), "{text}");
     }
     let _ = std::process::Command::new("kill")

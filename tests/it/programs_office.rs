@@ -1,6 +1,6 @@
 //! Programs set up in the office pages: one admin sets up a 20 % premium starting
 //! tomorrow, it pays nothing until a second admin approves it and its start comes, and
-//! a premium that would stack on it cannot be approved.
+//! a second premium over the same days applies alone from its start, never stacked.
 
 use serde_json::json;
 
@@ -111,12 +111,11 @@ fn a_premium_starts_at_its_time_after_a_second_admin_approves_it() {
     first.login(&s.admin_login, "admin-secret-1");
     second.login("second-admin", "matrix-pass-77");
 
-    // A second premium over the same days would stack: it is set up, but not approved.
-    let r = second.submit(
-        "/office/programs/new",
-        "/office/programs",
-        &premium_form("重ねたプレミアム", "2026-12-10T00:00"),
-    );
+    // A second premium over the same days never stacks: its page says so before
+    // approval, and from its start it applies alone.
+    let mut thirty = premium_form("重ねたプレミアム", "2026-12-10T00:00");
+    thirty[2] = ("rate_percent", "30");
+    let r = second.submit("/office/programs/new", "/office/programs", &thirty);
     assert_eq!(r.status, 303, "{}", r.text());
     let other = r
         .header("location")
@@ -125,16 +124,49 @@ fn a_premium_starts_at_its_time_after_a_second_admin_approves_it() {
         .next()
         .unwrap()
         .to_owned();
-    let r = first.submit(&other, &format!("{other}/approve"), &[]);
-    assert_eq!(r.status, 409, "{}", r.text());
+    let shown = first.get(&other).text();
     assert!(
-        r.text().contains("年末プレミアム20%"),
-        "names the program it overlaps"
+        shown.contains("「年末プレミアム20%」と期間が重なります"),
+        "{shown}"
     );
-    // Turned down instead; it never pays.
-    let r = first.submit(&other, &format!("{other}/reject"), &[]);
+    let r = first.submit(&other, &format!("{other}/approve"), &[]);
     assert_eq!(r.status, 303, "{}", r.text());
-    assert_eq!(charge(&s, &resident, 10_000), 2_000);
+    assert_eq!(
+        charge(&s, &resident, 10_000),
+        2_000,
+        "before its start, the first"
+    );
+    s.set_clock("2026-12-10T00:00:00+09:00");
+    assert_eq!(
+        charge(&s, &resident, 10_000),
+        3_000,
+        "30 %, not 20 % + 30 %"
+    );
+    first.login(&s.admin_login, "admin-secret-1");
+    second.login("second-admin", "matrix-pass-77");
+
+    // One turned down never pays.
+    let r = second.submit(
+        "/office/programs/new",
+        "/office/programs",
+        &premium_form("却下されるプレミアム", "2026-12-11T00:00"),
+    );
+    let rejected = r
+        .header("location")
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let r = first.submit(&rejected, &format!("{rejected}/reject"), &[]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    s.set_clock("2026-12-11T00:00:00+09:00");
+    assert_eq!(
+        charge(&s, &resident, 10_000),
+        2_000,
+        "the 30 % one's cap of 5,000 is reached"
+    );
+    first.login(&s.admin_login, "admin-secret-1");
 
     // Every step is in the audit log.
     let audit = first.get("/admin/audit").text();

@@ -6,7 +6,7 @@ use super::*;
 
 pub(super) const PROGRAM_COLS: &str = "code, name, kind, expires_at, valid_days, store_ids, categories, weekdays, \
      usable_from, usable_until, tax_payable, per_person_cap, budget, premium_rate_bp, premium_cap_per_person, charge_unit, \
-     starts_at, ends_at, approval, created_by";
+     starts_at, ends_at, approval, created_by, created_at";
 
 pub(super) fn program_from_row(r: &rusqlite::Row) -> rusqlite::Result<Program> {
     let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
@@ -58,10 +58,11 @@ pub(super) fn program_from_row(r: &rusqlite::Row) -> rusqlite::Result<Program> {
             })?
         },
         created_by: r.get(19)?,
+        created_at: r.get(20)?,
     })
 }
 
-pub fn insert_program(c: &Connection, p: &Program, now: i64) -> rusqlite::Result<()> {
+pub fn insert_program(c: &Connection, p: &Program) -> rusqlite::Result<()> {
     let (expires_at, valid_days) = match p.expiry {
         Expiry::Never => (None, None),
         Expiry::At(t) => (Some(t), None),
@@ -70,7 +71,7 @@ pub fn insert_program(c: &Connection, p: &Program, now: i64) -> rusqlite::Result
     crate::db::exec(
         c,
         &format!(
-            "INSERT INTO programs ({PROGRAM_COLS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+            "INSERT INTO programs ({PROGRAM_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
         ),
         params![
             p.code,
@@ -93,7 +94,7 @@ pub fn insert_program(c: &Connection, p: &Program, now: i64) -> rusqlite::Result
             p.window.ends_at,
             p.approval.code(),
             p.created_by,
-            now
+            p.created_at
         ],
     )?;
     Ok(())

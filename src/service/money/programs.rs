@@ -51,6 +51,7 @@ pub fn edit(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
     }
     let mut program = checked(app, n, Approval::Pending)?;
     program.created_by = old.created_by;
+    program.created_at = old.created_at;
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| -> Result<()> {
         check_stores(tx, &program)?;
@@ -71,9 +72,9 @@ pub fn edit(app: &App, who: &Principal, n: NewProgram) -> Result<Program> {
     Ok(program)
 }
 
-/// The second admin's decision on a waiting program. Approving refuses a premium on
-/// charges that would run at the same time as another one (they would stack), and the
-/// admin who set the program up may not approve it.
+/// The second admin's decision on a waiting program; the admin who set it up may not
+/// approve it. Premiums on charges never stack: while two run, the one that began later
+/// applies alone (`Program::began`), which the program's page says before approval.
 pub fn decide(app: &App, who: &Principal, code: &str, approve: bool) -> Result<Program> {
     require(who, &[Role::Admin])?;
     let program = get(app, code)?;
@@ -84,22 +85,6 @@ pub fn decide(app: &App, who: &Principal, code: &str, approve: bool) -> Result<P
     }
     if approve && program.created_by == who.actor {
         return Err(ServiceError::Forbidden(Msg::ASecondAdminMustApprove.into()));
-    }
-    if approve && program.charge_premium.is_some() {
-        let all = all(app);
-        let mut others: Vec<&Program> = all.values().collect();
-        others.sort_by(|a, b| a.code.cmp(&b.code));
-        if let Some(o) = others.into_iter().find(|o| {
-            o.code != program.code
-                && o.approval == Approval::Approved
-                && o.charge_premium.is_some()
-                && o.window.overlaps(program.window)
-                && o.window.ends_at.is_none_or(|e| e > app.now())
-        }) {
-            return Err(ServiceError::Conflict(
-                Text::new(Msg::ItWouldRunTogetherWith).with("program", &o.name),
-            ));
-        }
     }
     let to = if approve {
         Approval::Approved
@@ -132,6 +117,28 @@ pub fn decide(app: &App, who: &Principal, code: &str, approve: bool) -> Result<P
     get(app, code)
 }
 
+/// The approved premiums on charges whose window overlaps this one's, by name: while
+/// both run, the one that began later applies alone.
+pub fn overlapping_premiums(app: &App, p: &Program) -> Vec<String> {
+    if p.charge_premium.is_none() {
+        return vec![];
+    }
+    let now = app.now();
+    let mut names: Vec<String> = all(app)
+        .values()
+        .filter(|o| {
+            o.code != p.code
+                && o.approval == Approval::Approved
+                && o.charge_premium.is_some()
+                && o.window.overlaps(p.window)
+                && o.window.ends_at.is_none_or(|e| e > now)
+        })
+        .map(|o| o.name.clone())
+        .collect();
+    names.sort();
+    names
+}
+
 /// Who decided on a program and when, once someone has.
 pub fn decision(app: &App, who: &Principal, code: &str) -> Result<Option<(String, i64)>> {
     require(who, &[Role::Admin, Role::Operator])?;
@@ -142,10 +149,11 @@ fn insert(app: &App, who: &Principal, n: NewProgram, approval: Approval) -> Resu
     let mut program = checked(app, n, approval)?;
     program.created_by = who.actor.clone();
     let now = app.now();
+    program.created_at = now;
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| -> Result<()> {
         check_stores(tx, &program)?;
-        ledger::insert_program(tx, &program, now).map_err(|e| {
+        ledger::insert_program(tx, &program).map_err(|e| {
             if db::is_unique_violation(&e) {
                 ServiceError::Conflict(Text::new(Msg::ProgramCodeTaken).with("code", &program.code))
             } else {
@@ -242,6 +250,7 @@ fn checked(app: &App, n: NewProgram, approval: Approval) -> Result<Program> {
         window: n.window,
         approval,
         created_by: String::new(),
+        created_at: 0,
     })
 }
 

@@ -92,6 +92,7 @@ fn show_page(
     };
     let mut v = view_of(l, &p, decided);
     v.set_up_by = name_of(ctx.app, &p.created_by)?;
+    v.overlaps = programs::overlapping_premiums(ctx.app, &p);
     let body = html! {
         @if let Some(d) = done { (notice(d)) }
         @if let Some(e) = error { (alert(e)) }
@@ -415,5 +416,6 @@ fn view_of(l: Lang, p: &Program, decided: Option<String>) -> ProgramView {
         examples,
         set_up_by: String::new(),
         decided,
+        overlaps: vec![],
     }
 }

@@ -84,6 +84,8 @@ pub struct ProgramView {
     pub examples: Vec<String>,
     pub set_up_by: String,
     pub decided: Option<String>,
+    /// Approved premiums on charges whose period overlaps this one's.
+    pub overlaps: Vec<String>,
 }
 
 /// What the viewer may do with it.
@@ -110,6 +112,9 @@ pub fn detail(l: Lang, p: &ProgramView, a: &Actions, csrf: &str) -> Markup {
                 h2 #program-preview { (l.t(Msg::PreviewOfPremiums)) }
                 ul { @for e in &p.examples { li { (e) } } }
             }
+        }
+        @for o in &p.overlaps {
+            p.notice role="note" { (l.f(Msg::ItWouldRunTogetherWith, &[("program", o)])) }
         }
         @if a.waiting_for_other {
             p.notice role="status" { (l.t(Msg::WaitingForAnotherAdmin)) }

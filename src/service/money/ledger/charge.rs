@@ -94,23 +94,23 @@ pub fn charge(
     let now = app.now();
     let wallet = holder_wallet(tx, rq.holder, now)?;
 
-    // Premium: the charged program's own, or, for plain cash, every running premium
-    // campaign that grants premium on charges.
+    // Premium: the charged program's own, or, for plain cash, the running premium
+    // campaign on charges that began last.
     let all = programs::all(app);
     let sources: Vec<&Program> = if program.charge_premium.is_some() {
         vec![program]
     } else if program.kind == ProgramKind::Cash {
-        let mut v: Vec<&Program> = all
-            .values()
+        // Premiums never stack: of those running, the one that began last applies.
+        all.values()
             .filter(|p| p.kind == ProgramKind::Premium && p.charge_premium.is_some())
             .filter(|p| {
                 p.is_running(now)
                     && p.expiry.for_issue(now).is_none_or(|e| e > now)
                     && p.usable_until.is_none_or(|u| u > now)
             })
-            .collect();
-        v.sort_by(|a, b| a.code.cmp(&b.code));
-        v
+            .max_by(|a, b| (a.began(), &a.code).cmp(&(b.began(), &b.code)))
+            .into_iter()
+            .collect()
     } else {
         vec![]
     };
