@@ -186,7 +186,9 @@ fn residents_log_in_with_their_phone_number_where_the_city_allows_it() {
         admin
             .get("/admin/audit")
             .text()
-            .contains("settings.phone_login")
+            .contains("電話番号でのログインを切り替え"),
+        "{}",
+        admin.get("/admin/audit").text()
     );
     s.verify();
 }

@@ -48,10 +48,8 @@ pub fn action_words(l: Lang, action: &str) -> String {
         "resident.create" => Msg::AuditResidentCreate,
         "resident.lookup" => Msg::AuditResidentLookup,
         "sandbox.clock" => Msg::AuditSandboxClock,
-        "settings.branding"
-        | "settings.logo"
-        | "settings.registration"
-        | "settings.phone_login" => Msg::AuditSettings,
+        "settings.branding" | "settings.logo" | "settings.registration" => Msg::AuditSettings,
+        "settings.phone_login" => Msg::AuditSettingsPhoneLogin,
         "store.create" => Msg::AuditStoreCreate,
         "store.import" => Msg::AuditStoreImport,
         "store.photo" => Msg::AuditStorePhoto,
