@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod directory;
+pub mod postcodes;
 pub mod store_import;
 pub mod store_office;
 pub mod store_requests;
