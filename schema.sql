@@ -406,3 +406,7 @@ CREATE INDEX payments_tax_notice ON payments (wallet_id, notice_number COLLATE N
 
 -- The applicant's language, for the mails about the application.
 ALTER TABLE store_applications ADD COLUMN lang TEXT NOT NULL DEFAULT 'ja';
+
+-- The applicant's short number (受付番号), as its SHA-256.
+ALTER TABLE store_applications ADD COLUMN status_number BLOB;
+CREATE UNIQUE INDEX store_applications_status_number ON store_applications (status_number);

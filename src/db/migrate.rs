@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_money_core.sql"),
     include_str!("migrations/0016_store_statuses.sql"),
     include_str!("migrations/0017_application_language.sql"),
+    include_str!("migrations/0019_application_number.sql"),
 ];
 
 pub fn current_version() -> i64 {

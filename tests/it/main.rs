@@ -30,5 +30,6 @@ mod quiet;
 mod resident_app;
 mod roles;
 mod shop;
+mod store_directory;
 mod store_status;
 mod tax;

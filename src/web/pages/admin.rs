@@ -98,6 +98,7 @@ fn settings_page(
     let l = ctx.lang;
     let b = ctx.app.branding();
     let required = city::required_registration_fields(ctx.app)?;
+    let terms = city::store_terms(ctx.app)?.unwrap_or_default();
     let body = html! {
         @if let Some(s) = saved { (notice(s)) }
         @if let Some(e) = error { (alert(e)) }
@@ -116,6 +117,12 @@ fn settings_page(
                         " " (field_label(f).map_or(*f, |m| l.t(m)))
                     }
                 }
+            }
+            h2 { (l.t(Msg::StoreTerms)) }
+            div.field {
+                label for="f-store_terms" { (l.t(Msg::StoreTermsShownOnTheForm)) }
+                small #f-store_terms-hint { (l.t(Msg::StoreTermsHint)) " " a href="/apply/terms" { (l.t(Msg::SeeTheTermsPage)) } }
+                textarea #f-store_terms name="store_terms" rows="8" aria-describedby="f-store_terms-hint" { (terms) }
             }
             button.primary type="submit" { (l.t(Msg::Save)) }
         }
@@ -149,7 +156,11 @@ pub fn save_settings(ctx: &mut Ctx) -> Result<Reply, WebError> {
         .collect();
     let who = ctx.who()?.clone();
     let result = city::set_branding(ctx.app, &who, branding)
-        .and_then(|_| city::set_required_fields(ctx.app, &who, required));
+        .and_then(|_| city::set_required_fields(ctx.app, &who, required))
+        .and_then(|_| match field(&form, "store_terms") {
+            Some(t) => city::set_store_terms(ctx.app, &who, t),
+            None => Ok(()),
+        });
     answer_form(ctx, result, settings_page, 200, l.t(Msg::Saved))
 }
 

@@ -8,6 +8,7 @@ pub mod charge;
 pub mod device;
 pub mod directory;
 pub mod home;
+pub mod location;
 pub mod logins;
 pub mod maintenance;
 pub mod notices;

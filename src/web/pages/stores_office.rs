@@ -3,9 +3,11 @@
 use crate::i18n::Msg;
 use maud::html;
 
+use super::location::{location_fields, location_from_form};
 use super::{message, render, status_of};
 use crate::domain::{Code, StoreProfile, StoreStatus};
 use crate::service::ServiceError;
+use crate::service::merchants::directory;
 use crate::service::merchants::stores;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
@@ -37,6 +39,10 @@ fn page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebError> 
                 li.card {
                     strong { (name) } " " small { "#" (id) " · " (status_label(l, st)) }
                     @if let Some(r) = reason { p.small { (r) } }
+                    p.small {
+                        @if s.located { (l.t(Msg::OnTheMap)) } @else { span.tag.no-location { (l.t(Msg::NoLocationYet)) } }
+                        " " a href={ "/office/stores/" (id) "/location" } { (l.t(Msg::SetTheLocation)) }
+                    }
                     @if s.has_photo {
                         form.inline method="post" action={ "/office/stores/" (id) "/photo/remove" } {
                             (csrf_field(&csrf))
@@ -89,6 +95,60 @@ pub fn remove_photo(ctx: &mut Ctx) -> Result<Reply, WebError> {
     match stores::remove_photo(ctx.app, &who, id) {
         Ok(()) => Ok(Reply::redirect("/office/stores")),
         Err(e) if status_of(&e) < 500 => page(ctx, status_of(&e), Some(&message(ctx, &e))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Where the office places a store on the map (or types its latitude and longitude).
+pub fn location(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    location_page(ctx, 200, None, None, None)
+}
+
+fn location_page(
+    ctx: &Ctx,
+    status: u16,
+    error: Option<&str>,
+    done: Option<&str>,
+    typed: Option<&[(String, String)]>,
+) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let s = stores::get(ctx.app, ctx.param_id(0)?)?;
+    let shown = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let (lat, lng) = match typed {
+        Some(f) => (
+            field(f, "lat").unwrap_or("").to_owned(),
+            field(f, "lng").unwrap_or("").to_owned(),
+        ),
+        None => (shown(s.lat), shown(s.lng)),
+    };
+    let body = html! {
+        @if let Some(d) = done { (crate::web::views::notice(d)) }
+        @if let Some(e) = error { (alert(e)) }
+        p { strong { (s.name) } " " small { "#" (s.id) } }
+        form.card method="post" action={ "/office/stores/" (s.id) "/location" } {
+            (csrf_field(&ctx.csrf_token()))
+            (location_fields(ctx, &lat, &lng, &s.address, directory::map_centre(ctx.app)?))
+            button.primary type="submit" { (l.t(Msg::SaveTheLocation)) }
+        }
+        p { a href="/office/stores" { (l.t(Msg::BackToTheList)) } }
+    };
+    Ok(render(ctx, status, l.t(Msg::StoreLocation), body))
+}
+
+pub fn set_location(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let f = ctx.form();
+    let who = ctx.who()?.clone();
+    let id = ctx.param_id(0)?;
+    let at = match location_from_form(&f) {
+        Ok(at) => at,
+        Err(m) => return location_page(ctx, 400, Some(l.t(m)), None, Some(&f)),
+    };
+    match stores::set_location(ctx.app, &who, id, at) {
+        Ok(()) => location_page(ctx, 200, None, Some(l.t(Msg::TheLocationWasSaved)), None),
+        Err(e) if status_of(&e) < 500 => {
+            location_page(ctx, status_of(&e), Some(&message(ctx, &e)), None, Some(&f))
+        }
         Err(e) => Err(e.into()),
     }
 }
