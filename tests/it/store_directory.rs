@@ -203,6 +203,13 @@ fn the_short_number_leads_to_the_status_page_and_a_wrong_one_does_not() {
         Html::parse(&api.get(&link).text()).text("dd.status"),
         "審査中"
     );
+    let mails = crate::applications::outbox(&s, "number@example.jp");
+    assert!(
+        mails[0].1.contains(&format!("受付番号 {number}")),
+        "{}",
+        mails[0].1
+    );
+    assert!(mails[0].1.contains(&format!("/apply/status/{number}")));
     // Typed in lower case, without the hyphen, in full width: the same page.
     let lower = number.to_lowercase().replace('-', "");
     assert_eq!(api.get(&format!("/apply/status/{lower}")).status, 200);

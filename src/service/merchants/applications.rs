@@ -123,7 +123,8 @@ pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<
                 Msg::MailReceivedBody,
                 &[
                     ("name", &name),
-                    ("id", &id),
+                    // The number the applicant keeps, as the receipt page shows it.
+                    ("id", &application_number::display(&number)),
                     (
                         "url",
                         &format!(

@@ -94,7 +94,7 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
         Ok(s) => {
             let number = application_number::display(&s.number);
             let body = html! {
-                (notice(&format!("{} {}", l.t(Msg::ApplicationReceivedNumber), s.id)))
+                (notice(l.t(Msg::ApplicationReceived)))
                 section.card.app-number {
                     h2 { (l.t(Msg::YourApplicationNumber)) }
                     p.big-number { output #app-number { (number) } }

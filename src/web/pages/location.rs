@@ -29,7 +29,7 @@ pub fn location_fields(
                 div #pick-map.map hidden data-tiles=(cfg.map_tiles) data-attribution=(cfg.map_attribution)
                     data-lat=(centre.0) data-lng=(centre.1) data-zoom=(centre.2)
                     role="region" aria-label=(l.t(Msg::MapToPickTheLocation)) {}
-                p #pick-tiles-failed.map-failed role="alert" hidden { (l.t(Msg::MapTilesCouldNotLoad)) }
+                p #pick-tiles-failed.map-failed role="alert" hidden { (l.t(Msg::MapTilesCouldNotLoadPick)) }
             }
             (Field::new(l.t(Msg::Latitude), "lat").value(lat).hint(l.t(Msg::LatitudeHint)).render(l))
             (Field::new(l.t(Msg::Longitude), "lng").value(lng).hint(l.t(Msg::LongitudeHint)).render(l))
