@@ -449,3 +449,7 @@ CREATE INDEX password_resets_user ON password_resets (user_id);
 -- The short code customers type (6 characters, no 0/O/1/I/L; any case and width).
 ALTER TABLE stores ADD COLUMN short_code TEXT;
 CREATE UNIQUE INDEX stores_short_code ON stores (short_code);
+
+-- The applicant's short number (受付番号), as its SHA-256.
+ALTER TABLE store_applications ADD COLUMN status_number BLOB;
+CREATE UNIQUE INDEX store_applications_status_number ON store_applications (status_number);

@@ -1,5 +1,6 @@
 // The store map: Leaflet over the configured tile server, one marker per store of the
-// list below it. When Leaflet or the tiles cannot load, the list still shows every store.
+// list below it. When Leaflet or the tiles cannot load, the list still shows every store,
+// and a message on the map says the map itself could not load.
 (function () {
   var el = document.getElementById("map");
   if (!el || !window.L) return;
@@ -7,9 +8,12 @@
   if (!items.length) return;
   el.hidden = false;
   var map = L.map(el);
+  var failed = document.getElementById("map-tiles-failed");
   L.tileLayer(el.getAttribute("data-tiles"), {
     maxZoom: 19,
     attribution: el.getAttribute("data-attribution")
+  }).on("tileerror", function () {
+    if (failed) failed.hidden = false;
   }).addTo(map);
   var bounds = [];
   items.forEach(function (li) {

@@ -25,6 +25,10 @@ pub fn run(mut config: Config) -> Result<(), CliError> {
 
 /// Serves an opened app; shared with `demo`.
 pub fn serve(app: Arc<App>) -> Result<(), CliError> {
+    // Search keys stored before the directory's search covered a field are made anew.
+    if let Err(e) = crate::service::merchants::stores::refresh_search_keys(&app) {
+        eprintln!("search keys: {e}");
+    }
     // Register before announcing the address, so a signal sent right after is not lost.
     let mut signals = Signals::new([SIGTERM, SIGINT])?;
     let fake = app.clock.is_fake();

@@ -43,6 +43,8 @@ pub struct NewApplication<'a> {
     pub applicant_name: &'a str,
     pub email: &'a str,
     pub status_token: &'a [u8],
+    /// The SHA-256 of the short number (`domain::application_number`).
+    pub status_number: &'a [u8],
     pub now: i64,
     pub lang: &'a str,
 }
@@ -50,11 +52,11 @@ pub struct NewApplication<'a> {
 pub fn insert(c: &Connection, a: &NewApplication) -> rusqlite::Result<i64> {
     super::exec(c,
         "INSERT INTO store_applications (status, source, profile, applicant_name, email, email_index,
-                                         status_token, created_at, lang)
+                                         status_token, created_at, lang, status_number)
          VALUES ('submitted', ?1, pii_seal('store_applications.profile', ?2),
                  pii_seal('store_applications.applicant_name', ?3),
-                 pii_seal('store_applications.email', ?4), pii_index(?4), ?5, ?6, ?7)",
-        params![a.source, a.profile, a.applicant_name, a.email, a.status_token, a.now, a.lang],
+                 pii_seal('store_applications.email', ?4), pii_index(?4), ?5, ?6, ?7, ?8)",
+        params![a.source, a.profile, a.applicant_name, a.email, a.status_token, a.now, a.lang, a.status_number],
     )?;
     Ok(c.last_insert_rowid())
 }
@@ -85,6 +87,16 @@ pub fn by_token(c: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<Ap
         c,
         &format!("SELECT {COLS} FROM store_applications WHERE status_token = ?1"),
         [token_hash],
+        from_row,
+    )
+    .optional()
+}
+
+pub fn by_number(c: &Connection, number_hash: &[u8]) -> rusqlite::Result<Option<ApplicationRow>> {
+    super::one(
+        c,
+        &format!("SELECT {COLS} FROM store_applications WHERE status_number = ?1"),
+        [number_hash],
         from_row,
     )
     .optional()

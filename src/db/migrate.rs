@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0018_account_recovery.sql"),
     include_str!("migrations/0019_program_approval.sql"),
     include_str!("migrations/0020_store_short_code.sql"),
+    include_str!("migrations/0021_application_number.sql"),
 ];
 
 pub fn current_version() -> i64 {

@@ -12,6 +12,8 @@ pub struct OfficeStoreLine {
     pub category: String,
     pub status: StoreStatus,
     pub reason: Option<String>,
+    /// Whether it has a place on the map.
+    pub located: bool,
 }
 
 /// A page of stores matching the search key (see `domain::kana::search_key`) and status,
@@ -32,7 +34,7 @@ pub fn page(
         |r| r.get(0),
     )?;
     let mut st = c.prepare(&format!(
-        "SELECT id, name, category, status, status_reason FROM stores WHERE {filter}
+        "SELECT id, name, category, status, status_reason, lat IS NOT NULL FROM stores WHERE {filter}
          ORDER BY id LIMIT ?3 OFFSET ?4"
     ))?;
     let rows = st
@@ -50,6 +52,7 @@ pub fn page(
                     )
                 })?,
                 reason: r.get(4)?,
+                located: r.get(5)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

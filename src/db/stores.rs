@@ -183,13 +183,16 @@ pub struct StoreListing {
     pub status: StoreStatus,
     pub reason: Option<String>,
     pub has_photo: bool,
+    /// Whether the store has a location, so shows on the map.
+    pub located: bool,
 }
 
 /// Every store, whatever its status, for the secretariat.
 pub fn all_with_status(c: &Connection) -> rusqlite::Result<Vec<StoreListing>> {
     let mut st = c.prepare(
         "SELECT id, name, status, status_reason,
-                EXISTS (SELECT 1 FROM store_photos p WHERE p.store_id = stores.id)
+                EXISTS (SELECT 1 FROM store_photos p WHERE p.store_id = stores.id),
+                lat IS NOT NULL AND lng IS NOT NULL
          FROM stores ORDER BY id",
     )?;
     st.query_map([], |r| {
@@ -199,9 +202,36 @@ pub fn all_with_status(c: &Connection) -> rusqlite::Result<Vec<StoreListing>> {
             status: code_at(r, 2)?,
             reason: r.get(3)?,
             has_photo: r.get(4)?,
+            located: r.get(5)?,
         })
     })?
     .collect()
+}
+
+/// Places a store on the map (or takes it off with `None`).
+pub fn set_location(c: &Connection, id: i64, at: Option<(f64, f64)>) -> rusqlite::Result<usize> {
+    super::exec(
+        c,
+        "UPDATE stores SET lat = ?2, lng = ?3 WHERE id = ?1",
+        params![id, at.map(|a| a.0), at.map(|a| a.1)],
+    )
+}
+
+/// Every store with its stored search key, whatever its status.
+pub fn with_search_keys(c: &Connection) -> rusqlite::Result<Vec<(StoreRow, String)>> {
+    let mut st = c.prepare(&format!(
+        "SELECT {COLS}, search_key FROM stores ORDER BY id"
+    ))?;
+    st.query_map([], |r| Ok((from_row(r)?, r.get(19)?)))?
+        .collect()
+}
+
+pub fn set_search_key(c: &Connection, id: i64, key: &str) -> rusqlite::Result<usize> {
+    super::exec(
+        c,
+        "UPDATE stores SET search_key = ?2 WHERE id = ?1",
+        params![id, key],
+    )
 }
 
 /// The categories of active stores, for the directory's filter.

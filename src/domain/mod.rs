@@ -2,6 +2,7 @@
 //! Everything here takes "now" and data as parameters and is tested without a database.
 
 pub mod account;
+pub mod application_number;
 pub mod image;
 pub mod journal;
 pub mod kana;

@@ -8,7 +8,7 @@ use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 
 use super::Text;
-use super::kana::search_key;
+use super::kana::{reading_katakana, search_key};
 use super::kinds::{Code, code_enum};
 use super::text::{is_typed_text, normalise_phone};
 
@@ -174,8 +174,9 @@ impl StoreProfile {
         Ok(())
     }
 
-    /// The profile as stored: the required texts trimmed, the phone number in digits,
-    /// money when no medium was given.
+    /// The profile as stored: the required texts trimmed, the reading in full-width
+    /// katakana (`kana::reading_katakana`), the phone number in digits, money when no
+    /// medium was given.
     pub fn normalised(&self) -> Result<StoreProfile, Text> {
         let accepts = if self.accepts.is_empty() {
             vec!["money".to_owned()]
@@ -184,7 +185,7 @@ impl StoreProfile {
         };
         Ok(StoreProfile {
             name: self.name.trim().to_owned(),
-            name_kana: self.name_kana.trim().to_owned(),
+            name_kana: reading_katakana(&self.name_kana),
             category: self.category.trim().to_owned(),
             address: self.address.trim().to_owned(),
             phone: self.phone.as_deref().map(normalise_phone).transpose()?,
@@ -193,15 +194,22 @@ impl StoreProfile {
         })
     }
 
-    /// What the directory's search matches: name, reading and keywords (see
-    /// `kana::search_key`).
+    /// What the directory's search matches (see `kana::search_key`): name, reading,
+    /// keywords (with the readings written beside them, `野菜(やさい)`), the address and
+    /// the PR text. Fields are joined by a character no query holds, so a match never
+    /// spans two of them.
     pub fn search_key(&self) -> String {
-        search_key(&format!(
-            "{} {} {}",
-            self.name,
-            self.name_kana,
-            self.keywords.join(" ")
-        ))
+        [
+            self.name.as_str(),
+            &self.name_kana,
+            &self.keywords.join("\u{1F}"),
+            &self.address,
+            self.pr.as_deref().unwrap_or(""),
+        ]
+        .iter()
+        .map(|f| search_key(f))
+        .collect::<Vec<_>>()
+        .join("\u{1F}")
     }
 }
 
@@ -290,6 +298,16 @@ mod tests {
         assert_eq!(n.name, "花屋");
         assert_eq!(n.phone.as_deref(), Some("0273821111"));
         assert_eq!(n.accepts, ["money"]);
+        let typed = StoreProfile {
+            name_kana: "ﾊﾅﾔ".into(),
+            ..shop()
+        };
+        assert_eq!(typed.normalised().unwrap().name_kana, "ハナヤ");
+        let typed = StoreProfile {
+            name_kana: " はなや ".into(),
+            ..shop()
+        };
+        assert_eq!(typed.normalised().unwrap().name_kana, "ハナヤ");
         let bad = StoreProfile {
             url: Some("ftp://x".into()),
             ..shop()
@@ -311,6 +329,31 @@ mod tests {
                 .contains("gold")
         );
         assert_eq!(split_keywords(" a, b、c，,"), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn the_search_key_covers_pr_address_and_keyword_readings() {
+        let p = StoreProfile {
+            keywords: vec!["野菜(やさい)".into(), "ケーキ".into()],
+            pr: Some("朝どれトマト".into()),
+            address: "めぐり市本町1".into(),
+            ..shop()
+        };
+        let key = p.search_key();
+        for q in [
+            "やさい",
+            "ﾔｻｲ",
+            "野菜",
+            "けーき",
+            "トマト",
+            "とまと",
+            "メグリ市",
+            "はなや",
+        ] {
+            assert!(key.contains(&search_key(q)), "{q} in {key}");
+        }
+        // A match never runs from one field into the next.
+        assert!(!key.contains(&search_key("花屋はなや")));
     }
 
     #[test]

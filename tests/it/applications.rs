@@ -29,7 +29,7 @@ pub fn application<'a>(email: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)>
 }
 
 /// Unsent mails to `to` as (subject, body), read the way the SMTP relay reads them.
-fn outbox(s: &Server, to: &str) -> Vec<(String, String)> {
+pub fn outbox(s: &Server, to: &str) -> Vec<(String, String)> {
     let out = crate::support::meguri(&["mail", "list", "--db", s.db_arg()]);
     assert!(out.status.success(), "{out:?}");
     crate::support::stdout(&out)

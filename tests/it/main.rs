@@ -36,6 +36,7 @@ mod recovery;
 mod resident_app;
 mod roles;
 mod shop;
+mod store_directory;
 mod store_status;
 mod tax;
 mod till;

@@ -6,7 +6,7 @@
 //! after the store (the mail address, being personal data, stays sealed).
 
 use crate::db::{self, applications as rows, audit};
-use crate::domain::{Login, StoreProfile, Text};
+use crate::domain::{Login, StoreProfile, Text, application_number};
 use crate::i18n::{Lang, Msg};
 use crate::service::merchants::stores;
 use crate::service::{
@@ -41,10 +41,22 @@ pub fn normalise_postal_code(raw: &str) -> Result<String> {
     }
 }
 
-/// What an applicant keeps: the number and the secret address of the status page.
+/// What an applicant keeps: the short number (`ABCD-EFGH`, it leads to the status page)
+/// and the long secret address of that page.
 pub struct Submitted {
     pub id: i64,
     pub status_token: String,
+    pub number: String,
+}
+
+impl Submitted {
+    /// The status page's address by the short number.
+    pub fn status_path(&self) -> String {
+        format!(
+            "/apply/status/{}",
+            application_number::display(&self.number)
+        )
+    }
 }
 
 pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<Submitted> {
@@ -75,12 +87,21 @@ pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<
     if a.store.bank.is_none() {
         return Err(invalid(Msg::TheBankAccountForSettlement));
     }
+    // Stored as it will be at approval: the reading in katakana, the phone in digits.
+    a.store = a.store.normalised().map_err(ServiceError::Invalid)?;
     let token = crypto::random_token();
     let now = app.now();
     let profile =
         serde_json::to_string(&a.store).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let mut conn = app.conn()?;
-    let id = db::write(&mut conn, |tx| -> Result<i64> {
+    let (id, number) = db::write(&mut conn, |tx| -> Result<(i64, String)> {
+        // A number nobody holds (a clash is about one in 10^11 per application).
+        let number = loop {
+            let n = application_number::from_random(&crypto::random_bytes());
+            if rows::by_number(tx, &crypto::sha256(n.as_bytes()))?.is_none() {
+                break n;
+            }
+        };
         let id = rows::insert(
             tx,
             &rows::NewApplication {
@@ -89,6 +110,7 @@ pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<
                 applicant_name: name,
                 email: &email,
                 status_token: &crypto::sha256(token.as_bytes()),
+                status_number: &crypto::sha256(number.as_bytes()),
                 now,
                 lang: a.lang.code(),
             },
@@ -101,12 +123,14 @@ pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<
                 Msg::MailReceivedBody,
                 &[
                     ("name", &name),
-                    ("id", &id),
+                    // The number the applicant keeps, as the receipt page shows it.
+                    ("id", &application_number::display(&number)),
                     (
                         "url",
                         &format!(
-                            "{}/apply/status/{token}",
-                            app.config.public_url.trim_end_matches('/')
+                            "{}/apply/status/{}",
+                            app.config.public_url.trim_end_matches('/'),
+                            application_number::display(&number)
                         ),
                     ),
                 ],
@@ -123,16 +147,19 @@ pub fn submit(app: &App, who: Option<&Principal>, mut a: Application) -> Result<
                 &serde_json::json!({}),
             )?;
         }
-        Ok(id)
+        Ok((id, number))
     })?;
     Ok(Submitted {
         id,
         status_token: token,
+        number,
     })
 }
 
 pub enum Decision {
-    Approve,
+    /// Approve, and place the store on the map where the office put it (latitude,
+    /// longitude), if it did.
+    Approve(Option<(f64, f64)>),
     Reject(String),
     AskForChanges(String),
 }
@@ -142,6 +169,8 @@ pub struct Approved {
     pub store_id: i64,
     pub login: String,
     pub one_time_password: String,
+    /// Whether the store was placed on the map at approval.
+    pub located: bool,
 }
 
 pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option<Approved>> {
@@ -169,9 +198,13 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
     // The decision, the store, its login and the mail are one write: all or nothing.
     db::write(&mut conn, |tx| -> Result<Option<Approved>> {
         let (status, reason, approved, subject, body) = match &d {
-            Decision::Approve => {
-                let store: StoreProfile = serde_json::from_str(&a.profile)
+            Decision::Approve(at) => {
+                let mut store: StoreProfile = serde_json::from_str(&a.profile)
                     .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                if let Some((lat, lng)) = at {
+                    (store.lat, store.lng) = (Some(*lat), Some(*lng));
+                    stores::validate(&store)?;
+                }
                 let created = stores::insert_store(tx, &who.actor, &store, now)?;
                 let login = owner_login(tx, created.id)?;
                 let owner =
@@ -191,6 +224,7 @@ pub fn decide(app: &App, who: &Principal, id: i64, d: Decision) -> Result<Option
                     store_id: created.id,
                     login: login.as_str().to_owned(),
                     one_time_password: otp.clone(),
+                    located: store.lat.is_some(),
                 };
                 (
                     "approved",
@@ -276,10 +310,15 @@ pub fn get(app: &App, id: i64) -> Result<ApplicationRow> {
         .ok_or_else(|| not_found(Text::new(Msg::NoApplication).with("id", id)))
 }
 
-/// The application behind a status-page token.
+/// The application behind a status page's address: the short number however it was
+/// typed (`ABCD-EFGH`, `abcdefgh`), or the long token of the first addresses.
 pub fn by_token(app: &App, token: &str) -> Result<ApplicationRow> {
-    rows::by_token(&*app.conn()?, &crypto::sha256(token.as_bytes()))?
-        .ok_or_else(|| not_found(Msg::NoSuchApplication))
+    let conn = app.conn()?;
+    let found = match application_number::parse(token) {
+        Some(n) => rows::by_number(&conn, &crypto::sha256(n.as_bytes()))?,
+        None => rows::by_token(&conn, &crypto::sha256(token.as_bytes()))?,
+    };
+    found.ok_or_else(|| not_found(Msg::NoSuchApplication))
 }
 
 pub fn list(app: &App, who: &Principal) -> Result<Vec<ApplicationRow>> {

@@ -43,3 +43,28 @@ pub fn audit_log(app: &App, who: &Principal, limit: i64) -> Result<Vec<AuditRow>
     require(who, &[Role::Admin])?;
     Ok(db::audit::recent(&*app.conn()?, limit)?)
 }
+
+/// Where a map to place a store starts: the middle of the stores already on the map
+/// (zoom 14), or all of Japan (zoom 5) while none is.
+pub fn map_centre(app: &App) -> Result<(f64, f64, u8)> {
+    let placed: Vec<(f64, f64)> = db::stores::search(
+        &*app.conn()?,
+        &db::stores::StoreQuery {
+            key: None,
+            category: None,
+            after_id: 0,
+            limit: 2000,
+        },
+    )?
+    .iter()
+    .filter_map(|s| Some((s.lat?, s.lng?)))
+    .collect();
+    if placed.is_empty() {
+        return Ok((36.2, 138.25, 5));
+    }
+    let n = placed.len() as f64;
+    let (lat, lng) = placed
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x / n, b + y / n));
+    Ok((lat, lng, 14))
+}

@@ -175,6 +175,54 @@ pub fn set_status(
     })
 }
 
+/// The office places a store on the map (latitude, longitude), or takes it off. Audited.
+pub fn set_location(
+    app: &App,
+    who: &Principal,
+    store_id: i64,
+    at: Option<(f64, f64)>,
+) -> Result<()> {
+    require(who, STAFF)?;
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        let mut store = rows::get(tx, store_id)?.ok_or_else(|| no_store(store_id))?;
+        (store.profile.lat, store.profile.lng) = (at.map(|a| a.0), at.map(|a| a.1));
+        validate(&store.profile)?;
+        rows::set_location(tx, store_id, at)?;
+        audit::record(
+            tx,
+            app.now(),
+            &who.actor,
+            "store.location",
+            &format!("store:{store_id}"),
+            &serde_json::json!({ "lat": store.lat, "lng": store.lng }),
+        )?;
+        Ok(())
+    })
+}
+
+/// Brings every store's search key up to what `StoreProfile::search_key` makes now (run at
+/// start, so stores stored before the search learnt a field are found by it too).
+/// Returns how many keys changed.
+pub fn refresh_search_keys(app: &App) -> Result<usize> {
+    let mut conn = app.conn()?;
+    let stale: Vec<(i64, String)> = rows::with_search_keys(&conn)?
+        .into_iter()
+        .map(|(s, key)| (s.id, s.profile.search_key(), key))
+        .filter(|(_, new, old)| new != old)
+        .map(|(id, new, _)| (id, new))
+        .collect();
+    if stale.is_empty() {
+        return Ok(0);
+    }
+    db::write(&mut conn, |tx| -> Result<usize> {
+        for (id, key) in &stale {
+            rows::set_search_key(tx, *id, key)?;
+        }
+        Ok(stale.len())
+    })
+}
+
 pub fn all_with_status(app: &App, who: &Principal) -> Result<Vec<rows::StoreListing>> {
     require(who, STAFF)?;
     Ok(rows::all_with_status(&*app.conn()?)?)

@@ -202,3 +202,46 @@ pub fn save(app: &App, who: &Principal, s: CitySettings) -> Result<Branding> {
     *app.branding.write().unwrap_or_else(|e| e.into_inner()) = b.clone();
     Ok(b)
 }
+
+const STORE_TERMS: &str = "store_terms";
+
+/// The longest store terms the city can set.
+pub const MAX_TERMS_CHARS: usize = 20_000;
+
+/// The store terms (加盟店規約) as the city wrote them on its settings page; `None` while it
+/// has not, and the application form links the catalogue's standard terms.
+pub fn store_terms(app: &App) -> Result<Option<String>> {
+    Ok(kv::get(&*app.conn()?, STORE_TERMS)?.filter(|t| !t.trim().is_empty()))
+}
+
+/// The city sets its store terms; empty text goes back to the standard terms. Audited.
+pub fn set_store_terms(app: &App, who: &Principal, text: &str) -> Result<()> {
+    require(who, &[Role::Admin])?;
+    let text = text.trim().replace("\r\n", "\n");
+    if !crate::domain::text::is_typed_text(&text) {
+        return Err(invalid(
+            Text::new(Msg::FieldHasControlCharacters).with_msg("field", Msg::StoreTerms),
+        ));
+    }
+    if text.chars().count() > MAX_TERMS_CHARS {
+        return Err(invalid(
+            Text::new(Msg::StoreTermsTooLong).with("max", MAX_TERMS_CHARS),
+        ));
+    }
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| -> Result<()> {
+        if kv::get(tx, STORE_TERMS)?.unwrap_or_default() == text {
+            return Ok(());
+        }
+        kv::set(tx, STORE_TERMS, &text)?;
+        audit::record(
+            tx,
+            app.now(),
+            &who.actor,
+            "settings.store_terms",
+            "settings",
+            &serde_json::json!({ "chars": text.chars().count() }),
+        )?;
+        Ok(())
+    })
+}

@@ -100,6 +100,7 @@ fn settings_page(
     let b = ctx.app.branding();
     let required = city::required_registration_fields(ctx.app)?;
     let phone_login = city::phone_login_enabled(ctx.app)?;
+    let terms = city::store_terms(ctx.app)?.unwrap_or_default();
     let body = html! {
         @if let Some(s) = saved { (notice(s)) }
         @if let Some(e) = error { (alert(e)) }
@@ -127,6 +128,12 @@ fn settings_page(
                     " " (l.t(Msg::ResidentsMayLogInWithPhone))
                 }
                 p.small #phone-login-hint { (l.t(Msg::PhoneLoginHint)) }
+            }
+            h2 { (l.t(Msg::StoreTerms)) }
+            div.field {
+                label for="f-store_terms" { (l.t(Msg::StoreTermsShownOnTheForm)) }
+                small #f-store_terms-hint { (l.t(Msg::StoreTermsHint)) " " a href="/apply/terms" { (l.t(Msg::SeeTheTermsPage)) } }
+                textarea #f-store_terms name="store_terms" rows="8" aria-describedby="f-store_terms-hint" { (terms) }
             }
             button.primary type="submit" { (l.t(Msg::Save)) }
         }
@@ -164,7 +171,11 @@ pub fn save_settings(ctx: &mut Ctx) -> Result<Reply, WebError> {
         required,
         phone_login: field(&form, "phone_login") == Some("on"),
     };
-    let result = city::save(ctx.app, &who, settings);
+    let result =
+        city::save(ctx.app, &who, settings).and_then(|_| match field(&form, "store_terms") {
+            Some(t) => city::set_store_terms(ctx.app, &who, t),
+            None => Ok(()),
+        });
     answer_form(ctx, result, settings_page, 200, l.t(Msg::Saved))
 }
 

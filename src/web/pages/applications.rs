@@ -4,9 +4,12 @@
 use crate::i18n::Msg;
 use maud::{Markup, html};
 
+use super::location::{location_fields, location_from_form};
 use super::{message, render, status_of, store_form};
-use crate::domain::StoreProfile;
+use crate::domain::kana::reading_katakana;
+use crate::domain::{StoreProfile, application_number};
 use crate::service::merchants::applications::{self, Application, Decision};
+use crate::service::merchants::directory;
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
@@ -15,10 +18,12 @@ use crate::web::views::{Field, Lang, alert, csrf_field, notice};
 fn form_page(ctx: &Ctx, status: u16, values: &[(String, String)], error: Option<&str>) -> Reply {
     let l = ctx.lang;
     let v = |n: &str| field(values, n).unwrap_or("").to_owned();
+    let ticked = |n: &str| field(values, n) == Some("1");
     let by_staff = ctx.principal.is_some();
     let body: Markup = html! {
         @if by_staff { (notice(l.t(Msg::TypingInAnApplicationThat))) }
         @if let Some(e) = error { (alert(e)) }
+        @if !by_staff { p { a href="/apply/status" { (l.t(Msg::AlreadyAppliedSeeTheStatus)) } } }
         form.card method="post" action="/apply" {
             (csrf_field(&ctx.csrf_token()))
             h2 { (l.t(Msg::YourStore)) }
@@ -39,8 +44,9 @@ fn form_page(ctx: &Ctx, status: u16, values: &[(String, String)], error: Option<
             (Field::new(l.t(Msg::EMailForTheResult), "email").kind("email").value(&v("email")).required(true).render(l))
             fieldset {
                 legend { (l.t(Msg::PledgeAndTerms)) }
-                label.choice { input type="checkbox" name="pledge" value="1" required; " " (l.t(Msg::IWillNotMoveThe)) }
-                label.choice { input type="checkbox" name="terms" value="1" required; " " (l.t(Msg::IAcceptTheStoreTerms)) }
+                p { a #terms-link href="/apply/terms" target="_blank" rel="noopener" { (l.t(Msg::ReadTheStoreTerms)) } " " small { (l.t(Msg::OpensInANewTab)) } }
+                label.choice { input type="checkbox" name="pledge" value="1" required checked[ticked("pledge")]; " " (l.t(Msg::IWillNotMoveThe)) }
+                label.choice { input type="checkbox" name="terms" value="1" required checked[ticked("terms")]; " " (l.t(Msg::IAcceptTheStoreTerms)) }
             }
             button.primary type="submit" { (l.t(Msg::Apply)) }
         }
@@ -54,7 +60,15 @@ pub fn form(ctx: &mut Ctx) -> Result<Reply, WebError> {
 
 pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
-    let f = ctx.form();
+    // The reading is kept as it will be stored (katakana), also when the form comes back.
+    let f: Vec<(String, String)> = ctx
+        .form()
+        .into_iter()
+        .map(|(k, v)| match k.as_str() {
+            "name_kana" => (k, reading_katakana(&v)),
+            _ => (k, v),
+        })
+        .collect();
     let text = |n: &str| {
         field(&f, n)
             .map(str::trim)
@@ -78,11 +92,16 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let who = ctx.principal.clone();
     match applications::submit(ctx.app, who.as_ref(), application) {
         Ok(s) => {
-            let status_url = format!("/apply/status/{}", s.status_token);
+            let number = application_number::display(&s.number);
             let body = html! {
-                (notice(&format!("{} {}", l.t(Msg::ApplicationReceivedNumber), s.id)))
+                (notice(l.t(Msg::ApplicationReceived)))
+                section.card.app-number {
+                    h2 { (l.t(Msg::YourApplicationNumber)) }
+                    p.big-number { output #app-number { (number) } }
+                    p { (l.t(Msg::KeepThisNumber)) }
+                }
                 p { (l.t(Msg::TheResultComesByMail)) }
-                p { a.button.primary href=(status_url) { (l.t(Msg::SeeTheStatus)) } }
+                p { a.button.primary href=(s.status_path()) { (l.t(Msg::SeeTheStatus)) } }
             };
             Ok(render(ctx, 201, l.t(Msg::ApplicationReceived), body))
         }
@@ -97,7 +116,65 @@ fn status_label(l: Lang, s: &str) -> String {
     l.t(applications::status_label(s)).to_owned()
 }
 
-/// The applicant's own page, reached through the secret address given at submission.
+/// Where an applicant types the short number to reach the status page.
+pub fn lookup(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let typed = ctx.query_get("number").unwrap_or("").trim().to_owned();
+    let mut error = None;
+    if !typed.is_empty() {
+        match application_number::parse(&typed) {
+            Some(n) => match applications::by_token(ctx.app, &n) {
+                Ok(_) => {
+                    let path = format!("/apply/status/{}", application_number::display(&n));
+                    return Ok(Reply::redirect(&path));
+                }
+                Err(e) if status_of(&e) < 500 => error = Some(message(ctx, &e)),
+                Err(e) => return Err(e.into()),
+            },
+            None => error = Some(l.t(Msg::ApplicationNumberLooksLike).to_owned()),
+        }
+    }
+    let status = if error.is_some() { 404 } else { 200 };
+    let body = html! {
+        @if let Some(e) = &error { (alert(e)) }
+        form.card method="get" action="/apply/status" {
+            (Field::new(l.t(Msg::YourApplicationNumber), "number").value(&typed).required(true).hint(l.t(Msg::ApplicationNumberHint)).render(l))
+            button.primary type="submit" { (l.t(Msg::SeeTheStatus)) }
+        }
+    };
+    Ok(render(ctx, status, l.t(Msg::ApplicationStatus), body))
+}
+
+/// The store terms the form links to: the city's own, else the standard ones.
+pub fn terms(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let own = crate::service::operations::settings::store_terms(ctx.app)?;
+    let body = html! {
+        section.card.terms {
+            @match &own {
+                Some(t) => {
+                    @for para in t.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+                        p { @for (i, line) in para.lines().enumerate() { @if i > 0 { br; } (line) } }
+                    }
+                }
+                None => {
+                    p { (l.t(Msg::StandardTermsIntro)) }
+                    ol {
+                        li { (l.t(Msg::StandardTerms1)) }
+                        li { (l.t(Msg::StandardTerms2)) }
+                        li { (l.t(Msg::StandardTerms3)) }
+                        li { (l.t(Msg::StandardTerms4)) }
+                    }
+                }
+            }
+        }
+        p { a href="/apply" { (l.t(Msg::BackToTheApplication)) } }
+    };
+    Ok(render(ctx, 200, l.t(Msg::StoreTerms), body))
+}
+
+/// The applicant's own page, reached by the short number or the secret address given
+/// at submission.
 pub fn status(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let token = ctx.params.first().cloned().unwrap_or_default();
@@ -132,7 +209,7 @@ pub fn queue(ctx: &mut Ctx) -> Result<Reply, WebError> {
 }
 
 pub fn review(ctx: &mut Ctx) -> Result<Reply, WebError> {
-    review_page(ctx, 200, None, None)
+    review_page(ctx, 200, None, None, &[])
 }
 
 fn review_page(
@@ -140,6 +217,7 @@ fn review_page(
     status: u16,
     error: Option<&str>,
     done: Option<Markup>,
+    values: &[(String, String)],
 ) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let a = applications::get(ctx.app, ctx.param_id(0)?)?;
@@ -163,9 +241,10 @@ fn review_page(
         @if a.status == "submitted" {
             form.card method="post" action={ "/office/applications/" (a.id) "/decide" } {
                 (csrf_field(&csrf))
+                (location_fields(ctx, field(values, "lat").unwrap_or(""), field(values, "lng").unwrap_or(""), &s.address, directory::map_centre(ctx.app)?))
                 div.field {
                     label for="f-reason" { (l.t(Msg::ReasonToRejectOrAsk)) }
-                    textarea #f-reason name="reason" rows="3" {}
+                    textarea #f-reason name="reason" rows="3" { (field(values, "reason").unwrap_or("")) }
                 }
                 div.actions {
                     button.primary type="submit" name="decision" value="approve" { (l.t(Msg::ApproveAndCreateTheStore)) }
@@ -184,11 +263,14 @@ pub fn decide(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let f = ctx.form();
     let reason = field(&f, "reason").unwrap_or("").to_owned();
     let decision = match field(&f, "decision") {
-        Some("approve") => Decision::Approve,
+        Some("approve") => match location_from_form(&f) {
+            Ok(at) => Decision::Approve(at),
+            Err(m) => return review_page(ctx, 400, Some(l.t(m)), None, &f),
+        },
         Some("reject") => Decision::Reject(reason),
         Some("changes") => Decision::AskForChanges(reason),
         _ => {
-            return review_page(ctx, 400, Some(l.t(Msg::ChooseADecision)), None);
+            return review_page(ctx, 400, Some(l.t(Msg::ChooseADecision)), None, &f);
         }
     };
     let who = ctx.who()?.clone();
@@ -198,18 +280,22 @@ pub fn decide(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 div.notice role="status" {
                     p { (l.t(Msg::ApprovedTheStoreExistsAnd)) }
                     dl { dt { (l.t(Msg::Store)) } dd { (a.store_id) } dt { (l.t(Msg::Login)) } dd { code { (a.login) } } }
+                    @if !a.located {
+                        p { (l.t(Msg::ApprovedWithoutLocation)) " " a href={ "/office/stores/" (a.store_id) "/location" } { (l.t(Msg::SetTheLocation)) } }
+                    }
                 }
             };
-            review_page(ctx, 200, None, Some(done))
+            review_page(ctx, 200, None, Some(done), &[])
         }
         Ok(None) => review_page(
             ctx,
             200,
             None,
             Some(notice(l.t(Msg::TheApplicantHasBeenTold))),
+            &[],
         ),
         Err(e) if status_of(&e) < 500 => {
-            review_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
+            review_page(ctx, status_of(&e), Some(&message(ctx, &e)), None, &f)
         }
         Err(e) => Err(e.into()),
     }

@@ -19,6 +19,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("cpm.js", JS, include_bytes!("../../../assets/cpm.js")),
     ("scan.js", JS, include_bytes!("../../../assets/scan.js")),
     ("map.js", JS, include_bytes!("../../../assets/map.js")),
+    ("pick.js", JS, include_bytes!("../../../assets/pick.js")),
     ("till.js", JS, include_bytes!("../../../assets/till.js")),
     (
         "jsQR.js",

@@ -40,7 +40,8 @@ pub fn list(ctx: &mut Ctx) -> Result<Reply, WebError> {
         form.card.search method="get" action="/stores" role="search" {
             div.field {
                 label for="f-q" { (l.t(Msg::NameOrKeywordAnyKana)) }
-                input #f-q type="search" name="q" value=(q);
+                small #f-q-hint { (l.t(Msg::SearchCoversHint)) }
+                input #f-q type="search" name="q" value=(q) aria-describedby="f-q-hint";
             }
             div.field {
                 label for="f-category" { (l.t(Msg::Category)) }
@@ -60,6 +61,7 @@ pub fn list(ctx: &mut Ctx) -> Result<Reply, WebError> {
                     span.category { (s.category) }
                     span.address { (s.address) }
                     span.accepts { @for m in &s.accepts { span.tag { (media_label(l, m)) } } }
+                    @if s.lat.is_none() { span.no-location { (l.t(Msg::NoLocationYet)) } }
                 }
             }
         }
@@ -120,15 +122,16 @@ pub fn show(ctx: &mut Ctx) -> Result<Reply, WebError> {
 pub fn map(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let l = ctx.lang;
     let all = stores::search(ctx.app, None, None, 0, 2000)?;
-    let placed: Vec<&StoreRow> = all
-        .iter()
-        .filter(|s| s.lat.is_some() && s.lng.is_some())
-        .collect();
+    let (placed, unplaced): (Vec<&StoreRow>, Vec<&StoreRow>) =
+        all.iter().partition(|s| s.lat.is_some() && s.lng.is_some());
     let cfg = &ctx.app.config;
     let body = html! {
         link rel="stylesheet" href="/assets/leaflet/leaflet.css";
-        div #map.map hidden data-tiles=(cfg.map_tiles) data-attribution=(cfg.map_attribution) role="region" aria-label=(l.t(Msg::MapOfStores)) {}
-        ul.stores {
+        div.map-frame {
+            div #map.map hidden data-tiles=(cfg.map_tiles) data-attribution=(cfg.map_attribution) role="region" aria-label=(l.t(Msg::MapOfStores)) {}
+            p #map-tiles-failed.map-failed role="alert" hidden { (l.t(Msg::MapTilesCouldNotLoad)) }
+        }
+        ul.stores.placed {
             @for s in &placed {
                 li data-lat=(s.lat.unwrap_or_default()) data-lng=(s.lng.unwrap_or_default()) {
                     a href={ "/stores/" (s.id) } { strong { (s.name) } }
@@ -137,8 +140,21 @@ pub fn map(ctx: &mut Ctx) -> Result<Reply, WebError> {
                 }
             }
         }
-        @if placed.len() < all.len() {
-            p { a href="/stores" { (l.t(Msg::SeeEveryStoreInThe)) } }
+        @if !unplaced.is_empty() {
+            section #no-location aria-labelledby="no-location-h" {
+                h2 #no-location-h { (l.t(Msg::NoLocationYet)) }
+                p { (l.t(Msg::TheseStoresAreNotOnTheMap)) }
+                ul.stores.unplaced {
+                    @for s in &unplaced {
+                        li {
+                            a href={ "/stores/" (s.id) } { strong { (s.name) } }
+                            span.category { (s.category) }
+                            span.address { (s.address) }
+                        }
+                    }
+                }
+                p { a href="/stores" { (l.t(Msg::SeeEveryStoreInThe)) } }
+            }
         }
         script src="/assets/leaflet/leaflet.js" defer {}
         script src="/assets/map.js" defer {}

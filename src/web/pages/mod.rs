@@ -9,6 +9,7 @@ pub mod device;
 pub mod directory;
 pub mod grants_office;
 pub mod home;
+pub mod location;
 pub mod logins;
 pub mod maintenance;
 pub mod notices;

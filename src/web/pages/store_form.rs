@@ -28,7 +28,7 @@ pub fn store_fields(l: Lang, values: &[(String, String)]) -> Markup {
     let checked = |n: &str, val: &str| values.iter().any(|(k, x)| k == n && x == val);
     html! {
             (Field::new(l.t(Msg::StoreName), "name").value(&v("name")).required(true).render(l))
-            (Field::new(l.t(Msg::StoreNameInKana), "name_kana").value(&v("name_kana")).required(true).render(l))
+            (Field::new(l.t(Msg::StoreNameInKana), "name_kana").value(&v("name_kana")).required(true).hint(l.t(Msg::KanaReadingHint)).render(l))
             div.field {
                 label for="f-category" { (l.t(Msg::Category)) span.req { (l.t(Msg::Required)) } }
                 select #f-category name="category" required {
@@ -42,7 +42,7 @@ pub fn store_fields(l: Lang, values: &[(String, String)]) -> Markup {
             (Field::new(l.t(Msg::ClosedOn), "holidays").value(&v("holidays")).render(l))
             (Field::new(l.t(Msg::AboutYourStore), "pr").value(&v("pr")).render(l))
             (Field::new("URL", "url").kind("url").value(&v("url")).render(l))
-            (Field::new(l.t(Msg::SearchKeywordsCommaSeparated), "keywords").value(&v("keywords")).render(l))
+            (Field::new(l.t(Msg::SearchKeywordsCommaSeparated), "keywords").value(&v("keywords")).hint(l.t(Msg::KeywordReadingHint)).render(l))
             fieldset {
                 legend { (l.t(Msg::Accepts)) }
                 label.choice { input type="checkbox" name="accepts" value="money" checked[values.is_empty() || checked("accepts", "money")]; " " (l.t(Msg::Money)) }

@@ -3,9 +3,10 @@
 use crate::i18n::Msg;
 use maud::html;
 
+use super::location::{location_fields, location_from_form};
 use super::{message, render, status_of};
 use crate::domain::{Code, StoreProfile, StoreStatus};
-use crate::service::merchants::{store_office, stores};
+use crate::service::merchants::{directory, store_office, stores};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::percent_encode;
@@ -63,7 +64,7 @@ fn page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebError> 
         p role="status" { (l.f(Msg::StoresFound, &[("n", &list.total.to_string())])) }
         div.table-scroll tabindex="0" role="region" aria-label=(l.t(Msg::Stores3)) {
             table {
-                thead { tr { th { (l.t(Msg::StoreNumber)) } th { (l.t(Msg::StoreName)) } th { (l.t(Msg::Category)) } th { (l.t(Msg::Status)) } } }
+                thead { tr { th { (l.t(Msg::StoreNumber)) } th { (l.t(Msg::StoreName)) } th { (l.t(Msg::Category)) } th { (l.t(Msg::Status)) } th { (l.t(Msg::StoreLocation)) } } }
                 tbody {
                     @for s in &list.lines {
                         tr {
@@ -73,6 +74,10 @@ fn page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebError> 
                             td {
                                 span.badge { (status_label(l, s.status)) }
                                 @if let Some(r) = &s.reason { br; small.reason { (r) } }
+                            }
+                            td {
+                                @if s.located { (l.t(Msg::OnTheMap)) } @else { span.tag.no-location { (l.t(Msg::NoLocationYet)) } }
+                                " " a href={ "/office/stores/" (s.id) "/location" } { (l.t(Msg::SetTheLocation)) }
                             }
                         }
                     }
@@ -127,6 +132,10 @@ fn detail_page(
                 dt { (l.t(Msg::Address)) } dd { (s.address) }
                 @if let Some(p) = &s.phone { dt { (l.t(Msg::Phone)) } dd { a href={ "tel:" (p) } { (p) } } }
                 @if let Some(h) = &s.hours { dt { (l.t(Msg::Hours)) } dd { (h) } }
+            }
+            p {
+                @if s.lat.is_some() { (l.t(Msg::OnTheMap)) } @else { span.tag.no-location { (l.t(Msg::NoLocationYet)) } }
+                " " a href={ "/office/stores/" (s.id) "/location" } { (l.t(Msg::SetTheLocation)) }
             }
             p { a href={ "/stores/" (s.id) } { (l.t(Msg::ThePublicPage)) } }
         }
@@ -235,6 +244,60 @@ pub fn remove_photo(ctx: &mut Ctx) -> Result<Reply, WebError> {
         Ok(()) => Ok(Reply::redirect(&format!("/office/stores/{id}?done=photo"))),
         Err(e) if status_of(&e) < 500 => {
             detail_page(ctx, status_of(&e), Some(&message(ctx, &e)), None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Where the office places a store on the map (or types its latitude and longitude).
+pub fn location(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    location_page(ctx, 200, None, None, None)
+}
+
+fn location_page(
+    ctx: &Ctx,
+    status: u16,
+    error: Option<&str>,
+    done: Option<&str>,
+    typed: Option<&[(String, String)]>,
+) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let s = stores::get(ctx.app, ctx.param_id(0)?)?;
+    let shown = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let (lat, lng) = match typed {
+        Some(f) => (
+            field(f, "lat").unwrap_or("").to_owned(),
+            field(f, "lng").unwrap_or("").to_owned(),
+        ),
+        None => (shown(s.lat), shown(s.lng)),
+    };
+    let body = html! {
+        @if let Some(d) = done { (crate::web::views::notice(d)) }
+        @if let Some(e) = error { (alert(e)) }
+        p { strong { (s.name) } " " small { "#" (s.id) } }
+        form.card method="post" action={ "/office/stores/" (s.id) "/location" } {
+            (csrf_field(&ctx.csrf_token()))
+            (location_fields(ctx, &lat, &lng, &s.address, directory::map_centre(ctx.app)?))
+            button.primary type="submit" { (l.t(Msg::SaveTheLocation)) }
+        }
+        p { a href={ "/office/stores/" (s.id) } { (s.name) } }
+    };
+    Ok(render(ctx, status, l.t(Msg::StoreLocation), body))
+}
+
+pub fn set_location(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let l = ctx.lang;
+    let f = ctx.form();
+    let who = ctx.who()?.clone();
+    let id = ctx.param_id(0)?;
+    let at = match location_from_form(&f) {
+        Ok(at) => at,
+        Err(m) => return location_page(ctx, 400, Some(l.t(m)), None, Some(&f)),
+    };
+    match stores::set_location(ctx.app, &who, id, at) {
+        Ok(()) => location_page(ctx, 200, None, Some(l.t(Msg::TheLocationWasSaved)), None),
+        Err(e) if status_of(&e) < 500 => {
+            location_page(ctx, status_of(&e), Some(&message(ctx, &e)), None, Some(&f))
         }
         Err(e) => Err(e.into()),
     }
