@@ -408,3 +408,37 @@ fn the_citys_store_list_imports_from_excel_and_csv_all_or_nothing() {
     assert_eq!(r.status, 400);
     s.verify();
 }
+
+/// The postal code fills the address in (Japan Post's data), nothing submitted; a code
+/// that names nothing says so and keeps what was typed.
+#[test]
+fn the_postal_code_fills_in_the_address() {
+    let s = Server::start();
+    let mut shop = Browser::new(&s);
+    let mut form = application("postal@example.jp", "郵便花屋");
+    form.retain(|(k, _)| *k != "address" && *k != "postal_code");
+    form.push(("postal_code", "１００－０００１"));
+    form.push(("address", ""));
+    form.push(("fill", "address"));
+    let r = shop.submit("/apply", "/apply", &form);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let page = Html::parse(&r.text());
+    assert_eq!(page.attrs("#f-address", "value"), ["東京都千代田区千代田"]);
+    assert_eq!(
+        page.attrs("#f-name", "value"),
+        ["郵便花屋"],
+        "the rest is kept"
+    );
+    assert!(r.text().contains("番地と建物名を続けて"));
+    assert!(
+        page.attrs("#app-number", "id").is_empty(),
+        "nothing was sent"
+    );
+
+    form.retain(|(k, _)| *k != "postal_code");
+    form.push(("postal_code", "000-0000"));
+    let r = shop.submit("/apply", "/apply", &form);
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("この郵便番号の住所は見つかりません"));
+    s.verify();
+}

@@ -9,13 +9,23 @@ use super::{message, render, status_of, store_form};
 use crate::domain::kana::reading_katakana;
 use crate::domain::{StoreProfile, application_number};
 use crate::service::merchants::applications::{self, Application, Decision};
-use crate::service::merchants::directory;
+use crate::service::merchants::{directory, postcodes};
 use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field};
 use crate::web::views::{Field, Lang, alert, csrf_field, notice};
 
 fn form_page(ctx: &Ctx, status: u16, values: &[(String, String)], error: Option<&str>) -> Reply {
+    form_page_with(ctx, status, values, error, None)
+}
+
+fn form_page_with(
+    ctx: &Ctx,
+    status: u16,
+    values: &[(String, String)],
+    error: Option<&str>,
+    done: Option<&str>,
+) -> Reply {
     let l = ctx.lang;
     let v = |n: &str| field(values, n).unwrap_or("").to_owned();
     let ticked = |n: &str| field(values, n) == Some("1");
@@ -23,11 +33,13 @@ fn form_page(ctx: &Ctx, status: u16, values: &[(String, String)], error: Option<
     let body: Markup = html! {
         @if by_staff { (notice(l.t(Msg::TypingInAnApplicationThat))) }
         @if let Some(e) = error { (alert(e)) }
+        @if let Some(d) = done { (notice(d)) }
         @if !by_staff { p { a href="/apply/status" { (l.t(Msg::AlreadyAppliedSeeTheStatus)) } } }
         form.card method="post" action="/apply" {
             (csrf_field(&ctx.csrf_token()))
             h2 { (l.t(Msg::YourStore)) }
             (Field::new(l.t(Msg::PostalCode), "postal_code").value(&v("postal_code")).required(true).autocomplete("postal-code").hint(l.t(Msg::EG3790192)).render(l))
+            p { button type="submit" name="fill" value="address" formnovalidate { (l.t(Msg::FillTheAddressFromThe)) } }
             (store_form::store_fields(l, values))
             h2 { (l.t(Msg::BankAccountForSettlement)) }
             (Field::new(l.t(Msg::BankCode4Digits), "bank_code").value(&v("bank_code")).required(true).render(l))
@@ -75,6 +87,9 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
     };
+    if field(&f, "fill") == Some("address") {
+        return Ok(fill_address(ctx, f));
+    }
     if field(&f, "terms") != Some("1") {
         return Ok(form_page(ctx, 400, &f, Some(l.t(Msg::AcceptTheStoreTerms))));
     }
@@ -110,6 +125,21 @@ pub fn submit(ctx: &mut Ctx) -> Result<Reply, WebError> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The form again with the address the postal code names put in the address field
+/// (unless what is there already starts with it), nothing submitted.
+fn fill_address(ctx: &Ctx, mut f: Vec<(String, String)>) -> Reply {
+    let l = ctx.lang;
+    let Some(found) = postcodes::address_of(field(&f, "postal_code").unwrap_or("")) else {
+        return form_page(ctx, 400, &f, Some(l.t(Msg::NoAddressForThisPostal)));
+    };
+    let typed = field(&f, "address").unwrap_or("").trim().to_owned();
+    if !typed.starts_with(found) {
+        f.retain(|(k, _)| k != "address");
+        f.push(("address".into(), found.to_owned()));
+    }
+    form_page_with(ctx, 200, &f, None, Some(l.t(Msg::TheAddressWasFilledIn)))
 }
 
 fn status_label(l: Lang, s: &str) -> String {
