@@ -354,8 +354,13 @@ fn the_map_page_lists_placed_stores_and_serves_leaflet() {
         "tiles are allowed by the CSP"
     );
     let page = Html::parse(&r.text());
-    assert_eq!(page.texts("ul.stores strong"), vec!["地図の店"]);
+    assert_eq!(page.texts("ul.stores.placed strong"), vec!["地図の店"]);
     assert_eq!(page.attrs("ul.stores li", "data-lat"), vec!["36.3"]);
+    // The store without a location is listed under the map, as not on it.
+    assert_eq!(
+        page.texts("#no-location ul.stores strong"),
+        vec!["住所だけの店"]
+    );
     for asset in [
         "/assets/leaflet/leaflet.js",
         "/assets/leaflet/leaflet.css",
