@@ -4,7 +4,7 @@
 
 use std::sync::Mutex;
 
-use chrono::{DateTime, Duration, FixedOffset, Utc};
+use chrono::{DateTime, Duration, FixedOffset, Timelike, Utc};
 
 use crate::domain::time::jst;
 
@@ -34,7 +34,11 @@ impl SandboxTime {
 
     pub fn at(self, real: DateTime<Utc>) -> DateTime<FixedOffset> {
         match self {
-            SandboxTime::Running { offset } => (real + offset).with_timezone(&jst()),
+            // Whole seconds, as the instants an admin sets are.
+            SandboxTime::Running { offset } => {
+                let t = (real + offset).with_timezone(&jst());
+                t.with_nanosecond(0).unwrap_or(t)
+            }
             SandboxTime::Frozen(t) => t,
         }
     }
