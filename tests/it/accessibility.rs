@@ -122,8 +122,9 @@ fn log_in(b: &Browser, s: &Server, login: &str, password: &str) {
     b.type_in("#f-login", login);
     b.type_in("#f-password", password);
     b.click("form[action='/login'] button.primary");
-    // Wait until the next page is there.
-    b.find("main#main");
+    // Wait until the next page is there: only a logged-in page has the logout button
+    // (the login page has a main#main too, and would answer at once).
+    b.find("form[action='/logout']");
 }
 
 #[test]

@@ -314,7 +314,8 @@ fn the_office_reissues_a_password_and_the_resident_chooses_a_new_one_and_pays() 
     office.type_in("#f-login", "office-clerk");
     office.type_in("#f-password", "matrix-pass-77");
     office.click("button.primary");
-    office.find("main#main");
+    // Logged in: only then does the header carry the logout button.
+    office.find("form[action='/logout']");
     office.go(&format!("{base}/office/residents"));
     office.type_in("#f-phone", "０９０－１２３４－５６７８");
     office.click("form[role=search] button");

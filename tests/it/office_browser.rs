@@ -12,7 +12,8 @@ fn log_in(b: &Browser, s: &Server, login: &str, password: &str) {
     b.type_in("#f-login", login);
     b.type_in("#f-password", password);
     b.click("form[action='/login'] button.primary");
-    b.find("nav.menu");
+    // Logged in: only then does the header carry the logout button.
+    b.find("form[action='/logout']");
 }
 
 #[test]
