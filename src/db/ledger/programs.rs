@@ -63,78 +63,73 @@ pub(super) fn program_from_row(r: &rusqlite::Row) -> rusqlite::Result<Program> {
 }
 
 pub fn insert_program(c: &Connection, p: &Program) -> rusqlite::Result<()> {
-    let (expires_at, valid_days) = match p.expiry {
-        Expiry::Never => (None, None),
-        Expiry::At(t) => (Some(t), None),
-        Expiry::Days(d) => (None, Some(d)),
-    };
-    crate::db::exec(
-        c,
-        &format!(
-            "INSERT INTO programs ({PROGRAM_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
-        ),
-        params![
-            p.code,
-            p.name,
-            p.kind.code(),
-            expires_at,
-            valid_days,
-            serde_json::to_string(&p.store_ids).unwrap_or_default(),
-            serde_json::to_string(&p.categories).unwrap_or_default(),
-            serde_json::to_string(&p.weekdays).unwrap_or_default(),
-            p.usable_from,
-            p.usable_until,
-            p.tax_payable,
-            p.per_person_cap.map(|y| y.0),
-            p.budget.map(|y| y.0),
-            p.charge_premium.map(|c| c.rate.0),
-            p.charge_premium.and_then(|c| c.cap_per_person).map(|y| y.0),
-            p.charge_unit.0,
-            p.window.starts_at,
-            p.window.ends_at,
-            p.approval.code(),
-            p.created_by,
-            p.created_at
-        ],
-    )?;
+    with_columns(p, |v| {
+        crate::db::exec(
+            c,
+            &format!(
+                "INSERT INTO programs ({PROGRAM_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+            ),
+            v,
+        )
+    })?;
     Ok(())
 }
 
 /// Replaces a program's rules (a pending program being edited); the code stays.
 pub fn update_program(c: &Connection, p: &Program) -> rusqlite::Result<usize> {
+    with_columns(p, |v| {
+        crate::db::exec(
+            c,
+            "UPDATE programs SET name = ?2, kind = ?3, expires_at = ?4, valid_days = ?5, store_ids = ?6,
+                 categories = ?7, weekdays = ?8, usable_from = ?9, usable_until = ?10, tax_payable = ?11,
+                 per_person_cap = ?12, budget = ?13, premium_rate_bp = ?14, premium_cap_per_person = ?15,
+                 charge_unit = ?16, starts_at = ?17, ends_at = ?18
+             WHERE code = ?1 AND approval = 'pending'",
+            // The rules only: code to ends_at, the first 18 columns.
+            &v[..18],
+        )
+    })
+}
+
+/// Runs `f` with the program's values in `PROGRAM_COLS` order.
+fn with_columns<T>(p: &Program, f: impl FnOnce(&[&dyn rusqlite::ToSql]) -> T) -> T {
     let (expires_at, valid_days) = match p.expiry {
         Expiry::Never => (None, None),
         Expiry::At(t) => (Some(t), None),
         Expiry::Days(d) => (None, Some(d)),
     };
-    crate::db::exec(
-        c,
-        "UPDATE programs SET name = ?2, kind = ?3, expires_at = ?4, valid_days = ?5, store_ids = ?6,
-             categories = ?7, weekdays = ?8, usable_from = ?9, usable_until = ?10, tax_payable = ?11,
-             per_person_cap = ?12, budget = ?13, premium_rate_bp = ?14, premium_cap_per_person = ?15,
-             charge_unit = ?16, starts_at = ?17, ends_at = ?18
-         WHERE code = ?1 AND approval = 'pending'",
-        params![
-            p.code,
-            p.name,
-            p.kind.code(),
-            expires_at,
-            valid_days,
-            serde_json::to_string(&p.store_ids).unwrap_or_default(),
-            serde_json::to_string(&p.categories).unwrap_or_default(),
-            serde_json::to_string(&p.weekdays).unwrap_or_default(),
-            p.usable_from,
-            p.usable_until,
-            p.tax_payable,
-            p.per_person_cap.map(|y| y.0),
-            p.budget.map(|y| y.0),
-            p.charge_premium.map(|c| c.rate.0),
-            p.charge_premium.and_then(|c| c.cap_per_person).map(|y| y.0),
-            p.charge_unit.0,
-            p.window.starts_at,
-            p.window.ends_at,
-        ],
-    )
+    let (store_ids, categories, weekdays) = (
+        serde_json::to_string(&p.store_ids).unwrap_or_default(),
+        serde_json::to_string(&p.categories).unwrap_or_default(),
+        serde_json::to_string(&p.weekdays).unwrap_or_default(),
+    );
+    let (kind, approval) = (p.kind.code(), p.approval.code());
+    let (cap, budget) = (p.per_person_cap.map(|y| y.0), p.budget.map(|y| y.0));
+    let rate = p.charge_premium.map(|c| c.rate.0);
+    let premium_cap = p.charge_premium.and_then(|c| c.cap_per_person).map(|y| y.0);
+    f(&[
+        &p.code,
+        &p.name,
+        &kind,
+        &expires_at,
+        &valid_days,
+        &store_ids,
+        &categories,
+        &weekdays,
+        &p.usable_from,
+        &p.usable_until,
+        &p.tax_payable,
+        &cap,
+        &budget,
+        &rate,
+        &premium_cap,
+        &p.charge_unit.0,
+        &p.window.starts_at,
+        &p.window.ends_at,
+        &approval,
+        &p.created_by,
+        &p.created_at,
+    ])
 }
 
 /// Records the second admin's decision on a pending program; false when it was not
