@@ -2,7 +2,11 @@
 //! an api.md error code.
 
 use crate::i18n::{Lang, Msg};
-use crate::service::ServiceError;
+use crate::service::{App, ServiceError};
+
+use super::reply::Reply;
+use super::router::Kind;
+use super::views;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -90,5 +94,46 @@ pub fn service_status(e: &ServiceError) -> (u16, &'static str) {
         ServiceError::RateLimited | ServiceError::TooManyAttempts(_) => (429, "rate_limited"),
         ServiceError::ReadOnly => (503, "maintenance"),
         ServiceError::Internal(_) | ServiceError::Db(_) => (500, "internal_error"),
+    }
+}
+
+/// Who asked, as far as an error reply needs it: API or page, the language, and for a
+/// page the path (the language switch returns to it) and the view chosen.
+pub struct Asked<'a> {
+    pub kind: Kind,
+    pub lang: Lang,
+    pub path: &'a str,
+    pub view: views::ViewPrefs,
+}
+
+/// The error as api.md's JSON body for the API, or as a page in the visitor's language.
+pub fn error_reply(app: &App, asked: &Asked, e: &WebError) -> Reply {
+    let lang = asked.lang;
+    let (status, code) = e.status_and_code();
+    if status >= 500 && !matches!(e, WebError::ReadOnly) {
+        eprintln!("error: {e:?}");
+    }
+    match asked.kind {
+        Kind::Api => Reply::json(
+            status,
+            &serde_json::json!({ "error": { "code": code, "message": e.public_message(lang) } }),
+        ),
+        Kind::Page => {
+            let branding = app.branding();
+            let chrome = views::Chrome {
+                branding: &branding,
+                lang,
+                user_name: None,
+                csrf: "",
+                path: asked.path,
+                sandbox: app.config.sandbox || app.config.fake_clock,
+                maintenance: None,
+                view: asked.view,
+            };
+            Reply::html(
+                status,
+                views::error::page(&chrome, status, &e.page_message(lang)),
+            )
+        }
     }
 }

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::error::WebError;
+use super::error::{Asked, WebError, error_reply};
 use super::reply::Reply;
 use super::request::{
     Ctx, LANG_COOKIE, SESSION_COOKIE, VIEW_COOKIE, VISITOR_COOKIE, parse_urlencoded,
@@ -488,47 +488,6 @@ fn read_body(
         return Err(WebError::PayloadTooLarge(limit));
     }
     Ok(body)
-}
-
-/// Who asked, as far as an error reply needs it: API or page, the language, and for a
-/// page the path (the language switch returns to it) and the view chosen.
-pub struct Asked<'a> {
-    pub kind: Kind,
-    pub lang: Lang,
-    pub path: &'a str,
-    pub view: views::ViewPrefs,
-}
-
-/// The error as api.md's JSON body for the API, or as a page in the visitor's language.
-pub fn error_reply(app: &App, asked: &Asked, e: &WebError) -> Reply {
-    let lang = asked.lang;
-    let (status, code) = e.status_and_code();
-    if status >= 500 && !matches!(e, WebError::ReadOnly) {
-        eprintln!("error: {e:?}");
-    }
-    match asked.kind {
-        Kind::Api => Reply::json(
-            status,
-            &serde_json::json!({ "error": { "code": code, "message": e.public_message(lang) } }),
-        ),
-        Kind::Page => {
-            let branding = app.branding();
-            let chrome = views::Chrome {
-                branding: &branding,
-                lang,
-                user_name: None,
-                csrf: "",
-                path: asked.path,
-                sandbox: app.config.sandbox || app.config.fake_clock,
-                maintenance: None,
-                view: asked.view,
-            };
-            Reply::html(
-                status,
-                views::error::page(&chrome, status, &e.page_message(lang)),
-            )
-        }
-    }
 }
 
 /// Writes the reply with the security headers every response carries.
