@@ -216,15 +216,10 @@ impl Nginx {
             .stderr(Stdio::null())
             .spawn()
             .expect("nginx is installed by scripts/test.sh");
-        let n = Nginx { child, port, dir };
-        // nginx says nothing when it listens: connect until it does, up to a deadline
-        // (a refused connect answers at once).
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while std::time::Instant::now() < deadline {
-            if TcpStream::connect(n.addr()).is_ok() {
-                return n;
-            }
-            std::thread::yield_now();
+        let mut n = Nginx { child, port, dir };
+        // nginx says nothing when it listens.
+        if crate::support::wait_until_listening(&n.addr(), &mut n.child, Duration::from_secs(30)) {
+            return n;
         }
         panic!("nginx did not start:\n{}", n.error_log());
     }

@@ -480,6 +480,23 @@ impl Api<'_> {
     }
 }
 
+/// Connects to `addr` until something listens there, for a program that does not say
+/// when it does (a refused connect answers at once, so the loop yields between tries);
+/// false once `child` has exited or `within` has passed.
+pub fn wait_until_listening(addr: &str, child: &mut Child, within: Duration) -> bool {
+    let deadline = std::time::Instant::now() + within;
+    while std::time::Instant::now() < deadline {
+        if TcpStream::connect(addr).is_ok() {
+            return true;
+        }
+        if !matches!(child.try_wait(), Ok(None)) {
+            return false;
+        }
+        std::thread::yield_now();
+    }
+    false
+}
+
 pub fn path_of(p: &Path) -> &str {
     p.to_str().unwrap()
 }

@@ -120,20 +120,19 @@ impl Driver {
             .stderr(Stdio::null())
             .spawn()
             .expect("WebKitWebDriver is installed by scripts/test.sh (webkit2gtk-driver)");
-        let d = Driver {
+        let mut d = Driver {
             engine: Engine::WebKit,
             xvfb: Some(xvfb),
             child,
             port,
             _turn: turn,
         };
+        // A busy machine may take seconds to start it: wait on the port, not a count.
         let addr = format!("127.0.0.1:{port}");
-        let mut tries = 0;
-        while std::net::TcpStream::connect(&addr).is_err() {
-            tries += 1;
-            assert!(tries < 2000, "WebKitWebDriver never listened");
-            std::thread::yield_now();
-        }
+        assert!(
+            super::wait_until_listening(&addr, &mut d.child, std::time::Duration::from_secs(60)),
+            "WebKitWebDriver never listened"
+        );
         d
     }
 
