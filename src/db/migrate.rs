@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0019_program_approval.sql"),
     include_str!("migrations/0020_store_short_code.sql"),
     include_str!("migrations/0021_application_number.sql"),
+    include_str!("migrations/0022_cards.sql"),
 ];
 
 pub fn current_version() -> i64 {
@@ -160,6 +161,7 @@ mod tests {
     /// without its variant) fails here, not at a city's first payment of that kind.
     #[test]
     fn reference_tables_list_exactly_the_enums() {
+        use crate::domain::card::{CardKind, CardStatus};
         use crate::domain::program::{Approval, ProgramKind};
         use crate::domain::{
             ChargeMethod, Code, EntryKind, LotOrigin, PaymentKind, StoreStatus, Unit,
@@ -180,6 +182,8 @@ mod tests {
             assert_eq!(table(ProgramKind::TABLE), enum_codes::<ProgramKind>());
             assert_eq!(table(StoreStatus::TABLE), enum_codes::<StoreStatus>());
             assert_eq!(table(Approval::TABLE), enum_codes::<Approval>());
+            assert_eq!(table(CardKind::TABLE), enum_codes::<CardKind>());
+            assert_eq!(table(CardStatus::TABLE), enum_codes::<CardStatus>());
             for k in ProgramKind::ALL {
                 let unit: String = c
                     .query_row(

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod applications;
 pub mod attention;
 pub mod audit;
+pub mod cards;
 pub mod device_subsidies;
 pub mod grant_requests;
 pub mod group;

@@ -52,6 +52,8 @@ code_enum! {
         Refund = "refund",
         Expiry = "expiry",
         Tax = "tax",
+        /// A card's lots moved, as they were, into an account or onto another card.
+        CardMove = "card_move",
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod application_number;
+pub mod card;
 pub mod image;
 pub mod journal;
 pub mod kana;

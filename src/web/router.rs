@@ -85,8 +85,11 @@ const STAFF: Access = only(crate::service::STAFF);
 const MERCHANT: Access = only(&[Role::Merchant]);
 const RESIDENT: Access = only(&[Role::Resident]);
 const DISTRIBUTOR: Access = only(&[Role::Distributor]);
-/// Residents charge their own wallet; the secretariat takes cash at the counter.
-const CHARGERS: Access = only(&[Role::Admin, Role::Operator, Role::Resident]);
+/// Residents charge their own wallet; the secretariat takes cash at the counter, and
+/// card-selling stores take cash for cards.
+const CHARGERS: Access = only(&[Role::Admin, Role::Operator, Role::Resident, Role::Merchant]);
+/// Card-selling stores and the office sell cards.
+const CARD_SELLERS: Access = only(&[Role::Admin, Role::Operator, Role::Merchant]);
 /// The city, the secretariat, and city systems through the API hand out grants.
 const GRANTERS: Access = only(&[Role::Admin, Role::Operator, Role::Integration]);
 /// Self-registration: a visitor who is not logged in, or staff registering someone.
@@ -143,6 +146,13 @@ routes! {
     Get  "/api/v1/me/qr-token"                 Api  RESIDENT         => api::money::qr_token,
     Get  "/api/v1/residents/{id}/balance"      Api  STAFF            => api::money::resident_balance,
     Get  "/api/v1/notices"                     Api  PUBLIC           => api::system::notices,
+    Post "/api/v1/card-batches"                Api  ADMIN            => api::cards::issue_batch,
+    Get  "/api/v1/card-batches/{id}/cards"     Api  STAFF            => api::cards::batch_cards,
+    Get  "/api/v1/cards/{id}"                  Api  STAFF            => api::cards::get,
+    Post "/api/v1/cards/{id}/freeze"           Api  STAFF            => api::cards::freeze,
+    Post "/api/v1/cards/{id}/unfreeze"         Api  STAFF            => api::cards::unfreeze,
+    Post "/api/v1/cards/{id}/sale"             Api  CARD_SELLERS     => api::cards::sell,
+    Post "/api/v1/me/card-migrations"          Api  RESIDENT         => api::cards::migrate,
 
     Get  "/"                                   Page PUBLIC           => pages::home::index,
     Get  "/lang"                               Page PUBLIC           => pages::home::set_lang,
@@ -174,6 +184,8 @@ routes! {
     Get  "/app/qr/status"                      Page RESIDENT         => pages::resident::code_status,
     Get  "/app/scan"                           Page RESIDENT         => pages::resident::scan,
     Get  "/app/scan/code"                      Page RESIDENT         => pages::resident::scan_code,
+    Get  "/c/{code}"                           Page PUBLIC           => pages::card::balance,
+    Post "/c/{code}"                           Page RESIDENT         => pages::card::move_to_account,
     Get  "/p/{code}"                           Page RESIDENT         => pages::resident::pay_form,
     Post "/p/{code}/confirm"                   Page RESIDENT         => pages::resident::pay_confirm,
     Get  "/p/{code}/confirm"                   Page RESIDENT         => pages::resident::pay_confirm_page,

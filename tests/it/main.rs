@@ -9,6 +9,7 @@ mod api_basics;
 mod applications;
 mod backup;
 mod browser;
+mod cards;
 mod cli;
 mod counter;
 mod crash;

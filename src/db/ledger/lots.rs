@@ -81,3 +81,10 @@ pub fn lot_is_over(c: &Connection, lot_id: i64, now: i64) -> rusqlite::Result<bo
         |r| r.get(0),
     )
 }
+
+/// Where lot `id`'s value came from.
+pub fn lot_origin(c: &Connection, id: i64) -> rusqlite::Result<LotOrigin> {
+    crate::db::one(c, "SELECT origin FROM lots WHERE id = ?1", [id], |r| {
+        super::code_at(r, 0)
+    })
+}

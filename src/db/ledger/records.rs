@@ -14,13 +14,15 @@ pub struct NewCharge<'a> {
     pub provider_ref: Option<&'a str>,
     pub entry_id: i64,
     pub at: i64,
+    /// The card-selling store that took the cash, which it owes the city.
+    pub store_id: Option<i64>,
 }
 
 pub fn insert_charge(c: &Connection, ch: &NewCharge) -> rusqlite::Result<i64> {
     crate::db::exec(c,
-        "INSERT INTO charges (wallet_id, program, amount, premium, method, provider, provider_ref, entry_id, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![ch.wallet.0, ch.program, ch.amount.0, ch.premium.0, ch.method.code(), ch.provider, ch.provider_ref, ch.entry_id, ch.at],
+        "INSERT INTO charges (wallet_id, program, amount, premium, method, provider, provider_ref, entry_id, at, store_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![ch.wallet.0, ch.program, ch.amount.0, ch.premium.0, ch.method.code(), ch.provider, ch.provider_ref, ch.entry_id, ch.at, ch.store_id],
     )?;
     Ok(c.last_insert_rowid())
 }
@@ -199,4 +201,14 @@ pub fn store_parts_between(
         Ok((r.get(0)?, r.get(1)?, Amount(r.get(2)?), Amount(r.get(3)?)))
     })?
     .collect()
+}
+
+/// How many charges a wallet has taken.
+pub fn charge_count(c: &Connection, wallet: WalletId) -> rusqlite::Result<i64> {
+    crate::db::one(
+        c,
+        "SELECT count(*) FROM charges WHERE wallet_id = ?1",
+        [wallet.0],
+        |r| r.get(0),
+    )
 }

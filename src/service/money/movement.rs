@@ -63,6 +63,17 @@ pub struct PayByToken {
     pub amount: Yen,
 }
 
+/// A card-selling store (or the office) sells a printed card for cash.
+pub struct SellCard {
+    pub card_id: i64,
+    pub amount: Yen,
+}
+
+/// A resident moves a printed card's value into their own account.
+pub struct MigrateCard {
+    pub card_qr: String,
+}
+
 /// City tax paid from the resident's wallet.
 pub struct PayTax {
     pub amount: Yen,
@@ -114,5 +125,19 @@ impl Movement for Refund {
     type Outcome = RefundOutcome;
     fn apply(self, app: &App, tx: &Transaction, who: &Principal) -> Result<RefundOutcome> {
         ledger::refund(app, tx, who, self.payment_id, self.amount)
+    }
+}
+
+impl Movement for SellCard {
+    type Outcome = super::cards::SaleOutcome;
+    fn apply(self, app: &App, tx: &Transaction, who: &Principal) -> Result<Self::Outcome> {
+        super::cards::sell(app, tx, who, self.card_id, self.amount)
+    }
+}
+
+impl Movement for MigrateCard {
+    type Outcome = Yen;
+    fn apply(self, app: &App, tx: &Transaction, who: &Principal) -> Result<Yen> {
+        super::cards::migrate(app, tx, who, &self.card_qr)
     }
 }

@@ -2,9 +2,11 @@
 //! the answer; no business rules live here.
 
 pub mod auth;
+pub mod cards;
 pub mod money;
 pub mod openapi;
 pub mod openapi_accounts;
+pub mod openapi_cards;
 mod openapi_schema;
 pub mod residents;
 pub mod stores;

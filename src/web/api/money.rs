@@ -14,7 +14,7 @@ use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::Ctx;
 
-fn amount(n: i64) -> Result<Yen, WebError> {
+pub(super) fn amount(n: i64) -> Result<Yen, WebError> {
     Yen::positive(n).ok_or_else(|| {
         WebError::BadRequest("amount must be a whole number of yen from 1 to 10,000,000".into())
     })
@@ -385,7 +385,7 @@ pub fn refund(ctx: &mut Ctx) -> Result<Reply, WebError> {
 
 // --- reading ----------------------------------------------------------------------
 
-fn balance_json(ctx: &Ctx, holder: Payer) -> Result<Reply, WebError> {
+pub(super) fn balance_json(ctx: &Ctx, holder: Payer) -> Result<Reply, WebError> {
     let b = ledger::balance(ctx.app, holder)?;
     Ok(Reply::json(
         200,

@@ -92,6 +92,7 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
     all.extend(stores_and_programs());
     all.extend(money());
     all.extend(reading());
+    all.extend(super::openapi_cards::operations());
     all
 }
 
@@ -497,7 +498,7 @@ fn unit() -> Value {
     json!({ "type": "string", "enum": codes })
 }
 
-fn balance() -> Value {
+pub(super) fn balance() -> Value {
     obj(
         &[
             ("total", int()),

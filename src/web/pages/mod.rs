@@ -4,6 +4,7 @@ pub mod admin;
 pub mod applications;
 pub mod assets;
 pub mod auth;
+pub mod card;
 pub mod charge;
 pub mod device;
 pub mod directory;

@@ -105,6 +105,7 @@ pub fn kind_label(l: Lang, kind: EntryKind) -> String {
         EntryKind::Refund => Msg::EntryRefund,
         EntryKind::Expiry => Msg::EntryExpiry,
         EntryKind::Tax => Msg::EntryTax,
+        EntryKind::CardMove => Msg::EntryCardMove,
     };
     l.t(msg).to_owned()
 }

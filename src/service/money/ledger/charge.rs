@@ -36,6 +36,8 @@ pub fn check_charge(app: &App, who: &Principal, rq: &ChargeRequest) -> Result<Pr
             rq.holder == Payer::Resident(who.user_id.unwrap_or(-1)) && rq.method.needs_provider()
         }
         Role::Operator => rq.method == Method::Cash,
+        // Card-selling stores take cash for cards (which store: checked with the card).
+        Role::Merchant => matches!(rq.holder, Payer::Card(_)) && rq.method == Method::Cash,
         Role::Admin => true,
         _ => false,
     };
@@ -93,6 +95,13 @@ pub fn charge(
 ) -> Result<ChargeOutcome> {
     let now = app.now();
     let wallet = holder_wallet(tx, rq.holder, now)?;
+    let cash_at_store = match rq.holder {
+        Payer::Card(id) => {
+            let card = crate::service::money::cards::usable(tx, id)?;
+            crate::service::money::cards::check_charge(tx, who, &card, rq)?
+        }
+        Payer::Resident(_) => None,
+    };
 
     // Premium: the charged program's own, or, for plain cash, the running premium
     // campaign on charges that began last.
@@ -197,6 +206,7 @@ pub fn charge(
             provider_ref: approval.map(|a| a.1),
             entry_id: entry,
             at: now,
+            store_id: cash_at_store,
         },
     )?;
     Ok(ChargeOutcome {

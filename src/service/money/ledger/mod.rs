@@ -161,11 +161,11 @@ pub fn holder_wallet(tx: &Connection, holder: Payer, now: i64) -> Result<WalletI
 }
 
 /// A holder named in a request exists and may hold value: a resident is checked to
-/// exist and be active; cards come with the card batches (none can be named yet).
+/// exist and be active, a card to be sold and neither frozen nor moved.
 pub fn check_holder(c: &Connection, holder: Payer) -> Result<()> {
     match holder {
         Payer::Resident(id) => resident(c, id).map(|_| ()),
-        Payer::Card(id) => Err(not_found(Text::new(Msg::NoCard).with("id", id))),
+        Payer::Card(id) => crate::service::money::cards::usable(c, id).map(|_| ()),
     }
 }
 

@@ -111,6 +111,21 @@ pub fn pay_by_token(
         )));
     }
     let store = store_for_payment(stores::get(tx, store_id)?)?;
+    // A printed card's QR: the card pays while sold and not frozen or moved.
+    if crate::domain::card::CardCode::looks_like_card(token) {
+        let card = crate::service::money::cards::resolve(app, tx, token)?;
+        crate::service::money::cards::check_usable(&card)?;
+        let wallet = db::wallet_of(tx, Payer::Card(card.id))?;
+        return pay(
+            app,
+            tx,
+            &who.actor,
+            wallet,
+            PaymentKind::Cpm,
+            &store,
+            amount,
+        );
+    }
     let hash = crypto::sha256(token.trim().to_ascii_uppercase().as_bytes());
     let now = app.now();
     let (wallet, expires_at, used_at) =

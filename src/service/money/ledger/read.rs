@@ -75,7 +75,14 @@ pub fn history(
 
 /// A holder's wallet for reading: the holder must exist; no wallet yet reads as empty.
 fn existing_wallet(c: &Connection, holder: Payer) -> Result<Option<WalletId>> {
-    check_holder(c, holder)?;
+    match holder {
+        // What a card holds is read whatever its status (the office looks at lost ones).
+        Payer::Card(id) => {
+            crate::db::cards::card(c, id)?
+                .ok_or_else(|| not_found(Text::new(Msg::NoCard).with("id", id)))?;
+        }
+        Payer::Resident(_) => check_holder(c, holder)?,
+    }
     Ok(db::wallet_of(c, holder)?)
 }
 

@@ -1,0 +1,343 @@
+//! Printed QR cards over HTTP: a batch issued, a card sold for cash at a card-selling
+//! store, paid with at another store's till, read on any phone without logging in, and
+//! moved into a smartphone account; forged, frozen and moved cards refused. Every
+//! scenario ends with `meguri verify`.
+
+use serde_json::{Value, json};
+
+use crate::support::{Browser, Server, csrf_of};
+
+/// A store that sells cards, with a staff login: (store id, merchant token).
+fn seller(s: &Server) -> (i64, String) {
+    let admin = s.admin();
+    let r = s.as_(&admin).post(
+        "/api/v1/stores",
+        &json!({ "name": "めぐり観光案内所", "name_kana": "メグリカンコウアンナイジョ", "category": "サービス",
+                 "address": "めぐり市本町2-2", "sells_cards": true }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = s.as_(&admin).post(
+        &format!("/api/v1/stores/{id}/staff"),
+        &json!({ "login": "annai", "password": "password-1234" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    (
+        id,
+        s.token("merchant", Some(r.json()["id"].as_i64().unwrap())),
+    )
+}
+
+fn batch(s: &Server, body: Value) -> Vec<Value> {
+    let r = s.as_(&s.admin()).post("/api/v1/card-batches", &body);
+    assert_eq!(r.status, 201, "{}", r.text());
+    r.json()["cards"].as_array().unwrap().clone()
+}
+
+/// The path of a card's QR on this server (`/c/SERIAL-MAC`).
+fn path_of(card: &Value) -> String {
+    let qr = card["qr"].as_str().unwrap();
+    qr[qr.find("/c/").unwrap()..].to_owned()
+}
+
+fn cpm(s: &Server, merchant: &str, store: i64, token: &str, amount: i64) -> crate::support::Resp {
+    s.as_(merchant).post(
+        &format!("/api/v1/stores/{store}/payments"),
+        &json!({ "token": token, "amount": amount }),
+    )
+}
+
+#[test]
+fn a_card_is_sold_for_cash_pays_shows_its_balance_and_moves_into_the_app() {
+    let s = Server::start();
+    let (seller_id, clerk) = seller(&s);
+    let (shop, _, shop_clerk) = s.store("めぐり青果店", "seika");
+    let cards = batch(&s, json!({ "count": 12, "kind": "rechargeable" }));
+    assert_eq!(cards.len(), 12);
+    let serials: Vec<&str> = cards
+        .iter()
+        .map(|c| c["serial"].as_str().unwrap())
+        .collect();
+    assert!(serials.iter().all(|s| s.len() == 12), "{serials:?}");
+    let card = &cards[0];
+    let id = card["id"].as_i64().unwrap();
+    let qr = card["qr"].as_str().unwrap();
+
+    // Not sold yet: it neither pays nor takes a charge.
+    let r = cpm(&s, &shop_clerk, shop, qr, 100);
+    assert_eq!(
+        (r.status, r.json()["error"]["code"].as_str()),
+        (422, Some("card_invalid")),
+        "{}",
+        r.text()
+    );
+
+    // A store that does not sell cards cannot sell one.
+    let r = s.as_(&shop_clerk).post(
+        &format!("/api/v1/cards/{id}/sale"),
+        &json!({ "amount": 3000 }),
+    );
+    assert_eq!(r.status, 403, "{}", r.text());
+
+    // The seller takes 3,000 yen in cash for it; the second sale is refused.
+    let r = s.as_(&clerk).post(
+        &format!("/api/v1/cards/{id}/sale"),
+        &json!({ "amount": 3000 }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["balance"], 3000);
+    let r = s.as_(&clerk).post(
+        &format!("/api/v1/cards/{id}/sale"),
+        &json!({ "amount": 3000 }),
+    );
+    assert_eq!(r.status, 409, "{}", r.text());
+
+    // A recharge in cash at the seller, through the charges endpoint.
+    let r = s.as_(&clerk).post(
+        "/api/v1/charges",
+        &json!({ "card_id": id, "amount": 2000, "method": "cash" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["balance"], 5000);
+    // Not by card or bank, and not into a resident's wallet.
+    let r = s.as_(&clerk).post(
+        "/api/v1/charges",
+        &json!({ "card_id": id, "amount": 2000, "method": "credit_card" }),
+    );
+    assert_eq!(r.status, 403, "{}", r.text());
+    let (resident, me) = s.resident("hanako");
+    let r = s.as_(&clerk).post(
+        "/api/v1/charges",
+        &json!({ "resident_id": resident, "amount": 2000, "method": "cash" }),
+    );
+    assert_eq!(r.status, 403, "{}", r.text());
+
+    // Paid with at another store's till.
+    let r = cpm(&s, &shop_clerk, shop, qr, 1200);
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["balance_after"], 3800);
+
+    // Forged: a changed MAC letter, a changed serial digit, another city's code.
+    let forged = format!(
+        "{}{}",
+        &qr[..qr.len() - 1],
+        if qr.ends_with('A') { 'B' } else { 'A' }
+    );
+    let other = cards[1]["qr"].as_str().unwrap();
+    let swapped = format!(
+        "{}{}",
+        &qr[..qr.rfind('-').unwrap()],
+        &other[other.rfind('-').unwrap()..]
+    );
+    for bad in [
+        forged.as_str(),
+        swapped.as_str(),
+        "https://other-city.example/c/000000000018-ABCDEFGHJKLMNP",
+    ] {
+        let r = cpm(&s, &shop_clerk, shop, bad, 100);
+        assert_eq!(
+            (r.status, r.json()["error"]["code"].as_str()),
+            (422, Some("card_invalid")),
+            "{bad}: {}",
+            r.text()
+        );
+    }
+
+    // Anyone holding the card sees what it holds, without logging in, and no names.
+    let mut phone = Browser::new(&s);
+    let page = phone.get(&path_of(card));
+    assert_eq!(page.status, 200, "{}", page.text());
+    let html = page.text();
+    assert!(html.contains("3,800"), "{html}");
+    assert!(
+        html.contains(&format!(
+            "{} {} {}",
+            &serials[0][..4],
+            &serials[0][4..8],
+            &serials[0][8..]
+        )),
+        "{html}"
+    );
+    assert!(!html.contains("テスト 住民"), "no personal data");
+    assert_eq!(phone.get(&path_of(&json!({ "qr": forged }))).status, 422);
+
+    // Frozen when lost: it pays nothing; unfrozen, it pays again.
+    let admin = s.admin();
+    let r = s
+        .as_(&admin)
+        .post(&format!("/api/v1/cards/{id}/freeze"), &json!({}));
+    assert_eq!(
+        (r.status, r.json()["status"].as_str()),
+        (200, Some("frozen")),
+        "{}",
+        r.text()
+    );
+    let r = cpm(&s, &shop_clerk, shop, qr, 100);
+    assert_eq!(
+        (r.status, r.json()["error"]["code"].as_str()),
+        (422, Some("card_invalid"))
+    );
+    let r = s
+        .as_(&admin)
+        .post(&format!("/api/v1/cards/{id}/unfreeze"), &json!({}));
+    assert_eq!(r.status, 200, "{}", r.text());
+
+    // A resident logs in on the card's page and moves it all into the app, once.
+    let mut b = Browser::new(&s);
+    b.login("hanako", "password-1234");
+    let page = b.get(&path_of(card));
+    let key =
+        crate::support::Html::parse(&page.text()).attrs("input[name=key]", "value")[0].clone();
+    let fields = [("csrf", csrf_of(&page.text())), ("key", key)];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = b.post_form(&path_of(card), &fields);
+    assert_eq!(r.status, 303, "{}", r.text());
+    // Pressed again (or reloaded): the same answer, nothing moved twice.
+    let again = b.post_form(&path_of(card), &fields);
+    assert_eq!(again.status, 303, "{}", again.text());
+    assert_eq!(s.total(&me), 3800);
+    let r = cpm(&s, &shop_clerk, shop, qr, 100);
+    assert_eq!(
+        (r.status, r.json()["error"]["code"].as_str()),
+        (422, Some("card_invalid"))
+    );
+    let r = s
+        .as_(&me)
+        .post("/api/v1/me/card-migrations", &json!({ "card_qr": qr }));
+    assert_eq!(r.status, 409, "{}", r.text());
+    let history = s.as_(&me).get("/api/v1/me/transactions").json();
+    assert_eq!(history["items"][0]["kind"], "card_move", "{history}");
+
+    // The office's look at the card: migrated, nothing left.
+    let r = s.as_(&admin).get(&format!("/api/v1/cards/{id}"));
+    assert_eq!(
+        (
+            r.json()["status"].as_str(),
+            r.json()["balance"]["total"].as_i64()
+        ),
+        (Some("migrated"), Some(0))
+    );
+    let _ = seller_id;
+    s.verify();
+}
+
+#[test]
+fn a_single_use_card_carries_its_preload_and_is_never_recharged() {
+    let s = Server::start();
+    let (_, clerk) = seller(&s);
+    let (shop, _, shop_clerk) = s.store("めぐり青果店", "seika");
+    let cards = batch(
+        &s,
+        json!({ "count": 2, "kind": "single_use", "preload": { "program": "cash", "amount": 5000 } }),
+    );
+    let id = cards[0]["id"].as_i64().unwrap();
+    let r = s
+        .as_(&clerk)
+        .post(&format!("/api/v1/cards/{id}/sale"), &json!({}));
+    assert_eq!(
+        (r.status, r.json()["balance"].as_i64()),
+        (201, Some(5000)),
+        "{}",
+        r.text()
+    );
+    let r = s.as_(&clerk).post(
+        "/api/v1/charges",
+        &json!({ "card_id": id, "amount": 5000, "method": "cash" }),
+    );
+    assert_eq!(
+        (r.status, r.json()["error"]["code"].as_str()),
+        (422, Some("rule_violation")),
+        "{}",
+        r.text()
+    );
+    let qr = cards[0]["qr"].as_str().unwrap();
+    assert_eq!(cpm(&s, &shop_clerk, shop, qr, 5000).status, 201);
+    let r = cpm(&s, &shop_clerk, shop, qr, 1);
+    assert_eq!(
+        (r.status, r.json()["error"]["code"].as_str()),
+        (422, Some("insufficient_funds"))
+    );
+
+    // Bad batches change nothing.
+    for bad in [
+        json!({ "count": 0, "kind": "rechargeable" }),
+        json!({ "count": 100_001, "kind": "rechargeable" }),
+        json!({ "count": 1, "kind": "single_use" }),
+        json!({ "count": 1, "kind": "rechargeable", "preload": { "program": "cash", "amount": 100 } }),
+        json!({ "count": 1, "kind": "paper" }),
+        json!({ "count": 1, "kind": "single_use", "preload": { "program": "nope", "amount": 100 } }),
+    ] {
+        let r = s.as_(&s.admin()).post("/api/v1/card-batches", &bad);
+        assert!(
+            matches!(r.status, 400 | 404),
+            "{bad}: {} {}",
+            r.status,
+            r.text()
+        );
+    }
+    // Only the admin issues cards.
+    let r = s.as_(&clerk).post(
+        "/api/v1/card-batches",
+        &json!({ "count": 1, "kind": "rechargeable" }),
+    );
+    assert_eq!(r.status, 403);
+    s.verify();
+}
+
+#[test]
+fn grants_reach_sold_cards_and_large_batches_are_paged() {
+    let s = Server::start();
+    let (_, clerk) = seller(&s);
+    let r = s.as_(&s.admin()).post(
+        "/api/v1/card-batches",
+        &json!({ "count": 1500, "kind": "rechargeable" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let batch = r.json()["batch_id"].as_i64().unwrap();
+    assert!(
+        r.json().get("cards").is_none(),
+        "over 1,000 cards are paged"
+    );
+    let page = s
+        .as_(&s.admin())
+        .get(&format!("/api/v1/card-batches/{batch}/cards?limit=500"))
+        .json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 500);
+    let cursor = page["next_cursor"].as_str().unwrap().to_owned();
+    let page2 = s
+        .as_(&s.admin())
+        .get(&format!(
+            "/api/v1/card-batches/{batch}/cards?limit=500&cursor={cursor}"
+        ))
+        .json();
+    assert_ne!(page2["items"][0]["serial"], page["items"][0]["serial"]);
+    let id = page["items"][0]["id"].as_i64().unwrap();
+    let unsold = page["items"][1]["id"].as_i64().unwrap();
+
+    crate::ledger::program(
+        &s,
+        json!({ "code": "gift", "name": "お祝い", "kind": "subsidy" }),
+    );
+    let grant = |ids: Value| {
+        s.as_(&s.admin()).post(
+            "/api/v1/grants",
+            &json!({ "program": "gift", "amount": 1000, "card_ids": ids }),
+        )
+    };
+    assert_eq!(
+        grant(json!([unsold])).status,
+        422,
+        "an unsold card takes nothing"
+    );
+    assert_eq!(
+        s.as_(&clerk)
+            .post(&format!("/api/v1/cards/{id}/sale"), &json!({}))
+            .status,
+        201
+    );
+    let r = grant(json!([id]));
+    assert_eq!(r.status, 201, "{}", r.text());
+    let card = s.as_(&s.admin()).get(&format!("/api/v1/cards/{id}")).json();
+    assert_eq!(card["balance"]["total"], 1000, "{card}");
+    s.verify();
+}
