@@ -341,3 +341,93 @@ fn grants_reach_sold_cards_and_large_batches_are_paged() {
     assert_eq!(card["balance"]["total"], 1000, "{card}");
     s.verify();
 }
+
+#[test]
+fn the_office_issues_and_sells_a_card_and_a_seller_charges_it_in_the_pages_once() {
+    let s = Server::start();
+    let (_, _) = seller(&s);
+    let mut office = Browser::new(&s);
+    crate::accounts::admin_logged_in(&s, &mut office);
+    let r = office.submit(
+        "/office/cards",
+        "/office/cards",
+        &[
+            ("count", "3"),
+            ("kind", "rechargeable"),
+            ("program", ""),
+            ("amount", ""),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let batch = r.header("location").unwrap().to_owned();
+    let page = office.get(&batch);
+    assert!(page.text().contains("0000 0000 0018"), "{}", page.text());
+    // Found by its serial as typed, spaces and all.
+    let r = office.get("/office/cards/find?serial=0000+0000+0018");
+    assert_eq!(r.header("location"), Some("/office/cards/1"));
+    let r = office.get("/office/cards/find?serial=0000+0000+0019");
+    assert_eq!(r.status, 404);
+
+    // Sold at the counter for 2,000 yen; pressing again (or Back and again) sells once.
+    let page = office.get("/office/cards/1");
+    let html = page.text();
+    let key = crate::support::Html::parse(&html).attrs("input[name=key]", "value")[0].clone();
+    let csrf = csrf_of(&html);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("key", key.as_str()),
+        ("amount", "2000"),
+    ];
+    let r = office.post_form("/office/cards/1/sell", &fields);
+    assert_eq!(r.status, 303, "{}", r.text());
+    let r = office.post_form("/office/cards/1/sell", &fields);
+    assert_eq!(
+        r.status,
+        303,
+        "the same form again answers as before: {}",
+        r.text()
+    );
+    let card = s.as_(&s.admin()).get("/api/v1/cards/1").json();
+    assert_eq!(
+        (card["status"].as_str(), card["balance"]["total"].as_i64()),
+        (Some("active"), Some(2000))
+    );
+
+    // The card-selling store charges it 1,000 yen in cash from its own page, once.
+    let qr = s.as_(&s.admin()).get("/api/v1/card-batches/1/cards").json()["items"][0]["qr"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut clerk = Browser::new(&s);
+    clerk.login("annai", "password-1234");
+    let page = clerk.get("/shop/cards");
+    assert_eq!(page.status, 200, "{}", page.text());
+    let html = page.text();
+    let key = crate::support::Html::parse(&html).attrs("input[name=key]", "value")[0].clone();
+    let csrf = csrf_of(&html);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("key", key.as_str()),
+        ("code", qr.as_str()),
+        ("amount", "1000"),
+    ];
+    let r = clerk.post_form("/shop/cards", &fields);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(clerk.get(r.header("location").unwrap()).status, 200);
+    assert_eq!(clerk.post_form("/shop/cards", &fields).status, 303);
+    let card = s.as_(&s.admin()).get("/api/v1/cards/1").json();
+    assert_eq!(card["balance"]["total"], 3000, "charged once: {card}");
+
+    // Lost: stopped from its page.
+    let page = office.get("/office/cards/1");
+    let r = office.post_form(
+        "/office/cards/1/freeze",
+        &[("csrf", &csrf_of(&page.text()))],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        s.as_(&s.admin()).get("/api/v1/cards/1").json()["status"],
+        "frozen"
+    );
+    s.verify();
+}

@@ -99,6 +99,7 @@ pub fn shop(ctx: &mut Ctx) -> Result<Reply, WebError> {
         nav.menu aria-label=(l.t(Msg::Menu)) {
             a.button.primary href="/shop/till" { (l.t(Msg::TillTodaysPayments)) }
             a.button href="/shop/cpm" { (l.t(Msg::ScanACustomersCode)) }
+            @if s.sells_cards { a.button href="/shop/cards" { (l.t(Msg::SellAndChargeCards)) } }
             a.button href="/shop/staff" { (l.t(Msg::StaffOwner)) }
             a.button href="/shop/profile" { (l.t(Msg::StoreProfile)) }
             a.button href="/shop/device" { (l.t(Msg::DeviceSubsidy)) }
@@ -140,6 +141,7 @@ pub fn office(ctx: &mut Ctx) -> Result<Reply, WebError> {
         nav.menu aria-label=(l.t(Msg::Menu)) {
             a.button href="/office/programs" { (l.t(Msg::Programs)) }
             a.button href="/office/grants" { (l.t(Msg::Grants)) }
+            a.button href="/office/cards" { (l.t(Msg::Cards)) }
             a.button href="/office/notices" { (l.t(Msg::Notices)) }
             a.button href="/office/applications" { (l.t(Msg::StoreApplications)) }
             a.button href="/office/stores" { (l.t(Msg::Stores3)) }
@@ -162,6 +164,7 @@ pub fn admin(ctx: &mut Ctx) -> Result<Reply, WebError> {
         nav.menu aria-label=(l.t(Msg::Menu)) {
             a.button href="/office/programs" { (l.t(Msg::Programs)) }
             a.button href="/office/grants" { (l.t(Msg::Grants)) }
+            a.button href="/office/cards" { (l.t(Msg::Cards)) }
             a.button href="/office/notices" { (l.t(Msg::ApproveNotices)) }
             a.button href="/admin/accounts" { (l.t(Msg::StaffAccounts)) }
             a.button href="/admin/settings" { (l.t(Msg::CitySettings)) }
