@@ -41,6 +41,13 @@ fn violations(b: &Browser, axe: &str, page: &str) -> Vec<String> {
 /// focus ring, is not hidden or off screen, and the first stop is the skip link.
 fn keyboard_findings(b: &Browser, page: &str) -> Vec<String> {
     const TABS: usize = 12;
+    // Pages are opened "eager" (parsed, not loaded): walk once the style sheet applies,
+    // or a busy machine shows the skip link unstyled.
+    b.run_until_done(
+        "const done = arguments[arguments.length - 1];
+         if (document.readyState === 'complete') done(true);
+         else addEventListener('load', () => done(true));",
+    );
     b.call(
         "POST",
         "/execute/sync",

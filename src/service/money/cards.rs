@@ -132,6 +132,12 @@ pub fn resolve(app: &App, c: &Connection, qr: &str) -> Result<CardRow> {
     store::card(c, serial.number())?.ok_or_else(bad)
 }
 
+/// The card a clerk scanned at the counter (staff, merchants).
+pub fn scanned(app: &App, who: &Principal, qr: &str) -> Result<CardRow> {
+    require(who, &[Role::Merchant, Role::Operator, Role::Admin])?;
+    resolve(app, &*app.conn()?, qr)
+}
+
 /// A card may pay or take value only while sold and not frozen or moved.
 pub fn check_usable(card: &CardRow) -> Result<()> {
     match card.status {

@@ -82,7 +82,7 @@ pub fn sell_or_charge(ctx: &mut Ctx) -> Result<Reply, WebError> {
             &typed,
         );
     };
-    let card = match cards::resolve(ctx.app, &*ctx.app.conn()?, &code) {
+    let card = match cards::scanned(ctx.app, &who, &code) {
         Ok(c) => c,
         Err(e) => return page(ctx, status_of(&e), Some(&message(ctx, &e)), &code, &typed),
     };
