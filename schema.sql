@@ -489,6 +489,7 @@ CREATE TABLE cards (
     sold_at     INTEGER,
     sold_by     TEXT,
     migrated_to INTEGER REFERENCES users (id),
+    replaced_by INTEGER REFERENCES cards (id),
     status_at   INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX cards_batch ON cards (batch_id, id);

@@ -170,3 +170,18 @@ pub fn mark_migrated(c: &Connection, id: i64, resident: i64, now: i64) -> rusqli
     )?;
     Ok(())
 }
+
+/// Card `id` was lost and its value moved onto card `by`, which is now in use.
+pub fn mark_replaced(
+    c: &Connection,
+    id: i64,
+    by: &str,
+    new: i64,
+    now: i64,
+) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE cards SET status = 'migrated', replaced_by = ?2, status_at = ?3 WHERE id = ?1",
+        params![id, new, now],
+    )?;
+    mark_sold(c, new, by, now)
+}

@@ -152,6 +152,7 @@ routes! {
     Post "/api/v1/cards/{id}/freeze"           Api  STAFF            => api::cards::freeze,
     Post "/api/v1/cards/{id}/unfreeze"         Api  STAFF            => api::cards::unfreeze,
     Post "/api/v1/cards/{id}/sale"             Api  CARD_SELLERS     => api::cards::sell,
+    Post "/api/v1/cards/{id}/reissue"          Api  STAFF            => api::cards::reissue,
     Post "/api/v1/me/card-migrations"          Api  RESIDENT         => api::cards::migrate,
 
     Get  "/"                                   Page PUBLIC           => pages::home::index,
@@ -271,6 +272,7 @@ routes! {
     Get  "/office/cards/{id}"                  Page STAFF            => pages::cards_office::show,
     Post "/office/cards/{id}/sell"             Page STAFF            => pages::cards_office::sell,
     Post "/office/cards/{id}/freeze"           Page STAFF            => pages::cards_office::freeze,
+    Post "/office/cards/{id}/reissue"          Page STAFF            => pages::cards_office::reissue,
     Post "/office/cards/{id}/unfreeze"         Page STAFF            => pages::cards_office::unfreeze,
     Get  "/office/grants"                      Page STAFF            => pages::grants_office::list,
     Post "/office/grants"                      Page STAFF            => pages::grants_office::request,

@@ -431,3 +431,92 @@ fn the_office_issues_and_sells_a_card_and_a_seller_charges_it_in_the_pages_once(
     );
     s.verify();
 }
+
+#[test]
+fn a_lost_card_is_reissued_with_its_lots_and_expiries_and_the_old_one_pays_no_more() {
+    let s = Server::start();
+    let (_, clerk) = seller(&s);
+    let (shop, _, shop_clerk) = s.store("めぐり青果店", "seika");
+    crate::ledger::program(
+        &s,
+        json!({ "code": "gift", "name": "お祝い", "kind": "subsidy", "expires_at": "2099-03-31" }),
+    );
+    let cards = batch(&s, json!({ "count": 3, "kind": "rechargeable" }));
+    let single = batch(
+        &s,
+        json!({ "count": 1, "kind": "single_use", "preload": { "program": "cash", "amount": 1000 } }),
+    );
+    let (lost, new, other) = (
+        cards[0]["id"].as_i64().unwrap(),
+        cards[1]["id"].as_i64().unwrap(),
+        cards[2]["id"].as_i64().unwrap(),
+    );
+    assert_eq!(
+        s.as_(&clerk)
+            .post(
+                &format!("/api/v1/cards/{lost}/sale"),
+                &json!({ "amount": 2000 })
+            )
+            .status,
+        201
+    );
+    assert_eq!(
+        s.as_(&clerk)
+            .post(&format!("/api/v1/cards/{other}/sale"), &json!({}))
+            .status,
+        201
+    );
+    let r = s.as_(&s.admin()).post(
+        "/api/v1/grants",
+        &json!({ "program": "gift", "amount": 500, "card_ids": [lost] }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let admin = s.admin();
+    let before =
+        s.as_(&admin).get(&format!("/api/v1/cards/{lost}")).json()["balance"]["lots"].clone();
+    assert_eq!(
+        s.as_(&admin)
+            .post(&format!("/api/v1/cards/{lost}/freeze"), &json!({}))
+            .status,
+        200
+    );
+
+    let reissue = |to: i64| {
+        s.as_(&admin).post(
+            &format!("/api/v1/cards/{lost}/reissue"),
+            &json!({ "new_card_id": to }),
+        )
+    };
+    for refused in [other, single[0]["id"].as_i64().unwrap(), lost] {
+        let r = reissue(refused);
+        assert_eq!(r.status, 409, "onto card {refused}: {}", r.text());
+    }
+    let r = reissue(new);
+    assert_eq!(
+        (r.status, r.json()["moved_amount"].as_i64()),
+        (201, Some(2500)),
+        "{}",
+        r.text()
+    );
+    assert_eq!(reissue(new).status, 409, "a reissued card is spent");
+    let after = s.as_(&admin).get(&format!("/api/v1/cards/{new}")).json();
+    assert_eq!(
+        (after["status"].as_str(), &after["balance"]["lots"]),
+        (Some("active"), &before),
+        "lots and expiries as they were"
+    );
+
+    let pay = |card: &Value, amount: i64| {
+        s.as_(&shop_clerk).post(
+            &format!("/api/v1/stores/{shop}/payments"),
+            &json!({ "token": card["qr"], "amount": amount }),
+        )
+    };
+    assert_eq!(
+        pay(&cards[0], 100).status,
+        422,
+        "the lost card pays no more"
+    );
+    assert_eq!(pay(&cards[1], 2500).status, 201);
+    s.verify();
+}

@@ -364,8 +364,63 @@ pub fn migrate(app: &App, tx: &Transaction, who: &Principal, qr: &str) -> Result
     check_usable(&card)?;
     let now = app.now();
     let to = ledger::resident_wallet(tx, resident, now)?;
-    let from = ldb::wallet_of(tx, Payer::Card(card.id))?;
-    let lots = match from {
+    let yen = move_lots(app, tx, &who.actor, card.id, to)?;
+    store::mark_migrated(tx, card.id, resident, now)?;
+    audit::record(
+        tx,
+        now,
+        &who.actor,
+        "card.migrate",
+        &format!("card:{}", card.id),
+        &serde_json::json!({ "yen": yen.0 }),
+    )?;
+    Ok(yen)
+}
+
+/// A lost card's value onto a new card from stock (staff): every open lot as it was, the
+/// new card in use at once (with the old one's kind), the old one spent for good.
+pub fn reissue(app: &App, tx: &Transaction, who: &Principal, old: i64, new: i64) -> Result<Yen> {
+    require(who, &[Role::Admin, Role::Operator])?;
+    let lost =
+        store::card(tx, old)?.ok_or_else(|| not_found(Text::new(Msg::NoCard).with("id", old)))?;
+    let fresh =
+        store::card(tx, new)?.ok_or_else(|| not_found(Text::new(Msg::NoCard).with("id", new)))?;
+    if !matches!(lost.status, CardStatus::Active | CardStatus::Frozen) {
+        return Err(ServiceError::Conflict(Text::new(
+            Msg::ThisCardsValueWasMoved,
+        )));
+    }
+    if fresh.status != CardStatus::Issued || fresh.kind != lost.kind || fresh.id == lost.id {
+        return Err(ServiceError::Conflict(Text::new(
+            Msg::TheNewCardMustBeUnsoldOfTheSameKind,
+        )));
+    }
+    let now = app.now();
+    let to = ledger::wallet_of(tx, Payer::Card(new), now)?;
+    let yen = move_lots(app, tx, &who.actor, old, to)?;
+    store::mark_replaced(tx, old, &who.actor, new, now)?;
+    audit::record(
+        tx,
+        now,
+        &who.actor,
+        "card.reissue",
+        &format!("card:{old}"),
+        &serde_json::json!({ "new_card": new, "yen": yen.0 }),
+    )?;
+    Ok(yen)
+}
+
+/// Moves every open lot of card `card` into wallet `to` as it was (program, origin,
+/// expiry) in one `card_move` entry; gives the yen moved.
+fn move_lots(
+    app: &App,
+    tx: &Transaction,
+    actor: &str,
+    card: i64,
+    to: crate::domain::WalletId,
+) -> Result<Yen> {
+    let now = app.now();
+    let lots = match ldb::wallet_of(tx, Payer::Card(card))? {
         Some(w) => ldb::open_lots(tx, w)?,
         None => Vec::new(),
     };
@@ -383,55 +438,47 @@ pub fn migrate(app: &App, tx: &Transaction, who: &Principal, qr: &str) -> Result
         .map(|l| l.remaining)
         .sum::<Amount>()
         .yen();
-    if !moved.is_empty() {
-        ledger::post(
-            tx,
-            &EntryMeta {
-                kind: EntryKind::CardMove,
-                at: now,
-                actor: &who.actor,
-                wallet: Some(to),
-                store_id: None,
-            },
-            |entry_id| {
-                let mut ps = Vec::new();
-                for l in &moved {
-                    let origin = ldb::lot_origin(tx, l.id)?;
-                    let new = ldb::insert_lot(
-                        tx,
-                        &ldb::NewLot {
-                            wallet: to,
-                            program: &l.program,
-                            origin,
-                            amount: l.remaining,
-                            expires_at: l.expires_at,
-                            entry_id,
-                            now,
-                        },
-                    )?;
-                    ps.push(Posting {
-                        account: Account::Lot(l.id),
-                        program: l.program.clone(),
-                        amount: -l.remaining,
-                    });
-                    ps.push(Posting {
-                        account: Account::Lot(new),
-                        program: l.program.clone(),
-                        amount: l.remaining,
-                    });
-                }
-                Ok(ps)
-            },
-        )?;
+    if moved.is_empty() {
+        return Ok(yen);
     }
-    store::mark_migrated(tx, card.id, resident, now)?;
-    audit::record(
+    ledger::post(
         tx,
-        now,
-        &who.actor,
-        "card.migrate",
-        &format!("card:{}", card.id),
-        &serde_json::json!({ "yen": yen.0 }),
+        &EntryMeta {
+            kind: EntryKind::CardMove,
+            at: now,
+            actor,
+            wallet: Some(to),
+            store_id: None,
+        },
+        |entry_id| {
+            let mut ps = Vec::new();
+            for l in &moved {
+                let origin = ldb::lot_origin(tx, l.id)?;
+                let new = ldb::insert_lot(
+                    tx,
+                    &ldb::NewLot {
+                        wallet: to,
+                        program: &l.program,
+                        origin,
+                        amount: l.remaining,
+                        expires_at: l.expires_at,
+                        entry_id,
+                        now,
+                    },
+                )?;
+                ps.push(Posting {
+                    account: Account::Lot(l.id),
+                    program: l.program.clone(),
+                    amount: -l.remaining,
+                });
+                ps.push(Posting {
+                    account: Account::Lot(new),
+                    program: l.program.clone(),
+                    amount: l.remaining,
+                });
+            }
+            Ok(ps)
+        },
     )?;
     Ok(yen)
 }

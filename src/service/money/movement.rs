@@ -69,6 +69,12 @@ pub struct SellCard {
     pub amount: Yen,
 }
 
+/// The office moves a lost card's value onto a new card.
+pub struct ReissueCard {
+    pub lost: i64,
+    pub new: i64,
+}
+
 /// A resident moves a printed card's value into their own account.
 pub struct MigrateCard {
     pub card_qr: String,
@@ -139,5 +145,12 @@ impl Movement for MigrateCard {
     type Outcome = Yen;
     fn apply(self, app: &App, tx: &Transaction, who: &Principal) -> Result<Yen> {
         super::cards::migrate(app, tx, who, &self.card_qr)
+    }
+}
+
+impl Movement for ReissueCard {
+    type Outcome = Yen;
+    fn apply(self, app: &App, tx: &Transaction, who: &Principal) -> Result<Yen> {
+        super::cards::reissue(app, tx, who, self.lost, self.new)
     }
 }

@@ -170,3 +170,20 @@ pub fn migrate(ctx: &mut Ctx) -> Result<Reply, WebError> {
         |y| (201, json!({ "moved_amount": y.0 })),
     )
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReissueWire {
+    new_card_id: i64,
+}
+
+/// `POST /api/v1/cards/{id}/reissue`: a lost card's value onto a new card from stock.
+pub fn reissue(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let lost = ctx.param_id(0)?;
+    let w: ReissueWire = ctx.json()?;
+    let who = ctx.who()?.clone();
+    let new = w.new_card_id;
+    value_moving(ctx, &who, movement::ReissueCard { lost, new }, move |y| {
+        (201, json!({ "card_id": new, "moved_amount": y.0 }))
+    })
+}

@@ -108,6 +108,23 @@ pub fn operations() -> Vec<(Method, &'static str, Value)> {
         ),
         (
             Post,
+            "/api/v1/cards/{id}/reissue",
+            op(
+                "Reissue a lost card: its value moves onto an unsold card of the same kind, \
+                 lots and expiries as they were; the new card is in use at once, the old one \
+                 pays no more",
+                Some(closed(&[("new_card_id", int())], &["new_card_id"])),
+                card_errors(ok(
+                    201,
+                    obj(
+                        &[("card_id", int()), ("moved_amount", int())],
+                        &["card_id", "moved_amount"],
+                    ),
+                )),
+            ),
+        ),
+        (
+            Post,
             "/api/v1/cards/{id}/sale",
             op(
                 "Sell an issued card for cash (staff of a card-selling store, or the office): a \

@@ -151,7 +151,7 @@ fn card_page(ctx: &Ctx, status: u16, error: Option<&str>, id: i64) -> Result<Rep
     let b = ledger::balance(ctx.app, crate::domain::Payer::Card(id))?;
     let body = html! {
         @if let Some(e) = error { (alert(e)) }
-        @if let Some(done) = ctx.query_get("done") { (notice(l.t(match done { "sold" => Msg::TheCardWasSold, "frozen" => Msg::TheCardWasStopped, _ => Msg::TheCardPaysAgain }))) }
+        @if let Some(done) = ctx.query_get("done") { (notice(l.t(match done { "sold" => Msg::TheCardWasSold, "frozen" => Msg::TheCardWasStopped, "reissued" => Msg::TheValueMovedToTheNewCard, _ => Msg::TheCardPaysAgain }))) }
         dl.confirm {
             dt { (l.t(Msg::CardNumber)) } dd.num { (card.serial.grouped()) }
             dt { (l.t(Msg::KindOfCard)) } dd { (kind_label(l, card.kind)) }
@@ -186,15 +186,64 @@ fn actions(ctx: &Ctx, l: Lang, card: &cards::CardRow) -> Markup {
                     (csrf_field(&ctx.csrf_token()))
                     button.danger type="submit" { (l.t(Msg::StopTheCardLost)) }
                 }
+                (reissue_form(ctx, l, card.id))
             }
             CardStatus::Frozen => {
                 form method="post" action={ "/office/cards/" (card.id) "/unfreeze" } {
                     (csrf_field(&ctx.csrf_token()))
                     button type="submit" { (l.t(Msg::LetTheCardPayAgain)) }
                 }
+                (reissue_form(ctx, l, card.id))
             }
             CardStatus::Migrated => {}
         }
+    }
+}
+
+fn reissue_form(ctx: &Ctx, l: Lang, id: i64) -> Markup {
+    let Ok(who) = ctx.who() else { return html! {} };
+    html! {
+        form.card method="post" action={ "/office/cards/" (id) "/reissue" } {
+            h2 { (l.t(Msg::ReissueOntoANewCard)) }
+            (csrf_field(&ctx.csrf_token()))
+            input type="hidden" name="key" value=(idempotency::confirmation_key(ctx.app, who, &format!("card-reissue {id}")));
+            (Field::new(l.t(Msg::TheNewCardsNumber), "serial").required(true).hint(l.t(Msg::TheTwelveDigitsUnderTheQr)).render(l))
+            button type="submit" { (l.t(Msg::ReissueOntoANewCard)) }
+        }
+    }
+}
+
+/// Moves a lost card's value onto the new card whose serial was typed: once.
+pub fn reissue(ctx: &mut Ctx) -> Result<Reply, WebError> {
+    let id = ctx.param_id(0)?;
+    let form = ctx.form();
+    let who = ctx.who()?.clone();
+    let key = field(&form, "key").unwrap_or("").to_owned();
+    let Some(new) = field(&form, "serial").and_then(Serial::parse) else {
+        return card_page(ctx, 400, Some(ctx.lang.t(Msg::NoCardHasThisNumber)), id);
+    };
+    if !idempotency::confirmation_key_is_ours(ctx.app, &who, &format!("card-reissue {id}"), &key) {
+        return card_page(ctx, 400, Some(ctx.lang.t(Msg::ThisFormWasAlreadyUsed)), id);
+    }
+    let new = new.number();
+    let fp = crypto::sha256(format!("page-card-reissue {id} {new}").as_bytes());
+    let result = movement::run(
+        &ctx.shared,
+        &who,
+        Some(&key),
+        &fp,
+        movement::ReissueCard { lost: id, new },
+        |y| (201, serde_json::json!({ "moved_amount": y.0 })),
+    );
+    match result {
+        Ok(_) => Ok(Reply::redirect(&format!(
+            "/office/cards/{new}?done=reissued"
+        ))),
+        Err(ServiceError::IdempotencyConflict) => {
+            card_page(ctx, 409, Some(ctx.lang.t(Msg::ThisFormWasAlreadyUsed)), id)
+        }
+        Err(e) if status_of(&e) < 500 => card_page(ctx, status_of(&e), Some(&message(ctx, &e)), id),
+        Err(e) => Err(e.into()),
     }
 }
 
