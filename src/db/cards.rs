@@ -10,6 +10,7 @@ pub struct NewBatch<'a> {
     pub kind: CardKind,
     pub count: i64,
     pub preload: Option<(&'a str, i64)>,
+    pub pin_required: bool,
     pub created_by: &'a str,
     pub now: i64,
 }
@@ -18,9 +19,9 @@ pub struct NewBatch<'a> {
 /// batch's id and its cards' ids.
 pub fn insert_batch(c: &Connection, b: &NewBatch) -> rusqlite::Result<(i64, Vec<i64>)> {
     c.execute(
-        "INSERT INTO card_batches (kind, count, preload_program, preload_amount, created_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![b.kind.code(), b.count, b.preload.map(|p| p.0), b.preload.map(|p| p.1), b.created_by, b.now],
+        "INSERT INTO card_batches (kind, count, preload_program, preload_amount, pin_required, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![b.kind.code(), b.count, b.preload.map(|p| p.0), b.preload.map(|p| p.1), b.pin_required, b.created_by, b.now],
     )?;
     let batch = c.last_insert_rowid();
     let first: i64 = c.query_row("SELECT coalesce(max(id), 0) + 1 FROM cards", [], |r| {
@@ -95,11 +96,16 @@ pub struct CardRow {
     pub sold_at: Option<i64>,
     pub migrated_to: Option<i64>,
     pub status_at: i64,
+    /// Its batch asks for a PIN, set when the card is sold.
+    pub pin_required: bool,
+    pub pin_hash: Option<Vec<u8>>,
+    pub pin_failures: i64,
+    pub pin_locked_until: Option<i64>,
 }
 
 const CARD_COLUMNS: &str =
     "c.id, c.batch_id, c.serial, c.status, b.kind, b.preload_program, b.preload_amount,
-     c.sold_at, c.migrated_to, c.status_at";
+     c.sold_at, c.migrated_to, c.status_at, b.pin_required, c.pin_hash, c.pin_failures, c.pin_locked_until";
 
 fn card_row(r: &rusqlite::Row) -> rusqlite::Result<CardRow> {
     let serial: String = r.get(2)?;
@@ -121,6 +127,10 @@ fn card_row(r: &rusqlite::Row) -> rusqlite::Result<CardRow> {
         sold_at: r.get(7)?,
         migrated_to: r.get(8)?,
         status_at: r.get(9)?,
+        pin_required: r.get(10)?,
+        pin_hash: r.get(11)?,
+        pin_failures: r.get(12)?,
+        pin_locked_until: r.get(13)?,
     })
 }
 
@@ -184,4 +194,37 @@ pub fn mark_replaced(
         params![id, new, now],
     )?;
     mark_sold(c, new, by, now)
+}
+
+pub fn set_pin(c: &Connection, id: i64, hash: &[u8]) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE cards SET pin_hash = ?2, pin_failures = 0, pin_locked_until = NULL WHERE id = ?1",
+        params![id, hash],
+    )?;
+    Ok(())
+}
+
+/// Records a PIN attempt: a right one clears the count, a wrong one adds to it and,
+/// at `lock_after`, locks the PIN until `locked_until`.
+pub fn pin_attempt(
+    c: &Connection,
+    id: i64,
+    right: bool,
+    lock_after: i64,
+    locked_until: i64,
+) -> rusqlite::Result<()> {
+    if right {
+        c.execute(
+            "UPDATE cards SET pin_failures = 0, pin_locked_until = NULL WHERE id = ?1",
+            [id],
+        )?;
+    } else {
+        c.execute(
+            "UPDATE cards SET pin_failures = pin_failures + 1,
+                 pin_locked_until = CASE WHEN pin_failures + 1 >= ?2 THEN ?3 ELSE pin_locked_until END
+             WHERE id = ?1",
+            params![id, lock_after, locked_until],
+        )?;
+    }
+    Ok(())
 }

@@ -520,3 +520,75 @@ fn a_lost_card_is_reissued_with_its_lots_and_expiries_and_the_old_one_pays_no_mo
     assert_eq!(pay(&cards[1], 2500).status, 201);
     s.verify();
 }
+
+#[test]
+fn a_card_with_a_pin_pays_only_with_it_and_wrong_pins_lock_it_for_a_while() {
+    let s = Server::start();
+    s.set_clock("2026-12-03T10:00:00+09:00");
+    let (_, clerk) = seller(&s);
+    let (shop, _, shop_clerk) = s.store("めぐり青果店", "seika");
+    let cards = batch(
+        &s,
+        json!({ "count": 1, "kind": "rechargeable", "pin": true }),
+    );
+    let (id, qr) = (
+        cards[0]["id"].as_i64().unwrap(),
+        cards[0]["qr"].as_str().unwrap(),
+    );
+    let sale = |body: Value| {
+        s.as_(&clerk)
+            .post(&format!("/api/v1/cards/{id}/sale"), &body)
+    };
+    assert_eq!(
+        sale(json!({ "amount": 3000 })).status,
+        400,
+        "the buyer chooses a PIN"
+    );
+    assert_eq!(sale(json!({ "amount": 3000, "pin": "12345" })).status, 400);
+    assert_eq!(sale(json!({ "amount": 3000, "pin": "12a4" })).status, 400);
+    assert_eq!(sale(json!({ "amount": 3000, "pin": "2580" })).status, 201);
+
+    let pay = |pin: Option<&str>| {
+        let mut body = json!({ "token": qr, "amount": 100 });
+        if let Some(p) = pin {
+            body["pin"] = json!(p);
+        }
+        let r = s
+            .as_(&shop_clerk)
+            .post(&format!("/api/v1/stores/{shop}/payments"), &body);
+        (
+            r.status,
+            r.json()["error"]["code"].as_str().map(str::to_owned),
+        )
+    };
+    assert_eq!(pay(None), (422, Some("card_invalid".into())));
+    assert_eq!(pay(Some("2580")).0, 201);
+    for _ in 0..5 {
+        assert_eq!(pay(Some("0000")), (422, Some("card_invalid".into())));
+    }
+    // Locked: even the right PIN waits, and nothing is paid.
+    assert_eq!(pay(Some("2580")), (429, Some("rate_limited".into())));
+    let (resident, me) = s.resident("hanako");
+    let r = s.as_(&me).post(
+        "/api/v1/me/card-migrations",
+        &json!({ "card_qr": qr, "pin": "2580" }),
+    );
+    assert_eq!(r.status, 429, "{}", r.text());
+    s.set_clock("2026-12-03T10:31:00+09:00");
+    let r = s
+        .as_(&me)
+        .post("/api/v1/me/card-migrations", &json!({ "card_qr": qr }));
+    assert_eq!(r.status, 422, "moving needs the PIN too: {}", r.text());
+    let r = s.as_(&me).post(
+        "/api/v1/me/card-migrations",
+        &json!({ "card_qr": qr, "pin": "2580" }),
+    );
+    assert_eq!(
+        (r.status, r.json()["moved_amount"].as_i64()),
+        (201, Some(2900)),
+        "{}",
+        r.text()
+    );
+    let _ = resident;
+    s.verify();
+}

@@ -18,6 +18,7 @@ CREATE TABLE card_batches (
     count           INTEGER NOT NULL CHECK (count > 0),
     preload_program TEXT REFERENCES programs (code),
     preload_amount  INTEGER CHECK (preload_amount > 0),
+    pin_required    INTEGER NOT NULL DEFAULT 0,
     created_by      TEXT NOT NULL,
     created_at      INTEGER NOT NULL,
     CHECK ((preload_program IS NULL) = (preload_amount IS NULL))
@@ -32,6 +33,9 @@ CREATE TABLE cards (
     sold_by     TEXT,
     migrated_to INTEGER REFERENCES users (id),
     replaced_by INTEGER REFERENCES cards (id),
+    pin_hash    BLOB,
+    pin_failures INTEGER NOT NULL DEFAULT 0,
+    pin_locked_until INTEGER,
     status_at   INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX cards_batch ON cards (batch_id, id);

@@ -17,6 +17,8 @@ use crate::domain::{Amount, EntryKind, Payer, Role, Text, Unit, Yen};
 use crate::i18n::Msg;
 use crate::service::{App, Principal, Result, ServiceError, crypto, invalid, not_found, require};
 
+use super::card_pin::pin_hash;
+pub use super::card_pin::{PIN_LOCK_SECS, PIN_TRIES, check_pin, count_pin_attempt, needs_pin};
 pub use crate::db::cards::{BatchRow, CardRow};
 
 /// The most cards one batch may hold.
@@ -28,6 +30,8 @@ pub struct IssueBatch {
     pub count: i64,
     /// Single-use cards: the program and amount each carries once sold.
     pub preload: Option<(String, Yen)>,
+    /// Each card gets a 4-digit PIN when sold, asked for at every payment.
+    pub pin_required: bool,
 }
 
 /// A card as printed.
@@ -68,6 +72,7 @@ pub fn issue_batch(app: &App, who: &Principal, rq: &IssueBatch) -> Result<(i64, 
                 kind: rq.kind,
                 count: rq.count,
                 preload: rq.preload.as_ref().map(|(p, y)| (p.as_str(), y.0)),
+                pin_required: rq.pin_required,
                 created_by: &who.actor,
                 now,
             },
@@ -211,6 +216,7 @@ pub fn sell(
     who: &Principal,
     id: i64,
     amount: Yen,
+    pin: Option<&str>,
 ) -> Result<SaleOutcome> {
     require(who, &[Role::Merchant, Role::Operator, Role::Admin])?;
     let card =
@@ -229,6 +235,15 @@ pub fn sell(
                 Msg::OnlyCardSellingStores,
             )));
         }
+    }
+    let pin = pin.map(str::trim).filter(|p| !p.is_empty());
+    match pin {
+        Some(p) if p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()) => {
+            store::set_pin(tx, id, &pin_hash(app, id, p))?;
+        }
+        Some(_) => return Err(invalid(Msg::APinIsFourDigits)),
+        None if card.pin_required => return Err(invalid(Msg::APinIsFourDigits)),
+        None => {}
     }
     let now = app.now();
     store::mark_sold(tx, id, &who.actor, now)?;
@@ -352,7 +367,13 @@ pub fn balance(app: &App, qr: &str) -> Result<CardBalance> {
 
 /// Moves a card's value into the resident's own wallet (M5): every open lot as it was
 /// (program, origin, expiry), the card marked migrated. Gives the yen moved.
-pub fn migrate(app: &App, tx: &Transaction, who: &Principal, qr: &str) -> Result<Yen> {
+pub fn migrate(
+    app: &App,
+    tx: &Transaction,
+    who: &Principal,
+    qr: &str,
+    pin: Option<&str>,
+) -> Result<Yen> {
     require(who, &[Role::Resident])?;
     let resident = who.user_id.ok_or_else(|| not_found(Msg::NoResident))?;
     let card = resolve(app, tx, qr)?;
@@ -362,6 +383,7 @@ pub fn migrate(app: &App, tx: &Transaction, who: &Principal, qr: &str) -> Result
         )));
     }
     check_usable(&card)?;
+    check_pin(app, &card, pin)?;
     let now = app.now();
     let to = ledger::resident_wallet(tx, resident, now)?;
     let yen = move_lots(app, tx, &who.actor, card.id, to)?;

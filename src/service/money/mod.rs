@@ -2,6 +2,7 @@
 //! city tax, device subsidies, and the one way a value-moving request runs (`movement`,
 //! with its idempotent replay).
 
+pub mod card_pin;
 pub mod cards;
 pub mod device_subsidy;
 pub mod grant_requests;

@@ -61,12 +61,16 @@ pub struct PayByToken {
     pub store_id: i64,
     pub token: String,
     pub amount: Yen,
+    /// A card's PIN, when the card has one.
+    pub pin: Option<String>,
 }
 
 /// A card-selling store (or the office) sells a printed card for cash.
 pub struct SellCard {
     pub card_id: i64,
     pub amount: Yen,
+    /// The buyer's 4-digit PIN, when the card has one.
+    pub pin: Option<String>,
 }
 
 /// The office moves a lost card's value onto a new card.
@@ -78,6 +82,7 @@ pub struct ReissueCard {
 /// A resident moves a printed card's value into their own account.
 pub struct MigrateCard {
     pub card_qr: String,
+    pub pin: Option<String>,
 }
 
 /// City tax paid from the resident's wallet.
@@ -116,7 +121,15 @@ impl Movement for PayAtStore {
 impl Movement for PayByToken {
     type Outcome = PaymentOutcome;
     fn apply(self, app: &App, tx: &Transaction, who: &Principal) -> Result<PaymentOutcome> {
-        ledger::pay_by_token(app, tx, who, self.store_id, &self.token, self.amount)
+        ledger::pay_by_token(
+            app,
+            tx,
+            who,
+            self.store_id,
+            &self.token,
+            self.amount,
+            self.pin.as_deref(),
+        )
     }
 }
 
@@ -137,14 +150,14 @@ impl Movement for Refund {
 impl Movement for SellCard {
     type Outcome = super::cards::SaleOutcome;
     fn apply(self, app: &App, tx: &Transaction, who: &Principal) -> Result<Self::Outcome> {
-        super::cards::sell(app, tx, who, self.card_id, self.amount)
+        super::cards::sell(app, tx, who, self.card_id, self.amount, self.pin.as_deref())
     }
 }
 
 impl Movement for MigrateCard {
     type Outcome = Yen;
     fn apply(self, app: &App, tx: &Transaction, who: &Principal) -> Result<Yen> {
-        super::cards::migrate(app, tx, who, &self.card_qr)
+        super::cards::migrate(app, tx, who, &self.card_qr, self.pin.as_deref())
     }
 }
 

@@ -29,6 +29,8 @@ struct BatchWire {
     count: i64,
     kind: String,
     preload: Option<PreloadWire>,
+    #[serde(default)]
+    pin: bool,
 }
 
 pub fn issue_batch(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -47,6 +49,7 @@ pub fn issue_batch(ctx: &mut Ctx) -> Result<Reply, WebError> {
             kind,
             count: w.count,
             preload,
+            pin_required: w.pin,
         },
     )?;
     let mut body = json!({ "batch_id": batch });
@@ -116,6 +119,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Reply, WebError> {
 struct SaleWire {
     #[serde(default)]
     amount: i64,
+    pin: Option<String>,
 }
 
 /// `POST /api/v1/cards/{id}/sale`: a card-selling store sells the card for cash.
@@ -134,6 +138,7 @@ pub fn sell(ctx: &mut Ctx) -> Result<Reply, WebError> {
         movement::SellCard {
             card_id,
             amount: Yen(w.amount),
+            pin: w.pin,
         },
         |o| {
             (
@@ -161,12 +166,15 @@ struct MigrationWire {
 /// `POST /api/v1/me/card-migrations`: the card's value moves into the caller's wallet.
 pub fn migrate(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let w: MigrationWire = ctx.json()?;
-    let _ = w.pin;
     let who = ctx.who()?.clone();
+    cards::count_pin_attempt(ctx.app, &w.card_qr, w.pin.as_deref())?;
     value_moving(
         ctx,
         &who,
-        movement::MigrateCard { card_qr: w.card_qr },
+        movement::MigrateCard {
+            card_qr: w.card_qr,
+            pin: w.pin,
+        },
         |y| (201, json!({ "moved_amount": y.0 })),
     )
 }

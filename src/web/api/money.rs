@@ -323,9 +323,9 @@ struct CpmWire {
 pub fn pay_cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
     let store_id = ctx.param_id(0)?;
     let w: CpmWire = ctx.json()?;
-    let _ = w.pin; // PINs belong to cards, which arrive with the card issue.
     let amount = amount(w.amount)?;
     let who = ctx.who()?.clone();
+    crate::service::money::cards::count_pin_attempt(ctx.app, &w.token, w.pin.as_deref())?;
     value_moving(
         ctx,
         &who,
@@ -333,6 +333,7 @@ pub fn pay_cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
             store_id,
             token: w.token,
             amount,
+            pin: w.pin,
         },
         |o| (201, payment_json(o)),
     )

@@ -14,7 +14,7 @@ use crate::web::error::WebError;
 use crate::web::reply::Reply;
 use crate::web::request::{Ctx, field, percent_encode};
 use crate::web::views::money::{amount, yen};
-use crate::web::views::{alert, csrf_field, notice};
+use crate::web::views::{Field, alert, csrf_field, notice};
 
 /// `GET /c/{code}`.
 pub fn balance(ctx: &mut Ctx) -> Result<Reply, WebError> {
@@ -63,6 +63,9 @@ fn card_page(ctx: &Ctx, status: u16, error: Option<&str>, code: &str) -> Result<
                     // One key per page: pressing twice, reloading or coming back moves once.
                     input type="hidden" name="key" value=(idempotency::confirmation_key(ctx.app, who, &format!("card-move {code}")));
                     p { (l.t(Msg::MoveEverythingOnThisCard)) }
+                    @if b.card.pin_hash.is_some() {
+                        (Field::new(l.t(Msg::CardPin), "pin").kind("password").required(true).autocomplete("off").render(l))
+                    }
                     button.primary type="submit" { (l.t(Msg::MoveItIntoMyAccount)) }
                 }
             } @else {
@@ -83,6 +86,10 @@ pub fn move_to_account(ctx: &mut Ctx) -> Result<Reply, WebError> {
     if !idempotency::confirmation_key_is_ours(ctx.app, &who, &format!("card-move {code}"), &key) {
         return card_page(ctx, 400, Some(l.t(Msg::ThisFormWasAlreadyUsed)), &code);
     }
+    let pin = field(&form, "pin").map(str::to_owned);
+    if let Err(e) = cards::count_pin_attempt(ctx.app, &code, pin.as_deref()) {
+        return card_page(ctx, status_of(&e), Some(&message(ctx, &e)), &code);
+    }
     let fp = crypto::sha256(format!("page-card-move {code}").as_bytes());
     let result = movement::run(
         &ctx.shared,
@@ -91,6 +98,7 @@ pub fn move_to_account(ctx: &mut Ctx) -> Result<Reply, WebError> {
         &fp,
         movement::MigrateCard {
             card_qr: code.clone(),
+            pin: pin.clone(),
         },
         |y| (201, serde_json::json!({ "moved_amount": y.0 })),
     );

@@ -52,6 +52,7 @@ fn list_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Result<Reply, WebEr
                     }
                 }
                 (Field::new(l.t(Msg::AmountYen2), "amount").kind("number").render(l))
+                label.choice { input type="checkbox" name="pin" value="1"; " " (l.t(Msg::CardsAskForAPin)) }
                 button.primary type="submit" { (l.t(Msg::IssueCards)) }
             }
         }
@@ -83,6 +84,7 @@ pub fn issue(ctx: &mut Ctx) -> Result<Reply, WebError> {
         (Some(p), Some(y)) if kind == CardKind::SingleUse => Some((p.to_owned(), y)),
         _ => None,
     };
+    let pin_required = field(&form, "pin") == Some("1");
     match cards::issue_batch(
         ctx.app,
         &who,
@@ -90,6 +92,7 @@ pub fn issue(ctx: &mut Ctx) -> Result<Reply, WebError> {
             kind,
             count,
             preload,
+            pin_required,
         },
     ) {
         Ok((id, _)) => Ok(Reply::redirect(&format!(
@@ -177,6 +180,9 @@ fn actions(ctx: &Ctx, l: Lang, card: &cards::CardRow) -> Markup {
                     input type="hidden" name="key" value=(idempotency::confirmation_key(ctx.app, who, &format!("card-sell {}", card.id)));
                     @if card.kind == CardKind::Rechargeable {
                         (Field::new(l.t(Msg::CashTakenYen), "amount").kind("number").value("0").render(l))
+                    }
+                    @if card.pin_required {
+                        (Field::new(l.t(Msg::CardPin), "pin").kind("password").required(true).render(l))
                     }
                     button.primary type="submit" { (l.t(Msg::SellTheCard)) }
                 }
@@ -295,6 +301,7 @@ pub fn sell(ctx: &mut Ctx) -> Result<Reply, WebError> {
         movement::SellCard {
             card_id: id,
             amount,
+            pin: field(&form, "pin").map(str::to_owned),
         },
         |o| (201, serde_json::json!({ "card_id": o.card_id })),
     );

@@ -190,6 +190,9 @@ pub fn cpm_confirm_page(ctx: &mut Ctx) -> Result<Reply, WebError> {
             // The page's one key: pressing twice, reloading or coming back takes once.
             input type="hidden" name="key" value=(key);
             p.big-amount #cpm-amount { (yen(l, amount)) }
+            @if crate::service::money::cards::needs_pin(ctx.app, &code) {
+                (crate::web::views::Field::new(l.t(Msg::CardPin), "pin").kind("password").required(true).render(l))
+            }
             p.question { (l.t(Msg::TakeThisAmountFromTheCode)) }
             (pay::reach_button(l.t(Msg::TakeThePayment)))
         }
@@ -220,6 +223,17 @@ pub fn cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
             &amount.0.to_string(),
         ));
     }
+    let pin = field(&form, "pin").map(str::to_owned);
+    if let Err(e) = crate::service::money::cards::count_pin_attempt(ctx.app, &code, pin.as_deref())
+    {
+        return Ok(cpm_page(
+            ctx,
+            status_of(&e),
+            Some(&message(ctx, &e)),
+            &code,
+            &amount.0.to_string(),
+        ));
+    }
     let fp = crypto::sha256(format!("page-cpm {code} {}", amount.0).as_bytes());
     let result = movement::run(
         &ctx.shared,
@@ -230,6 +244,7 @@ pub fn cpm(ctx: &mut Ctx) -> Result<Reply, WebError> {
             store_id,
             token: code.clone(),
             amount,
+            pin: pin.clone(),
         },
         |o| (201, json!({ "payment_id": o.payment_id })),
     );

@@ -43,6 +43,7 @@ fn page(
             input type="hidden" name="key" value=(idempotency::confirmation_key(ctx.app, who, "shop-card"));
             (Field::new(l.t(Msg::CardsCode), "code").value(code).required(true).render(l))
             (Field::new(l.t(Msg::CashTakenYen), "amount").kind("number").value(amount).hint(l.t(Msg::SingleUseCardsTakeTheirOwnAmount)).render(l))
+            (Field::new(l.t(Msg::CardPin), "pin").kind("password").hint(l.t(Msg::CardsAskForAPin)).render(l))
             button.primary type="submit" { (l.t(Msg::SellOrChargeTheCard)) }
         }
         p { a href="/shop" { (l.t(Msg::BackToTheTill)) } }
@@ -96,6 +97,7 @@ pub fn sell_or_charge(ctx: &mut Ctx) -> Result<Reply, WebError> {
             movement::SellCard {
                 card_id: card.id,
                 amount,
+                pin: field(&form, "pin").map(str::to_owned),
             },
             |o| {
                 (

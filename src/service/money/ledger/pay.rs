@@ -103,6 +103,7 @@ pub fn pay_by_token(
     store_id: i64,
     token: &str,
     amount: Yen,
+    pin: Option<&str>,
 ) -> Result<PaymentOutcome> {
     require(who, &[Role::Merchant])?;
     if who.store_id != Some(store_id) {
@@ -115,6 +116,7 @@ pub fn pay_by_token(
     if crate::domain::card::CardCode::looks_like_card(token) {
         let card = crate::service::money::cards::resolve(app, tx, token)?;
         crate::service::money::cards::check_usable(&card)?;
+        crate::service::money::cards::check_pin(app, &card, pin)?;
         let wallet = db::wallet_of(tx, Payer::Card(card.id))?;
         return pay(
             app,
